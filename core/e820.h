@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The x86 e820 tables (arch/x86/kernel/e820.c, 6.1 == 6.12). */
+#ifndef HOTPLUGFS_E820_H
+#define HOTPLUGFS_E820_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct e820_entry {
+	uint64_t addr, size;
+	uint32_t type;
+};
+
+/* e820__update_table(): sorted, disjoint, adjacent equal types merged; where
+ * entries overlap the larger type number wins. */
+void e820_sanitize(GArray *table);
+/* e820__range_remove(..., check_type = true): cuts [addr, addr+size) out of
+ * the entries of old_type. */
+void e820_remove_type(GArray *table, uint64_t addr, uint64_t size, uint32_t old_type);
+/* memmap=SIZE{@,#,$,!}START (parse_memmap_one); false if malformed. */
+bool e820_apply_memmap(GArray *table, const char *spec);
+/* e820_type_to_iomem_type(), e820_type_to_iores_desc(), do_mark_busy() */
+uint32_t e820_iomem_flags(uint32_t type);
+int e820_iores_desc(uint32_t type);
+bool e820_do_mark_busy(uint32_t type, uint64_t start);
+
+#endif

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the machine did, in order: every memory notifier call and every
+ * uevent, numbered.  A bounded ring: the newest EVENT_LOG_CAPACITY events.
+ */
+#ifndef HOTPLUGFS_EVENT_LOG_H
+#define HOTPLUGFS_EVENT_LOG_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "notifier.h"
+
+#define EVENT_LOG_CAPACITY 65536
+
+enum event_kind { EVENT_NOTIFY, EVENT_UEVENT };
+
+/* kobject_action: the uevents memory blocks emit (spec §4.5). */
+enum uevent_action { UEVENT_ADD, UEVENT_REMOVE, UEVENT_ONLINE, UEVENT_OFFLINE };
+
+struct event {
+	uint64_t seq;              /* 1, 2, ... never reused (SEQNUM for uevents) */
+	enum event_kind kind;
+	uint64_t block;            /* memoryN */
+	/* EVENT_NOTIFY */
+	enum mem_action action;
+	unsigned raw;              /* the action's number on this kernel */
+	int ret;                   /* what the chain returned */
+	struct memory_notify arg;
+	/* EVENT_UEVENT */
+	enum uevent_action uevent;
+};
+
+struct event_log {
+	struct event *ring;
+	uint64_t next_seq;         /* seq of the next event; the oldest kept is
+				      max(1, next_seq - EVENT_LOG_CAPACITY) */
+};
+
+void event_log_init(struct event_log *log);
+void event_log_clear(struct event_log *log);
+struct event *event_log_add(struct event_log *log, enum event_kind kind);
+/* The event with this seq, or NULL if not (or no longer) kept. */
+const struct event *event_log_get(const struct event_log *log, uint64_t seq);
+static inline uint64_t event_log_last(const struct event_log *log)
+{
+	return log->next_seq - 1;
+}
+
+const char *uevent_action_name(enum uevent_action a);   /* "add", "online", ... */
+/* One line: "seq=N notify MEM_GOING_ONLINE(8) block=32 start_pfn=0x100000 ..." or
+ * "seq=N uevent ACTION=online DEVPATH=/devices/system/memory/memory32 SUBSYSTEM=memory". */
+void event_format(const struct event *e, GString *out);
+
+#endif

@@ -1,0 +1,1261 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fixture files (docs/fixture-format.md): JSON read with json-c in strict
+ * mode, checked key by key into struct fixture.  Every problem becomes one
+ * FIXTURE_ERROR reading "FILE: JSON-PATH: reason"; nothing is guessed, since
+ * a typo must never silently change the machine.  Conflicts that only the
+ * resource tree can detect (boot-form resources) are left to machine_boot,
+ * which reports them with the paths kept here.
+ */
+#include "fixture.h"
+
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
+
+G_DEFINE_QUARK(hotplugfs-fixture-error-quark, fixture_error)
+
+/* Deep enough for any /proc/iomem tree (real ones nest about 6 levels). */
+#define JSON_DEPTH 128
+#define MAX_BLOCK_NODES ((int)G_N_ELEMENTS(((struct fx_blocks *)0)->nids))
+
+struct ctx {
+	const char *file;
+	struct fixture *fx;
+	GError **err;
+};
+
+/* An enum word and its value. */
+struct word {
+	const char *word;
+	uint32_t value;
+};
+
+/* An address range or a run of block ids, for the ordering checks. */
+struct span {
+	uint64_t start, end;          /* inclusive */
+	const char *path;
+};
+
+/* An object that is nothing but a range. */
+static const char *const range_keys[] = { "start", "size", "end", NULL };
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+
+/* The one place messages are made: "FILE: PATH[.KEY]: reason". */
+G_GNUC_PRINTF(4, 5)
+static bool fail(struct ctx *c, const char *path, const char *key, const char *fmt, ...)
+{
+	g_autofree char *reason = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	reason = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(c->err, FIXTURE_ERROR, FIXTURE_ERROR_INVALID, "%s: %s%s%s: %s", c->file, path,
+		    key ? "." : "", key ? key : "", reason);
+	return false;
+}
+
+static const char *type_word(json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "a boolean";
+	case json_type_double: return "a fraction";
+	case json_type_int: return "an integer";
+	case json_type_object: return "an object";
+	case json_type_array: return "an array";
+	case json_type_string: return "a string";
+	}
+	return "something else";
+}
+
+static bool expect(struct ctx *c, json_object *v, enum json_type t, const char *what,
+		   const char *path, const char *key)
+{
+	if (json_object_is_type(v, t))
+		return true;
+	return fail(c, path, key, "expected %s, found %s", what, type_word(v));
+}
+
+static char *span_text(const struct span *s, bool blocks)
+{
+	if (blocks)
+		return g_strdup_printf("blocks %" PRIu64 "-%" PRIu64, s->start, s->end);
+	return g_strdup_printf("0x%" PRIx64 "-0x%" PRIx64, s->start, s->end);
+}
+
+/* ------------------------------------------------------------------ */
+/* Values                                                              */
+
+/* Like json_object_object_get_ex: true when the key is there, even as null. */
+static bool has(json_object *o, const char *key, json_object **v)
+{
+	return json_object_object_get_ex(o, key, v);
+}
+
+static bool require(struct ctx *c, json_object *o, const char *path, const char *key,
+		    json_object **v)
+{
+	if (has(o, key, v))
+		return true;
+	return fail(c, path, NULL, "missing required key \"%s\"", key);
+}
+
+/* Unknown keys are errors so that a misspelt key is never ignored. */
+static bool check_keys(struct ctx *c, json_object *o, const char *path,
+		       const char *const *allowed)
+{
+	struct json_object_iter it;
+
+	json_object_object_foreachC(o, it) {
+		const char *const *a = allowed;
+
+		while (*a && strcmp(*a, it.key))
+			a++;
+		if (!*a)
+			return fail(c, path, it.key, "unknown key");
+	}
+	return true;
+}
+
+static bool read_object(struct ctx *c, json_object *v, const char *path, const char *key,
+			const char *const *allowed)
+{
+	g_autofree char *full = NULL;
+
+	if (!expect(c, v, json_type_object, "an object", path, key))
+		return false;
+	full = key ? g_strdup_printf("%s.%s", path, key) : g_strdup(path);
+	return check_keys(c, v, full, allowed);
+}
+
+static bool read_uint(struct ctx *c, json_object *v, const char *path, const char *key,
+		      uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t u;
+
+	if (!expect(c, v, json_type_int, "an integer", path, key))
+		return false;
+	if (json_object_get_int64(v) < 0)
+		return fail(c, path, key, "%" PRId64 " is negative", json_object_get_int64(v));
+	u = json_object_get_uint64(v);
+	if (u < min)
+		return fail(c, path, key, "%" PRIu64 " is below the minimum %" PRIu64, u, min);
+	if (u > max)
+		return fail(c, path, key, "%" PRIu64 " is above the maximum %" PRIu64, u, max);
+	*out = u;
+	return true;
+}
+
+static bool read_bool(struct ctx *c, json_object *v, const char *path, const char *key,
+		      bool *out)
+{
+	if (!expect(c, v, json_type_boolean, "a boolean", path, key))
+		return false;
+	*out = json_object_get_boolean(v);
+	return true;
+}
+
+static bool read_string(struct ctx *c, json_object *v, const char *path, const char *key,
+			const char **out)
+{
+	if (!expect(c, v, json_type_string, "a string", path, key))
+		return false;
+	*out = json_object_get_string(v);
+	return true;
+}
+
+static bool read_size(struct ctx *c, json_object *v, const char *path, const char *key,
+		      uint64_t *out)
+{
+	const char *s;
+
+	if (json_object_is_type(v, json_type_int))
+		return read_uint(c, v, path, key, 0, UINT64_MAX, out);
+	if (!expect(c, v, json_type_string, "a size (a string or a non-negative integer)", path,
+		    key))
+		return false;
+	s = json_object_get_string(v);
+	if (!parse_size(s, out))
+		return fail(c, path, key, "\"%s\" is not a size (0x hex, decimal, or K/M/G/T suffix)",
+			    s);
+	return true;
+}
+
+static bool unknown_word(struct ctx *c, const char *path, const char *key, const char *what,
+			 const char *s, const char *expected)
+{
+	return fail(c, path, key, "unknown %s \"%s\" (expected %s)", what, s, expected);
+}
+
+/* One word of a table; the error lists the words. */
+static bool read_word(struct ctx *c, json_object *v, const char *path, const char *key,
+		      const char *what, const struct word *t, size_t n, uint32_t *out)
+{
+	g_autoptr(GString) list = NULL;
+	const char *s;
+
+	if (!read_string(c, v, path, key, &s))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(t[i].word, s)) {
+			*out = t[i].value;
+			return true;
+		}
+	}
+	list = g_string_new(NULL);
+	for (size_t i = 0; i < n; i++)
+		g_string_append_printf(list, "%s%s", i ? ", " : "", t[i].word);
+	return unknown_word(c, path, key, what, s, list->str);
+}
+#define WORDS(t) (t), G_N_ELEMENTS(t)
+
+/* start with size or end (inclusive): the one range reader. */
+static bool read_range(struct ctx *c, json_object *o, const char *path, uint64_t *start,
+		       uint64_t *end)
+{
+	json_object *v, *vsize, *vend;
+	bool with_size = has(o, "size", &vsize), with_end = has(o, "end", &vend);
+	uint64_t size;
+
+	if (!require(c, o, path, "start", &v) || !read_size(c, v, path, "start", start))
+		return false;
+	if (with_size && with_end)
+		return fail(c, path, NULL, "both size and end given (give one)");
+	if (!with_size && !with_end)
+		return fail(c, path, NULL, "neither size nor end given");
+	if (with_end) {
+		if (!read_size(c, vend, path, "end", end))
+			return false;
+		if (*end < *start)
+			return fail(c, path, "end", "end 0x%" PRIx64 " is below start 0x%" PRIx64,
+				    *end, *start);
+		return true;
+	}
+	if (!read_size(c, vsize, path, "size", &size))
+		return false;
+	if (!size)
+		return fail(c, path, "size", "size is 0");
+	if (size - 1 > UINT64_MAX - *start)
+		return fail(c, path, "size", "0x%" PRIx64 " + 0x%" PRIx64 " is beyond 64 bits",
+			    *start, size);
+	*end = *start + size - 1;
+	return true;
+}
+
+typedef bool (*read_element_fn)(struct ctx *c, json_object *v, const char *path, void *out);
+
+/* Calls fn for every element with its path "PATH.KEY[i]". */
+static bool read_array(struct ctx *c, json_object *v, const char *path, const char *key,
+		       read_element_fn fn, void *out)
+{
+	g_autofree char *base = key ? g_strdup_printf("%s.%s", path, key) : g_strdup(path);
+
+	if (!expect(c, v, json_type_array, "an array", path, key))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		g_autofree char *p = g_strdup_printf("%s[%zu]", base, i);
+
+		if (!fn(c, json_object_array_get_idx(v, i), p, out))
+			return false;
+	}
+	return true;
+}
+
+/* Two sizes around the one-character separator at sep (a pointer into s). */
+static bool split_sizes(const char *s, const char *sep, uint64_t *a, uint64_t *b)
+{
+	g_autofree char *left = g_strndup(s, (gsize)(sep - s));
+
+	return parse_size(left, a) && parse_size(sep + 1, b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Ordering checks                                                     */
+
+/* Entries of a table (any order) must not share an address. */
+static bool check_disjoint(struct ctx *c, const struct span *s, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = 0; j < i; j++) {
+			g_autofree char *a = NULL, *b = NULL;
+
+			if (s[i].start > s[j].end || s[i].end < s[j].start)
+				continue;
+			a = span_text(&s[i], false);
+			b = span_text(&s[j], false);
+			return fail(c, s[i].path, NULL, "%s overlaps %s (%s)", a, s[j].path, b);
+		}
+	}
+	return true;
+}
+
+/* Siblings of a literal tree and block runs: ascending and disjoint. */
+static bool check_ascending(struct ctx *c, const struct span *s, size_t n, bool blocks,
+			    const char *overlap_reason)
+{
+	for (size_t i = 1; i < n; i++) {
+		g_autofree char *a = span_text(&s[i], blocks), *b = span_text(&s[i - 1], blocks);
+
+		if (s[i].start > s[i - 1].end)
+			continue;
+		if (s[i].end < s[i - 1].start)
+			return fail(c, s[i].path, NULL, "%s comes after %s (%s): %s", a,
+				    s[i - 1].path, b, "must be in ascending order");
+		return fail(c, s[i].path, NULL, "%s overlaps %s (%s): %s", a, s[i - 1].path, b,
+			    overlap_reason);
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names, flags and descriptors                                        */
+
+/*
+ * What the kernel gives resources of a name (spec §1.7).  Patterns: '#' is
+ * one or more decimal digits, '%' one or more hex digits, a final '*' any
+ * rest.  First match wins.
+ *   System RAM, Kernel code/rodata/data/bss       SYSTEM_RAM|BUSY
+ *   Crash kernel                                  SYSTEM_RAM|BUSY, CRASH_KERNEL
+ *   System RAM (kmem), System RAM (virtio_mem)    SYSTEM_RAM|BUSY|DRIVER_MANAGED
+ *   Reserved                                      MEM, RESERVED (boot makes <1M busy)
+ *   ACPI Tables / ACPI Non-volatile Storage       MEM|BUSY, ACPI_TABLES / ACPI_NV_STORAGE
+ *   Persistent Memory / (legacy), Soft Reserved   MEM, their desc (never busy)
+ *   CXL Window N                                  MEM, CXL
+ *   PCI Bus ...                                   MEM|WINDOW (root bridge _CRS)
+ *   DDDD:BB:DD.F (a PCI BAR)                      MEM (busy once a driver claims it)
+ *   pnp ...                                       MEM (pnp/system.c clears BUSY)
+ *   virtioN                                       SYSTEM_RAM|EXCLUSIVE (virtio-mem)
+ *   daxX.Y                                        SYSTEM_RAM (as dax/kmem rewrites it)
+ *   namespaceX.Y, regionN, bttX.Y                 MEM|BUSY
+ *   Video/Adapter/System ROM                      MEM|BUSY|READONLY (probe_roms)
+ *   anything else (Unusable memory, RAM buffer,   MEM|BUSY
+ *   Unknown E820 type, IOAPIC, HPET, ECAM ...)
+ */
+static const struct name_default {
+	const char *pattern;
+	uint32_t flags;
+	int desc;
+} name_defaults[] = {
+	{ "System RAM", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
+	{ "Kernel code", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
+	{ "Kernel rodata", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
+	{ "Kernel data", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
+	{ "Kernel bss", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
+	{ "Crash kernel", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_CRASH_KERNEL },
+	{ "System RAM (kmem)",
+	  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY | IORESOURCE_SYSRAM_DRIVER_MANAGED,
+	  IORES_DESC_NONE },
+	{ "System RAM (virtio_mem)",
+	  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY | IORESOURCE_SYSRAM_DRIVER_MANAGED,
+	  IORES_DESC_NONE },
+	{ "Reserved", IORESOURCE_MEM, IORES_DESC_RESERVED },
+	{ "ACPI Tables", IORESOURCE_MEM | IORESOURCE_BUSY, IORES_DESC_ACPI_TABLES },
+	{ "ACPI Non-volatile Storage", IORESOURCE_MEM | IORESOURCE_BUSY,
+	  IORES_DESC_ACPI_NV_STORAGE },
+	{ "Persistent Memory", IORESOURCE_MEM, IORES_DESC_PERSISTENT_MEMORY },
+	{ "Persistent Memory (legacy)", IORESOURCE_MEM, IORES_DESC_PERSISTENT_MEMORY_LEGACY },
+	{ "Soft Reserved", IORESOURCE_MEM, IORES_DESC_SOFT_RESERVED },
+	{ "CXL Window *", IORESOURCE_MEM, IORES_DESC_CXL },
+	{ "PCI Bus *", IORESOURCE_MEM | IORESOURCE_WINDOW, IORES_DESC_NONE },
+	{ "pnp *", IORESOURCE_MEM, IORES_DESC_NONE },
+	{ "%:%:%.%", IORESOURCE_MEM, IORES_DESC_NONE },
+	{ "virtio#", IORESOURCE_SYSTEM_RAM | IORESOURCE_EXCLUSIVE, IORES_DESC_NONE },
+	{ "dax#.#", IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE },
+	{ "namespace#.#", IORESOURCE_MEM | IORESOURCE_BUSY, IORES_DESC_NONE },
+	{ "region#", IORESOURCE_MEM | IORESOURCE_BUSY, IORES_DESC_NONE },
+	{ "btt#.#", IORESOURCE_MEM | IORESOURCE_BUSY, IORES_DESC_NONE },
+	{ "Video ROM", IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_READONLY, IORES_DESC_NONE },
+	{ "Adapter ROM", IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_READONLY, IORES_DESC_NONE },
+	{ "System ROM", IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_READONLY, IORES_DESC_NONE },
+};
+
+static bool name_matches(const char *p, const char *s)
+{
+	for (; *p; p++) {
+		if (*p == '*')
+			return true;
+		if (*p == '#' || *p == '%') {
+			const char *from = s;
+
+			while (*p == '#' ? g_ascii_isdigit(*s) : g_ascii_isxdigit(*s))
+				s++;
+			if (s == from)
+				return false;
+			continue;
+		}
+		if (*p != *s++)
+			return false;
+	}
+	return !*s;
+}
+
+void fixture_default_flags(const char *name, uint32_t *flags, int *desc)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(name_defaults); i++) {
+		if (name_matches(name_defaults[i].pattern, name)) {
+			*flags = name_defaults[i].flags;
+			*desc = name_defaults[i].desc;
+			return;
+		}
+	}
+	*flags = IORESOURCE_MEM | IORESOURCE_BUSY;
+	*desc = IORES_DESC_NONE;
+}
+
+const char *e820_type_to_string(uint32_t type)
+{
+	switch (type) {
+	case E820_TYPE_RAM:
+	case E820_TYPE_RESERVED_KERN: return "System RAM";
+	case E820_TYPE_RESERVED: return "Reserved";
+	case E820_TYPE_ACPI: return "ACPI Tables";
+	case E820_TYPE_NVS: return "ACPI Non-volatile Storage";
+	case E820_TYPE_UNUSABLE: return "Unusable memory";
+	case E820_TYPE_PMEM: return "Persistent Memory";
+	case E820_TYPE_PRAM: return "Persistent Memory (legacy)";
+	case E820_TYPE_SOFT_RESERVED: return "Soft Reserved";
+	default: return "Unknown E820 type";
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Word tables                                                         */
+
+static const struct word e820_words[] = {
+	{ "ram", E820_TYPE_RAM }, { "reserved", E820_TYPE_RESERVED }, { "acpi", E820_TYPE_ACPI },
+	{ "nvs", E820_TYPE_NVS }, { "unusable", E820_TYPE_UNUSABLE }, { "pmem", E820_TYPE_PMEM },
+	{ "pram", E820_TYPE_PRAM }, { "soft-reserved", E820_TYPE_SOFT_RESERVED },
+	{ "reserved-kern", E820_TYPE_RESERVED_KERN },
+};
+
+static const struct word place_words[] = {
+	{ "insert", FX_INSERT }, { "request", FX_REQUEST }, { "region", FX_REGION },
+	{ "expand", FX_EXPAND },
+};
+
+static const struct word flag_words[] = {
+	{ "mem", IORESOURCE_MEM }, { "io", IORESOURCE_IO }, { "busy", IORESOURCE_BUSY },
+	{ "sysram", IORESOURCE_SYSRAM },
+	{ "driver_managed", IORESOURCE_SYSRAM_DRIVER_MANAGED },
+	{ "mergeable", IORESOURCE_SYSRAM_MERGEABLE }, { "exclusive", IORESOURCE_EXCLUSIVE },
+	{ "window", IORESOURCE_WINDOW }, { "prefetch", IORESOURCE_PREFETCH },
+	{ "mem_64", IORESOURCE_MEM_64 }, { "disabled", IORESOURCE_DISABLED },
+};
+
+static const struct word desc_words[] = {
+	{ "none", IORES_DESC_NONE }, { "crash_kernel", IORES_DESC_CRASH_KERNEL },
+	{ "acpi_tables", IORES_DESC_ACPI_TABLES }, { "acpi_nv_storage", IORES_DESC_ACPI_NV_STORAGE },
+	{ "persistent_memory", IORES_DESC_PERSISTENT_MEMORY },
+	{ "persistent_memory_legacy", IORES_DESC_PERSISTENT_MEMORY_LEGACY },
+	{ "device_private_memory", IORES_DESC_DEVICE_PRIVATE_MEMORY },
+	{ "reserved", IORES_DESC_RESERVED }, { "soft_reserved", IORES_DESC_SOFT_RESERVED },
+	{ "cxl", IORES_DESC_CXL },
+};
+
+static const struct word state_words[] = {
+	{ "online", BLOCK_ONLINE }, { "offline", BLOCK_OFFLINE },
+	{ "going-offline", BLOCK_GOING_OFFLINE },
+};
+
+static const struct word policy_words[] = {
+	{ "contig-zones", ONLINE_POLICY_CONTIG_ZONES },
+	{ "auto-movable", ONLINE_POLICY_AUTO_MOVABLE },
+};
+
+static const struct word memmap_on_memory_words[] = {
+	{ "N", MEMMAP_ON_MEMORY_N }, { "Y", MEMMAP_ON_MEMORY_Y }, { "force", MEMMAP_ON_MEMORY_FORCE },
+};
+
+/* ------------------------------------------------------------------ */
+/* Freeing                                                             */
+
+static void fx_resource_free(gpointer p)
+{
+	struct fx_resource *r = p;
+
+	if (!r)
+		return;
+	g_free(r->name);
+	g_free(r->path);
+	if (r->children)
+		g_ptr_array_unref(r->children);
+	g_free(r);
+}
+
+static void clear_e820(gpointer p)
+{
+	g_free(((struct fx_e820 *)p)->path);
+}
+
+static void clear_numa(gpointer p)
+{
+	g_free(((struct fx_numa *)p)->path);
+}
+
+static void clear_fwmap(gpointer p)
+{
+	struct fx_fwmap *e = p;
+
+	g_free(e->type);
+	g_free(e->path);
+}
+
+static void clear_blocks(gpointer p)
+{
+	struct fx_blocks *b = p;
+
+	g_free(b->valid_zones);
+	g_free(b->path);
+}
+
+static GArray *array_new(size_t elt, GDestroyNotify clear)
+{
+	GArray *a = g_array_new(FALSE, TRUE, (guint)elt);
+
+	g_array_set_clear_func(a, clear);
+	return a;
+}
+
+void fixture_free(struct fixture *fx)
+{
+	if (!fx)
+		return;
+	g_free(fx->file);
+	g_free(fx->description);
+	g_free(fx->block_size_path);
+	g_free(fx->crash_path);
+	g_free(fx->cmdline);
+	if (fx->e820)
+		g_array_unref(fx->e820);
+	if (fx->memmap)
+		g_ptr_array_unref(fx->memmap);
+	if (fx->numa)
+		g_array_unref(fx->numa);
+	if (fx->resources)
+		g_ptr_array_unref(fx->resources);
+	if (fx->late_resources)
+		g_ptr_array_unref(fx->late_resources);
+	if (fx->early_resources)
+		g_ptr_array_unref(fx->early_resources);
+	if (fx->iomem)
+		g_ptr_array_unref(fx->iomem);
+	if (fx->firmware_memmap)
+		g_array_unref(fx->firmware_memmap);
+	if (fx->memory_blocks)
+		g_array_unref(fx->memory_blocks);
+	g_free(fx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Top-level scalars                                                   */
+
+static uint64_t section_size(enum arch a)
+{
+	return (uint64_t)(a == ARCH_S390X ? 256 : 128) << 20;
+}
+
+static bool read_block_size(struct ctx *c, json_object *v)
+{
+	struct fixture *fx = c->fx;
+	uint64_t bs, min = section_size(fx->profile.arch);
+
+	if (!read_size(c, v, "$", "block_size", &bs))
+		return false;
+	if (bs & (bs - 1) || !bs)
+		return fail(c, "$", "block_size", "0x%" PRIx64 " is not a power of two", bs);
+	if (bs < min)
+		return fail(c, "$", "block_size",
+			    "0x%" PRIx64 " is smaller than the section size 0x%" PRIx64 " of %s", bs,
+			    min, profile_arch_name(fx->profile.arch));
+	fx->block_size = bs;
+	fx->block_size_path = g_strdup("$.block_size");
+	return true;
+}
+
+static bool read_memory_hotplug(struct ctx *c, json_object *o)
+{
+	static const char *const keys[] = { "auto_online_blocks", "online_policy",
+		"auto_movable_ratio", "auto_movable_numa_aware", "memmap_on_memory", "movable_node",
+		"probe", NULL };
+	static const char path[] = "$.memory_hotplug";
+	struct hotplug_params *p = &c->fx->params;
+	json_object *v;
+	const char *s;
+	uint32_t w;
+	uint64_t u;
+
+	if (!read_object(c, o, "$", "memory_hotplug", keys))
+		return false;
+	if (has(o, "auto_online_blocks", &v)) {
+		if (!read_string(c, v, path, "auto_online_blocks", &s))
+			return false;
+		if (!mmop_parse(s, strlen(s), &p->auto_online))
+			return unknown_word(c, path, "auto_online_blocks", "auto_online_blocks", s,
+					    "offline, online, online_kernel, online_movable");
+	}
+	if (has(o, "online_policy", &v)) {
+		if (!read_word(c, v, path, "online_policy", "online_policy", WORDS(policy_words), &w))
+			return false;
+		p->online_policy = w;
+	}
+	if (has(o, "auto_movable_ratio", &v)) {
+		if (!read_uint(c, v, path, "auto_movable_ratio", 0, UINT_MAX, &u))
+			return false;
+		p->auto_movable_ratio = (unsigned)u;
+	}
+	if (has(o, "auto_movable_numa_aware", &v) &&
+	    !read_bool(c, v, path, "auto_movable_numa_aware", &p->auto_movable_numa_aware))
+		return false;
+	if (has(o, "memmap_on_memory", &v)) {
+		if (!read_word(c, v, path, "memmap_on_memory", "memmap_on_memory",
+			       WORDS(memmap_on_memory_words), &w))
+			return false;
+		if (w == MEMMAP_ON_MEMORY_FORCE && !profile_has_memmap_force(&c->fx->profile))
+			return fail(c, path, "memmap_on_memory",
+				    "\"force\" needs kernel 6.6 or later (this is %u.%u)",
+				    c->fx->profile.kernel / 100, c->fx->profile.kernel % 100);
+		p->memmap_on_memory = w;
+	}
+	if (has(o, "movable_node", &v) && !read_bool(c, v, path, "movable_node", &p->movable_node))
+		return false;
+	if (has(o, "probe", &v) && !read_bool(c, v, path, "probe", &c->fx->profile.memory_probe))
+		return false;
+	return true;
+}
+
+/* Version, description, kernel, arch and parameters: everything later depends on them. */
+static bool read_header(struct ctx *c, json_object *root)
+{
+	static const char *const keys[] = { "hotplugfs-fixture", "description", "kernel", "arch",
+		"hypervisor", "block_size", "memory_hotplug", "cpus", "cmdline", "e820", "memmap",
+		"mem", "numa", "kernel_image", "crashkernel", "early_resources", "resources",
+		"late_resources", "memory_blocks", "iomem", "firmware_memmap", NULL };
+	struct fixture *fx = c->fx;
+	json_object *v;
+	const char *s;
+	uint64_t u;
+
+	/* The version first: a newer file is expected to have keys we do not know. */
+	if (!require(c, root, "$", "hotplugfs-fixture", &v) ||
+	    !expect(c, v, json_type_int, "an integer", "$", "hotplugfs-fixture"))
+		return false;
+	if (json_object_get_int64(v) != FIXTURE_FORMAT)
+		return fail(c, "$", "hotplugfs-fixture",
+			    "unsupported format version %" PRId64 " (this hotplugfs reads %d)",
+			    json_object_get_int64(v), FIXTURE_FORMAT);
+	if (!check_keys(c, root, "$", keys))
+		return false;
+	if (!require(c, root, "$", "description", &v) || !read_string(c, v, "$", "description", &s))
+		return false;
+	fx->description = g_strdup(s);
+
+	if (has(root, "kernel", &v)) {
+		if (!read_string(c, v, "$", "kernel", &s))
+			return false;
+		if (!profile_parse_kernel(s, &fx->profile.kernel))
+			return unknown_word(c, "$", "kernel", "kernel", s, "MAJOR.MINOR such as 6.1 or 6.12");
+	}
+	if (has(root, "arch", &v)) {
+		if (!read_string(c, v, "$", "arch", &s))
+			return false;
+		if (!profile_parse_arch(s, &fx->profile.arch))
+			return unknown_word(c, "$", "arch", "arch", s, "x86_64, s390x, aarch64");
+	}
+	fx->params.auto_online = fx->profile.kernel >= KERNEL(6, 12) ? MMOP_ONLINE : MMOP_OFFLINE;
+
+	if (has(root, "hypervisor", &v) && !read_bool(c, v, "$", "hypervisor", &fx->hypervisor))
+		return false;
+	if (has(root, "block_size", &v) && !read_block_size(c, v))
+		return false;
+	if (has(root, "memory_hotplug", &v) && !read_memory_hotplug(c, v))
+		return false;
+	if (has(root, "cpus", &v)) {
+		if (!read_uint(c, v, "$", "cpus", 1, 8192, &u))
+			return false;
+		fx->cpus = (unsigned)u;
+	}
+	if (has(root, "cmdline", &v)) {
+		if (!read_string(c, v, "$", "cmdline", &s))
+			return false;
+		fx->cmdline = g_strdup(s);
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Boot form                                                           */
+
+static bool read_e820_entry(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	static const char *const keys[] = { "start", "size", "end", "type", NULL };
+	struct fx_e820 e = { 0 };
+	json_object *v;
+	uint64_t end, u;
+
+	if (!read_object(c, o, path, NULL, keys) || !read_range(c, o, path, &e.start, &end) ||
+	    !require(c, o, path, "type", &v))
+		return false;
+	e.size = end - e.start + 1;  /* 0 for a range reaching 2^64, which e820 cannot hold */
+	if (!e.size)
+		return fail(c, path, NULL, "a range ending at 2^64 is not an e820 entry");
+	if (json_object_is_type(v, json_type_int)) {
+		if (!read_uint(c, v, path, "type", 0, UINT32_MAX, &u))
+			return false;
+		e.type = (uint32_t)u;
+	} else if (!read_word(c, v, path, "type", "e820 type", WORDS(e820_words), &e.type)) {
+		return false;
+	}
+	e.path = g_strdup(path);
+	g_array_append_val(out, e);
+	return true;
+}
+
+static bool read_memmap_edit(struct ctx *c, json_object *v, const char *path, void *out)
+{
+	const char *s, *sep;
+	uint64_t size, start;
+
+	if (!read_string(c, v, path, NULL, &s))
+		return false;
+	sep = strpbrk(s, "!$#@");
+	if (!sep || !split_sizes(s, sep, &size, &start) || !size)
+		return fail(c, path, NULL,
+			    "\"%s\" is not SIZE!START, SIZE$START, SIZE#START or SIZE@START", s);
+	g_ptr_array_add(out, g_strdup(s));
+	return true;
+}
+
+static bool read_numa_range(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	static const char *const keys[] = { "node", "start", "size", "end", NULL };
+	struct fx_numa n = { 0 };
+	json_object *v;
+	uint64_t nid;
+
+	if (!read_object(c, o, path, NULL, keys) || !require(c, o, path, "node", &v) ||
+	    !read_uint(c, v, path, "node", 0, MAX_NUMNODES - 1, &nid) ||
+	    !read_range(c, o, path, &n.start, &n.end))
+		return false;
+	n.nid = (int)nid;
+	n.path = g_strdup(path);
+	g_array_append_val(out, n);
+	return true;
+}
+
+static bool read_kernel_image(struct ctx *c, json_object *o)
+{
+	static const char *const keys[] = { "code", "rodata", "data", "bss", NULL };
+	struct fx_range *ranges[] = { &c->fx->kernel_code, &c->fx->kernel_rodata,
+				      &c->fx->kernel_data, &c->fx->kernel_bss };
+	json_object *v;
+
+	if (!read_object(c, o, "$", "kernel_image", keys))
+		return false;
+	for (size_t i = 0; i < G_N_ELEMENTS(ranges); i++) {
+		g_autofree char *path = g_strdup_printf("$.kernel_image.%s", keys[i]);
+
+		if (!has(o, keys[i], &v))
+			continue;
+		if (!read_object(c, v, path, NULL, range_keys) ||
+		    !read_range(c, v, path, &ranges[i]->start, &ranges[i]->end))
+			return false;
+	}
+	return true;
+}
+
+static bool read_crashkernel(struct ctx *c, json_object *v)
+{
+	struct fixture *fx = c->fx;
+	const char *s;
+	bool ok;
+
+	if (!read_string(c, v, "$", "crashkernel", &s))
+		return false;
+	if (g_str_has_suffix(s, ",high")) {
+		g_autofree char *size = g_strndup(s, strlen(s) - strlen(",high"));
+
+		ok = parse_size(size, &fx->crash_size);
+		fx->crash_high = true;
+	} else if (strchr(s, '@')) {
+		ok = split_sizes(s, strchr(s, '@'), &fx->crash_size, &fx->crash_base);
+	} else {
+		ok = parse_size(s, &fx->crash_size);
+	}
+	if (!ok || !fx->crash_size)
+		return fail(c, "$", "crashkernel", "\"%s\" is not SIZE, SIZE@BASE or SIZE,high", s);
+	fx->crash_path = g_strdup("$.crashkernel");
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Resources (boot form) and the iomem tree (literal form)             */
+
+static bool read_flags(struct ctx *c, json_object *v, const char *path, uint32_t *flags)
+{
+	uint64_t u;
+
+	if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+
+		if (!g_str_has_prefix(s, "0x") || !parse_size(s, &u) || u > UINT32_MAX)
+			return fail(c, path, "flags", "\"%s\" is not a 32-bit 0x number", s);
+		*flags = (uint32_t)u;
+		return true;
+	}
+	if (!expect(c, v, json_type_array, "an array of flag names or a 0x number", path,
+		    "flags"))
+		return false;
+	*flags = 0;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		g_autofree char *p = g_strdup_printf("%s.flags[%zu]", path, i);
+		uint32_t f;
+
+		if (!read_word(c, json_object_array_get_idx(v, i), p, NULL, "flag",
+			       WORDS(flag_words), &f))
+			return false;
+		*flags |= f;
+	}
+	return true;
+}
+
+/* A literal tree is taken as is, so it must already be a valid tree. */
+static bool check_children(struct ctx *c, const struct fx_resource *parent, GPtrArray *children)
+{
+	g_autofree struct span *s = g_new(struct span, children->len ? children->len : 1);
+
+	for (guint i = 0; i < children->len; i++) {
+		const struct fx_resource *r = g_ptr_array_index(children, i);
+
+		s[i] = (struct span){ r->start, r->end, r->path };
+		if (parent && (r->start < parent->start || r->end > parent->end)) {
+			bool outside = r->end < parent->start || r->start > parent->end;
+
+			return fail(c, r->path, NULL,
+				    "0x%" PRIx64 "-0x%" PRIx64 " %s its parent 0x%" PRIx64 "-0x%" PRIx64
+				    "%s", r->start, r->end, outside ? "lies outside" : "straddles",
+				    parent->start, parent->end,
+				    outside ? "" : ": overlapping ranges that cannot nest");
+		}
+	}
+	return check_ascending(c, s, children->len, false, "overlapping ranges that cannot nest");
+}
+
+static bool read_boot_resource(struct ctx *c, json_object *o, const char *path, void *out);
+static bool read_literal_resource(struct ctx *c, json_object *o, const char *path, void *out);
+
+static bool read_resource(struct ctx *c, json_object *o, const char *path, GPtrArray *out,
+			  bool literal)
+{
+	static const char *const boot_keys[] = { "name", "start", "size", "end", "place", "flags",
+		"desc", "children", NULL };
+	static const char *const literal_keys[] = { "name", "start", "size", "end", "flags",
+		"desc", "children", NULL };
+	g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func(fx_resource_free);
+	struct fx_resource *r;
+	json_object *v;
+	const char *name;
+	uint32_t w;
+
+	if (!read_object(c, o, path, NULL, literal ? literal_keys : boot_keys) ||
+	    !require(c, o, path, "name", &v) || !read_string(c, v, path, "name", &name))
+		return false;
+	r = g_new0(struct fx_resource, 1);
+	g_ptr_array_add(out, r);
+	r->name = g_strdup(name);
+	r->path = g_strdup(path);
+	r->placement = FX_INSERT;
+	fixture_default_flags(name, &r->flags, &r->desc);
+	r->children = g_ptr_array_ref(children);
+	if (!read_range(c, o, path, &r->start, &r->end))
+		return false;
+	if (has(o, "place", &v)) {
+		if (!read_word(c, v, path, "place", "place", WORDS(place_words), &w))
+			return false;
+		r->placement = w;
+	}
+	if (has(o, "flags", &v) && !read_flags(c, v, path, &r->flags))
+		return false;
+	if (has(o, "desc", &v)) {
+		if (!read_word(c, v, path, "desc", "desc", WORDS(desc_words), &w))
+			return false;
+		r->desc = (int)w;
+	}
+	if (!has(o, "children", &v))
+		return true;
+	if (literal)
+		return read_array(c, v, path, "children", read_literal_resource, children) &&
+		       check_children(c, r, children);
+	return read_array(c, v, path, "children", read_boot_resource, children);
+}
+
+static bool read_boot_resource(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	return read_resource(c, o, path, out, false);
+}
+
+static bool read_literal_resource(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	return read_resource(c, o, path, out, true);
+}
+
+/* ------------------------------------------------------------------ */
+/* Literal form                                                        */
+
+static bool read_fwmap_entry(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	static const char *const keys[] = { "nr", "start", "size", "end", "type", NULL };
+	GArray *a = out;
+	struct fx_fwmap e = { 0 };
+	json_object *v;
+	const char *type;
+	uint64_t nr;
+
+	if (!read_object(c, o, path, NULL, keys) || !require(c, o, path, "nr", &v) ||
+	    !read_uint(c, v, path, "nr", 0, INT_MAX, &nr) ||
+	    !read_range(c, o, path, &e.start, &e.end) || !require(c, o, path, "type", &v) ||
+	    !read_string(c, v, path, "type", &type))
+		return false;
+	if (a->len) {
+		const struct fx_fwmap *prev = &g_array_index(a, struct fx_fwmap, a->len - 1);
+
+		if (nr <= prev->nr)
+			return fail(c, path, "nr",
+				    "%" PRIu64 " is not above %u of %s: numbers must be distinct and ascending",
+				    nr, prev->nr, prev->path);
+	}
+	e.nr = (unsigned)nr;
+	e.type = g_strdup(type);
+	e.path = g_strdup(path);
+	g_array_append_val(a, e);
+	return true;
+}
+
+/* first/count, or start/size in bytes (then aligned to the block size). */
+static bool read_block_ids(struct ctx *c, json_object *o, const char *path, uint64_t *first,
+			   uint64_t *count)
+{
+	uint64_t bs = c->fx->block_size, start, size;
+	json_object *v;
+	bool by_id = has(o, "first", &v) || has(o, "count", &v);
+	bool by_addr = has(o, "start", &v) || has(o, "size", &v);
+
+	if (by_id && by_addr)
+		return fail(c, path, NULL, "both first/count and start/size given (give one pair)");
+	if (by_id)
+		return require(c, o, path, "first", &v) &&
+		       read_uint(c, v, path, "first", 0, UINT64_MAX - 1, first) &&
+		       require(c, o, path, "count", &v) &&
+		       read_uint(c, v, path, "count", 1, UINT64_MAX - *first, count);
+	if (!by_addr)
+		return fail(c, path, NULL, "missing first/count or start/size");
+	if (!require(c, o, path, "start", &v) || !read_size(c, v, path, "start", &start) ||
+	    !require(c, o, path, "size", &v) || !read_size(c, v, path, "size", &size))
+		return false;
+	/* The §3.5 rule needs the whole memory map; a captured file states it. */
+	if (!bs)
+		return fail(c, path, NULL, "start/size need an explicit block_size (or use first/count)");
+	if (start % bs)
+		return fail(c, path, "start", "0x%" PRIx64 " is not aligned to the block size 0x%" PRIx64,
+			    start, bs);
+	if (!size)
+		return fail(c, path, "size", "size is 0");
+	if (size % bs)
+		return fail(c, path, "size", "0x%" PRIx64 " is not aligned to the block size 0x%" PRIx64,
+			    size, bs);
+	*first = start / bs;
+	*count = size / bs;
+	return true;
+}
+
+static bool read_block_nodes(struct ctx *c, json_object *v, const char *path, struct fx_blocks *b)
+{
+	size_t n;
+
+	if (!expect(c, v, json_type_array, "an array", path, "nodes"))
+		return false;
+	n = json_object_array_length(v);
+	if (!n || n > MAX_BLOCK_NODES)
+		return fail(c, path, "nodes", "%zu nodes (give 1 to %d)", n, MAX_BLOCK_NODES);
+	for (size_t i = 0; i < n; i++) {
+		g_autofree char *p = g_strdup_printf("%s.nodes[%zu]", path, i);
+		uint64_t nid;
+
+		if (!read_uint(c, json_object_array_get_idx(v, i), p, NULL, 0, MAX_NUMNODES - 1, &nid))
+			return false;
+		b->nids[i] = (int)nid;
+	}
+	b->nr_nids = (int)n;
+	return true;
+}
+
+static bool read_block_run(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	static const char *const keys[] = { "first", "count", "start", "size", "state", "nodes",
+		"removable", "phys_device", "valid_zones", NULL };
+	struct fx_blocks b = { .state = BLOCK_ONLINE, .removable = true };
+	json_object *v;
+	const char *s;
+	uint32_t w;
+	uint64_t u;
+
+	if (!read_object(c, o, path, NULL, keys) || !read_block_ids(c, o, path, &b.first, &b.count))
+		return false;
+	if (has(o, "state", &v)) {
+		if (!read_word(c, v, path, "state", "state", WORDS(state_words), &w))
+			return false;
+		b.state = w;
+	}
+	if (has(o, "nodes", &v) && !read_block_nodes(c, v, path, &b))
+		return false;
+	if (has(o, "removable", &v)) {
+		if (!read_uint(c, v, path, "removable", 0, 1, &u))
+			return false;
+		b.removable = u;
+	}
+	if (has(o, "phys_device", &v)) {
+		if (!read_uint(c, v, path, "phys_device", 0, INT32_MAX, &u))
+			return false;
+		b.phys_device = (int32_t)u;
+	}
+	if (has(o, "valid_zones", &v)) {
+		if (!read_string(c, v, path, "valid_zones", &s))
+			return false;
+		b.valid_zones = g_strdup(s);
+	}
+	b.path = g_strdup(path);
+	g_array_append_val(out, b);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The whole file                                                      */
+
+/* A fixture is boot form (e820) or literal form, never a mix. */
+static bool check_form(struct ctx *c, json_object *root)
+{
+	static const char *const literal_only[] = { "iomem", "firmware_memmap", NULL };
+	static const char *const boot_only[] = { "memmap", "mem", "kernel_image", "crashkernel",
+		"early_resources", "resources", "late_resources", NULL };
+	json_object *v;
+	bool boot = has(root, "e820", &v);
+
+	for (const char *const *k = boot ? literal_only : boot_only; *k; k++) {
+		if (!has(root, *k, &v))
+			continue;
+		if (boot)
+			return fail(c, "$", *k, "not allowed together with e820 "
+				    "(boot form and literal form do not mix)");
+		return fail(c, "$", *k, "only allowed in the boot form (with e820)");
+	}
+	return true;
+}
+
+static bool check_e820(struct ctx *c)
+{
+	GArray *a = c->fx->e820;
+	g_autofree struct span *s = g_new(struct span, a->len ? a->len : 1);
+	bool ram = false;
+
+	for (guint i = 0; i < a->len; i++) {
+		const struct fx_e820 *e = &g_array_index(a, struct fx_e820, i);
+
+		s[i] = (struct span){ e->start, e->start + e->size - 1, e->path };
+		ram |= e->type == E820_TYPE_RAM || e->type == E820_TYPE_RESERVED_KERN;
+	}
+	if (!ram)
+		return fail(c, "$", "e820", "no ram entry: the machine would have no memory");
+	return check_disjoint(c, s, a->len);
+}
+
+static bool check_numa(struct ctx *c)
+{
+	GArray *a = c->fx->numa;
+	g_autofree struct span *s = g_new(struct span, a->len ? a->len : 1);
+
+	for (guint i = 0; i < a->len; i++) {
+		const struct fx_numa *n = &g_array_index(a, struct fx_numa, i);
+
+		s[i] = (struct span){ n->start, n->end, n->path };
+	}
+	return check_disjoint(c, s, a->len);
+}
+
+static bool check_block_runs(struct ctx *c)
+{
+	GArray *a = c->fx->memory_blocks;
+	g_autofree struct span *s = g_new(struct span, a->len ? a->len : 1);
+
+	for (guint i = 0; i < a->len; i++) {
+		const struct fx_blocks *b = &g_array_index(a, struct fx_blocks, i);
+
+		s[i] = (struct span){ b->first, b->first + b->count - 1, b->path };
+	}
+	return check_ascending(c, s, a->len, true, "runs must not overlap");
+}
+
+static bool read_boot_form(struct ctx *c, json_object *root)
+{
+	struct fixture *fx = c->fx;
+	json_object *v;
+
+	fx->e820 = array_new(sizeof(struct fx_e820), clear_e820);
+	if (has(root, "e820", &v) &&
+	    (!read_array(c, v, "$", "e820", read_e820_entry, fx->e820) || !check_e820(c)))
+		return false;
+	if (has(root, "memmap", &v) && !read_array(c, v, "$", "memmap", read_memmap_edit, fx->memmap))
+		return false;
+	if (has(root, "mem", &v)) {
+		if (!read_size(c, v, "$", "mem", &fx->mem_limit))
+			return false;
+		if (!fx->mem_limit)
+			return fail(c, "$", "mem", "0 would leave no memory");
+	}
+	if (has(root, "kernel_image", &v) && !read_kernel_image(c, v))
+		return false;
+	if (has(root, "crashkernel", &v) && !read_crashkernel(c, v))
+		return false;
+	if (has(root, "early_resources", &v) &&
+	    !read_array(c, v, "$", "early_resources", read_boot_resource, fx->early_resources))
+		return false;
+	if (has(root, "resources", &v) &&
+	    !read_array(c, v, "$", "resources", read_boot_resource, fx->resources))
+		return false;
+	if (has(root, "late_resources", &v) &&
+	    !read_array(c, v, "$", "late_resources", read_boot_resource, fx->late_resources))
+		return false;
+	return true;
+}
+
+static bool read_literal_form(struct ctx *c, json_object *root)
+{
+	struct fixture *fx = c->fx;
+	json_object *v;
+
+	if (has(root, "iomem", &v)) {
+		fx->iomem = g_ptr_array_new_with_free_func(fx_resource_free);
+		if (!read_array(c, v, "$", "iomem", read_literal_resource, fx->iomem) ||
+		    !check_children(c, NULL, fx->iomem))
+			return false;
+	}
+	if (has(root, "firmware_memmap", &v)) {
+		fx->firmware_memmap = array_new(sizeof(struct fx_fwmap), clear_fwmap);
+		if (!read_array(c, v, "$", "firmware_memmap", read_fwmap_entry, fx->firmware_memmap))
+			return false;
+	}
+	return true;
+}
+
+static bool read_fixture(struct ctx *c, json_object *root)
+{
+	struct fixture *fx = c->fx;
+	json_object *v;
+	bool boot;
+
+	if (!expect(c, root, json_type_object, "an object", "$", NULL) || !read_header(c, root) ||
+	    !check_form(c, root))
+		return false;
+	boot = has(root, "e820", &v);
+	if (boot ? !read_boot_form(c, root) : !read_literal_form(c, root))
+		return false;
+	if (has(root, "numa", &v) &&
+	    (!read_array(c, v, "$", "numa", read_numa_range, fx->numa) || !check_numa(c)))
+		return false;
+	if (has(root, "memory_blocks", &v)) {
+		fx->memory_blocks = array_new(sizeof(struct fx_blocks), clear_blocks);
+		if (!read_array(c, v, "$", "memory_blocks", read_block_run, fx->memory_blocks) ||
+		    !check_block_runs(c))
+			return false;
+	}
+	/* A captured tree without blocks had no memory directory to capture. */
+	fx->has_memory_dir = boot || fx->memory_blocks;
+	return true;
+}
+
+static struct fixture *fixture_new(const char *file)
+{
+	struct fixture *fx = g_new0(struct fixture, 1);
+
+	fx->file = g_strdup(file);
+	fx->profile = (struct profile){ .kernel = KERNEL(6, 12), .arch = ARCH_X86_64 };
+	fx->params = (struct hotplug_params){
+		.auto_online = MMOP_ONLINE,
+		.online_policy = ONLINE_POLICY_CONTIG_ZONES,
+		.auto_movable_ratio = 301,
+		.auto_movable_numa_aware = true,
+		.memmap_on_memory = MEMMAP_ON_MEMORY_N,
+	};
+	fx->kernel_code = fx->kernel_rodata = fx->kernel_data = fx->kernel_bss =
+		(struct fx_range){ .start = 1, .end = 0 };
+	fx->memmap = g_ptr_array_new_with_free_func(g_free);
+	fx->numa = array_new(sizeof(struct fx_numa), clear_numa);
+	fx->resources = g_ptr_array_new_with_free_func(fx_resource_free);
+	fx->late_resources = g_ptr_array_new_with_free_func(fx_resource_free);
+	fx->early_resources = g_ptr_array_new_with_free_func(fx_resource_free);
+	fx->cpus = 1;
+	fx->has_memory_dir = true;
+	return fx;
+}
+
+/* Strict JSON: no comments, trailing commas or trailing data; valid UTF-8. */
+static json_object *parse_json(struct ctx *c, const char *json, size_t len)
+{
+	struct json_tokener *tok;
+	json_object *root;
+	const char *reason = NULL;
+	size_t end;
+
+	if (len > INT_MAX) {
+		fail(c, "$", NULL, "not JSON: %zu bytes is too large", len);
+		return NULL;
+	}
+	tok = json_tokener_new_ex(JSON_DEPTH);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	root = json_tokener_parse_ex(tok, json, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	if (!root && json_tokener_get_error(tok) == json_tokener_continue)
+		reason = "unexpected end of input";
+	else if (!root)
+		reason = json_tokener_error_desc(json_tokener_get_error(tok));
+	else if (end < len)
+		reason = "trailing data";   /* json-c stops at a NUL byte */
+	json_tokener_free(tok);
+	if (!reason)
+		return root;
+	json_object_put(root);
+	fail(c, "$", NULL, "not JSON: %s at offset %zu", reason, end);
+	return NULL;
+}
+
+struct fixture *fixture_parse(const char *file, const char *json, size_t len, GError **err)
+{
+	g_autoptr(fixture) fx = fixture_new(file);
+	struct ctx c = { .file = file, .fx = fx, .err = err };
+	json_object *root = parse_json(&c, json, len);
+	bool ok;
+
+	if (!root)
+		return NULL;
+	ok = read_fixture(&c, root);
+	json_object_put(root);
+	return ok ? g_steal_pointer(&fx) : NULL;
+}
+
+struct fixture *fixture_load(const char *file, GError **err)
+{
+	g_autoptr(GError) e = NULL;
+	g_autofree char *json = NULL;
+	gsize len;
+
+	if (!g_file_get_contents(file, &json, &len, &e)) {
+		/* glib's message already names the file and the errno text. */
+		g_set_error(err, FIXTURE_ERROR, FIXTURE_ERROR_INVALID, "%s: %s", file, e->message);
+		return NULL;
+	}
+	return fixture_parse(file, json, len, err);
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A fixture file (docs/fixture-format.md) parsed and validated into plain
+ * structs.  Every element remembers its JSON path so that errors found later,
+ * while booting the machine, still name the file, the path and the reason.
+ */
+#ifndef HOTPLUGFS_FIXTURE_H
+#define HOTPLUGFS_FIXTURE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "machine.h"
+
+#define FIXTURE_FORMAT 1
+
+/* Error domain: every message reads "FILE: JSON-PATH: reason". */
+#define FIXTURE_ERROR (fixture_error_quark())
+GQuark fixture_error_quark(void);
+enum { FIXTURE_ERROR_INVALID = 1 };
+
+/* e820 types (arch/x86/include/asm/e820/types.h) */
+enum e820_type {
+	E820_TYPE_RAM = 1,
+	E820_TYPE_RESERVED = 2,
+	E820_TYPE_ACPI = 3,
+	E820_TYPE_NVS = 4,
+	E820_TYPE_UNUSABLE = 5,
+	E820_TYPE_PMEM = 7,
+	E820_TYPE_PRAM = 12,
+	E820_TYPE_SOFT_RESERVED = 0xefffffff,
+	E820_TYPE_RESERVED_KERN = 128,
+};
+
+struct fx_e820 {
+	uint64_t start, size;
+	uint32_t type;
+	char *path;
+};
+
+struct fx_numa {
+	int nid;
+	uint64_t start, end;          /* inclusive */
+	char *path;
+};
+
+enum fx_placement {
+	FX_INSERT,                    /* insert_resource (default) */
+	FX_REQUEST,                   /* request_resource under the parent */
+	FX_REGION,                    /* __request_region (BUSY, descends) */
+	FX_EXPAND,                    /* insert_resource_expand_to_fit */
+};
+
+struct fx_resource {
+	char *name;
+	uint64_t start, end;          /* inclusive */
+	uint32_t flags;               /* from "flags" or by name (fixture_default_flags) */
+	int desc;
+	enum fx_placement placement;
+	GPtrArray *children;          /* struct fx_resource; literal trees and "children" */
+	char *path;
+};
+
+struct fx_fwmap {
+	unsigned nr;
+	uint64_t start, end;          /* inclusive */
+	char *type;
+	char *path;
+};
+
+struct fx_blocks {                    /* a run of blocks with equal attributes */
+	uint64_t first, count;
+	enum block_state state;
+	int nids[8];
+	int nr_nids;                  /* 0: by the NUMA ranges */
+	bool removable;
+	int32_t phys_device;
+	char *valid_zones;            /* NULL: derived */
+	char *path;
+};
+
+struct fx_range {
+	uint64_t start, end;          /* inclusive; end < start: not given */
+};
+
+struct fixture {
+	char *file;
+	char *description;
+	struct profile profile;
+	bool hypervisor;
+	uint64_t block_size;          /* 0: probe_memory_block_size() rule */
+	char *block_size_path;
+
+	/* Boot form */
+	GArray *e820;                 /* struct fx_e820; NULL: literal form */
+	GPtrArray *memmap;            /* char*: "nn!ss" and friends (kernel's table only) */
+	uint64_t mem_limit;           /* mem=; 0: none */
+	GArray *numa;                 /* struct fx_numa (may be empty) */
+	struct fx_range kernel_code, kernel_rodata, kernel_data, kernel_bss;
+	uint64_t crash_size, crash_base;   /* crashkernel=SIZE[@BASE]; size 0: none */
+	bool crash_high;              /* crashkernel=SIZE,high */
+	char *crash_path;
+	GPtrArray *early_resources;   /* struct fx_resource: probe_roms(), before the e820 RAM */
+	GPtrArray *resources;         /* struct fx_resource: platform drivers, before e820 late */
+	GPtrArray *late_resources;    /* struct fx_resource: after e820 late (CXL, nvdimm) */
+
+	/* Literal form (captured) */
+	GPtrArray *iomem;             /* struct fx_resource tree; NULL: not given */
+	GArray *firmware_memmap;      /* struct fx_fwmap; NULL: not given */
+	GArray *memory_blocks;        /* struct fx_blocks; NULL: derived from memory */
+
+	unsigned cpus;
+	char *cmdline;
+	struct hotplug_params params;
+	bool has_memory_dir;          /* serve /sys/devices/system/memory */
+};
+
+/* Parses and validates; NULL with *err set (FIXTURE_ERROR) on any problem. */
+struct fixture *fixture_load(const char *file, GError **err);
+struct fixture *fixture_parse(const char *file, const char *json, size_t len, GError **err);
+void fixture_free(struct fixture *fx);
+typedef struct fixture fixture;   /* for g_autoptr(fixture) */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(fixture, fixture_free)
+
+/* Sizes: "0x1f", "4096", "128M", "2G", "1T" (K/M/G/T are powers of 1024). */
+bool parse_size(const char *s, uint64_t *out);
+/* Flags and desc a resource of this name gets at boot (spec §1.7). */
+void fixture_default_flags(const char *name, uint32_t *flags, int *desc);
+const char *e820_type_to_string(uint32_t type);
+
+/* Builds the machine the way x86 boot does (or from the literal form). */
+struct machine *machine_boot(const struct fixture *fx, GError **err);
+
+#endif

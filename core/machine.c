@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "machine.h"
+
+#include <string.h>
+
+#define GiB (1ull << 30)
+#define MiB (1ull << 20)
+
+struct machine *machine_new(const struct profile *profile)
+{
+	struct machine *m = g_new0(struct machine, 1);
+
+	m->profile = *profile;
+	/* iomem_resource (kernel/resource.c): the root, never printed. */
+	m->iomem = (struct resource){ .name = "PCI mem", .start = 0, .end = UINT64_MAX,
+				      .flags = IORESOURCE_MEM };
+	m->names = g_string_chunk_new(4096);
+	firmware_map_init(&m->firmware_map);
+	m->nodes = g_array_new(FALSE, TRUE, sizeof(struct numa_node));
+	m->numa = g_array_new(FALSE, FALSE, sizeof(struct numa_range));
+	m->present = g_array_new(FALSE, FALSE, sizeof(struct mem_range));
+	m->literals = g_ptr_array_new_with_free_func(g_free);
+	m->power_on = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	g_ptr_array_add(m->literals, NULL);
+	return m;
+}
+
+void machine_free(struct machine *m)
+{
+	if (!m)
+		return;
+	for (struct resource *r = m->iomem.child, *next; r; r = next) {
+		next = r->sibling;
+		r->parent = r->sibling = NULL;
+		resource_free(r);
+	}
+	g_string_chunk_free(m->names);
+	firmware_map_clear(&m->firmware_map);
+	memory_blocks_free(&m->blocks);
+	g_array_free(m->nodes, TRUE);
+	g_array_free(m->numa, TRUE);
+	g_array_free(m->present, TRUE);
+	g_ptr_array_free(m->literals, TRUE);
+	g_hash_table_destroy(m->power_on);
+	g_free(m);
+}
+
+const char *machine_strdup(struct machine *m, const char *s)
+{
+	return g_string_chunk_insert(m->names, s);
+}
+
+const char *machine_intern(struct machine *m, const char *s)
+{
+	return g_string_chunk_insert_const(m->names, s);
+}
+
+uint16_t machine_literal(struct machine *m, const char *s)
+{
+	for (guint i = 1; i < m->literals->len; i++)
+		if (strcmp(g_ptr_array_index(m->literals, i), s) == 0)
+			return (uint16_t)i;
+	g_assert(m->literals->len < UINT16_MAX);
+	g_ptr_array_add(m->literals, g_strdup(s));
+	return (uint16_t)(m->literals->len - 1);
+}
+
+struct numa_node *machine_node(const struct machine *m, int nid)
+{
+	for (guint i = 0; i < m->nodes->len; i++) {
+		struct numa_node *n = &g_array_index(m->nodes, struct numa_node, i);
+
+		if (n->nid == nid)
+			return n;
+	}
+	return NULL;
+}
+
+static void zones_clear(struct numa_node *n)
+{
+	for (int z = 0; z < NR_ZONES; z++)
+		n->zones[z] = (struct zone){ .start = 1, .end = 0 };
+}
+
+struct numa_node *machine_node_add(struct machine *m, int nid)
+{
+	struct numa_node *n = machine_node(m, nid);
+	guint i = 0;
+
+	if (n)
+		return n;
+	while (i < m->nodes->len && g_array_index(m->nodes, struct numa_node, i).nid < nid)
+		i++;
+	struct numa_node fresh = { .nid = nid };
+
+	zones_clear(&fresh);
+	g_array_insert_val(m->nodes, i, fresh);
+	return &g_array_index(m->nodes, struct numa_node, i);
+}
+
+int machine_nid_of(const struct machine *m, uint64_t addr)
+{
+	for (guint i = 0; i < m->numa->len; i++) {
+		const struct numa_range *r = &g_array_index(m->numa, struct numa_range, i);
+
+		if (addr >= r->start && addr <= r->end)
+			return r->nid;
+	}
+	/* Addresses outside every SRAT range: early_pfn_to_nid() falls back to 0. */
+	return 0;
+}
+
+/* Calls fn for each piece of present memory in [start, end], split at NUMA
+ * range boundaries, with the owning node. */
+typedef void (*piece_fn)(void *ctx, uint64_t start, uint64_t end, int nid);
+
+static void for_each_present_piece(const struct machine *m, uint64_t start, uint64_t end,
+				   piece_fn fn, void *ctx)
+{
+	for (guint i = 0; i < m->present->len; i++) {
+		const struct mem_range *p = &g_array_index(m->present, struct mem_range, i);
+		uint64_t s = MAX(p->start, start), e = MIN(p->end, end);
+
+		if (s > e)
+			continue;
+		while (s <= e) {
+			int nid = machine_nid_of(m, s);
+			uint64_t piece_end = e;
+
+			for (guint j = 0; j < m->numa->len; j++) {
+				const struct numa_range *r =
+					&g_array_index(m->numa, struct numa_range, j);
+
+				if (r->start > s && r->start - 1 < piece_end)
+					piece_end = r->start - 1;
+				if (s >= r->start && s <= r->end && r->end < piece_end)
+					piece_end = r->end;
+			}
+			fn(ctx, s, piece_end, nid);
+			if (piece_end == UINT64_MAX)
+				break;
+			s = piece_end + 1;
+		}
+	}
+}
+
+static void count_bytes(void *ctx, uint64_t start, uint64_t end, int nid)
+{
+	(void)nid;
+	*(uint64_t *)ctx += end - start + 1;
+}
+
+uint64_t machine_present_bytes(const struct machine *m, uint64_t start, uint64_t size)
+{
+	uint64_t total = 0;
+
+	for_each_present_piece(m, start, start + size - 1, count_bytes, &total);
+	return total;
+}
+
+struct node_set {
+	int *nids;
+	int n, max;
+};
+
+static void collect_node(void *ctx, uint64_t start, uint64_t end, int nid)
+{
+	struct node_set *set = ctx;
+	int i = 0;
+
+	(void)start, (void)end;
+	while (i < set->n && set->nids[i] < nid)
+		i++;
+	if ((i < set->n && set->nids[i] == nid) || set->n == set->max)
+		return;
+	memmove(&set->nids[i + 1], &set->nids[i], (size_t)(set->n - i) * sizeof(int));
+	set->nids[i] = nid;
+	set->n++;
+}
+
+int block_nodes(const struct machine *m, const struct memory_block *b, int *nids, int max)
+{
+	struct node_set set = { .nids = nids, .max = max };
+
+	if (!(b->flags & BLOCK_MULTI_NODE)) {
+		nids[0] = b->nid;
+		return 1;
+	}
+	for_each_present_piece(m, block_start(m, b), block_start(m, b) + m->block_size - 1,
+			       collect_node, &set);
+	return set.n;
+}
+
+/* Zone limits [lo, hi) of the kernel zones per architecture: x86_64
+ * MAX_DMA_PFN 16 MiB and MAX_DMA32_PFN 4 GiB; s390 ZONE_DMA below 2 GiB;
+ * arm64 ZONE_DMA below 4 GiB with an empty DMA32 (zone_dma_bits 32). */
+static void zone_limits(enum arch arch, enum zone_type z, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t dma = 16 * MiB, dma32 = 4 * GiB;
+
+	if (arch == ARCH_S390X)
+		dma = dma32 = 2 * GiB;
+	else if (arch == ARCH_AARCH64)
+		dma = dma32 = 4 * GiB;
+	switch (z) {
+	case ZONE_DMA: *lo = 0; *hi = dma; break;
+	case ZONE_DMA32: *lo = dma; *hi = dma32; break;
+	case ZONE_NORMAL: *lo = dma32; *hi = UINT64_MAX; break;
+	default: *lo = *hi = 0; break;
+	}
+}
+
+static void zone_extend(struct zone *z, uint64_t start, uint64_t end)
+{
+	if (zone_is_empty(z)) {
+		z->start = start;
+		z->end = end;
+	} else {
+		z->start = MIN(z->start, start);
+		z->end = MAX(z->end, end);
+	}
+	z->present += end - start + 1;
+}
+
+struct span_ctx {
+	struct machine *m;
+	int zone;          /* forced zone, or ZONE_NONE: by the arch limits */
+	int nid;           /* forced node, or -1: by the NUMA ranges */
+};
+
+static void add_piece_to_zones(void *ctx, uint64_t start, uint64_t end, int nid)
+{
+	struct span_ctx *c = ctx;
+	struct numa_node *n = machine_node_add(c->m, c->nid >= 0 ? c->nid : nid);
+
+	if (c->zone != ZONE_NONE) {
+		zone_extend(&n->zones[c->zone], start, end);
+		return;
+	}
+	for (int z = ZONE_DMA; z <= ZONE_NORMAL; z++) {
+		uint64_t lo, hi;
+
+		zone_limits(c->m->profile.arch, z, &lo, &hi);
+		if (lo >= hi || start >= hi || end < lo)
+			continue;
+		zone_extend(&n->zones[z], MAX(start, lo), MIN(end, hi - 1));
+	}
+}
+
+/*
+ * A zone spans from its first to its last online page of its node: boot
+ * spans (free_area_init) and every later resize (resize_zone_range on online,
+ * shrink_zone_span on offline, mm/memory_hotplug.c 6.12) keep that invariant.
+ */
+void machine_recompute_zones(struct machine *m)
+{
+	for (guint i = 0; i < m->nodes->len; i++)
+		zones_clear(&g_array_index(m->nodes, struct numa_node, i));
+	for (size_t i = 0; i < m->blocks.n; i++) {
+		const struct memory_block *b = &m->blocks.v[i];
+		struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1 };
+		uint64_t s = block_start(m, b);
+
+		if (b->state == BLOCK_OFFLINE)
+			continue;
+		if (b->zone != ZONE_NONE) {
+			c.zone = b->zone;
+			c.nid = b->nid;
+		}
+		for_each_present_piece(m, s, s + m->block_size - 1, add_piece_to_zones, &c);
+	}
+}
+
+void machine_boot_zones(struct machine *m)
+{
+	struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1 };
+
+	for (guint i = 0; i < m->nodes->len; i++)
+		zones_clear(&g_array_index(m->nodes, struct numa_node, i));
+	for_each_present_piece(m, 0, UINT64_MAX, add_piece_to_zones, &c);
+}
+
+static const struct zone *node_zone(const struct machine *m, int nid, enum zone_type z)
+{
+	static const struct zone empty = { .start = 1, .end = 0 };
+	const struct numa_node *n = machine_node(m, nid);
+
+	return n ? &n->zones[z] : &empty;
+}
+
+/* default_kernel_zone_for_pfn(), mm/memory_hotplug.c 6.1/6.12 */
+static enum zone_type default_kernel_zone(const struct machine *m, int nid, uint64_t start,
+					  uint64_t size)
+{
+	for (int z = ZONE_DMA; z < ZONE_NORMAL; z++)
+		if (zone_intersects(node_zone(m, nid, z), start, size))
+			return z;
+	return ZONE_NORMAL;
+}
+
+enum zone_type machine_early_zone(const struct machine *m, int nid, uint64_t start)
+{
+	enum zone_type found = ZONE_NONE;
+
+	for (int z = 0; z < NR_ZONES; z++) {
+		const struct zone *zone = node_zone(m, nid, z);
+
+		if (!zone->present || !zone_intersects(zone, start, m->block_size))
+			continue;
+		if (found != ZONE_NONE)
+			return ZONE_NONE;
+		found = z;
+	}
+	return found;
+}
+
+/* zone_for_pfn_range() and default_zone_for_pfn(), mm/memory_hotplug.c 6.12 */
+enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, int nid,
+				      uint64_t start, uint64_t size)
+{
+	enum zone_type kernel = default_kernel_zone(m, nid, start, size);
+	bool in_kernel, in_movable;
+
+	if (type == MMOP_ONLINE_KERNEL)
+		return kernel;
+	if (type == MMOP_ONLINE_MOVABLE)
+		return ZONE_MOVABLE;
+	in_kernel = zone_intersects(node_zone(m, nid, kernel), start, size);
+	in_movable = zone_intersects(node_zone(m, nid, ZONE_MOVABLE), start, size);
+	if (in_kernel != in_movable)
+		return in_kernel ? kernel : ZONE_MOVABLE;
+	return m->params.movable_node ? ZONE_MOVABLE : kernel;
+}
+
+/* valid_zones_show(), drivers/base/memory.c 6.12 */
+void machine_valid_zones(const struct machine *m, const struct memory_block *b, GString *out)
+{
+	uint64_t start = block_start(m, b), size = m->block_size;
+	enum zone_type def, kernel;
+
+	if (b->literal_zones) {
+		g_string_append(out, g_ptr_array_index(m->literals, b->literal_zones));
+		return;
+	}
+	if (b->state == BLOCK_ONLINE) {
+		/* A block spanning zones or nodes has no zone and prints "none". */
+		g_string_append(out, zone_name(b->zone));
+		return;
+	}
+	def = machine_zone_for_range(m, MMOP_ONLINE, b->nid, start, size);
+	g_string_append(out, zone_name(def));
+	kernel = machine_zone_for_range(m, MMOP_ONLINE_KERNEL, b->nid, start, size);
+	if (kernel != def)
+		g_string_append_printf(out, " %s", zone_name(kernel));
+	if (def != ZONE_MOVABLE)
+		g_string_append(out, " Movable");
+}
+
+static const char *const mmop_names[] = {
+	[MMOP_OFFLINE] = "offline",
+	[MMOP_ONLINE] = "online",
+	[MMOP_ONLINE_KERNEL] = "online_kernel",
+	[MMOP_ONLINE_MOVABLE] = "online_movable",
+};
+
+const char *mmop_name(enum mmop t)
+{
+	return mmop_names[t];
+}
+
+/* sysfs_streq(): equal, except that one trailing newline on either side is
+ * ignored.  daxctl also writes the terminating NUL, which the kernel's
+ * NUL-terminated buffer absorbs. */
+bool sysfs_streq_len(const char *buf, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+
+	len = strnlen(buf, len);
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	return len == wl && memcmp(buf, word, wl) == 0;
+}
+
+bool mmop_parse(const char *buf, size_t len, enum mmop *out)
+{
+	for (unsigned i = 0; i < G_N_ELEMENTS(mmop_names); i++) {
+		if (sysfs_streq_len(buf, len, mmop_names[i])) {
+			*out = (enum mmop)i;
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The simulated machine: one model from which every view is derived, so that
+ * /proc/iomem, the firmware map and the memory blocks always agree.
+ */
+#ifndef HOTPLUGFS_MACHINE_H
+#define HOTPLUGFS_MACHINE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "firmware_map.h"
+#include "memory_block.h"
+#include "profile.h"
+#include "resource.h"
+#include "zone.h"
+
+#define MAX_NUMNODES 1024
+
+/* A node that exists (/sys/devices/system/node/nodeK) and its zones. */
+struct numa_node {
+	int nid;
+	struct zone zones[NR_ZONES];
+};
+
+/* A NUMA memory-affinity range (SRAT): which node owns which addresses. */
+struct numa_range {
+	uint64_t start, end;      /* inclusive */
+	int nid;
+};
+
+/* A range of present memory (memblock.memory), inclusive. */
+struct mem_range {
+	uint64_t start, end;
+};
+
+enum online_policy { ONLINE_POLICY_CONTIG_ZONES, ONLINE_POLICY_AUTO_MOVABLE };
+enum memmap_on_memory { MEMMAP_ON_MEMORY_N, MEMMAP_ON_MEMORY_Y, MEMMAP_ON_MEMORY_FORCE };
+
+/* /sys/module/memory_hotplug/parameters and related boot parameters (§3.6). */
+struct hotplug_params {
+	enum mmop auto_online;            /* auto_online_blocks */
+	enum online_policy online_policy;
+	unsigned auto_movable_ratio;
+	bool auto_movable_numa_aware;
+	enum memmap_on_memory memmap_on_memory;
+	bool movable_node;                /* "movable_node" on the command line */
+};
+
+struct machine {
+	struct profile profile;
+	bool has_iomem;                   /* /proc/iomem exists */
+	struct resource iomem;            /* iomem_resource: "PCI mem", never printed */
+	GStringChunk *names;              /* resource names and other strings */
+	bool has_firmware_map;            /* /sys/firmware/memmap exists */
+	struct firmware_map firmware_map;
+	bool has_memory_dir;              /* /sys/devices/system/memory exists */
+	uint64_t block_size;
+	struct memory_blocks blocks;
+	GArray *nodes;                    /* struct numa_node, ascending nid */
+	GArray *numa;                     /* struct numa_range, ascending start */
+	GArray *present;                  /* struct mem_range, ascending, disjoint */
+	struct hotplug_params params;
+	GPtrArray *literals;              /* captured strings served as is; [0] unused */
+	GHashTable *power_on;             /* devices whose power/control reads "on" */
+	unsigned cpus;
+	uint64_t generation;              /* bumped by every change of the model */
+};
+
+struct machine *machine_new(const struct profile *profile);
+void machine_free(struct machine *m);
+typedef struct machine machine;   /* for g_autoptr(machine) */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(machine, machine_free)
+
+/* A stable copy of s owned by the machine (a new pointer for every call). */
+const char *machine_strdup(struct machine *m, const char *s);
+/* The same, but equal strings share one pointer (names that never merge). */
+const char *machine_intern(struct machine *m, const char *s);
+/* Index of a literal string (added if new); never 0. */
+uint16_t machine_literal(struct machine *m, const char *s);
+
+struct numa_node *machine_node(const struct machine *m, int nid);   /* NULL if absent */
+struct numa_node *machine_node_add(struct machine *m, int nid);     /* idempotent */
+/* Node owning addr per the NUMA ranges; 0 without any. */
+int machine_nid_of(const struct machine *m, uint64_t addr);
+
+static inline uint64_t block_start(const struct machine *m, const struct memory_block *b)
+{
+	return b->id * m->block_size;
+}
+
+/* Nodes a block is linked to, ascending; returns the count (<= max). */
+int block_nodes(const struct machine *m, const struct memory_block *b, int *nids, int max);
+/* Bytes of present memory inside [start, start+size). */
+uint64_t machine_present_bytes(const struct machine *m, uint64_t start, uint64_t size);
+
+/* Zone a block would be onlined to (zone_for_pfn_range); §3.4. */
+enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, int nid,
+				      uint64_t start, uint64_t size);
+/* valid_zones text without the newline, into out (caller's GString). */
+void machine_valid_zones(const struct machine *m, const struct memory_block *b, GString *out);
+/* Recomputes every node's zone spans from the online blocks (and boot memory). */
+void machine_recompute_zones(struct machine *m);
+/* Zone of a boot block: the one populated zone of its node whose span meets
+ * it, ZONE_NONE when several do (early_node_zone_for_memory_block, 6.12). */
+enum zone_type machine_early_zone(const struct machine *m, int nid, uint64_t start);
+/* Boot spans straight from present memory (free_area_init). */
+void machine_boot_zones(struct machine *m);
+
+const char *mmop_name(enum mmop t);          /* "offline", "online", ... */
+bool mmop_parse(const char *buf, size_t len, enum mmop *out);   /* sysfs_streq */
+/* sysfs_streq() on a store buffer of len bytes (NUL-terminated by kernfs). */
+bool sysfs_streq_len(const char *buf, size_t len, const char *word);
+
+#endif

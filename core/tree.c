@@ -1,0 +1,982 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The file tree: static directories and files from one table, and per-object
+ * directories (memory blocks, firmware-map entries, nodes) from attribute
+ * tables, in the style of the kernel's DEVICE_ATTR_RW tables.  Nothing is
+ * allocated per file; node ids are computed (see tree.h).
+ */
+#include "tree.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iomem.h"
+#include "machine.h"
+
+/* ---- node ids ---------------------------------------------------------- */
+
+enum kind {
+	K_STATIC,            /* sub: static index + 1 */
+	K_BLOCK,             /* obj: block id */
+	K_BLOCK_ATTR,        /* obj: block id, sub: block_attrs[] index */
+	K_BLOCK_POWER_ATTR,  /* obj: block id, sub: power_attrs[] index */
+	K_BLOCK_NODE_LINK,   /* obj: block id, sub: nid */
+	K_MEMMAP,            /* obj: entry number */
+	K_MEMMAP_ATTR,       /* obj: entry number, sub: memmap_attrs[] index */
+	K_NODE,              /* obj: nid */
+	K_NODE_BLOCK_LINK,   /* obj: block id, sub: nid */
+	K_BUS_BLOCK_LINK,    /* obj: block id */
+};
+
+#define OBJ_BITS 40
+#define OBJ_MAX ((UINT64_C(1) << OBJ_BITS) - 1)
+
+static tree_node make(enum kind k, uint64_t obj, unsigned sub)
+{
+	return (uint64_t)k << 56 | (obj & OBJ_MAX) << 16 | sub;
+}
+static enum kind kind_of(tree_node n) { return (enum kind)(n >> 56); }
+static uint64_t obj_of(tree_node n) { return (n >> 16) & OBJ_MAX; }
+static unsigned sub_of(tree_node n) { return n & 0xffff; }
+
+/* ---- attributes ---------------------------------------------------------- */
+
+typedef int (*show_fn)(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+		       GString *out);
+typedef int (*store_fn)(struct machine *m, uint64_t obj, const char *buf, size_t len);
+
+struct attr {
+	const char *name;
+	enum tree_type type;
+	mode_t mode;
+	show_fn show;
+	store_fn store;
+	const char *link;        /* TREE_LINK target */
+};
+
+#define ATTR_RO(n, show) { #n, TREE_FILE, 0444, show, NULL, NULL }
+#define ATTR_RW(n, show, store) { #n, TREE_FILE, 0644, show, store, NULL }
+#define ATTR_WO(n, store) { #n, TREE_FILE, 0200, NULL, store, NULL }
+
+static int show_empty(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+		      GString *out)
+{
+	(void)m, (void)obj, (void)who, (void)out;
+	return 0;
+}
+
+/* kobject_synth_uevent(), lib/kobject_uevent.c: an action word, optionally
+ * followed by a UUID and KEY=value arguments. */
+static int store_uevent(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	static const char *const actions[] = { "add", "remove", "change", "move",
+					       "online", "offline", "bind", "unbind" };
+	size_t n = strnlen(buf, len);
+	size_t word = 0;
+
+	(void)m, (void)obj;
+	while (word < n && buf[word] != ' ' && buf[word] != '\n')
+		word++;
+	for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
+		if (word == strlen(actions[i]) && memcmp(buf, actions[i], word) == 0)
+			return 0;
+	return -EINVAL;
+}
+
+/* ---- power/ (drivers/base/power/sysfs.c; runtime PM is disabled) ------- */
+
+static int show_power_control(const struct machine *m, uint64_t dev, const struct tree_reader *who,
+			      GString *out)
+{
+	(void)who;
+	g_string_append(out, g_hash_table_contains(m->power_on, &dev) ? "on\n" : "auto\n");
+	return 0;
+}
+
+/* control_store(): "auto" allows runtime PM, "on" forbids it. */
+static int store_power_control(struct machine *m, uint64_t dev, const char *buf, size_t len)
+{
+	if (sysfs_streq_len(buf, len, "auto")) {
+		g_hash_table_remove(m->power_on, &dev);
+		m->generation++;
+		return 0;
+	}
+	if (sysfs_streq_len(buf, len, "on")) {
+		g_hash_table_add(m->power_on, g_memdup2(&dev, sizeof(dev)));
+		m->generation++;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* autosuspend_delay_ms_show/store(): -EIO unless the driver uses autosuspend. */
+static int show_eio(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+		    GString *out)
+{
+	(void)m, (void)obj, (void)who, (void)out;
+	return -EIO;
+}
+static int store_eio(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	(void)m, (void)obj, (void)buf, (void)len;
+	return -EIO;
+}
+
+static int show_zero(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+		     GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "0\n");
+	return 0;
+}
+
+static int show_unsupported(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "unsupported\n");
+	return 0;
+}
+
+static const struct attr power_attrs[] = {
+	ATTR_RW(autosuspend_delay_ms, show_eio, store_eio),
+	ATTR_RW(control, show_power_control, store_power_control),
+	ATTR_RO(runtime_active_time, show_zero),
+	ATTR_RO(runtime_status, show_unsupported),
+	ATTR_RO(runtime_suspended_time, show_zero),
+};
+
+/* ---- memoryN/ (drivers/base/memory.c 6.12) ----------------------------- */
+
+static const struct memory_block *block_of(const struct machine *m, uint64_t id)
+{
+	return memory_blocks_find(&m->blocks, id);
+}
+
+static int show_phys_index(const struct machine *m, uint64_t id, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "%08" PRIx64 "\n", id);
+	return 0;
+}
+
+static const char *const state_names[] = {
+	[BLOCK_ONLINE] = "online", [BLOCK_GOING_OFFLINE] = "going-offline",
+	[BLOCK_OFFLINE] = "offline",
+};
+
+static int show_state(const struct machine *m, uint64_t id, const struct tree_reader *who,
+		      GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "%s\n", state_names[block_of(m, id)->state]);
+	return 0;
+}
+
+/* online_show(), drivers/base/core.c: !dev->offline, which flips only when
+ * an offline has succeeded. */
+static int show_online(const struct machine *m, uint64_t id, const struct tree_reader *who,
+		       GString *out)
+{
+	(void)who;
+	g_string_append(out, block_of(m, id)->state == BLOCK_OFFLINE ? "0\n" : "1\n");
+	return 0;
+}
+
+static int show_phys_device(const struct machine *m, uint64_t id, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "%d\n", block_of(m, id)->phys_device);
+	return 0;
+}
+
+/* removable_show(): always 1 with CONFIG_MEMORY_HOTREMOVE since 5.6; older
+ * captured kernels may say 0. */
+static int show_removable(const struct machine *m, uint64_t id, const struct tree_reader *who,
+			  GString *out)
+{
+	(void)who;
+	g_string_append(out, block_of(m, id)->flags & BLOCK_NOT_REMOVABLE ? "0\n" : "1\n");
+	return 0;
+}
+
+static int show_valid_zones(const struct machine *m, uint64_t id, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)who;
+	machine_valid_zones(m, block_of(m, id), out);
+	g_string_append_c(out, '\n');
+	return 0;
+}
+
+/* state_store() and online_store() come with the online/offline state
+ * machine; until then the kernel's modes stand and a store is refused. */
+static int store_not_yet(struct machine *m, uint64_t id, const char *buf, size_t len)
+{
+	(void)m, (void)id, (void)buf, (void)len;
+	return -EOPNOTSUPP;
+}
+
+enum { BLOCK_ATTR_POWER = 3 };
+static const struct attr block_attrs[] = {
+	ATTR_RW(online, show_online, store_not_yet),
+	ATTR_RO(phys_device, show_phys_device),
+	ATTR_RO(phys_index, show_phys_index),
+	[BLOCK_ATTR_POWER] = { "power", TREE_DIR, 0755, NULL, NULL, NULL },
+	ATTR_RO(removable, show_removable),
+	ATTR_RW(state, show_state, store_not_yet),
+	{ "subsystem", TREE_LINK, 0777, NULL, NULL, "../../../../bus/memory" },
+	ATTR_RW(uevent, show_empty, store_uevent),
+	ATTR_RO(valid_zones, show_valid_zones),
+};
+
+/* ---- /sys/firmware/memmap/N (drivers/firmware/memmap.c) ---------------- */
+
+static int show_memmap_start(const struct machine *m, uint64_t nr, const struct tree_reader *who,
+			     GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "0x%" PRIx64 "\n", firmware_map_find(&m->firmware_map, nr)->start);
+	return 0;
+}
+
+static int show_memmap_end(const struct machine *m, uint64_t nr, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "0x%" PRIx64 "\n", firmware_map_find(&m->firmware_map, nr)->end);
+	return 0;
+}
+
+static int show_memmap_type(const struct machine *m, uint64_t nr, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "%s\n", firmware_map_find(&m->firmware_map, nr)->type);
+	return 0;
+}
+
+static const struct attr memmap_attrs[] = {
+	ATTR_RO(end, show_memmap_end),
+	ATTR_RO(start, show_memmap_start),
+	ATTR_RO(type, show_memmap_type),
+};
+
+/* ---- static files ------------------------------------------------------ */
+
+static int show_iomem(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+		      GString *out)
+{
+	(void)obj;
+	iomem_render(&m->iomem, who->cap_sys_admin, out);
+	return 0;
+}
+
+static int show_block_size(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)obj, (void)who;
+	g_string_append_printf(out, "%" PRIx64 "\n", m->block_size);
+	return 0;
+}
+
+static int show_auto_online(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)obj, (void)who;
+	g_string_append_printf(out, "%s\n", mmop_name(m->params.auto_online));
+	return 0;
+}
+
+/* auto_online_blocks_store(): mhp_online_type_from_str(), sysfs_streq. */
+static int store_auto_online(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	enum mmop t;
+
+	(void)obj;
+	if (!mmop_parse(buf, len, &t))
+		return -EINVAL;
+	m->params.auto_online = t;
+	m->generation++;
+	return 0;
+}
+
+/* crash_hotplug_show(): 1 only while a crash image with hotplug support is
+ * loaded (6.10+); nothing is loaded in a simulated machine yet. */
+static int show_crash_hotplug(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			      GString *out)
+{
+	return show_zero(m, obj, who, out);
+}
+
+static const char *const policy_names[] = {
+	[ONLINE_POLICY_CONTIG_ZONES] = "contig-zones",
+	[ONLINE_POLICY_AUTO_MOVABLE] = "auto-movable",
+};
+
+static int show_online_policy(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			      GString *out)
+{
+	(void)obj, (void)who;
+	g_string_append_printf(out, "%s\n", policy_names[m->params.online_policy]);
+	return 0;
+}
+
+/* set_online_policy(): sysfs_match_string() over the two names. */
+static int store_online_policy(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	(void)obj;
+	for (unsigned i = 0; i < G_N_ELEMENTS(policy_names); i++) {
+		if (sysfs_streq_len(buf, len, policy_names[i])) {
+			m->params.online_policy = (enum online_policy)i;
+			m->generation++;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int show_ratio(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+		      GString *out)
+{
+	(void)obj, (void)who;
+	g_string_append_printf(out, "%u\n", m->params.auto_movable_ratio);
+	return 0;
+}
+
+/* param_set_uint() -> kstrtouint(val, 0): base prefixes, one trailing newline. */
+static int store_ratio(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	g_autofree char *s = g_strndup(buf, len);
+	size_t n = strlen(s);
+	char *end;
+	unsigned long long v;
+
+	(void)obj;
+	if (n && s[n - 1] == '\n')
+		s[--n] = '\0';
+	if (!n || s[0] == '-' || s[0] == '+' || g_ascii_isspace(s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v > UINT32_MAX)
+		return -ERANGE;
+	m->params.auto_movable_ratio = (unsigned)v;
+	m->generation++;
+	return 0;
+}
+
+static int show_numa_aware(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)obj, (void)who;
+	g_string_append(out, m->params.auto_movable_numa_aware ? "Y\n" : "N\n");
+	return 0;
+}
+
+/* kstrtobool(), lib/kstrtox.c: only the first one or two characters count. */
+static int kstrtobool(const char *s, size_t len, bool *out)
+{
+	if (!len)
+		return -EINVAL;
+	switch (s[0]) {
+	case 'y': case 'Y': case '1':
+		*out = true;
+		return 0;
+	case 'n': case 'N': case '0':
+		*out = false;
+		return 0;
+	case 'o': case 'O':
+		if (len > 1 && (s[1] == 'n' || s[1] == 'N')) {
+			*out = true;
+			return 0;
+		}
+		if (len > 1 && (s[1] == 'f' || s[1] == 'F')) {
+			*out = false;
+			return 0;
+		}
+		break;
+	}
+	return -EINVAL;
+}
+
+static int store_numa_aware(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	bool v;
+	int rc = kstrtobool(buf, strnlen(buf, len), &v);
+
+	(void)obj;
+	if (rc)
+		return rc;
+	m->params.auto_movable_numa_aware = v;
+	m->generation++;
+	return 0;
+}
+
+/* memmap_on_memory: 0444; "force" exists since 6.6 (param_get_memmap_on_memory). */
+static int show_memmap_on_memory(const struct machine *m, uint64_t obj,
+				 const struct tree_reader *who, GString *out)
+{
+	(void)obj, (void)who;
+	switch (m->params.memmap_on_memory) {
+	case MEMMAP_ON_MEMORY_FORCE: g_string_append(out, "force\n"); break;
+	case MEMMAP_ON_MEMORY_Y: g_string_append(out, "Y\n"); break;
+	default: g_string_append(out, "N\n"); break;
+	}
+	return 0;
+}
+
+static bool has_iomem(const struct machine *m) { return m->has_iomem; }
+static bool has_memory(const struct machine *m) { return m->has_memory_dir; }
+static bool has_memmap(const struct machine *m) { return m->has_firmware_map; }
+static bool has_probe(const struct machine *m)
+{
+	return m->has_memory_dir && m->profile.memory_probe;
+}
+static bool has_crash_hotplug(const struct machine *m)
+{
+	return m->has_memory_dir && profile_has_crash_hotplug(&m->profile);
+}
+
+enum dynamic { DYN_NONE, DYN_BLOCKS, DYN_NODES, DYN_MEMMAP, DYN_BUS_BLOCKS };
+
+struct static_entry {
+	struct attr a;
+	int parent;                            /* static index */
+	bool (*exists)(const struct machine *m); /* NULL: always */
+	enum dynamic dyn;                      /* objects listed after the fixed entries */
+	bool power;                            /* a power/ directory of a device */
+};
+
+enum {
+	S_ROOT, S_PROC, S_SYS, S_DEVICES, S_SYSTEM, S_MEMORY, S_MEMORY_POWER, S_NODE,
+	S_FIRMWARE, S_MEMMAP, S_BUS, S_BUS_MEMORY, S_BUS_DEVICES, S_MODULE, S_MODULE_MHP,
+	S_PARAMS, S_FIXED_DIRS
+};
+
+#define DIR_ENTRY(n, p, ex, dy) { { n, TREE_DIR, 0755, NULL, NULL, NULL }, p, ex, dy, false }
+#define FILE_ENTRY(attr, p, ex) { attr, p, ex, DYN_NONE, false }
+
+static const struct static_entry statics[] = {
+	[S_ROOT] = DIR_ENTRY("", S_ROOT, NULL, DYN_NONE),
+	[S_PROC] = DIR_ENTRY("proc", S_ROOT, has_iomem, DYN_NONE),
+	[S_SYS] = DIR_ENTRY("sys", S_ROOT, NULL, DYN_NONE),
+	[S_DEVICES] = DIR_ENTRY("devices", S_SYS, has_memory, DYN_NONE),
+	[S_SYSTEM] = DIR_ENTRY("system", S_DEVICES, has_memory, DYN_NONE),
+	[S_MEMORY] = DIR_ENTRY("memory", S_SYSTEM, has_memory, DYN_BLOCKS),
+	[S_MEMORY_POWER] = { { "power", TREE_DIR, 0755, NULL, NULL, NULL }, S_MEMORY, has_memory,
+			     DYN_NONE, true },
+	[S_NODE] = DIR_ENTRY("node", S_SYSTEM, has_memory, DYN_NODES),
+	[S_FIRMWARE] = DIR_ENTRY("firmware", S_SYS, has_memmap, DYN_NONE),
+	[S_MEMMAP] = DIR_ENTRY("memmap", S_FIRMWARE, has_memmap, DYN_MEMMAP),
+	[S_BUS] = DIR_ENTRY("bus", S_SYS, has_memory, DYN_NONE),
+	[S_BUS_MEMORY] = DIR_ENTRY("memory", S_BUS, has_memory, DYN_NONE),
+	[S_BUS_DEVICES] = DIR_ENTRY("devices", S_BUS_MEMORY, has_memory, DYN_BUS_BLOCKS),
+	[S_MODULE] = DIR_ENTRY("module", S_SYS, has_memory, DYN_NONE),
+	[S_MODULE_MHP] = DIR_ENTRY("memory_hotplug", S_MODULE, has_memory, DYN_NONE),
+	[S_PARAMS] = DIR_ENTRY("parameters", S_MODULE_MHP, has_memory, DYN_NONE),
+	/* files */
+	FILE_ENTRY(ATTR_RO(iomem, show_iomem), S_PROC, has_iomem),
+	FILE_ENTRY(ATTR_RW(auto_online_blocks, show_auto_online, store_auto_online), S_MEMORY,
+		   has_memory),
+	FILE_ENTRY(ATTR_RO(block_size_bytes, show_block_size), S_MEMORY, has_memory),
+	FILE_ENTRY(ATTR_RO(crash_hotplug, show_crash_hotplug), S_MEMORY, has_crash_hotplug),
+	FILE_ENTRY(ATTR_WO(probe, store_not_yet), S_MEMORY, has_probe),
+	FILE_ENTRY(ATTR_RW(uevent, show_empty, store_uevent), S_MEMORY, has_memory),
+	FILE_ENTRY(ATTR_RO(memmap_on_memory, show_memmap_on_memory), S_PARAMS, has_memory),
+	FILE_ENTRY(ATTR_RW(online_policy, show_online_policy, store_online_policy), S_PARAMS,
+		   has_memory),
+	FILE_ENTRY(ATTR_RW(auto_movable_ratio, show_ratio, store_ratio), S_PARAMS, has_memory),
+	FILE_ENTRY(ATTR_RW(auto_movable_numa_aware, show_numa_aware, store_numa_aware), S_PARAMS,
+		   has_memory),
+};
+
+/* The memory root device's power/ files reuse power_attrs with the
+ * K_BLOCK_POWER_ATTR kind and an object id that no block can have. */
+#define ROOT_DEVICE OBJ_MAX
+
+static bool static_exists(const struct machine *m, int i)
+{
+	return !statics[i].exists || statics[i].exists(m);
+}
+
+/* ---- name helpers ------------------------------------------------------ */
+
+/* "memory%u"-style names: the prefix then a canonical decimal number. */
+static bool parse_numbered(const char *name, const char *prefix, uint64_t *out)
+{
+	size_t pl = strlen(prefix);
+	const char *digits = name + pl;
+	char *end;
+
+	if (strncmp(name, prefix, pl) != 0 || !g_ascii_isdigit(digits[0]) ||
+	    (digits[0] == '0' && digits[1]))
+		return false;
+	errno = 0;
+	*out = strtoull(digits, &end, 10);
+	return !*end && !errno && *out <= OBJ_MAX;
+}
+
+static bool block_in_node(const struct machine *m, const struct memory_block *b, int nid)
+{
+	int nids[64];
+	int n = block_nodes(m, b, nids, G_N_ELEMENTS(nids));
+
+	for (int i = 0; i < n; i++)
+		if (nids[i] == nid)
+			return true;
+	return false;
+}
+
+/* ---- lookup ------------------------------------------------------------ */
+
+static int find_attr(const struct attr *attrs, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(attrs[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int lookup_static(const struct machine *m, int dir, const char *name, tree_node *child)
+{
+	uint64_t id;
+
+	for (int i = 0; i < (int)G_N_ELEMENTS(statics); i++) {
+		if (i != S_ROOT && statics[i].parent == dir && static_exists(m, i) &&
+		    strcmp(statics[i].a.name, name) == 0) {
+			*child = make(K_STATIC, 0, (unsigned)i + 1);
+			return 0;
+		}
+	}
+	if (statics[dir].power) {
+		int a = find_attr(power_attrs, G_N_ELEMENTS(power_attrs), name);
+
+		if (a < 0)
+			return -ENOENT;
+		*child = make(K_BLOCK_POWER_ATTR, ROOT_DEVICE, (unsigned)a);
+		return 0;
+	}
+	switch (statics[dir].dyn) {
+	case DYN_BLOCKS:
+		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
+			return -ENOENT;
+		*child = make(K_BLOCK, id, 0);
+		return 0;
+	case DYN_BUS_BLOCKS:
+		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
+			return -ENOENT;
+		*child = make(K_BUS_BLOCK_LINK, id, 0);
+		return 0;
+	case DYN_NODES:
+		if (!parse_numbered(name, "node", &id) || id >= MAX_NUMNODES ||
+		    !machine_node(m, (int)id))
+			return -ENOENT;
+		*child = make(K_NODE, id, 0);
+		return 0;
+	case DYN_MEMMAP:
+		if (!parse_numbered(name, "", &id) || id > UINT32_MAX ||
+		    !firmware_map_find(&m->firmware_map, (unsigned)id))
+			return -ENOENT;
+		*child = make(K_MEMMAP, id, 0);
+		return 0;
+	case DYN_NONE:
+		break;
+	}
+	return -ENOENT;
+}
+
+static int lookup_block(const struct machine *m, uint64_t id, const char *name, tree_node *child)
+{
+	int a = find_attr(block_attrs, G_N_ELEMENTS(block_attrs), name);
+	uint64_t nid;
+
+	if (a >= 0) {
+		*child = make(K_BLOCK_ATTR, id, (unsigned)a);
+		return 0;
+	}
+	if (parse_numbered(name, "node", &nid) && nid < MAX_NUMNODES &&
+	    block_in_node(m, block_of(m, id), (int)nid)) {
+		*child = make(K_BLOCK_NODE_LINK, id, (unsigned)nid);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static bool node_exists(const struct machine *m, tree_node n);
+
+int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
+{
+	uint64_t obj = obj_of(dir), id;
+	int a;
+
+	if (!node_exists(m, dir))
+		return -ENOENT;
+	switch (kind_of(dir)) {
+	case K_STATIC:
+		if (statics[sub_of(dir) - 1].a.type != TREE_DIR)
+			return -ENOTDIR;
+		return lookup_static(m, (int)sub_of(dir) - 1, name, child);
+	case K_BLOCK:
+		return lookup_block(m, obj, name, child);
+	case K_BLOCK_ATTR:
+		if (sub_of(dir) != BLOCK_ATTR_POWER)
+			return -ENOTDIR;
+		a = find_attr(power_attrs, G_N_ELEMENTS(power_attrs), name);
+		if (a < 0)
+			return -ENOENT;
+		*child = make(K_BLOCK_POWER_ATTR, obj, (unsigned)a);
+		return 0;
+	case K_MEMMAP:
+		a = find_attr(memmap_attrs, G_N_ELEMENTS(memmap_attrs), name);
+		if (a < 0)
+			return -ENOENT;
+		*child = make(K_MEMMAP_ATTR, obj, (unsigned)a);
+		return 0;
+	case K_NODE:
+		if (!parse_numbered(name, "memory", &id) || !block_of(m, id) ||
+		    !block_in_node(m, block_of(m, id), (int)obj))
+			return -ENOENT;
+		*child = make(K_NODE_BLOCK_LINK, id, (unsigned)obj);
+		return 0;
+	default:
+		return -ENOTDIR;
+	}
+}
+
+/* Whether a node id names something that exists now (ids outlive objects). */
+static bool node_exists(const struct machine *m, tree_node n)
+{
+	uint64_t obj = obj_of(n);
+	unsigned sub = sub_of(n);
+
+	switch (kind_of(n)) {
+	case K_STATIC:
+		return sub >= 1 && sub <= G_N_ELEMENTS(statics) && static_exists(m, (int)sub - 1);
+	case K_BLOCK:
+		return m->has_memory_dir && block_of(m, obj);
+	case K_BLOCK_ATTR:
+		return block_of(m, obj) && sub < G_N_ELEMENTS(block_attrs);
+	case K_BLOCK_POWER_ATTR:
+		return sub < G_N_ELEMENTS(power_attrs) &&
+		       (obj == ROOT_DEVICE ? m->has_memory_dir : block_of(m, obj) != NULL);
+	case K_BLOCK_NODE_LINK:
+	case K_NODE_BLOCK_LINK:
+		return block_of(m, obj) && block_in_node(m, block_of(m, obj), (int)sub);
+	case K_MEMMAP:
+	case K_MEMMAP_ATTR:
+		return m->has_firmware_map && obj <= UINT32_MAX &&
+		       firmware_map_find(&m->firmware_map, (unsigned)obj) &&
+		       (kind_of(n) == K_MEMMAP || sub < G_N_ELEMENTS(memmap_attrs));
+	case K_NODE:
+		return m->has_memory_dir && obj < MAX_NUMNODES && machine_node(m, (int)obj);
+	case K_BUS_BLOCK_LINK:
+		return block_of(m, obj) != NULL;
+	}
+	return false;
+}
+
+/* The attribute a file or link node stands for, or NULL for directories. */
+static const struct attr *attr_of(tree_node n)
+{
+	switch (kind_of(n)) {
+	case K_STATIC: return &statics[sub_of(n) - 1].a;
+	case K_BLOCK_ATTR: return &block_attrs[sub_of(n)];
+	case K_BLOCK_POWER_ATTR: return &power_attrs[sub_of(n)];
+	case K_MEMMAP_ATTR: return &memmap_attrs[sub_of(n)];
+	default: return NULL;
+	}
+}
+
+int tree_stat(const struct machine *m, tree_node n, struct tree_stat *st)
+{
+	const struct attr *a = attr_of(n);
+
+	if (!node_exists(m, n))
+		return -ENOENT;
+	*st = (struct tree_stat){ .type = TREE_DIR, .mode = 0755, .cls = TREE_SYSFS, .nlink = 2 };
+	switch (kind_of(n)) {
+	case K_BLOCK_NODE_LINK:
+	case K_NODE_BLOCK_LINK:
+	case K_BUS_BLOCK_LINK:
+		st->type = TREE_LINK;
+		st->mode = 0777;
+		st->nlink = 1;
+		return 0;
+	default:
+		break;
+	}
+	if (a) {
+		st->type = a->type;
+		st->mode = a->mode;
+		st->nlink = a->type == TREE_DIR ? 2 : 1;
+		/* proc_create_reg(): procfs files report size 0. */
+		if (kind_of(n) == K_STATIC && sub_of(n) - 1 >= S_FIXED_DIRS &&
+		    statics[sub_of(n) - 1].parent == S_PROC)
+			st->cls = TREE_PROCFS;
+	}
+	return 0;
+}
+
+tree_node tree_parent(const struct machine *m, tree_node n)
+{
+	(void)m;
+	switch (kind_of(n)) {
+	case K_STATIC:
+		return make(K_STATIC, 0, (unsigned)statics[sub_of(n) - 1].parent + 1);
+	case K_BLOCK:
+		return make(K_STATIC, 0, S_MEMORY + 1);
+	case K_BLOCK_POWER_ATTR:
+		if (obj_of(n) == ROOT_DEVICE)
+			return make(K_STATIC, 0, S_MEMORY_POWER + 1);
+		return make(K_BLOCK_ATTR, obj_of(n), BLOCK_ATTR_POWER);
+	case K_BLOCK_ATTR:
+	case K_BLOCK_NODE_LINK:
+		return make(K_BLOCK, obj_of(n), 0);
+	case K_MEMMAP:
+		return make(K_STATIC, 0, S_MEMMAP + 1);
+	case K_MEMMAP_ATTR:
+		return make(K_MEMMAP, obj_of(n), 0);
+	case K_NODE:
+		return make(K_STATIC, 0, S_NODE + 1);
+	case K_NODE_BLOCK_LINK:
+		return make(K_NODE, sub_of(n), 0);
+	case K_BUS_BLOCK_LINK:
+		return make(K_STATIC, 0, S_BUS_DEVICES + 1);
+	}
+	return TREE_ROOT;
+}
+
+/* ---- readdir ----------------------------------------------------------- */
+
+struct dir_walk {
+	tree_dirent_fn fn;
+	void *ctx;
+	uint64_t pos;            /* cursor of the entry being considered */
+	uint64_t from;           /* first cursor to emit */
+	bool stopped;
+};
+
+/* Offers one entry; returns false once the caller asked to stop. */
+static bool emit(struct dir_walk *w, const char *name, tree_node n, enum tree_type type)
+{
+	uint64_t pos = w->pos++;
+
+	if (w->stopped)
+		return false;
+	if (pos < w->from)
+		return true;
+	if (w->fn(w->ctx, name, n, type, pos + 1))
+		w->stopped = true;
+	return !w->stopped;
+}
+
+static void emit_attrs(struct dir_walk *w, const struct attr *attrs, size_t n, enum kind k,
+		       uint64_t obj)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!emit(w, attrs[i].name, make(k, obj, (unsigned)i), attrs[i].type))
+			return;
+}
+
+static void emit_blocks(struct dir_walk *w, const struct machine *m, enum kind k,
+			enum tree_type type, int only_nid)
+{
+	char name[32];
+	size_t first = 0;
+
+	/* Cursors past the fixed entries index the block array directly. */
+	if (w->from > w->pos) {
+		first = MIN((size_t)(w->from - w->pos), m->blocks.n);
+		w->pos += first;
+	}
+	for (size_t i = first; i < m->blocks.n; i++) {
+		const struct memory_block *b = &m->blocks.v[i];
+
+		if (only_nid >= 0 && !block_in_node(m, b, only_nid)) {
+			w->pos++;
+			continue;
+		}
+		snprintf(name, sizeof(name), "memory%" PRIu64, b->id);
+		if (!emit(w, name, make(k, b->id, only_nid >= 0 ? (unsigned)only_nid : 0), type))
+			return;
+	}
+}
+
+static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir)
+{
+	char name[32];
+
+	for (int i = 1; i < (int)G_N_ELEMENTS(statics); i++)
+		if (statics[i].parent == dir && static_exists(m, i) &&
+		    !emit(w, statics[i].a.name, make(K_STATIC, 0, (unsigned)i + 1), statics[i].a.type))
+			return;
+	if (statics[dir].power)
+		emit_attrs(w, power_attrs, G_N_ELEMENTS(power_attrs), K_BLOCK_POWER_ATTR, ROOT_DEVICE);
+	switch (statics[dir].dyn) {
+	case DYN_BLOCKS:
+		emit_blocks(w, m, K_BLOCK, TREE_DIR, -1);
+		break;
+	case DYN_BUS_BLOCKS:
+		emit_blocks(w, m, K_BUS_BLOCK_LINK, TREE_LINK, -1);
+		break;
+	case DYN_NODES:
+		for (guint i = 0; i < m->nodes->len; i++) {
+			int nid = g_array_index(m->nodes, struct numa_node, i).nid;
+
+			snprintf(name, sizeof(name), "node%d", nid);
+			if (!emit(w, name, make(K_NODE, (uint64_t)nid, 0), TREE_DIR))
+				return;
+		}
+		break;
+	case DYN_MEMMAP:
+		for (guint i = 0; i < firmware_map_len(&m->firmware_map); i++) {
+			unsigned nr = firmware_map_at(&m->firmware_map, i)->nr;
+
+			snprintf(name, sizeof(name), "%u", nr);
+			if (!emit(w, name, make(K_MEMMAP, nr, 0), TREE_DIR))
+				return;
+		}
+		break;
+	case DYN_NONE:
+		break;
+	}
+}
+
+static void emit_block_dir(struct dir_walk *w, const struct machine *m, uint64_t id)
+{
+	int nids[64];
+	int n = block_nodes(m, block_of(m, id), nids, G_N_ELEMENTS(nids));
+	char name[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "node%d", nids[i]);
+		if (!emit(w, name, make(K_BLOCK_NODE_LINK, id, (unsigned)nids[i]), TREE_LINK))
+			return;
+	}
+	emit_attrs(w, block_attrs, G_N_ELEMENTS(block_attrs), K_BLOCK_ATTR, id);
+}
+
+int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_dirent_fn fn,
+		 void *ctx)
+{
+	struct dir_walk w = { .fn = fn, .ctx = ctx, .from = cursor };
+	struct tree_stat st;
+	int rc = tree_stat(m, dir, &st);
+
+	if (rc)
+		return rc;
+	if (st.type != TREE_DIR)
+		return -ENOTDIR;
+	switch (kind_of(dir)) {
+	case K_STATIC:
+		emit_static_dir(&w, m, (int)sub_of(dir) - 1);
+		break;
+	case K_BLOCK:
+		emit_block_dir(&w, m, obj_of(dir));
+		break;
+	case K_BLOCK_ATTR:   /* memoryN/power */
+		emit_attrs(&w, power_attrs, G_N_ELEMENTS(power_attrs), K_BLOCK_POWER_ATTR, obj_of(dir));
+		break;
+	case K_MEMMAP:
+		emit_attrs(&w, memmap_attrs, G_N_ELEMENTS(memmap_attrs), K_MEMMAP_ATTR, obj_of(dir));
+		break;
+	case K_NODE:
+		emit_blocks(&w, m, K_NODE_BLOCK_LINK, TREE_LINK, (int)obj_of(dir));
+		break;
+	default:
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+/* ---- read, write, readlink -------------------------------------------- */
+
+/* The object a show/store callback gets: the block id, entry number, or the
+ * device whose power/ file it is. */
+static uint64_t callback_obj(tree_node n)
+{
+	if (kind_of(n) == K_BLOCK_POWER_ATTR)
+		return n & ~(uint64_t)0xffff;   /* one id per device, any attribute */
+	return obj_of(n);
+}
+
+int tree_read(const struct machine *m, tree_node n, const struct tree_reader *who, GString *out)
+{
+	const struct attr *a = attr_of(n);
+
+	if (!node_exists(m, n))
+		return -ENOENT;
+	if (!a || a->type == TREE_DIR)
+		return -EISDIR;
+	if (a->type != TREE_FILE)
+		return -EINVAL;
+	/* kernfs_fop_open(): no show() means the file cannot be opened for reading. */
+	if (!a->show)
+		return -EACCES;
+	return a->show(m, callback_obj(n), who, out);
+}
+
+int tree_write(struct machine *m, tree_node n, const char *buf, size_t len)
+{
+	const struct attr *a = attr_of(n);
+
+	if (!node_exists(m, n))
+		return -ENOENT;
+	if (!a || a->type == TREE_DIR)
+		return -EISDIR;
+	if (a->type != TREE_FILE || !a->store)
+		return -EACCES;
+	return a->store(m, callback_obj(n), buf, len);
+}
+
+int tree_readlink(const struct machine *m, tree_node n, GString *out)
+{
+	const struct attr *a = attr_of(n);
+
+	if (!node_exists(m, n))
+		return -ENOENT;
+	switch (kind_of(n)) {
+	case K_BLOCK_NODE_LINK:
+		g_string_append_printf(out, "../../node/node%u", sub_of(n));
+		return 0;
+	case K_NODE_BLOCK_LINK:
+		g_string_append_printf(out, "../../memory/memory%" PRIu64, obj_of(n));
+		return 0;
+	case K_BUS_BLOCK_LINK:
+		g_string_append_printf(out, "../../../devices/system/memory/memory%" PRIu64,
+				       obj_of(n));
+		return 0;
+	default:
+		if (a && a->type == TREE_LINK) {
+			g_string_append(out, a->link);
+			return 0;
+		}
+		return -EINVAL;
+	}
+}
+
+int tree_resolve(const struct machine *m, const char *path, tree_node *out)
+{
+	g_auto(GStrv) parts = g_strsplit(path, "/", -1);
+	tree_node n = TREE_ROOT;
+
+	for (char **p = parts; *p; p++) {
+		int rc;
+
+		if (!**p || strcmp(*p, ".") == 0)
+			continue;
+		rc = tree_lookup(m, n, *p, &n);
+		if (rc)
+			return rc;
+	}
+	*out = n;
+	return 0;
+}

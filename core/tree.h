@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The machine's files as a tree of computed nodes: every path under the mount
+ * root is a 64-bit node id derived from (kind, object, attribute), so the tree
+ * costs no memory per file and needs no path strings.  The FUSE adapter, the
+ * `show` command and the tests all read the machine through this interface.
+ *
+ * Node id layout: kind (8 bits) | object (40 bits) | sub (16 bits).
+ * The root is TREE_ROOT (1), as FUSE wants.
+ */
+#ifndef HOTPLUGFS_TREE_H
+#define HOTPLUGFS_TREE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct machine;
+
+typedef uint64_t tree_node;
+#define TREE_ROOT ((tree_node)1)
+
+enum tree_type { TREE_DIR, TREE_FILE, TREE_LINK };
+
+enum tree_file_class {
+	TREE_SYSFS,   /* kernfs attribute: st_size 4096 */
+	TREE_PROCFS,  /* seq_file under /proc: st_size 0 */
+};
+
+struct tree_stat {
+	enum tree_type type;
+	mode_t mode;              /* permission bits only */
+	enum tree_file_class cls;
+	uint32_t nlink;
+};
+
+/* Who opened a file: /proc/iomem hides addresses from the unprivileged. */
+struct tree_reader {
+	bool cap_sys_admin;       /* CAP_SYS_ADMIN in the initial user namespace */
+};
+
+/* 0 and *child, or -ENOENT / -ENOTDIR. */
+int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child);
+int tree_stat(const struct machine *m, tree_node n, struct tree_stat *st);
+/* Parent directory (for ".."); the root is its own parent. */
+tree_node tree_parent(const struct machine *m, tree_node n);
+
+/*
+ * Lists dir from cursor on.  fn gets each entry with the cursor of the entry
+ * after it; a non-zero return stops the walk.  Cursors are stable small
+ * integers (fixed entries first, then objects by position).  Returns 0 or
+ * -ENOTDIR.  "." and ".." are not listed.
+ */
+typedef int (*tree_dirent_fn)(void *ctx, const char *name, tree_node n, enum tree_type type,
+			      uint64_t next_cursor);
+int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_dirent_fn fn,
+		 void *ctx);
+
+/* Contents as the kernel's show() makes them, appended to out.  -errno for
+ * files that fail to read in the kernel (EIO), -EACCES for write-only ones. */
+int tree_read(const struct machine *m, tree_node n, const struct tree_reader *who,
+	      GString *out);
+/* One store() of buf[0..len): the kernel's errno, or 0 when accepted.  The
+ * caller passes at most 4096 bytes (kernfs truncates to PAGE_SIZE). */
+int tree_write(struct machine *m, tree_node n, const char *buf, size_t len);
+/* Symlink target. */
+int tree_readlink(const struct machine *m, tree_node n, GString *out);
+
+/* Resolves a slash-separated path from the root ("sys/devices/system/memory"). */
+int tree_resolve(const struct machine *m, const char *path, tree_node *out);
+
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hotplugfs mount [-f] FIXTURE MOUNTPOINT: serve a machine until unmounted. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <fuse_lowlevel.h>
+
+#include "commands.h"
+#include "fuse_fs.h"
+#include "machine.h"
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: hotplugfs mount [-f] FIXTURE MOUNTPOINT\n");
+	return EXIT_USAGE;
+}
+
+int cmd_mount(int argc, char **argv)
+{
+	g_autoptr(machine) m = NULL;
+	struct fuse_session *se;
+	sigset_t stops, old_mask;
+	bool foreground = false;
+	int opt, rc;
+
+	optind = 1;   /* argv[0] is the subcommand name */
+	while ((opt = getopt(argc, argv, "+f")) != -1) {
+		if (opt != 'f')
+			return usage();
+		foreground = true;
+	}
+	if (argc - optind != 2)
+		return usage();
+	m = load_machine_or_report(argv[optind]);
+	if (!m)
+		return EXIT_USAGE;
+	/*
+	 * SIGINT/SIGTERM/SIGHUP end the loop; we then unmount and exit 0.  They
+	 * are held back from the moment the mount appears until libfuse's
+	 * handlers are in place: a test that signals as soon as it sees the
+	 * mount must not kill us with the files still mounted.
+	 */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stops, &old_mask);
+	se = hotplugfs_session_new(m, argv[optind + 1]);
+	if (!se) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		return EXIT_SETUP;
+	}
+	rc = fuse_set_signal_handlers(se);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	if (rc != 0) {
+		hotplugfs_session_destroy(se);
+		return EXIT_SETUP;
+	}
+	/* Daemonize after mounting, so that when `hotplugfs mount` returns the
+	 * files are already there (fuse_daemonize waits for the child). */
+	if (fuse_daemonize(foreground) != 0) {
+		fuse_remove_signal_handlers(se);
+		hotplugfs_session_destroy(se);
+		return EXIT_SETUP;
+	}
+	rc = hotplugfs_session_loop(se);
+	/* Shutting down already: a repeated stop signal (timeout(1) sends one
+	 * to the child and one to its group) must not kill us mid-unmount. */
+	sigprocmask(SIG_BLOCK, &stops, NULL);
+	fuse_remove_signal_handlers(se);
+	hotplugfs_session_destroy(se);
+	/* 0: unmounted; > 0: the signal that stopped us; < 0: a FUSE error. */
+	if (rc < 0) {
+		fprintf(stderr, "hotplugfs: session ended with an error\n");
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hotplugfs run FIXTURE -- CMD ARGS...: runs CMD in a private mount namespace
+ * where the machine's files are bound over the real paths, so tools that
+ * hardcode /proc/iomem or /sys/firmware/memmap (kexec-tools) see the machine.
+ *
+ * Safety: the host is a real machine.  CMD only starts once
+ * /sys/devices/system/memory is verified to be served by this process (or
+ * hidden), so no store can ever reach the host's own memory blocks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fuse_lowlevel.h>
+
+#include "commands.h"
+#include "fuse_fs.h"
+#include "machine.h"
+#include "namespace.h"
+#include "tree.h"
+
+#define MEMORY_DIR "/sys/devices/system/memory"
+
+enum bind_policy {
+	BIND_IF_BOTH = 0,         /* only when the host has the path too */
+	BIND_GRAFT = 1 << 0,      /* host lacks it: add it to the parent directory */
+	BIND_HIDE = 1 << 1,       /* machine lacks it: hide the host's */
+};
+
+/* Served path (relative to the mount) -> the real path it stands for. */
+struct bind_spec {
+	const char *tree_path;
+	const char *host_path;
+	unsigned policy;
+};
+
+static const struct bind_spec binds[] = {
+	{ "proc/iomem", "/proc/iomem", BIND_IF_BOTH },
+	/* Never let CMD see the host's blocks: serve ours or show none. */
+	{ "sys/devices/system/memory", MEMORY_DIR, BIND_GRAFT | BIND_HIDE },
+	{ "sys/devices/system/node", "/sys/devices/system/node", BIND_IF_BOTH },
+	/* kexec-tools takes any existing /sys/firmware/memmap as the firmware map. */
+	{ "sys/firmware/memmap", "/sys/firmware/memmap", BIND_GRAFT | BIND_HIDE },
+	{ "sys/module/memory_hotplug", "/sys/module/memory_hotplug", BIND_IF_BOTH },
+	{ "sys/bus/memory", "/sys/bus/memory", BIND_IF_BOTH },
+};
+
+struct loop_thread {
+	pthread_t tid;
+	struct fuse_session *se;
+	int rc;
+};
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: hotplugfs run FIXTURE -- CMD [ARGS...]\n");
+	return EXIT_USAGE;
+}
+
+static void *run_loop(void *arg)
+{
+	struct loop_thread *lt = arg;
+
+	lt->rc = hotplugfs_session_loop(lt->se);
+	return NULL;
+}
+
+/* Applies one bind_spec; missing paths are skipped as the policy says. */
+static int apply_bind(struct ns_mounts *mounts, bool served, const char *mnt,
+		      const struct bind_spec *b)
+{
+	g_autofree char *src = g_build_filename(mnt, b->tree_path, NULL);
+	g_autofree char *parent = g_path_get_dirname(b->host_path);
+	g_autofree char *name = g_path_get_basename(b->host_path);
+	bool on_host;
+	int rc = 0;
+
+	on_host = access(b->host_path, F_OK) == 0;
+	if (served && on_host)
+		rc = ns_bind_over(mounts, src, b->host_path);
+	else if (served && (b->policy & BIND_GRAFT) && access(parent, F_OK) == 0)
+		rc = ns_replace_entry(mounts, parent, name, src);
+	else if (!served && on_host && (b->policy & BIND_HIDE))
+		rc = ns_replace_entry(mounts, parent, name, NULL);
+	if (rc < 0)
+		fprintf(stderr, "hotplugfs: cannot put %s over %s: %s\n", src, b->host_path,
+			strerror(-rc));
+	return rc;
+}
+
+/* The safety rule: the memory directory CMD sees is ours, or there is none. */
+static bool memory_dir_is_ours(const char *mnt)
+{
+	g_autofree char *ours = g_build_filename(mnt, "sys/devices/system/memory", NULL);
+	struct stat seen, served;
+
+	if (lstat(MEMORY_DIR, &seen) != 0)
+		return errno == ENOENT;
+	if (!path_is_fuse(MEMORY_DIR) || stat(ours, &served) != 0)
+		return false;
+	/* Same FUSE connection, not merely some FUSE filesystem. */
+	return seen.st_dev == served.st_dev && seen.st_ino == served.st_ino;
+}
+
+/* Execs CMD in a child; an exec failure comes back through a CLOEXEC pipe. */
+static pid_t spawn(char **cmd, const sigset_t *child_mask)
+{
+	int pipefd[2], err = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		/* Only async-signal-safe calls: another thread serves FUSE. */
+		close(pipefd[0]);
+		sigprocmask(SIG_SETMASK, child_mask, NULL);
+		execvp(cmd[0], cmd);
+		err = errno;
+		if (write(pipefd[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(err == ENOENT ? 127 : 126);
+	}
+	close(pipefd[1]);
+	if (pid > 0 && read(pipefd[0], &err, sizeof(err)) == (ssize_t)sizeof(err))
+		fprintf(stderr, "hotplugfs: %s: %s\n", cmd[0], strerror(err));
+	close(pipefd[0]);
+	return pid;
+}
+
+/* Waits for the child, forwarding SIGINT/SIGTERM/SIGHUP; its exit status. */
+static int wait_forwarding(pid_t child, const sigset_t *waited)
+{
+	struct timespec tick = { .tv_sec = 1 };
+	int status;
+
+	for (;;) {
+		int sig = sigtimedwait(waited, NULL, &tick);
+		pid_t r;
+
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+			kill(child, sig);
+		r = waitpid(child, &status, WNOHANG);
+		if (r == child)
+			break;
+		if (r < 0 && errno != EINTR) {
+			perror("hotplugfs: waitpid");
+			return EXIT_SETUP;
+		}
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Last resort when unmounting did not end the connection (a straggler holds
+ * a file): abort it through fusectl, which ends the loop with ENODEV. */
+static void abort_connection(dev_t dev)
+{
+	char dir[] = "/tmp/hotplugfs-fusectl.XXXXXX";
+	g_autofree char *path = NULL;
+	int fd;
+
+	if (!mkdtemp(dir))
+		return;
+	if (mount("fusectl", dir, "fusectl", 0, NULL) == 0) {
+		path = g_strdup_printf("%s/%u/abort", dir, minor(dev));
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (write(fd, "1", 1) < 0)
+				perror("hotplugfs: abort");
+			close(fd);
+		}
+		umount2(dir, MNT_DETACH);
+	}
+	rmdir(dir);
+}
+
+/* Ends the loop thread: unmount (the kernel then answers ENODEV to its read). */
+static void stop_loop(struct loop_thread *lt, const char *mnt, dev_t dev)
+{
+	struct timespec deadline;
+
+	fuse_session_exit(lt->se);
+	umount2(mnt, MNT_DETACH);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 5;
+	if (pthread_timedjoin_np(lt->tid, NULL, &deadline) == 0)
+		return;
+	abort_connection(dev);
+	pthread_join(lt->tid, NULL);
+}
+
+/* Mounts, binds, verifies, runs CMD and tears down; CMD's exit status. */
+static int run_in_namespace(struct machine *m, char **cmd)
+{
+	char mnt[] = "/tmp/hotplugfs-run.XXXXXX";
+	struct ns_mounts mounts;
+	struct loop_thread lt = { 0 };
+	bool served[G_N_ELEMENTS(binds)];
+	sigset_t waited, old_mask, pending;
+	struct stat mst = { 0 };
+	int status = EXIT_SETUP;
+	pid_t child;
+
+	/* Asked before the loop thread starts: from then on only it reads m. */
+	for (size_t i = 0; i < G_N_ELEMENTS(binds); i++) {
+		tree_node n;
+
+		served[i] = tree_resolve(m, binds[i].tree_path, &n) == 0;
+	}
+	/* Block the signals we forward before anything needs cleaning up, and
+	 * before the loop thread exists, so it inherits the mask and only
+	 * sigtimedwait below ever takes them. */
+	sigemptyset(&waited);
+	sigaddset(&waited, SIGINT);
+	sigaddset(&waited, SIGTERM);
+	sigaddset(&waited, SIGHUP);
+	sigaddset(&waited, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &waited, &old_mask);
+	if (!mkdtemp(mnt)) {
+		perror("hotplugfs: mkdtemp");
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+		return EXIT_SETUP;
+	}
+	lt.se = hotplugfs_session_new(m, mnt);
+	if (lt.se && pthread_create(&lt.tid, NULL, run_loop, &lt) != 0) {
+		fprintf(stderr, "hotplugfs: cannot start the FUSE thread\n");
+		hotplugfs_session_destroy(lt.se);
+		lt.se = NULL;
+	}
+	if (!lt.se) {
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+		rmdir(mnt);
+		return EXIT_SETUP;
+	}
+	ns_mounts_init(&mounts);
+	/* stat() is the first request: it waits for the INIT the thread answers. */
+	if (stat(mnt, &mst) != 0) {
+		perror("hotplugfs: stat mount point");
+		goto out;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(binds); i++)
+		if (apply_bind(&mounts, served[i], mnt, &binds[i]) < 0)
+			goto out;
+	if (!memory_dir_is_ours(mnt)) {
+		fprintf(stderr, "hotplugfs: refusing to run: %s is not served by hotplugfs "
+			"(the host's memory blocks must never be written)\n", MEMORY_DIR);
+		goto out;
+	}
+	/* Interrupted while setting up: do not start CMD at all. */
+	sigpending(&pending);
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig != SIGCHLD && sigismember(&waited, sig) && sigismember(&pending, sig)) {
+			status = 128 + sig;
+			goto out;
+		}
+	}
+	child = spawn(cmd, &old_mask);
+	if (child < 0) {
+		perror("hotplugfs: fork");
+		goto out;
+	}
+	status = wait_forwarding(child, &waited);
+out:
+	ns_unmount_all(&mounts);
+	g_ptr_array_unref(mounts.targets);
+	stop_loop(&lt, mnt, mst.st_dev);
+	hotplugfs_session_destroy(lt.se);
+	if (rmdir(mnt) != 0)
+		fprintf(stderr, "hotplugfs: cannot remove %s: %s\n", mnt, strerror(errno));
+	/* The forwarded signals stay blocked: one arriving now must not turn
+	 * CMD's exit status into our death by signal. */
+	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	g_autoptr(machine) m = NULL;
+	int first = 2, rc;
+
+	/* argv[0] is "run", argv[1] the fixture, then "--" and CMD. */
+	if (argc < 3)
+		return usage();
+	if (strcmp(argv[2], "--") == 0)
+		first = 3;
+	if (first >= argc)
+		return usage();
+	if (geteuid() != 0) {
+		fprintf(stderr, "hotplugfs run: must be root (it needs a private mount "
+			"namespace and bind mounts)\n");
+		return EXIT_SETUP;
+	}
+	m = load_machine_or_report(argv[1]);
+	if (!m)
+		return EXIT_USAGE;
+	rc = ns_enter_private();
+	if (rc < 0) {
+		fprintf(stderr, "hotplugfs: cannot enter a private mount namespace: %s\n",
+			strerror(-rc));
+		return EXIT_SETUP;
+	}
+	return run_in_namespace(m, argv + first);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Subcommands of the hotplugfs binary; each returns the process exit status. */
+#ifndef HOTPLUGFS_COMMANDS_H
+#define HOTPLUGFS_COMMANDS_H
+
+/* Exit statuses shared by all subcommands. */
+enum { EXIT_USAGE = 2,       /* bad usage or a bad fixture (with file, JSON path, reason) */
+       EXIT_SETUP = 3 };     /* could not mount, unshare, bind ... */
+
+int cmd_show(int argc, char **argv);      /* hotplugfs show FIXTURE iomem|memmap|memory */
+int cmd_mount(int argc, char **argv);     /* hotplugfs mount [-f] FIXTURE MOUNTPOINT */
+int cmd_run(int argc, char **argv);       /* hotplugfs run FIXTURE -- CMD ARGS... */
+int cmd_capture(int argc, char **argv);   /* hotplugfs capture [--sysroot DIR] [-o FILE] */
+
+/* Loads and boots a fixture, printing "FILE: PATH: reason" on failure (exit 2). */
+struct machine *load_machine_or_report(const char *fixture);
+
+#endif

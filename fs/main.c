@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hotplugfs: one binary, subcommands in the style of ip(8) or git(1). */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "fixture.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{ "mount", cmd_mount, "mount [-f] FIXTURE MOUNTPOINT     serve a machine (foreground with -f)" },
+	{ "run", cmd_run, "run FIXTURE -- CMD [ARGS...]     run CMD with the machine bound over the real paths" },
+	{ "show", cmd_show, "show FIXTURE iomem|memmap|memory print a view without mounting" },
+	{ "capture", cmd_capture, "capture [--sysroot DIR] [-o FILE] write a fixture from a live system or a copied tree" },
+};
+
+static int usage(FILE *to)
+{
+	fprintf(to, "usage: hotplugfs COMMAND ...\n\n");
+	for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(to, "  hotplugfs %s\n", commands[i].usage);
+	fprintf(to, "\nA bad fixture is reported as FILE: JSON-PATH: reason, with exit status 2.\n");
+	return to == stdout ? 0 : EXIT_USAGE;
+}
+
+struct machine *load_machine_or_report(const char *file)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(fixture) fx = fixture_load(file, &err);
+	struct machine *m = fx ? machine_boot(fx, &err) : NULL;
+
+	if (!m)
+		fprintf(stderr, "%s\n", err->message);
+	return m;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		return usage(stdout);
+	for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "hotplugfs: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
+}

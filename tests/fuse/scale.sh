@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Scale, functional part: a boot-form machine with 1,048,576 memory blocks
+# mounts within 60 s, lists exactly its blocks plus the fixed top-level
+# entries, and serves the last block.  No timing assertions beyond the mount
+# bound (bench/scale.sh measures).  Mounts only in a private mount namespace.
+# Env: HOTPLUGFS = the binary, SRCDIR = the repository root; SCALE_BLOCKS
+# overrides N.
+set -u
+: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
+
+if [ "${HOTPLUGFS_PRIVATE_NS:-}" != 1 ]; then
+	if ! unshare -m --propagation private true 2>/dev/null; then
+		echo "SKIP: cannot create a private mount namespace"; exit 77
+	fi
+	HOTPLUGFS_PRIVATE_NS=1 exec timeout --kill-after=10 500 \
+		unshare -m --propagation private bash "$0" "$@"
+fi
+
+N=${SCALE_BLOCKS:-1048576}
+SMALL=4
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+T=$(mktemp -d /tmp/hotplugfs-scale.XXXXXX)
+MNT=$T/mnt; MOUNT_PID=
+cleanup() {
+	[ -n "$MOUNT_PID" ] && { umount -l "$MNT" 2>/dev/null; kill "$MOUNT_PID" 2>/dev/null; wait "$MOUNT_PID" 2>/dev/null; }
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' TERM INT
+
+# N blocks of 128 MiB: RAM below 640K, the legacy hole, then RAM from 1 MiB
+# to N * 128 MiB, so every block (block 0 too) has present memory.
+write_fixture() {   # N FILE
+	printf '{
+  "hotplugfs-fixture": 1,
+  "description": "scale test: %d memory blocks of 128 MiB, one RAM range",
+  "block_size": "128M",
+  "e820": [
+    { "start": "0x0", "end": "0x9fbff", "type": "ram" },
+    { "start": "0x9fc00", "end": "0xfffff", "type": "reserved" },
+    { "start": "0x100000", "end": "0x%x", "type": "ram" }
+  ]
+}\n' "$1" $(( $1 * 128 * 1024 * 1024 - 1 )) > "$2"
+}
+
+mount_fixture() {   # FIXTURE TIMEOUT-SECONDS
+	local deadline=$((SECONDS + $2))
+	mkdir -p "$MNT"
+	"$HOTPLUGFS" mount -f "$1" "$MNT" 2> "$T/mount.err" &
+	MOUNT_PID=$!
+	while [ $SECONDS -le $deadline ]; do
+		stat "$MNT/sys/devices/system/memory" > /dev/null 2>&1 && return 0
+		kill -0 "$MOUNT_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$T/mount.err" >&2
+	return 1
+}
+
+unmount_fixture() {
+	fusermount3 -u "$MNT" 2>/dev/null || umount -l "$MNT"
+	wait "$MOUNT_PID" 2>/dev/null; MOUNT_PID=
+}
+
+MEM=$MNT/sys/devices/system/memory
+
+# The fixed top-level entries (block_size_bytes, uevent, power ...) do not
+# depend on N: count them on a small machine.
+write_fixture $SMALL "$T/small.json"
+fixed=
+if mount_fixture "$T/small.json" 60; then
+	fixed=$(( $(ls "$MEM" | wc -l) - SMALL ))
+	unmount_fixture
+	ok
+else
+	bad "mount of a $SMALL-block machine"
+fi
+
+write_fixture "$N" "$T/big.json"
+if mount_fixture "$T/big.json" 60; then
+	ok
+	total=$(timeout 120 ls "$MEM" | wc -l)
+	blocks=$(timeout 120 ls "$MEM" | grep -c '^memory[0-9]*$')
+	if [ "$blocks" = "$N" ]; then ok; else bad "$blocks memoryN entries, want $N"; fi
+	if [ -n "$fixed" ] && [ "$total" = $((N + fixed)) ]; then ok
+	else bad "ls lists $total entries, want $N blocks + ${fixed:-?} fixed"; fi
+	state=$(timeout 30 cat "$MEM/memory$((N - 1))/state")
+	if [ "$state" = online ]; then ok; else bad "memory$((N - 1))/state is '$state'"; fi
+	if [ ! -e "$MEM/memory$N" ]; then ok; else bad "memory$N exists"; fi
+	unmount_fixture
+else
+	bad "a $N-block machine was not served within 60 s"
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The file tree: modes, classes, links, readdir cursors, reads and stores. */
+#include <errno.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "tree.h"
+
+static const char vm_json[] =
+	"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.12\",\"hypervisor\":true,"
+	"\"memory_hotplug\":{\"probe\":true,\"auto_online_blocks\":\"offline\"},"
+	"\"e820\":[{\"start\":\"0\",\"end\":\"0x9fbff\",\"type\":\"ram\"},"
+	"{\"start\":\"0x9fc00\",\"end\":\"0x9ffff\",\"type\":\"reserved\"},"
+	"{\"start\":\"0x100000\",\"end\":\"0x3fffffff\",\"type\":\"ram\"}]}";
+
+static struct machine *boot(void)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(fixture) fx = fixture_parse("vm.json", vm_json, strlen(vm_json), &err);
+	struct machine *m;
+
+	g_assert_no_error(err);
+	m = machine_boot(fx, &err);
+	g_assert_no_error(err);
+	return m;
+}
+
+static tree_node resolve(const struct machine *m, const char *path)
+{
+	tree_node n = 0;
+
+	g_assert_cmpint(tree_resolve(m, path, &n), ==, 0);
+	return n;
+}
+
+static void assert_mode(const struct machine *m, const char *path, enum tree_type type,
+			mode_t mode, enum tree_file_class cls)
+{
+	struct tree_stat st;
+
+	g_assert_cmpint(tree_stat(m, resolve(m, path), &st), ==, 0);
+	g_assert_cmpint(st.type, ==, type);
+	g_assert_cmphex(st.mode, ==, mode);
+	if (type == TREE_FILE)
+		g_assert_cmpint(st.cls, ==, cls);
+}
+
+static void test_modes(void)
+{
+	g_autoptr(machine) m = boot();
+
+	assert_mode(m, "proc/iomem", TREE_FILE, 0444, TREE_PROCFS);
+	assert_mode(m, "sys/devices/system/memory", TREE_DIR, 0755, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/block_size_bytes", TREE_FILE, 0444, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/auto_online_blocks", TREE_FILE, 0644, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/probe", TREE_FILE, 0200, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/crash_hotplug", TREE_FILE, 0444, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/uevent", TREE_FILE, 0644, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/memory1/state", TREE_FILE, 0644, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/memory1/online", TREE_FILE, 0644, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/memory1/valid_zones", TREE_FILE, 0444, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/memory1/power/control", TREE_FILE, 0644, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/memory1/subsystem", TREE_LINK, 0777, TREE_SYSFS);
+	assert_mode(m, "sys/devices/system/memory/memory1/node0", TREE_LINK, 0777, TREE_SYSFS);
+	assert_mode(m, "sys/firmware/memmap/0/start", TREE_FILE, 0444, TREE_SYSFS);
+	assert_mode(m, "sys/module/memory_hotplug/parameters/memmap_on_memory", TREE_FILE, 0444,
+		    TREE_SYSFS);
+	assert_mode(m, "sys/module/memory_hotplug/parameters/online_policy", TREE_FILE, 0644,
+		    TREE_SYSFS);
+}
+
+static void assert_link(const struct machine *m, const char *path, const char *target)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+
+	g_assert_cmpint(tree_readlink(m, resolve(m, path), s), ==, 0);
+	g_assert_cmpstr(s->str, ==, target);
+}
+
+static void test_links(void)
+{
+	g_autoptr(machine) m = boot();
+
+	assert_link(m, "sys/devices/system/memory/memory3/node0", "../../node/node0");
+	assert_link(m, "sys/devices/system/memory/memory3/subsystem", "../../../../bus/memory");
+	assert_link(m, "sys/devices/system/node/node0/memory3", "../../memory/memory3");
+	assert_link(m, "sys/bus/memory/devices/memory3", "../../../devices/system/memory/memory3");
+}
+
+struct listing {
+	GString *names;
+	uint64_t last_cursor;
+	int limit;
+};
+
+static int list(void *ctx, const char *name, tree_node n, enum tree_type type, uint64_t next)
+{
+	struct listing *l = ctx;
+
+	(void)n, (void)type;
+	g_string_append_printf(l->names, "%s ", name);
+	l->last_cursor = next;
+	return --l->limit == 0;
+}
+
+static void test_readdir_cursor(void)
+{
+	g_autoptr(machine) m = boot();
+	tree_node dir = resolve(m, "sys/devices/system/memory");
+	g_autoptr(GString) whole = g_string_new(NULL), pieces = g_string_new(NULL);
+	struct listing all = { .names = whole, .limit = -1 };
+	uint64_t cursor = 0;
+
+	g_assert_cmpint(tree_readdir(m, dir, 0, list, &all), ==, 0);
+	g_assert_cmpstr(whole->str, ==,
+			"power auto_online_blocks block_size_bytes crash_hotplug probe uevent "
+			"memory0 memory1 memory2 memory3 memory4 memory5 memory6 memory7 ");
+	/* Resuming from each returned cursor, three at a time, gives the same list. */
+	for (;;) {
+		struct listing part = { .names = pieces, .limit = 3 };
+
+		g_assert_cmpint(tree_readdir(m, dir, cursor, list, &part), ==, 0);
+		if (part.limit == 3)
+			break;
+		cursor = part.last_cursor;
+	}
+	g_assert_cmpstr(pieces->str, ==, whole->str);
+	g_string_truncate(whole, 0);
+	all.limit = -1;
+	g_assert_cmpint(tree_readdir(m, resolve(m, "sys/devices/system/memory/memory2"), 0, list,
+				     &all), ==, 0);
+	g_assert_cmpstr(whole->str, ==, "node0 online phys_device phys_index power removable state "
+					"subsystem uevent valid_zones ");
+}
+
+static char *read_as(const struct machine *m, const char *path, bool admin, int *rc)
+{
+	const struct tree_reader who = { .cap_sys_admin = admin };
+	GString *s = g_string_new(NULL);
+
+	*rc = tree_read(m, resolve(m, path), &who, s);
+	return g_string_free(s, FALSE);
+}
+
+static void test_reads(void)
+{
+	g_autoptr(machine) m = boot();
+	int rc;
+	g_autofree char *iomem = read_as(m, "proc/iomem", true, &rc);
+	g_autofree char *hidden = read_as(m, "proc/iomem", false, &rc);
+	g_autofree char *eio = read_as(m, "sys/devices/system/memory/power/autosuspend_delay_ms",
+				       true, &rc);
+
+	g_assert_cmpint(rc, ==, -EIO);
+	g_assert_true(g_str_has_prefix(iomem, "00000000-00000fff : Reserved\n"
+					      "00001000-0009fbff : System RAM\n"));
+	g_assert_true(g_str_has_prefix(hidden, "00000000-00000000 : Reserved\n"
+					       "00000000-00000000 : System RAM\n"));
+	g_free(read_as(m, "sys/devices/system/memory/probe", true, &rc));
+	g_assert_cmpint(rc, ==, -EACCES);
+	g_autofree char *status = read_as(m, "sys/devices/system/memory/memory0/power/runtime_status",
+					  true, &rc);
+	g_assert_cmpstr(status, ==, "unsupported\n");
+	g_autofree char *crash = read_as(m, "sys/devices/system/memory/crash_hotplug", true, &rc);
+	g_assert_cmpstr(crash, ==, "0\n");
+}
+
+static int store(struct machine *m, const char *path, const char *buf)
+{
+	return tree_write(m, resolve(m, path), buf, strlen(buf));
+}
+
+static void assert_content(struct machine *m, const char *path, const char *want)
+{
+	int rc;
+	g_autofree char *got = read_as(m, path, true, &rc);
+
+	g_assert_cmpint(rc, ==, 0);
+	g_assert_cmpstr(got, ==, want);
+}
+
+static void test_stores(void)
+{
+	g_autoptr(machine) m = boot();
+	const char *aob = "sys/devices/system/memory/auto_online_blocks";
+	const char *pol = "sys/module/memory_hotplug/parameters/online_policy";
+	const char *ratio = "sys/module/memory_hotplug/parameters/auto_movable_ratio";
+	const char *aware = "sys/module/memory_hotplug/parameters/auto_movable_numa_aware";
+
+	assert_content(m, aob, "offline\n");
+	g_assert_cmpint(store(m, aob, "online_movable\n"), ==, 0);
+	assert_content(m, aob, "online_movable\n");
+	/* daxctl-style NUL terminator, and no newline at all, are both fine. */
+	g_assert_cmpint(tree_write(m, resolve(m, aob), "online\0", 7), ==, 0);
+	assert_content(m, aob, "online\n");
+	g_assert_cmpint(store(m, aob, "online_kernel"), ==, 0);
+	/* sysfs_streq allows one trailing newline, nothing else. */
+	g_assert_cmpint(store(m, aob, "online\n\n"), ==, -EINVAL);
+	g_assert_cmpint(store(m, aob, " online"), ==, -EINVAL);
+	g_assert_cmpint(store(m, aob, "Online"), ==, -EINVAL);
+	g_assert_cmpint(store(m, aob, ""), ==, -EINVAL);
+	assert_content(m, aob, "online_kernel\n");
+
+	g_assert_cmpint(store(m, pol, "auto-movable\n"), ==, 0);
+	assert_content(m, pol, "auto-movable\n");
+	g_assert_cmpint(store(m, pol, "auto_movable"), ==, -EINVAL);
+	g_assert_cmpint(store(m, ratio, "0x10\n"), ==, 0);
+	assert_content(m, ratio, "16\n");
+	g_assert_cmpint(store(m, ratio, "-1"), ==, -EINVAL);
+	g_assert_cmpint(store(m, ratio, "4294967296"), ==, -ERANGE);
+	g_assert_cmpint(store(m, ratio, "12abc"), ==, -EINVAL);
+	assert_content(m, ratio, "16\n");
+	g_assert_cmpint(store(m, aware, "off"), ==, 0);
+	assert_content(m, aware, "N\n");
+	g_assert_cmpint(store(m, aware, "yes"), ==, 0);
+	assert_content(m, aware, "Y\n");
+	g_assert_cmpint(store(m, aware, "maybe"), ==, -EINVAL);
+
+	/* Read-only files have no store; power/control is per device. */
+	g_assert_cmpint(store(m, "sys/devices/system/memory/block_size_bytes", "1"), ==, -EACCES);
+	g_assert_cmpint(store(m, "sys/devices/system/memory/memory1/power/control", "on"), ==, 0);
+	assert_content(m, "sys/devices/system/memory/memory1/power/control", "on\n");
+	assert_content(m, "sys/devices/system/memory/memory2/power/control", "auto\n");
+	g_assert_cmpint(store(m, "sys/devices/system/memory/memory1/power/control", "off"), ==, -EINVAL);
+	g_assert_cmpint(store(m, "sys/devices/system/memory/uevent", "change\n"), ==, 0);
+	g_assert_cmpint(store(m, "sys/devices/system/memory/uevent", "explode"), ==, -EINVAL);
+}
+
+static void test_missing(void)
+{
+	g_autoptr(machine) m = boot();
+	tree_node n;
+
+	g_assert_cmpint(tree_resolve(m, "sys/devices/system/memory/memory01", &n), ==, -ENOENT);
+	g_assert_cmpint(tree_resolve(m, "sys/devices/system/memory/memory8", &n), ==, -ENOENT);
+	g_assert_cmpint(tree_resolve(m, "sys/devices/system/memory/memory1/node1", &n), ==, -ENOENT);
+	g_assert_cmpint(tree_resolve(m, "sys/firmware/memmap/3", &n), ==, -ENOENT);
+	g_assert_cmpint(tree_resolve(m, "proc/iomem/x", &n), ==, -ENOTDIR);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/tree/modes", test_modes);
+	g_test_add_func("/tree/links", test_links);
+	g_test_add_func("/tree/readdir_cursor", test_readdir_cursor);
+	g_test_add_func("/tree/reads", test_reads);
+	g_test_add_func("/tree/stores", test_stores);
+	g_test_add_func("/tree/missing", test_missing);
+	return g_test_run();
+}
