@@ -562,6 +562,39 @@ static void boot_literal(struct machine *m, const struct fixture *fx)
 		boot_literal_blocks(m, fx);
 }
 
+/* The injector module loaded with priority=, its action files set, and the
+ * per-block faults in place. */
+static bool apply_faults(struct machine *m, const struct fixture *fx, GError **err)
+{
+	notifier_chain_unregister(&m->memory_chain, &m->inject.nb);
+	m->inject.nb.priority = fx->inject_priority;
+	notifier_chain_register(&m->memory_chain, &m->inject.nb);
+	memcpy(m->inject.error, fx->inject_error, sizeof(m->inject.error));
+	for (guint i = 0; i < fx->fault_runs->len; i++) {
+		const struct fx_fault_run *r = &g_array_index(fx->fault_runs, struct fx_fault_run, i);
+
+		for (uint64_t id = r->first; id < r->first + r->count; id++) {
+			if (!memory_blocks_find(&m->blocks, id)) {
+				fail(err, fx, r->path, "there is no memory block %" G_GUINT64_FORMAT, id);
+				return false;
+			}
+			*faults_edit(&m->faults, id) = r->fault;
+		}
+	}
+	for (guint i = 0; i < fx->hwpoison->len; i++) {
+		uint64_t addr = g_array_index(fx->hwpoison, uint64_t, i);
+		g_autofree char *path = g_strdup_printf("$.faults.hwpoison[%u]", i);
+
+		if (!memory_blocks_find(&m->blocks, addr / m->block_size) ||
+		    !machine_present_bytes(m, addr, 1)) {
+			fail(err, fx, path, "0x%" G_GINT64_MODIFIER "x is not in a memory block", addr);
+			return false;
+		}
+		faults_poison_page(&m->faults, addr / PAGE_SIZE, addr / m->block_size);
+	}
+	return true;
+}
+
 struct machine *machine_boot(const struct fixture *fx, GError **err)
 {
 	g_autoptr(machine) m = machine_new(&fx->profile);
@@ -578,5 +611,7 @@ struct machine *machine_boot(const struct fixture *fx, GError **err)
 	} else {
 		boot_literal(m, fx);
 	}
+	if (!apply_faults(m, fx, err))
+		return NULL;
 	return g_steal_pointer(&m);
 }

@@ -506,6 +506,11 @@ static void clear_fwmap(gpointer p)
 	g_free(e->path);
 }
 
+static void clear_fault_run(gpointer p)
+{
+	g_free(((struct fx_fault_run *)p)->path);
+}
+
 static void clear_blocks(gpointer p)
 {
 	struct fx_blocks *b = p;
@@ -543,6 +548,10 @@ void fixture_free(struct fixture *fx)
 		g_ptr_array_unref(fx->late_resources);
 	if (fx->early_resources)
 		g_ptr_array_unref(fx->early_resources);
+	if (fx->fault_runs)
+		g_array_unref(fx->fault_runs);
+	if (fx->hwpoison)
+		g_array_unref(fx->hwpoison);
 	if (fx->iomem)
 		g_ptr_array_unref(fx->iomem);
 	if (fx->firmware_memmap)
@@ -635,7 +644,7 @@ static bool read_header(struct ctx *c, json_object *root)
 	static const char *const keys[] = { "hotplugfs-fixture", "description", "kernel", "arch",
 		"hypervisor", "block_size", "memory_hotplug", "cpus", "cmdline", "e820", "memmap",
 		"mem", "numa", "kernel_image", "crashkernel", "early_resources", "resources",
-		"late_resources", "memory_blocks", "iomem", "firmware_memmap", NULL };
+		"late_resources", "memory_blocks", "iomem", "firmware_memmap", "faults", NULL };
 	struct fixture *fx = c->fx;
 	json_object *v;
 	const char *s;
@@ -1151,6 +1160,95 @@ static bool read_literal_form(struct ctx *c, json_object *root)
 	return true;
 }
 
+/* faults.blocks[i]: a run of blocks and what goes wrong with them. */
+static bool read_fault_run(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	static const char *const keys[] = { "first", "count", "start", "size", "unmovable",
+		"unmovable_late", "signal", "slow_offline_ms", NULL };
+	struct fx_fault_run r = { .path = g_strdup(path) };
+	json_object *v;
+	uint64_t ms;
+	bool ok = check_keys(c, o, path, keys) && read_block_ids(c, o, path, &r.first, &r.count) &&
+		  (!has(o, "unmovable", &v) || read_bool(c, v, path, "unmovable", &r.fault.unmovable)) &&
+		  (!has(o, "unmovable_late", &v) ||
+		   read_bool(c, v, path, "unmovable_late", &r.fault.unmovable_late)) &&
+		  (!has(o, "signal", &v) || read_bool(c, v, path, "signal", &r.fault.signal)) &&
+		  (!has(o, "slow_offline_ms", &v) ||
+		   read_uint(c, v, path, "slow_offline_ms", 0, 600000, &ms));
+
+	if (!ok) {
+		g_free(r.path);
+		return false;
+	}
+	if (has(o, "slow_offline_ms", &v))
+		r.fault.slow_offline_ms = (unsigned)ms;
+	g_array_append_val(out, r);
+	return true;
+}
+
+static bool read_hwpoison(struct ctx *c, json_object *v, const char *path, void *out)
+{
+	uint64_t addr;
+
+	if (!read_size(c, v, path, NULL, &addr))
+		return false;
+	g_array_append_val(out, addr);
+	return true;
+}
+
+/* faults.notifier_error_inject: the module's priority= and action errnos. */
+static bool read_error_inject(struct ctx *c, json_object *o, const char *path)
+{
+	static const char *const keys[] = { "priority", "actions", NULL };
+	g_autofree char *p = g_strdup_printf("%s.notifier_error_inject", path);
+	g_autofree char *ap = g_strdup_printf("%s.actions", p);
+	json_object *v;
+	struct json_object_iter it;
+
+	if (!read_object(c, o, path, "notifier_error_inject", keys))
+		return false;
+	if (has(o, "priority", &v)) {
+		if (!expect(c, v, json_type_int, "an integer", p, "priority"))
+			return false;
+		c->fx->inject_priority = json_object_get_int(v);
+	}
+	if (!has(o, "actions", &v))
+		return true;
+	if (!expect(c, v, json_type_object, "an object", p, "actions"))
+		return false;
+	json_object_object_foreachC(v, it) {
+		enum mem_action a;
+		int64_t e;
+
+		if (!mem_action_parse(it.key, &a) || !mem_action_exists(&c->fx->profile, a))
+			return fail(c, ap, it.key, "not a memory notifier action of kernel %u.%u",
+				    c->fx->profile.kernel / 100, c->fx->profile.kernel % 100);
+		if (!expect(c, it.val, json_type_int, "an integer", ap, it.key))
+			return false;
+		e = json_object_get_int64(it.val);
+		if (e > 0 || e < -MAX_ERRNO)
+			return fail(c, ap, it.key, "%" PRId64 " is not 0 or a negative errno", e);
+		c->fx->inject_error[a] = (int)e;
+	}
+	return true;
+}
+
+static bool read_faults(struct ctx *c, json_object *o)
+{
+	static const char *const keys[] = { "notifier_error_inject", "blocks", "hwpoison", NULL };
+	json_object *v;
+
+	if (!read_object(c, o, "$", "faults", keys))
+		return false;
+	if (has(o, "notifier_error_inject", &v) && !read_error_inject(c, v, "$.faults"))
+		return false;
+	if (has(o, "blocks", &v) &&
+	    !read_array(c, v, "$.faults", "blocks", read_fault_run, c->fx->fault_runs))
+		return false;
+	return !has(o, "hwpoison", &v) ||
+	       read_array(c, v, "$.faults", "hwpoison", read_hwpoison, c->fx->hwpoison);
+}
+
 static bool read_fixture(struct ctx *c, json_object *root)
 {
 	struct fixture *fx = c->fx;
@@ -1174,7 +1272,7 @@ static bool read_fixture(struct ctx *c, json_object *root)
 	}
 	/* A captured tree without blocks had no memory directory to capture. */
 	fx->has_memory_dir = boot || fx->memory_blocks;
-	return true;
+	return !has(root, "faults", &v) || read_faults(c, v);
 }
 
 static struct fixture *fixture_new(const char *file)
@@ -1197,6 +1295,8 @@ static struct fixture *fixture_new(const char *file)
 	fx->resources = g_ptr_array_new_with_free_func(fx_resource_free);
 	fx->late_resources = g_ptr_array_new_with_free_func(fx_resource_free);
 	fx->early_resources = g_ptr_array_new_with_free_func(fx_resource_free);
+	fx->fault_runs = array_new(sizeof(struct fx_fault_run), clear_fault_run);
+	fx->hwpoison = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	fx->cpus = 1;
 	fx->has_memory_dir = true;
 	return fx;

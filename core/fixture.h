@@ -80,6 +80,12 @@ struct fx_blocks {                    /* a run of blocks with equal attributes *
 	char *path;
 };
 
+struct fx_fault_run {                 /* faults of a run of blocks */
+	uint64_t first, count;
+	struct block_fault fault;
+	char *path;
+};
+
 struct fx_range {
 	uint64_t start, end;          /* inclusive; end < start: not given */
 };
@@ -109,6 +115,13 @@ struct fixture {
 	GPtrArray *iomem;             /* struct fx_resource tree; NULL: not given */
 	GArray *firmware_memmap;      /* struct fx_fwmap; NULL: not given */
 	GArray *memory_blocks;        /* struct fx_blocks; NULL: derived from memory */
+
+	/* Faults (docs/fixture-format.md, "faults") */
+	int inject_priority;          /* memory-notifier-error-inject priority= */
+	int inject_error[NR_MEM_ACTIONS];
+	GArray *fault_runs;           /* struct fx_fault_run */
+	GArray *hwpoison;             /* uint64_t physical addresses */
+	char *faults_path;
 
 	unsigned cpus;
 	char *cmdline;

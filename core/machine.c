@@ -21,6 +21,10 @@ struct machine *machine_new(const struct profile *profile)
 	m->present = g_array_new(FALSE, FALSE, sizeof(struct mem_range));
 	m->literals = g_ptr_array_new_with_free_func(g_free);
 	m->power_on = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	notifier_chain_init(&m->memory_chain);
+	error_inject_init(&m->inject, &m->memory_chain, 0);
+	faults_init(&m->faults);
+	event_log_init(&m->log);
 	g_ptr_array_add(m->literals, NULL);
 	return m;
 }
@@ -42,6 +46,9 @@ void machine_free(struct machine *m)
 	g_array_free(m->present, TRUE);
 	g_ptr_array_free(m->literals, TRUE);
 	g_hash_table_destroy(m->power_on);
+	notifier_chain_clear(&m->memory_chain);
+	faults_clear(&m->faults);
+	event_log_clear(&m->log);
 	g_free(m);
 }
 

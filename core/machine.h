@@ -10,8 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "event_log.h"
+#include "fault.h"
 #include "firmware_map.h"
 #include "memory_block.h"
+#include "notifier.h"
 #include "profile.h"
 #include "resource.h"
 #include "zone.h"
@@ -48,6 +51,16 @@ struct hotplug_params {
 	bool movable_node;                /* "movable_node" on the command line */
 };
 
+/* A store the kernel would still be executing (a slow offline in its
+ * migration loop): readers see going-offline until the front end completes
+ * it (machine_hotplug_finish) or a signal interrupts it. */
+struct hotplug_op {
+	bool active;
+	uint64_t block;
+	unsigned duration_ms;
+	struct memory_notify arg;         /* the offline_pages() range */
+};
+
 struct machine {
 	struct profile profile;
 	bool has_iomem;                   /* /proc/iomem exists */
@@ -64,10 +77,16 @@ struct machine {
 	struct hotplug_params params;
 	GPtrArray *literals;              /* captured strings served as is; [0] unused */
 	GHashTable *power_on;             /* devices whose power/control reads "on" */
+	struct notifier_chain memory_chain;   /* register_memory_notifier() */
+	struct error_inject inject;       /* memory-notifier-error-inject */
+	struct faults faults;             /* per-block faults and hwpoisoned pages */
+	struct event_log log;
+	struct hotplug_op pending;        /* a slow offline in progress, if any */
 	unsigned cpus;
 	uint64_t generation;              /* bumped by every change of the model */
 };
 
+/* A machine with nothing in it; inject_priority is the error injector's. */
 struct machine *machine_new(const struct profile *profile);
 void machine_free(struct machine *m);
 typedef struct machine machine;   /* for g_autoptr(machine) */

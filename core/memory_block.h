@@ -17,6 +17,7 @@ enum block_flags {
 	BLOCK_MULTI_NODE = 1 << 0,     /* boot block with pages of several nodes */
 	BLOCK_NOT_REMOVABLE = 1 << 1,  /* removable reads 0 (captured old kernels) */
 	BLOCK_HOTPLUGGED = 1 << 2,     /* created by add_memory, not at boot */
+	BLOCK_ALTMAP = 1 << 3,         /* memmap_on_memory: its memmap sits at its start */
 };
 
 struct memory_block {

@@ -15,6 +15,7 @@
 
 #include "iomem.h"
 #include "machine.h"
+#include "online.h"
 
 /* ---- node ids ---------------------------------------------------------- */
 
@@ -29,6 +30,10 @@ enum kind {
 	K_NODE,              /* obj: nid */
 	K_NODE_BLOCK_LINK,   /* obj: block id, sub: nid */
 	K_BUS_BLOCK_LINK,    /* obj: block id */
+	K_INJECT_ACTION,     /* obj: enum mem_action */
+	K_INJECT_ERROR,      /* obj: enum mem_action */
+	K_FAULT_BLOCK,       /* obj: block id */
+	K_FAULT_ATTR,        /* obj: block id, sub: fault_attrs[] index */
 };
 
 #define OBJ_BITS 40
@@ -214,22 +219,44 @@ static int show_valid_zones(const struct machine *m, uint64_t id, const struct t
 	return 0;
 }
 
-/* state_store() and online_store() come with the online/offline state
- * machine; until then the kernel's modes stand and a store is refused. */
+static int store_state(struct machine *m, uint64_t id, const char *buf, size_t len)
+{
+	return memory_block_store_state(m, id, buf, len);
+}
+
+static int store_online(struct machine *m, uint64_t id, const char *buf, size_t len)
+{
+	return memory_block_store_online(m, id, buf, len);
+}
+
+/* probe_store() comes with hot-add; until then the kernel's mode stands and
+ * a store is refused. */
 static int store_not_yet(struct machine *m, uint64_t id, const char *buf, size_t len)
 {
 	(void)m, (void)id, (void)buf, (void)len;
 	return -EOPNOTSUPP;
 }
 
+static int store_hard_offline(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	(void)obj;
+	return memory_store_hard_offline_page(m, buf, len);
+}
+
+static int store_soft_offline(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	(void)obj;
+	return memory_store_soft_offline_page(m, buf, len);
+}
+
 enum { BLOCK_ATTR_POWER = 3 };
 static const struct attr block_attrs[] = {
-	ATTR_RW(online, show_online, store_not_yet),
+	ATTR_RW(online, show_online, store_online),
 	ATTR_RO(phys_device, show_phys_device),
 	ATTR_RO(phys_index, show_phys_index),
 	[BLOCK_ATTR_POWER] = { "power", TREE_DIR, 0755, NULL, NULL, NULL },
 	ATTR_RO(removable, show_removable),
-	ATTR_RW(state, show_state, store_not_yet),
+	ATTR_RW(state, show_state, store_state),
 	{ "subsystem", TREE_LINK, 0777, NULL, NULL, "../../../../bus/memory" },
 	ATTR_RW(uevent, show_empty, store_uevent),
 	ATTR_RO(valid_zones, show_valid_zones),
@@ -265,6 +292,119 @@ static const struct attr memmap_attrs[] = {
 	ATTR_RO(end, show_memmap_end),
 	ATTR_RO(start, show_memmap_start),
 	ATTR_RO(type, show_memmap_type),
+};
+
+/* ---- debugfs: notifier-error-inject/memory/actions/X/error -------------- */
+
+/* debugfs_errno_get(): "%lld\n" of the stored errno. */
+static int show_inject_error(const struct machine *m, uint64_t action,
+			     const struct tree_reader *who, GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "%d\n", m->inject.error[action]);
+	return 0;
+}
+
+/* DEFINE_SIMPLE_ATTRIBUTE_SIGNED: kstrtoll, then debugfs_errno_set's clamp. */
+static int store_inject_error(struct machine *m, uint64_t action, const char *buf, size_t len)
+{
+	long long v;
+	int rc = kstrtoll0(buf, strnlen(buf, len), &v);
+
+	if (rc)
+		return rc;
+	error_inject_set(&m->inject, (enum mem_action)action, v);
+	m->generation++;
+	return 0;
+}
+
+static const struct attr inject_error_attr = {
+	"error", TREE_FILE, 0600, show_inject_error, store_inject_error, NULL
+};
+
+/* The order the module creates them in: its two actions, then ours. */
+static const enum mem_action inject_order[] = {
+	MEM_GOING_ONLINE, MEM_GOING_OFFLINE, MEM_PREPARE_ONLINE, MEM_ONLINE, MEM_OFFLINE,
+	MEM_CANCEL_ONLINE, MEM_CANCEL_OFFLINE, MEM_FINISH_OFFLINE,
+};
+
+/* ---- debugfs: hotplugfs/memoryN/ per-block faults (our extension) ------- */
+
+static int show_fault_flag(const struct machine *m, uint64_t id, bool (*get)(const struct block_fault *),
+			   GString *out)
+{
+	struct block_fault f = faults_get(&m->faults, id);
+
+	g_string_append(out, get(&f) ? "1\n" : "0\n");
+	return 0;
+}
+
+static int store_fault_flag(struct machine *m, uint64_t id, const char *buf, size_t len,
+			    bool *(*field)(struct block_fault *))
+{
+	bool v;
+	int rc = kstrtobool(buf, strnlen(buf, len), &v);
+
+	if (rc)
+		return rc;
+	*field(faults_edit(&m->faults, id)) = v;
+	m->generation++;
+	return 0;
+}
+
+#define FAULT_FLAG(field) \
+	static bool get_##field(const struct block_fault *f) { return f->field; } \
+	static bool *ref_##field(struct block_fault *f) { return &f->field; } \
+	static int show_##field(const struct machine *m, uint64_t id, const struct tree_reader *who, \
+				GString *out) \
+	{ \
+		(void)who; \
+		return show_fault_flag(m, id, get_##field, out); \
+	} \
+	static int store_##field(struct machine *m, uint64_t id, const char *buf, size_t len) \
+	{ \
+		return store_fault_flag(m, id, buf, len, ref_##field); \
+	}
+FAULT_FLAG(unmovable)
+FAULT_FLAG(unmovable_late)
+FAULT_FLAG(signal)
+
+static int show_slow_offline_ms(const struct machine *m, uint64_t id, const struct tree_reader *who,
+				GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "%u\n", faults_get(&m->faults, id).slow_offline_ms);
+	return 0;
+}
+
+static int store_slow_offline_ms(struct machine *m, uint64_t id, const char *buf, size_t len)
+{
+	unsigned long long v;
+	int rc = kstrtoull0(buf, strnlen(buf, len), &v);
+
+	if (rc)
+		return rc;
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	faults_edit(&m->faults, id)->slow_offline_ms = (unsigned)v;
+	m->generation++;
+	return 0;
+}
+
+static int show_hwpoisoned_pages(const struct machine *m, uint64_t id,
+				 const struct tree_reader *who, GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "%u\n", faults_poison_count(&m->faults, id));
+	return 0;
+}
+
+static const struct attr fault_attrs[] = {
+	ATTR_RO(hwpoisoned_pages, show_hwpoisoned_pages),
+	ATTR_RW(signal, show_signal, store_signal),
+	ATTR_RW(slow_offline_ms, show_slow_offline_ms, store_slow_offline_ms),
+	ATTR_RW(unmovable, show_unmovable, store_unmovable),
+	ATTR_RW(unmovable_late, show_unmovable_late, store_unmovable_late),
 };
 
 /* ---- static files ------------------------------------------------------ */
@@ -349,24 +489,16 @@ static int show_ratio(const struct machine *m, uint64_t obj, const struct tree_r
 	return 0;
 }
 
-/* param_set_uint() -> kstrtouint(val, 0): base prefixes, one trailing newline. */
+/* param_set_uint() -> kstrtouint(val, 0). */
 static int store_ratio(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
-	g_autofree char *s = g_strndup(buf, len);
-	size_t n = strlen(s);
-	char *end;
 	unsigned long long v;
+	int rc = kstrtoull0(buf, strnlen(buf, len), &v);
 
 	(void)obj;
-	if (n && s[n - 1] == '\n')
-		s[--n] = '\0';
-	if (!n || s[0] == '-' || s[0] == '+' || g_ascii_isspace(s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (*end)
-		return -EINVAL;
-	if (errno == ERANGE || v > UINT32_MAX)
+	if (rc)
+		return rc;
+	if (v > UINT32_MAX)
 		return -ERANGE;
 	m->params.auto_movable_ratio = (unsigned)v;
 	m->generation++;
@@ -379,32 +511,6 @@ static int show_numa_aware(const struct machine *m, uint64_t obj, const struct t
 	(void)obj, (void)who;
 	g_string_append(out, m->params.auto_movable_numa_aware ? "Y\n" : "N\n");
 	return 0;
-}
-
-/* kstrtobool(), lib/kstrtox.c: only the first one or two characters count. */
-static int kstrtobool(const char *s, size_t len, bool *out)
-{
-	if (!len)
-		return -EINVAL;
-	switch (s[0]) {
-	case 'y': case 'Y': case '1':
-		*out = true;
-		return 0;
-	case 'n': case 'N': case '0':
-		*out = false;
-		return 0;
-	case 'o': case 'O':
-		if (len > 1 && (s[1] == 'n' || s[1] == 'N')) {
-			*out = true;
-			return 0;
-		}
-		if (len > 1 && (s[1] == 'f' || s[1] == 'F')) {
-			*out = false;
-			return 0;
-		}
-		break;
-	}
-	return -EINVAL;
 }
 
 static int store_numa_aware(struct machine *m, uint64_t obj, const char *buf, size_t len)
@@ -444,8 +550,14 @@ static bool has_crash_hotplug(const struct machine *m)
 {
 	return m->has_memory_dir && profile_has_crash_hotplug(&m->profile);
 }
+/* CONFIG_MEMORY_FAILURE: Debian's x86_64 kernels have it. */
+static bool has_memory_failure(const struct machine *m)
+{
+	return m->has_memory_dir && m->profile.arch == ARCH_X86_64;
+}
 
-enum dynamic { DYN_NONE, DYN_BLOCKS, DYN_NODES, DYN_MEMMAP, DYN_BUS_BLOCKS };
+enum dynamic { DYN_NONE, DYN_BLOCKS, DYN_NODES, DYN_MEMMAP, DYN_BUS_BLOCKS, DYN_INJECT,
+	       DYN_FAULT_BLOCKS };
 
 struct static_entry {
 	struct attr a;
@@ -458,10 +570,12 @@ struct static_entry {
 enum {
 	S_ROOT, S_PROC, S_SYS, S_DEVICES, S_SYSTEM, S_MEMORY, S_MEMORY_POWER, S_NODE,
 	S_FIRMWARE, S_MEMMAP, S_BUS, S_BUS_MEMORY, S_BUS_DEVICES, S_MODULE, S_MODULE_MHP,
-	S_PARAMS, S_FIXED_DIRS
+	S_PARAMS, S_KERNEL, S_DEBUG, S_NEI, S_NEI_MEMORY, S_NEI_ACTIONS, S_HOTPLUGFS_DEBUG,
+	S_FIXED_DIRS
 };
 
-#define DIR_ENTRY(n, p, ex, dy) { { n, TREE_DIR, 0755, NULL, NULL, NULL }, p, ex, dy, false }
+#define DIR_MODE(n, mode, p, ex, dy) { { n, TREE_DIR, mode, NULL, NULL, NULL }, p, ex, dy, false }
+#define DIR_ENTRY(n, p, ex, dy) DIR_MODE(n, 0755, p, ex, dy)
 #define FILE_ENTRY(attr, p, ex) { attr, p, ex, DYN_NONE, false }
 
 static const struct static_entry statics[] = {
@@ -482,6 +596,13 @@ static const struct static_entry statics[] = {
 	[S_MODULE] = DIR_ENTRY("module", S_SYS, has_memory, DYN_NONE),
 	[S_MODULE_MHP] = DIR_ENTRY("memory_hotplug", S_MODULE, has_memory, DYN_NONE),
 	[S_PARAMS] = DIR_ENTRY("parameters", S_MODULE_MHP, has_memory, DYN_NONE),
+	[S_KERNEL] = DIR_ENTRY("kernel", S_SYS, has_memory, DYN_NONE),
+	/* debugfs is mounted mode 0700 */
+	[S_DEBUG] = DIR_MODE("debug", 0700, S_KERNEL, has_memory, DYN_NONE),
+	[S_NEI] = DIR_ENTRY("notifier-error-inject", S_DEBUG, has_memory, DYN_NONE),
+	[S_NEI_MEMORY] = DIR_ENTRY("memory", S_NEI, has_memory, DYN_NONE),
+	[S_NEI_ACTIONS] = DIR_ENTRY("actions", S_NEI_MEMORY, has_memory, DYN_INJECT),
+	[S_HOTPLUGFS_DEBUG] = DIR_ENTRY("hotplugfs", S_DEBUG, has_memory, DYN_FAULT_BLOCKS),
 	/* files */
 	FILE_ENTRY(ATTR_RO(iomem, show_iomem), S_PROC, has_iomem),
 	FILE_ENTRY(ATTR_RW(auto_online_blocks, show_auto_online, store_auto_online), S_MEMORY,
@@ -489,6 +610,8 @@ static const struct static_entry statics[] = {
 	FILE_ENTRY(ATTR_RO(block_size_bytes, show_block_size), S_MEMORY, has_memory),
 	FILE_ENTRY(ATTR_RO(crash_hotplug, show_crash_hotplug), S_MEMORY, has_crash_hotplug),
 	FILE_ENTRY(ATTR_WO(probe, store_not_yet), S_MEMORY, has_probe),
+	FILE_ENTRY(ATTR_WO(hard_offline_page, store_hard_offline), S_MEMORY, has_memory_failure),
+	FILE_ENTRY(ATTR_WO(soft_offline_page, store_soft_offline), S_MEMORY, has_memory_failure),
 	FILE_ENTRY(ATTR_RW(uevent, show_empty, store_uevent), S_MEMORY, has_memory),
 	FILE_ENTRY(ATTR_RO(memmap_on_memory, show_memmap_on_memory), S_PARAMS, has_memory),
 	FILE_ENTRY(ATTR_RW(online_policy, show_online_policy, store_online_policy), S_PARAMS,
@@ -587,6 +710,19 @@ static int lookup_static(const struct machine *m, int dir, const char *name, tre
 			return -ENOENT;
 		*child = make(K_MEMMAP, id, 0);
 		return 0;
+	case DYN_INJECT: {
+		enum mem_action a;
+
+		if (!mem_action_parse(name, &a) || !mem_action_exists(&m->profile, a))
+			return -ENOENT;
+		*child = make(K_INJECT_ACTION, a, 0);
+		return 0;
+	}
+	case DYN_FAULT_BLOCKS:
+		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
+			return -ENOENT;
+		*child = make(K_FAULT_BLOCK, id, 0);
+		return 0;
 	case DYN_NONE:
 		break;
 	}
@@ -646,6 +782,17 @@ int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_n
 			return -ENOENT;
 		*child = make(K_NODE_BLOCK_LINK, id, (unsigned)obj);
 		return 0;
+	case K_INJECT_ACTION:
+		if (strcmp(name, inject_error_attr.name) != 0)
+			return -ENOENT;
+		*child = make(K_INJECT_ERROR, obj, 0);
+		return 0;
+	case K_FAULT_BLOCK:
+		a = find_attr(fault_attrs, G_N_ELEMENTS(fault_attrs), name);
+		if (a < 0)
+			return -ENOENT;
+		*child = make(K_FAULT_ATTR, obj, (unsigned)a);
+		return 0;
 	default:
 		return -ENOTDIR;
 	}
@@ -679,6 +826,14 @@ static bool node_exists(const struct machine *m, tree_node n)
 		return m->has_memory_dir && obj < MAX_NUMNODES && machine_node(m, (int)obj);
 	case K_BUS_BLOCK_LINK:
 		return block_of(m, obj) != NULL;
+	case K_INJECT_ACTION:
+	case K_INJECT_ERROR:
+		return m->has_memory_dir && obj < NR_MEM_ACTIONS &&
+		       mem_action_exists(&m->profile, (enum mem_action)obj);
+	case K_FAULT_BLOCK:
+		return block_of(m, obj) != NULL;
+	case K_FAULT_ATTR:
+		return block_of(m, obj) && sub < G_N_ELEMENTS(fault_attrs);
 	}
 	return false;
 }
@@ -691,6 +846,8 @@ static const struct attr *attr_of(tree_node n)
 	case K_BLOCK_ATTR: return &block_attrs[sub_of(n)];
 	case K_BLOCK_POWER_ATTR: return &power_attrs[sub_of(n)];
 	case K_MEMMAP_ATTR: return &memmap_attrs[sub_of(n)];
+	case K_INJECT_ERROR: return &inject_error_attr;
+	case K_FAULT_ATTR: return &fault_attrs[sub_of(n)];
 	default: return NULL;
 	}
 }
@@ -750,6 +907,14 @@ tree_node tree_parent(const struct machine *m, tree_node n)
 		return make(K_NODE, sub_of(n), 0);
 	case K_BUS_BLOCK_LINK:
 		return make(K_STATIC, 0, S_BUS_DEVICES + 1);
+	case K_INJECT_ACTION:
+		return make(K_STATIC, 0, S_NEI_ACTIONS + 1);
+	case K_INJECT_ERROR:
+		return make(K_INJECT_ACTION, obj_of(n), 0);
+	case K_FAULT_BLOCK:
+		return make(K_STATIC, 0, S_HOTPLUGFS_DEBUG + 1);
+	case K_FAULT_ATTR:
+		return make(K_FAULT_BLOCK, obj_of(n), 0);
 	}
 	return TREE_ROOT;
 }
@@ -827,6 +992,18 @@ static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir
 	case DYN_BUS_BLOCKS:
 		emit_blocks(w, m, K_BUS_BLOCK_LINK, TREE_LINK, -1);
 		break;
+	case DYN_FAULT_BLOCKS:
+		emit_blocks(w, m, K_FAULT_BLOCK, TREE_DIR, -1);
+		break;
+	case DYN_INJECT:
+		for (unsigned i = 0; i < G_N_ELEMENTS(inject_order); i++) {
+			enum mem_action a = inject_order[i];
+
+			if (mem_action_exists(&m->profile, a) &&
+			    !emit(w, mem_action_name(a), make(K_INJECT_ACTION, a, 0), TREE_DIR))
+				return;
+		}
+		break;
 	case DYN_NODES:
 		for (guint i = 0; i < m->nodes->len; i++) {
 			int nid = g_array_index(m->nodes, struct numa_node, i).nid;
@@ -890,6 +1067,12 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 		break;
 	case K_NODE:
 		emit_blocks(&w, m, K_NODE_BLOCK_LINK, TREE_LINK, (int)obj_of(dir));
+		break;
+	case K_INJECT_ACTION:
+		emit(&w, inject_error_attr.name, make(K_INJECT_ERROR, obj_of(dir), 0), TREE_FILE);
+		break;
+	case K_FAULT_BLOCK:
+		emit_attrs(&w, fault_attrs, G_N_ELEMENTS(fault_attrs), K_FAULT_ATTR, obj_of(dir));
 		break;
 	default:
 		return -ENOTDIR;

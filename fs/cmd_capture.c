@@ -491,8 +491,12 @@ out:
 
 /* ------------------------------------------------ /sys/devices/system/memory */
 
-enum { STATE_ONLINE, STATE_GOING_OFFLINE, STATE_OFFLINE };
-static const char *const state_names[] = { "online", "going-offline", "offline" };
+/* Indexed by enum block_state (memory_block.h). */
+static const char *const state_names[] = {
+	[BLOCK_ONLINE] = "online",
+	[BLOCK_GOING_OFFLINE] = "going-offline",
+	[BLOCK_OFFLINE] = "offline",
+};
 
 struct block_rec {
 	uint64_t id;
@@ -543,7 +547,7 @@ static gboolean read_block_state(const struct dir *blk, struct block_rec *b, GEr
 static gboolean check_block_online(const struct dir *blk, const struct block_rec *b,
 				   GError **err)
 {
-	const char *want = b->state == STATE_OFFLINE ? "0" : "1";
+	const char *want = b->state == BLOCK_OFFLINE ? "0" : "1";
 	int present = probe_at(blk, "online", err);
 	g_autofree char *online = present > 0 ? read_attr(blk, "online", err) : NULL;
 

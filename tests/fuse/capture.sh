@@ -142,7 +142,7 @@ unmount_fixture() {
 
 # Byte comparison of a copy: cmp -s trusts st_size, and sysfs files report
 # 4096 whatever they hold.  A missing or unreadable file never compares equal.
-same_content() { cat "$2" > "$T/served" 2>/dev/null && cmp -s "$1" "$T/served"; }
+same_content() { cat "$2" > "$T/copy" 2>/dev/null && cmp -s "$1" "$T/copy"; }
 
 # Every regular file and symlink of the sysroot, compared with the served tree.
 compare_trees() {
@@ -153,7 +153,7 @@ compare_trees() {
 			if [ "$(readlink "$S/$rel")" = "$(readlink "$MNT/$rel" 2>/dev/null)" ]; then ok
 			else bad "symlink $rel: '$(readlink "$S/$rel")' served as '$(readlink "$MNT/$rel" 2>&1)'"; fi
 		elif same_content "$S/$rel" "$MNT/$rel"; then ok
-		else bad "$rel differs: $(cmp "$S/$rel" "$T/served" 2>&1 | head -1)"; fi
+		else bad "$rel differs: $(cmp "$S/$rel" "$T/copy" 2>&1 | head -1)"; fi
 	done < <(cd "$S" && find . \( -type f -o -type l \) -print0 | sort -z)
 }
 

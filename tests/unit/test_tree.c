@@ -113,7 +113,8 @@ static void test_readdir_cursor(void)
 
 	g_assert_cmpint(tree_readdir(m, dir, 0, list, &all), ==, 0);
 	g_assert_cmpstr(whole->str, ==,
-			"power auto_online_blocks block_size_bytes crash_hotplug probe uevent "
+			"power auto_online_blocks block_size_bytes crash_hotplug probe hard_offline_page "
+			"soft_offline_page uevent "
 			"memory0 memory1 memory2 memory3 memory4 memory5 memory6 memory7 ");
 	/* Resuming from each returned cursor, three at a time, gives the same list. */
 	for (;;) {

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "online.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef EHWPOISON
+#define EHWPOISON 133
+#endif
+
+#define PAGE_SHIFT 12
+
+/* ---- events ------------------------------------------------------------ */
+
+/* memory_notify(): one call of the chain, written to the event log. */
+static int memory_notify(struct machine *m, enum mem_action action, const struct memory_notify *arg)
+{
+	struct event *e;
+	int ret;
+
+	if (!mem_action_exists(&m->profile, action))
+		return NOTIFY_DONE;
+	ret = notifier_call_chain(&m->memory_chain, action, arg);
+	e = event_log_add(&m->log, EVENT_NOTIFY);
+	e->block = arg->block;
+	e->action = action;
+	e->raw = mem_action_value(&m->profile, action);
+	e->ret = ret;
+	e->arg = *arg;
+	return ret;
+}
+
+/* kobject_uevent(&mem->dev.kobj, action) */
+static void uevent(struct machine *m, const struct memory_block *b, enum uevent_action a)
+{
+	struct event *e = event_log_add(&m->log, EVENT_UEVENT);
+
+	e->block = b->id;
+	e->uevent = a;
+}
+
+/* ---- the ranges a block's notifications describe ----------------------- */
+
+/* Pages of memmap at the start of a block hot-added with memmap_on_memory:
+ * struct page is 64 bytes (mhp_init_memmap_on_memory, mem->altmap->free). */
+static uint64_t vmemmap_pages(const struct machine *m, const struct memory_block *b)
+{
+	if (!(b->flags & BLOCK_ALTMAP))
+		return 0;
+	return (m->block_size >> PAGE_SHIFT) * 64 >> PAGE_SHIFT;
+}
+
+/* memory_block_online/offline: the memmap is described by the altmap fields,
+ * the rest by start_pfn/nr_pages (6.8+; before, only the rest). */
+static struct memory_notify block_notify_arg(const struct machine *m, const struct memory_block *b)
+{
+	uint64_t start_pfn = block_start(m, b) >> PAGE_SHIFT;
+	uint64_t nr_pages = m->block_size >> PAGE_SHIFT, vmemmap = vmemmap_pages(m, b);
+	struct memory_notify arg = {
+		.start_pfn = start_pfn + vmemmap, .nr_pages = nr_pages - vmemmap, .block = b->id,
+	};
+
+	if (m->profile.kernel >= KERNEL(6, 8) && m->profile.kernel < KERNEL(6, 19)) {
+		arg.altmap_start_pfn = start_pfn;
+		arg.altmap_nr_pages = vmemmap;
+	}
+	return arg;
+}
+
+/* online_pages()/offline_pages() declare their own memory_notify with only
+ * the pages being onlined or offlined. */
+static struct memory_notify pages_arg(const struct memory_notify *block_arg)
+{
+	return (struct memory_notify){ .start_pfn = block_arg->start_pfn,
+				       .nr_pages = block_arg->nr_pages,
+				       .block = block_arg->block };
+}
+
+/* ---- online ------------------------------------------------------------ */
+
+static void set_zone(struct machine *m, struct memory_block *b, enum zone_type zone)
+{
+	b->zone = (uint8_t)zone;
+	machine_recompute_zones(m);
+}
+
+/* online_pages(), mm/memory_hotplug.c 6.12 */
+static int online_pages(struct machine *m, struct memory_block *b, enum zone_type zone,
+			const struct memory_notify *block_arg)
+{
+	struct memory_notify arg = pages_arg(block_arg);
+	int ret;
+
+	/* move_pfn_range_to_zone(): the range joins the zone (isolated). */
+	b->state = BLOCK_ONLINE;
+	set_zone(m, b, zone);
+	ret = notifier_to_errno(memory_notify(m, MEM_GOING_ONLINE, &arg));
+	if (ret) {
+		memory_notify(m, MEM_CANCEL_ONLINE, &arg);
+		/* remove_pfn_range_from_zone() */
+		b->state = BLOCK_OFFLINE;
+		set_zone(m, b, ZONE_NONE);
+		return ret;
+	}
+	memory_notify(m, MEM_ONLINE, &arg);
+	return 0;
+}
+
+/* memory_block_online(), drivers/base/memory.c 6.12 (6.1: no PREPARE_ONLINE,
+ * no poison check; 6.19: no PREPARE/FINISH). */
+static int memory_block_online(struct machine *m, struct memory_block *b)
+{
+	struct memory_notify arg = block_notify_arg(m, b);
+	enum zone_type zone;
+	int ret;
+
+	/* memblk_nr_poison(), 6.2+ */
+	if (m->profile.kernel >= KERNEL(6, 2) && faults_poison_count(&m->faults, b->id))
+		return -EHWPOISON;
+	zone = machine_zone_for_range(m, (enum mmop)b->online_type, b->nid, block_start(m, b),
+				      m->block_size);
+	ret = notifier_to_errno(memory_notify(m, MEM_PREPARE_ONLINE, &arg));
+	if (ret)
+		return ret;
+	ret = online_pages(m, b, zone, &arg);
+	if (ret)
+		memory_notify(m, MEM_FINISH_OFFLINE, &arg);
+	return ret;
+}
+
+/* ---- offline ----------------------------------------------------------- */
+
+/* offline_pages(): pages that are not System RAM are holes (walk_system_ram_range). */
+static bool block_has_holes(const struct machine *m, const struct memory_block *b)
+{
+	return machine_present_bytes(m, block_start(m, b), m->block_size) != m->block_size;
+}
+
+/* Reserved memblock pages (kernel image, crash kernel) are unmovable:
+ * has_unmovable_pages() fails isolation for them. */
+static bool block_unmovable(const struct machine *m, const struct memory_block *b)
+{
+	uint64_t s = block_start(m, b), e = s + m->block_size - 1;
+
+	if (faults_get(&m->faults, b->id).unmovable)
+		return true;
+	/* The kernel image and the crash kernel live in memblock.reserved. */
+	for (const struct resource *r = m->iomem.child; r; r = r->sibling) {
+		for (const struct resource *c = r->child; c; c = c->sibling) {
+			bool reserved = c->desc == IORES_DESC_CRASH_KERNEL ||
+					(c->name && g_str_has_prefix(c->name, "Kernel "));
+
+			if (reserved && c->start <= e && c->end >= s)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The part of offline_pages() after MEM_GOING_OFFLINE: migrate, then
+ * MEM_OFFLINE and the zone shrinks; MEM_FINISH_OFFLINE ends memory_block_offline. */
+static int offline_rest(struct machine *m, struct memory_block *b, const struct memory_notify *block_arg,
+			int err)
+{
+	struct memory_notify arg = pages_arg(block_arg);
+
+	if (err) {
+		/* failed_removal_isolated: undo_isolate_page_range, MEM_CANCEL_OFFLINE */
+		memory_notify(m, MEM_CANCEL_OFFLINE, &arg);
+		return err;
+	}
+	memory_notify(m, MEM_OFFLINE, &arg);
+	b->state = BLOCK_OFFLINE;
+	set_zone(m, b, ZONE_NONE);
+	memory_notify(m, MEM_FINISH_OFFLINE, block_arg);
+	return 0;
+}
+
+/* The migration loop's outcome: a pending signal first, then unmovable pages. */
+static int migrate_block(const struct machine *m, const struct memory_block *b)
+{
+	struct block_fault f = faults_get(&m->faults, b->id);
+
+	if (f.signal)
+		return -EINTR;
+	if (f.unmovable_late)
+		return -EBUSY;
+	return 0;
+}
+
+/* memory_block_offline() + offline_pages(), 6.12. */
+static int memory_block_offline(struct machine *m, struct memory_block *b)
+{
+	struct memory_notify block_arg = block_notify_arg(m, b);
+	struct memory_notify arg = pages_arg(&block_arg);
+	struct block_fault f = faults_get(&m->faults, b->id);
+	int ret;
+
+	if (b->zone == ZONE_NONE)
+		return -EINVAL;        /* spans zones or nodes: "none" */
+	if (block_has_holes(m, b))
+		return -EINVAL;        /* "memory holes" */
+	if (block_unmovable(m, b))
+		return -EBUSY;         /* "failure to isolate range": no notifier (§9) */
+	ret = notifier_to_errno(memory_notify(m, MEM_GOING_OFFLINE, &arg));
+	if (ret) {
+		memory_notify(m, MEM_CANCEL_OFFLINE, &arg);
+		return ret;
+	}
+	if (f.slow_offline_ms && !f.signal && !f.unmovable_late) {
+		m->pending = (struct hotplug_op){ .active = true, .block = b->id,
+						  .duration_ms = f.slow_offline_ms, .arg = block_arg };
+		return STORE_PENDING;
+	}
+	return offline_rest(m, b, &block_arg, migrate_block(m, b));
+}
+
+/* ---- device_online / device_offline ------------------------------------ */
+
+/* memory_block_change_state(): going-offline while offlining; back to
+ * "from" on failure. */
+static int change_state(struct machine *m, struct memory_block *b, enum block_state to,
+			enum block_state from)
+{
+	int ret;
+
+	if (b->state != from)
+		return -EINVAL;
+	if (to == BLOCK_OFFLINE) {
+		b->state = BLOCK_GOING_OFFLINE;
+		ret = memory_block_offline(m, b);
+		if (ret == STORE_PENDING)
+			return ret;
+	} else {
+		ret = memory_block_online(m, b);
+	}
+	b->state = (uint8_t)(ret ? from : to);
+	return ret;
+}
+
+int device_online(struct machine *m, struct memory_block *b, enum mmop type)
+{
+	int ret;
+
+	if (b->state != BLOCK_OFFLINE)
+		return 1;          /* dev->offline is false */
+	/* memory_subsys_online(): MMOP_OFFLINE means "the default", MMOP_ONLINE. */
+	b->online_type = (uint8_t)(type == MMOP_OFFLINE ? MMOP_ONLINE : type);
+	ret = change_state(m, b, BLOCK_ONLINE, BLOCK_OFFLINE);
+	b->online_type = MMOP_OFFLINE;
+	if (!ret) {
+		uevent(m, b, UEVENT_ONLINE);
+		m->generation++;
+	}
+	return ret;
+}
+
+int device_offline(struct machine *m, struct memory_block *b)
+{
+	int ret;
+
+	if (b->state == BLOCK_OFFLINE)
+		return 1;          /* dev->offline is true */
+	ret = change_state(m, b, BLOCK_OFFLINE, BLOCK_ONLINE);
+	if (!ret) {
+		uevent(m, b, UEVENT_OFFLINE);
+		m->generation++;
+	}
+	return ret;
+}
+
+static int finish_pending(struct machine *m, int err)
+{
+	struct memory_block *b = memory_blocks_find(&m->blocks, m->pending.block);
+	struct memory_notify arg = m->pending.arg;
+	int ret;
+
+	m->pending.active = false;
+	ret = offline_rest(m, b, &arg, err);
+	b->state = (uint8_t)(ret ? BLOCK_ONLINE : BLOCK_OFFLINE);
+	if (!ret) {
+		uevent(m, b, UEVENT_OFFLINE);
+		m->generation++;
+	}
+	return ret;
+}
+
+int machine_hotplug_finish(struct machine *m)
+{
+	g_return_val_if_fail(m->pending.active, -EINVAL);
+	return finish_pending(m, migrate_block(m, memory_blocks_find(&m->blocks, m->pending.block)));
+}
+
+int machine_hotplug_interrupt(struct machine *m)
+{
+	g_return_val_if_fail(m->pending.active, -EINVAL);
+	/* "signal backoff" */
+	return finish_pending(m, -EINTR);
+}
+
+/* ---- stores ------------------------------------------------------------ */
+
+/* The store's return value from device_online/offline's (state_store). */
+static int store_result(int ret)
+{
+	if (ret == STORE_PENDING)
+		return ret;
+	if (ret < 0)
+		return ret;
+	return ret ? -EINVAL : 0;
+}
+
+int memory_block_store_state(struct machine *m, uint64_t id, const char *buf, size_t len)
+{
+	struct memory_block *b = memory_blocks_find(&m->blocks, id);
+	enum mmop type;
+
+	/* mhp_online_type_from_str() first, before any lock: EINVAL. */
+	if (!mmop_parse(buf, len, &type))
+		return -EINVAL;
+	/* lock_device_hotplug_sysfs(): trylock, else restart_syscall(). */
+	if (m->pending.active)
+		return STORE_RETRY;
+	if (type == MMOP_OFFLINE)
+		return store_result(device_offline(m, b));
+	return store_result(device_online(m, b, type));
+}
+
+/* online_store(): "already in that state" (1) is success here. */
+int memory_block_store_online(struct machine *m, uint64_t id, const char *buf, size_t len)
+{
+	struct memory_block *b = memory_blocks_find(&m->blocks, id);
+	bool on;
+	int ret = kstrtobool(buf, strnlen(buf, len), &on);
+
+	if (ret)
+		return ret;
+	if (m->pending.active)
+		return STORE_RETRY;
+	ret = on ? device_online(m, b, MMOP_OFFLINE) : device_offline(m, b);
+	return ret == STORE_PENDING || ret < 0 ? ret : 0;
+}
+
+/* ---- hwpoison ------------------------------------------------------------ */
+
+static struct memory_block *online_block_of(const struct machine *m, uint64_t addr)
+{
+	struct memory_block *b = memory_blocks_find(&m->blocks, addr / m->block_size);
+
+	if (!b || b->state == BLOCK_OFFLINE || !machine_present_bytes(m, addr, 1))
+		return NULL;
+	return b;
+}
+
+/* hard_offline_page_store() -> memory_failure(pfn, MF_SW_SIMULATED), 6.12 */
+int memory_store_hard_offline_page(struct machine *m, const char *buf, size_t len)
+{
+	unsigned long long addr;
+	int ret = kstrtoull0(buf, len, &addr);
+	struct memory_block *b;
+
+	if (ret)
+		return ret;
+	b = online_block_of(m, addr);
+	if (!b)
+		return -ENXIO;     /* "memory outside kernel control" */
+	if (faults_page_poisoned(&m->faults, addr >> PAGE_SHIFT))
+		return -EHWPOISON; /* "already hardware poisoned" */
+	faults_poison_page(&m->faults, addr >> PAGE_SHIFT, b->id);
+	m->generation++;
+	return 0;
+}
+
+/* soft_offline_page_store() -> soft_offline_page(): the page is migrated
+ * away and marked poisoned; already poisoned is success. */
+int memory_store_soft_offline_page(struct machine *m, const char *buf, size_t len)
+{
+	unsigned long long addr;
+	int ret = kstrtoull0(buf, len, &addr);
+	struct memory_block *b;
+
+	if (ret)
+		return ret;
+	if (!memory_blocks_find(&m->blocks, addr / m->block_size))
+		return -ENXIO;     /* !pfn_valid() */
+	b = online_block_of(m, addr);
+	if (!b)
+		return -EIO;       /* pfn_to_online_page() failed */
+	faults_poison_page(&m->faults, addr >> PAGE_SHIFT, b->id);
+	m->generation++;
+	return 0;
+}
+
+/* ---- kstrto* ------------------------------------------------------------- */
+
+int kstrtobool(const char *s, size_t len, bool *out)
+{
+	if (!len)
+		return -EINVAL;
+	switch (s[0]) {
+	case 'y': case 'Y': case '1':
+		*out = true;
+		return 0;
+	case 'n': case 'N': case '0':
+		*out = false;
+		return 0;
+	case 'o': case 'O':
+		if (len > 1 && (s[1] == 'n' || s[1] == 'N')) {
+			*out = true;
+			return 0;
+		}
+		if (len > 1 && (s[1] == 'f' || s[1] == 'F')) {
+			*out = false;
+			return 0;
+		}
+		break;
+	}
+	return -EINVAL;
+}
+
+/* _kstrtoull(): base 0 takes 0x and 0 prefixes; one trailing newline; no
+ * sign, no spaces. */
+int kstrtoull0(const char *buf, size_t len, unsigned long long *out)
+{
+	g_autofree char *s = g_strndup(buf, len);
+	size_t n = strlen(s);
+	char *end;
+
+	if (n && s[n - 1] == '\n')
+		s[--n] = '\0';
+	if (!n || !g_ascii_isdigit(s[0]))
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	if (*end || end == s)
+		return -EINVAL;
+	return errno == ERANGE ? -ERANGE : 0;
+}
+
+int kstrtoll0(const char *buf, size_t len, long long *out)
+{
+	unsigned long long v;
+	bool neg = len && buf[0] == '-';
+	int ret = kstrtoull0(buf + (len && (buf[0] == '-' || buf[0] == '+')),
+			     len - (len && (buf[0] == '-' || buf[0] == '+')), &v);
+
+	if (ret)
+		return ret;
+	if (neg ? v > (unsigned long long)LLONG_MAX + 1 : v > LLONG_MAX)
+		return -ERANGE;
+	*out = neg ? (long long)(0 - v) : (long long)v;
+	return 0;
+}
