@@ -217,8 +217,10 @@ static void zone_limits(enum arch arch, enum zone_type z, uint64_t *lo, uint64_t
 	}
 }
 
-static void zone_extend(struct zone *z, uint64_t start, uint64_t end)
+static void zone_extend(struct zone *z, uint64_t start, uint64_t end, bool early)
 {
+	if (early)
+		z->present_early += end - start + 1;
 	if (zone_is_empty(z)) {
 		z->start = start;
 		z->end = end;
@@ -233,6 +235,7 @@ struct span_ctx {
 	struct machine *m;
 	int zone;          /* forced zone, or ZONE_NONE: by the arch limits */
 	int nid;           /* forced node, or -1: by the NUMA ranges */
+	bool early;        /* boot memory (early_section()) */
 };
 
 static void add_piece_to_zones(void *ctx, uint64_t start, uint64_t end, int nid)
@@ -241,7 +244,7 @@ static void add_piece_to_zones(void *ctx, uint64_t start, uint64_t end, int nid)
 	struct numa_node *n = machine_node_add(c->m, c->nid >= 0 ? c->nid : nid);
 
 	if (c->zone != ZONE_NONE) {
-		zone_extend(&n->zones[c->zone], start, end);
+		zone_extend(&n->zones[c->zone], start, end, c->early);
 		return;
 	}
 	for (int z = ZONE_DMA; z <= ZONE_NORMAL; z++) {
@@ -250,7 +253,7 @@ static void add_piece_to_zones(void *ctx, uint64_t start, uint64_t end, int nid)
 		zone_limits(c->m->profile.arch, z, &lo, &hi);
 		if (lo >= hi || start >= hi || end < lo)
 			continue;
-		zone_extend(&n->zones[z], MAX(start, lo), MIN(end, hi - 1));
+		zone_extend(&n->zones[z], MAX(start, lo), MIN(end, hi - 1), c->early);
 	}
 }
 
@@ -265,7 +268,8 @@ void machine_recompute_zones(struct machine *m)
 		zones_clear(&g_array_index(m->nodes, struct numa_node, i));
 	for (size_t i = 0; i < m->blocks.n; i++) {
 		const struct memory_block *b = &m->blocks.v[i];
-		struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1 };
+		struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1,
+				      .early = !(b->flags & BLOCK_HOTPLUGGED) };
 		uint64_t s = block_start(m, b);
 
 		if (b->state == BLOCK_OFFLINE)
@@ -280,7 +284,7 @@ void machine_recompute_zones(struct machine *m)
 
 void machine_boot_zones(struct machine *m)
 {
-	struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1 };
+	struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1, .early = true };
 
 	for (guint i = 0; i < m->nodes->len; i++)
 		zones_clear(&g_array_index(m->nodes, struct numa_node, i));
@@ -321,6 +325,43 @@ enum zone_type machine_early_zone(const struct machine *m, int nid, uint64_t sta
 	return found;
 }
 
+/* auto_movable_can_online_movable(), mm/memory_hotplug.c 6.12 (no memory
+ * groups yet): MOVABLE may grow while it stays within ratio% of the kernel
+ * zones' boot memory, over all nodes (nid < 0) or one. */
+static bool can_online_movable(const struct machine *m, int nid, uint64_t nr_pages)
+{
+	uint64_t kernel_early = 0, movable = 0;
+
+	for (guint i = 0; i < m->nodes->len; i++) {
+		const struct numa_node *n = &g_array_index(m->nodes, struct numa_node, i);
+
+		if (nid >= 0 && n->nid != nid)
+			continue;
+		for (int z = 0; z < NR_ZONES; z++) {
+			if (!n->zones[z].present)
+				continue;    /* populated_zone() */
+			if (z == ZONE_MOVABLE)
+				movable += n->zones[z].present >> 12;
+			else
+				kernel_early += n->zones[z].present_early >> 12;
+		}
+	}
+	movable += nr_pages;
+	return movable <= (uint64_t)m->params.auto_movable_ratio * kernel_early / 100;
+}
+
+/* auto_movable_zone_for_pfn(): without a group the unit is the block. */
+static enum zone_type auto_movable_zone(const struct machine *m, int nid, uint64_t start,
+					uint64_t size)
+{
+	uint64_t nr_pages = size >> 12;
+
+	if (!m->params.auto_movable_ratio || !can_online_movable(m, -1, nr_pages) ||
+	    (m->params.auto_movable_numa_aware && !can_online_movable(m, nid, nr_pages)))
+		return default_kernel_zone(m, nid, start, size);
+	return ZONE_MOVABLE;
+}
+
 /* zone_for_pfn_range() and default_zone_for_pfn(), mm/memory_hotplug.c 6.12 */
 enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, int nid,
 				      uint64_t start, uint64_t size)
@@ -332,6 +373,8 @@ enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, i
 		return kernel;
 	if (type == MMOP_ONLINE_MOVABLE)
 		return ZONE_MOVABLE;
+	if (m->params.online_policy == ONLINE_POLICY_AUTO_MOVABLE)
+		return auto_movable_zone(m, nid, start, size);
 	in_kernel = zone_intersects(node_zone(m, nid, kernel), start, size);
 	in_movable = zone_intersects(node_zone(m, nid, ZONE_MOVABLE), start, size);
 	if (in_kernel != in_movable)

@@ -17,7 +17,7 @@
  * signal.  STORE_RETRY: lock_device_hotplug_sysfs() is held by that pending
  * store; run this store again once it is done (restart_syscall()).
  */
-enum { STORE_PENDING = 1, STORE_RETRY = 2 };
+enum { STORE_PENDING = 0x100, STORE_RETRY = 0x101 };   /* apart from device_online's 1 */
 
 /* state_store(): online, online_kernel, online_movable, offline. */
 int memory_block_store_state(struct machine *m, uint64_t id, const char *buf, size_t len);

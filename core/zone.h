@@ -15,6 +15,7 @@ enum mmop { MMOP_OFFLINE, MMOP_ONLINE, MMOP_ONLINE_KERNEL, MMOP_ONLINE_MOVABLE }
 struct zone {
 	uint64_t start, end;      /* span, inclusive; empty when end < start */
 	uint64_t present;         /* bytes of online memory in the zone */
+	uint64_t present_early;   /* of which boot memory (present_early_pages) */
 };
 
 static inline bool zone_is_empty(const struct zone *z)
