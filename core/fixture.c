@@ -644,7 +644,8 @@ static bool read_header(struct ctx *c, json_object *root)
 	static const char *const keys[] = { "hotplugfs-fixture", "description", "kernel", "arch",
 		"hypervisor", "block_size", "memory_hotplug", "cpus", "cmdline", "e820", "memmap",
 		"mem", "numa", "kernel_image", "crashkernel", "early_resources", "resources",
-		"late_resources", "memory_blocks", "iomem", "firmware_memmap", "faults", NULL };
+		"late_resources", "memory_blocks", "iomem", "firmware_memmap", "faults",
+		"pm_advanced_debug", NULL };
 	struct fixture *fx = c->fx;
 	json_object *v;
 	const char *s;
@@ -679,6 +680,9 @@ static bool read_header(struct ctx *c, json_object *root)
 	fx->params.auto_online = fx->profile.kernel >= KERNEL(6, 12) ? MMOP_ONLINE : MMOP_OFFLINE;
 
 	if (has(root, "hypervisor", &v) && !read_bool(c, v, "$", "hypervisor", &fx->hypervisor))
+		return false;
+	if (has(root, "pm_advanced_debug", &v) &&
+	    !read_bool(c, v, "$", "pm_advanced_debug", &fx->profile.pm_advanced_debug))
 		return false;
 	if (has(root, "block_size", &v) && !read_block_size(c, v))
 		return false;

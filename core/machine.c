@@ -19,8 +19,10 @@ struct machine *machine_new(const struct profile *profile)
 	m->nodes = g_array_new(FALSE, TRUE, sizeof(struct numa_node));
 	m->numa = g_array_new(FALSE, FALSE, sizeof(struct numa_range));
 	m->present = g_array_new(FALSE, FALSE, sizeof(struct mem_range));
+	m->groups = g_array_new(FALSE, FALSE, sizeof(struct memory_group));
+	m->possible_nodes = g_array_new(FALSE, FALSE, sizeof(int));
 	m->literals = g_ptr_array_new_with_free_func(g_free);
-	m->power_on = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	m->power = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	notifier_chain_init(&m->memory_chain);
 	error_inject_init(&m->inject, &m->memory_chain, 0);
 	faults_init(&m->faults);
@@ -44,8 +46,10 @@ void machine_free(struct machine *m)
 	g_array_free(m->nodes, TRUE);
 	g_array_free(m->numa, TRUE);
 	g_array_free(m->present, TRUE);
+	g_array_free(m->groups, TRUE);
+	g_array_free(m->possible_nodes, TRUE);
 	g_ptr_array_free(m->literals, TRUE);
-	g_hash_table_destroy(m->power_on);
+	g_hash_table_destroy(m->power);
 	notifier_chain_clear(&m->memory_chain);
 	faults_clear(&m->faults);
 	event_log_clear(&m->log);
@@ -147,6 +151,53 @@ static void for_each_present_piece(const struct machine *m, uint64_t start, uint
 			if (piece_end == UINT64_MAX)
 				break;
 			s = piece_end + 1;
+		}
+	}
+}
+
+void machine_present_add(struct machine *m, uint64_t start, uint64_t end)
+{
+	guint i = 0;
+	struct mem_range r = { .start = start, .end = end };
+
+	while (i < m->present->len && g_array_index(m->present, struct mem_range, i).start < start)
+		i++;
+	g_array_insert_val(m->present, i, r);
+	/* Merge touching neighbours so ranges stay disjoint and maximal. */
+	for (i = 0; i + 1 < m->present->len;) {
+		struct mem_range *a = &g_array_index(m->present, struct mem_range, i);
+		const struct mem_range *b = a + 1;
+
+		if (a->end != UINT64_MAX && a->end + 1 >= b->start) {
+			a->end = MAX(a->end, b->end);
+			g_array_remove_index(m->present, i + 1);
+		} else {
+			i++;
+		}
+	}
+}
+
+void machine_present_remove(struct machine *m, uint64_t start, uint64_t end)
+{
+	for (guint i = 0; i < m->present->len; i++) {
+		struct mem_range *p = &g_array_index(m->present, struct mem_range, i);
+
+		if (p->end < start || p->start > end)
+			continue;
+		if (p->start < start && p->end > end) {
+			struct mem_range tail = { .start = end + 1, .end = p->end };
+
+			p->end = start - 1;
+			g_array_insert_val(m->present, i + 1, tail);
+			return;
+		}
+		if (p->start < start) {
+			p->end = start - 1;
+		} else if (p->end > end) {
+			p->start = end + 1;
+		} else {
+			g_array_remove_index(m->present, i);
+			i--;
 		}
 	}
 }
@@ -325,12 +376,43 @@ enum zone_type machine_early_zone(const struct machine *m, int nid, uint64_t sta
 	return found;
 }
 
-/* auto_movable_can_online_movable(), mm/memory_hotplug.c 6.12 (no memory
- * groups yet): MOVABLE may grow while it stays within ratio% of the kernel
- * zones' boot memory, over all nodes (nid < 0) or one. */
-static bool can_online_movable(const struct machine *m, int nid, uint64_t nr_pages)
+const struct memory_group *machine_group(const struct machine *m, int id)
 {
-	uint64_t kernel_early = 0, movable = 0;
+	for (guint i = 0; m->groups && i < m->groups->len; i++) {
+		const struct memory_group *g = &g_array_index(m->groups, struct memory_group, i);
+
+		if (g->id == id)
+			return g;
+	}
+	return NULL;
+}
+
+/* A group's present_kernel_pages and present_movable_pages: its online
+ * blocks (vmemmap pages included, as adjust_present_page_count counts them). */
+static void group_pages(const struct machine *m, int id, uint64_t *kernel, uint64_t *movable)
+{
+	*kernel = *movable = 0;
+	for (size_t i = 0; i < m->blocks.n; i++) {
+		const struct memory_block *b = &m->blocks.v[i];
+
+		if (b->group != id || b->state == BLOCK_OFFLINE)
+			continue;
+		if (b->zone == ZONE_MOVABLE)
+			*movable += m->block_size >> 12;
+		else
+			*kernel += m->block_size >> 12;
+	}
+}
+
+/* auto_movable_can_online_movable(), mm/memory_hotplug.c 6.12: MOVABLE may
+ * grow while it stays within ratio% of the kernel zones' boot memory, over
+ * all nodes (nid < 0) or one; memory in other dynamic groups counts with the
+ * kernel memory it requires. */
+static bool can_online_movable(const struct machine *m, int nid, const struct memory_group *group,
+			       uint64_t nr_pages)
+{
+	uint64_t kernel_early = 0, movable = 0, req_kernel = 0, group_movable = 0, k, mv;
+	unsigned ratio = m->params.auto_movable_ratio;
 
 	for (guint i = 0; i < m->nodes->len; i++) {
 		const struct numa_node *n = &g_array_index(m->nodes, struct numa_node, i);
@@ -346,24 +428,73 @@ static bool can_online_movable(const struct machine *m, int nid, uint64_t nr_pag
 				kernel_early += n->zones[z].present_early >> 12;
 		}
 	}
+	/* walk_dynamic_memory_groups(nid, auto_movable_stats_account_group, group) */
+	for (guint i = 0; m->groups && i < m->groups->len; i++) {
+		const struct memory_group *g = &g_array_index(m->groups, struct memory_group, i);
+		int64_t pages;
+
+		if (!g->dynamic || g == group || (nid >= 0 && g->nid != nid))
+			continue;
+		group_pages(m, g->id, &k, &mv);
+		pages = (int64_t)(mv * 100 / ratio) - (int64_t)k;
+		if (pages > 0)
+			req_kernel += (uint64_t)pages;
+		group_movable += mv;
+	}
+	if (kernel_early <= req_kernel)
+		return false;
+	kernel_early -= req_kernel;
+	movable -= group_movable;
+	if (group && group->dynamic) {
+		group_pages(m, group->id, &k, &mv);
+		kernel_early += k;
+	}
 	movable += nr_pages;
-	return movable <= (uint64_t)m->params.auto_movable_ratio * kernel_early / 100;
+	return movable <= (uint64_t)ratio * kernel_early / 100;
 }
 
-/* auto_movable_zone_for_pfn(): without a group the unit is the block. */
-static enum zone_type auto_movable_zone(const struct machine *m, int nid, uint64_t start,
-					uint64_t size)
+/* auto_movable_zone_for_pfn(), mm/memory_hotplug.c 6.12 */
+static enum zone_type auto_movable_zone(const struct machine *m, int nid, int group_id,
+					uint64_t start, uint64_t size)
 {
-	uint64_t nr_pages = size >> 12;
+	const struct memory_group *group = machine_group(m, group_id);
+	uint64_t nr_pages = size >> 12, max_pages = nr_pages, online = 0, k, mv;
 
-	if (!m->params.auto_movable_ratio || !can_online_movable(m, -1, nr_pages) ||
-	    (m->params.auto_movable_numa_aware && !can_online_movable(m, nid, nr_pages)))
-		return default_kernel_zone(m, nid, start, size);
+	if (!m->params.auto_movable_ratio)
+		goto kernel_zone;
+	if (group && !group->dynamic) {
+		/* If anything of the group is online !MOVABLE, so is the rest. */
+		group_pages(m, group->id, &k, &mv);
+		if (k)
+			goto kernel_zone;
+		max_pages = group->max_pages;
+		online = mv;
+	} else if (group && group->unit_pages != nr_pages) {
+		/* The whole unit goes to one zone: look at what is online of it. */
+		uint64_t unit = group->unit_pages << 12, first = start / unit * unit;
+
+		max_pages = group->unit_pages;
+		for (uint64_t a = first; a < first + unit; a += m->block_size) {
+			const struct memory_block *b = memory_blocks_find(&m->blocks, a / m->block_size);
+
+			if (!b || b->state == BLOCK_OFFLINE)
+				continue;
+			if (b->zone != ZONE_MOVABLE)
+				goto kernel_zone;
+			online += m->block_size >> 12;
+		}
+	}
+	nr_pages = max_pages - online;
+	if (!can_online_movable(m, -1, group, nr_pages) ||
+	    (m->params.auto_movable_numa_aware && !can_online_movable(m, nid, group, nr_pages)))
+		goto kernel_zone;
 	return ZONE_MOVABLE;
+kernel_zone:
+	return default_kernel_zone(m, nid, start, size);
 }
 
 /* zone_for_pfn_range() and default_zone_for_pfn(), mm/memory_hotplug.c 6.12 */
-enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, int nid,
+enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, int nid, int group,
 				      uint64_t start, uint64_t size)
 {
 	enum zone_type kernel = default_kernel_zone(m, nid, start, size);
@@ -374,7 +505,7 @@ enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, i
 	if (type == MMOP_ONLINE_MOVABLE)
 		return ZONE_MOVABLE;
 	if (m->params.online_policy == ONLINE_POLICY_AUTO_MOVABLE)
-		return auto_movable_zone(m, nid, start, size);
+		return auto_movable_zone(m, nid, group, start, size);
 	in_kernel = zone_intersects(node_zone(m, nid, kernel), start, size);
 	in_movable = zone_intersects(node_zone(m, nid, ZONE_MOVABLE), start, size);
 	if (in_kernel != in_movable)
@@ -397,9 +528,9 @@ void machine_valid_zones(const struct machine *m, const struct memory_block *b, 
 		g_string_append(out, zone_name(b->zone));
 		return;
 	}
-	def = machine_zone_for_range(m, MMOP_ONLINE, b->nid, start, size);
+	def = machine_zone_for_range(m, MMOP_ONLINE, b->nid, b->group, start, size);
 	g_string_append(out, zone_name(def));
-	kernel = machine_zone_for_range(m, MMOP_ONLINE_KERNEL, b->nid, start, size);
+	kernel = machine_zone_for_range(m, MMOP_ONLINE_KERNEL, b->nid, b->group, start, size);
 	if (kernel != def)
 		g_string_append_printf(out, " %s", zone_name(kernel));
 	if (def != ZONE_MOVABLE)

@@ -33,9 +33,25 @@ struct numa_range {
 	int nid;
 };
 
+/* A memory group (mm/memory_hotplug.c, 5.15+): a static one per ACPI DIMM or
+ * dax device, a dynamic one per virtio-mem device.  Used for zone choice. */
+struct memory_group {
+	int id;
+	int nid;
+	bool dynamic;
+	uint64_t max_pages;       /* static */
+	uint64_t unit_pages;      /* dynamic */
+};
+
 /* A range of present memory (memblock.memory), inclusive. */
 struct mem_range {
 	uint64_t start, end;
+};
+
+/* Per-device power/ settings a store changed (drivers/base/power/sysfs.c). */
+enum power_flags {
+	POWER_CONTROL_ON = 1 << 0,    /* control reads "on": runtime PM forbidden */
+	POWER_ASYNC = 1 << 1,         /* async reads "enabled" */
 };
 
 enum online_policy { ONLINE_POLICY_CONTIG_ZONES, ONLINE_POLICY_AUTO_MOVABLE };
@@ -74,9 +90,11 @@ struct machine {
 	GArray *nodes;                    /* struct numa_node, ascending nid */
 	GArray *numa;                     /* struct numa_range, ascending start */
 	GArray *present;                  /* struct mem_range, ascending, disjoint */
+	GArray *groups;                   /* struct memory_group */
+	GArray *possible_nodes;           /* int: nodes that may come online (SRAT) */
 	struct hotplug_params params;
 	GPtrArray *literals;              /* captured strings served as is; [0] unused */
-	GHashTable *power_on;             /* devices whose power/control reads "on" */
+	GHashTable *power;                /* device -> enum power_flags, when not default */
 	struct notifier_chain memory_chain;   /* register_memory_notifier() */
 	struct error_inject inject;       /* memory-notifier-error-inject */
 	struct faults faults;             /* per-block faults and hwpoisoned pages */
@@ -111,11 +129,15 @@ static inline uint64_t block_start(const struct machine *m, const struct memory_
 
 /* Nodes a block is linked to, ascending; returns the count (<= max). */
 int block_nodes(const struct machine *m, const struct memory_block *b, int *nids, int max);
+const struct memory_group *machine_group(const struct machine *m, int id);   /* NULL if absent */
+/* Adds or removes [start, end] (inclusive) from the present memory. */
+void machine_present_add(struct machine *m, uint64_t start, uint64_t end);
+void machine_present_remove(struct machine *m, uint64_t start, uint64_t end);
 /* Bytes of present memory inside [start, start+size). */
 uint64_t machine_present_bytes(const struct machine *m, uint64_t start, uint64_t size);
 
 /* Zone a block would be onlined to (zone_for_pfn_range); §3.4. */
-enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, int nid,
+enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, int nid, int group,
 				      uint64_t start, uint64_t size);
 /* valid_zones text without the newline, into out (caller's GString). */
 void machine_valid_zones(const struct machine *m, const struct memory_block *b, GString *out);

@@ -29,6 +29,7 @@ struct memory_block {
 	uint8_t zone;                  /* enum zone_type while online (ZONE_NONE: several) */
 	uint8_t flags;                 /* enum block_flags */
 	uint8_t online_type;           /* enum mmop requested by the last store */
+	uint16_t group;                /* memory group id; 0: none */
 };
 
 struct memory_blocks {

@@ -119,8 +119,8 @@ static int memory_block_online(struct machine *m, struct memory_block *b)
 	/* memblk_nr_poison(), 6.2+ */
 	if (m->profile.kernel >= KERNEL(6, 2) && faults_poison_count(&m->faults, b->id))
 		return -EHWPOISON;
-	zone = machine_zone_for_range(m, (enum mmop)b->online_type, b->nid, block_start(m, b),
-				      m->block_size);
+	zone = machine_zone_for_range(m, (enum mmop)b->online_type, b->nid, b->group,
+				      block_start(m, b), m->block_size);
 	ret = notifier_to_errno(memory_notify(m, MEM_PREPARE_ONLINE, &arg));
 	if (ret)
 		return ret;

@@ -12,6 +12,7 @@ struct profile {
 	enum arch arch;
 	bool memory_probe;            /* CONFIG_ARCH_MEMORY_PROBE: memory/probe exists */
 	bool device_backed_vmemmap;   /* the never-merged RFC of seed 003 */
+	bool pm_advanced_debug;       /* CONFIG_PM_ADVANCED_DEBUG: more power/ files */
 };
 
 #define KERNEL(maj, min) ((maj) * 100 + (min))

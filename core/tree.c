@@ -15,6 +15,7 @@
 
 #include "iomem.h"
 #include "machine.h"
+#include "hotplug.h"
 #include "online.h"
 
 /* ---- node ids ---------------------------------------------------------- */
@@ -60,11 +61,12 @@ struct attr {
 	show_fn show;
 	store_fn store;
 	const char *link;        /* TREE_LINK target */
+	bool (*exists)(const struct machine *m);   /* NULL: always */
 };
 
-#define ATTR_RO(n, show) { #n, TREE_FILE, 0444, show, NULL, NULL }
-#define ATTR_RW(n, show, store) { #n, TREE_FILE, 0644, show, store, NULL }
-#define ATTR_WO(n, store) { #n, TREE_FILE, 0200, NULL, store, NULL }
+#define ATTR_RO(n, show) { #n, TREE_FILE, 0444, show, NULL, NULL, NULL }
+#define ATTR_RW(n, show, store) { #n, TREE_FILE, 0644, show, store, NULL, NULL }
+#define ATTR_WO(n, store) { #n, TREE_FILE, 0200, NULL, store, NULL, NULL }
 
 static int show_empty(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 		      GString *out)
@@ -93,28 +95,65 @@ static int store_uevent(struct machine *m, uint64_t obj, const char *buf, size_t
 
 /* ---- power/ (drivers/base/power/sysfs.c; runtime PM is disabled) ------- */
 
+static unsigned power_flags(const struct machine *m, uint64_t dev)
+{
+	return GPOINTER_TO_UINT(g_hash_table_lookup(m->power, &dev));
+}
+
+static void set_power_flag(struct machine *m, uint64_t dev, unsigned flag, bool on)
+{
+	unsigned flags = (power_flags(m, dev) & ~flag) | (on ? flag : 0);
+
+	if (flags)
+		g_hash_table_insert(m->power, g_memdup2(&dev, sizeof(dev)), GUINT_TO_POINTER(flags));
+	else
+		g_hash_table_remove(m->power, &dev);
+	m->generation++;
+}
+
 static int show_power_control(const struct machine *m, uint64_t dev, const struct tree_reader *who,
 			      GString *out)
 {
 	(void)who;
-	g_string_append(out, g_hash_table_contains(m->power_on, &dev) ? "on\n" : "auto\n");
+	g_string_append(out, power_flags(m, dev) & POWER_CONTROL_ON ? "on\n" : "auto\n");
 	return 0;
 }
 
 /* control_store(): "auto" allows runtime PM, "on" forbids it. */
 static int store_power_control(struct machine *m, uint64_t dev, const char *buf, size_t len)
 {
-	if (sysfs_streq_len(buf, len, "auto")) {
-		g_hash_table_remove(m->power_on, &dev);
-		m->generation++;
-		return 0;
-	}
-	if (sysfs_streq_len(buf, len, "on")) {
-		g_hash_table_add(m->power_on, g_memdup2(&dev, sizeof(dev)));
-		m->generation++;
-		return 0;
-	}
-	return -EINVAL;
+	if (!sysfs_streq_len(buf, len, "auto") && !sysfs_streq_len(buf, len, "on"))
+		return -EINVAL;
+	set_power_flag(m, dev, POWER_CONTROL_ON, sysfs_streq_len(buf, len, "on"));
+	return 0;
+}
+
+/* async_show/store() (CONFIG_PM_ADVANCED_DEBUG): "enabled" or "disabled". */
+static int show_power_async(const struct machine *m, uint64_t dev, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)who;
+	g_string_append(out, power_flags(m, dev) & POWER_ASYNC ? "enabled\n" : "disabled\n");
+	return 0;
+}
+
+static int store_power_async(struct machine *m, uint64_t dev, const char *buf, size_t len)
+{
+	if (!sysfs_streq_len(buf, len, "enabled") && !sysfs_streq_len(buf, len, "disabled"))
+		return -EINVAL;
+	set_power_flag(m, dev, POWER_ASYNC, sysfs_streq_len(buf, len, "enabled"));
+	return 0;
+}
+
+/* rtpm_enabled_show(): runtime PM of memory devices is disabled; "forbidden"
+ * joins it once control reads "on". */
+static int show_runtime_enabled(const struct machine *m, uint64_t dev, const struct tree_reader *who,
+				GString *out)
+{
+	(void)who;
+	g_string_append(out, power_flags(m, dev) & POWER_CONTROL_ON ? "disabled & forbidden\n"
+								     : "disabled\n");
+	return 0;
 }
 
 /* autosuspend_delay_ms_show/store(): -EIO unless the driver uses autosuspend. */
@@ -146,12 +185,22 @@ static int show_unsupported(const struct machine *m, uint64_t obj, const struct 
 	return 0;
 }
 
+static bool pm_debug(const struct machine *m)
+{
+	return m->profile.pm_advanced_debug;
+}
+
+#define PM_DEBUG_RO(n, show) { #n, TREE_FILE, 0444, show, NULL, NULL, pm_debug }
 static const struct attr power_attrs[] = {
+	{ "async", TREE_FILE, 0644, show_power_async, store_power_async, NULL, pm_debug },
 	ATTR_RW(autosuspend_delay_ms, show_eio, store_eio),
 	ATTR_RW(control, show_power_control, store_power_control),
+	PM_DEBUG_RO(runtime_active_kids, show_zero),
 	ATTR_RO(runtime_active_time, show_zero),
+	PM_DEBUG_RO(runtime_enabled, show_runtime_enabled),
 	ATTR_RO(runtime_status, show_unsupported),
 	ATTR_RO(runtime_suspended_time, show_zero),
+	PM_DEBUG_RO(runtime_usage, show_zero),
 };
 
 /* ---- memoryN/ (drivers/base/memory.c 6.12) ----------------------------- */
@@ -229,12 +278,10 @@ static int store_online(struct machine *m, uint64_t id, const char *buf, size_t 
 	return memory_block_store_online(m, id, buf, len);
 }
 
-/* probe_store() comes with hot-add; until then the kernel's mode stands and
- * a store is refused. */
-static int store_not_yet(struct machine *m, uint64_t id, const char *buf, size_t len)
+static int store_probe(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
-	(void)m, (void)id, (void)buf, (void)len;
-	return -EOPNOTSUPP;
+	(void)obj;
+	return memory_probe_store(m, buf, len);
 }
 
 static int store_hard_offline(struct machine *m, uint64_t obj, const char *buf, size_t len)
@@ -254,10 +301,10 @@ static const struct attr block_attrs[] = {
 	ATTR_RW(online, show_online, store_online),
 	ATTR_RO(phys_device, show_phys_device),
 	ATTR_RO(phys_index, show_phys_index),
-	[BLOCK_ATTR_POWER] = { "power", TREE_DIR, 0755, NULL, NULL, NULL },
+	[BLOCK_ATTR_POWER] = { "power", TREE_DIR, 0755, NULL, NULL, NULL, NULL },
 	ATTR_RO(removable, show_removable),
 	ATTR_RW(state, show_state, store_state),
-	{ "subsystem", TREE_LINK, 0777, NULL, NULL, "../../../../bus/memory" },
+	{ "subsystem", TREE_LINK, 0777, NULL, NULL, "../../../../bus/memory", NULL },
 	ATTR_RW(uevent, show_empty, store_uevent),
 	ATTR_RO(valid_zones, show_valid_zones),
 };
@@ -319,7 +366,7 @@ static int store_inject_error(struct machine *m, uint64_t action, const char *bu
 }
 
 static const struct attr inject_error_attr = {
-	"error", TREE_FILE, 0600, show_inject_error, store_inject_error, NULL
+	"error", TREE_FILE, 0600, show_inject_error, store_inject_error, NULL, NULL
 };
 
 /* The order the module creates them in: its two actions, then ours. */
@@ -574,7 +621,7 @@ enum {
 	S_FIXED_DIRS
 };
 
-#define DIR_MODE(n, mode, p, ex, dy) { { n, TREE_DIR, mode, NULL, NULL, NULL }, p, ex, dy, false }
+#define DIR_MODE(n, mode, p, ex, dy) { { n, TREE_DIR, mode, NULL, NULL, NULL, NULL }, p, ex, dy, false }
 #define DIR_ENTRY(n, p, ex, dy) DIR_MODE(n, 0755, p, ex, dy)
 #define FILE_ENTRY(attr, p, ex) { attr, p, ex, DYN_NONE, false }
 
@@ -585,7 +632,7 @@ static const struct static_entry statics[] = {
 	[S_DEVICES] = DIR_ENTRY("devices", S_SYS, has_memory, DYN_NONE),
 	[S_SYSTEM] = DIR_ENTRY("system", S_DEVICES, has_memory, DYN_NONE),
 	[S_MEMORY] = DIR_ENTRY("memory", S_SYSTEM, has_memory, DYN_BLOCKS),
-	[S_MEMORY_POWER] = { { "power", TREE_DIR, 0755, NULL, NULL, NULL }, S_MEMORY, has_memory,
+	[S_MEMORY_POWER] = { { "power", TREE_DIR, 0755, NULL, NULL, NULL, NULL }, S_MEMORY, has_memory,
 			     DYN_NONE, true },
 	[S_NODE] = DIR_ENTRY("node", S_SYSTEM, has_memory, DYN_NODES),
 	[S_FIRMWARE] = DIR_ENTRY("firmware", S_SYS, has_memmap, DYN_NONE),
@@ -609,7 +656,7 @@ static const struct static_entry statics[] = {
 		   has_memory),
 	FILE_ENTRY(ATTR_RO(block_size_bytes, show_block_size), S_MEMORY, has_memory),
 	FILE_ENTRY(ATTR_RO(crash_hotplug, show_crash_hotplug), S_MEMORY, has_crash_hotplug),
-	FILE_ENTRY(ATTR_WO(probe, store_not_yet), S_MEMORY, has_probe),
+	FILE_ENTRY(ATTR_WO(probe, store_probe), S_MEMORY, has_probe),
 	FILE_ENTRY(ATTR_WO(hard_offline_page, store_hard_offline), S_MEMORY, has_memory_failure),
 	FILE_ENTRY(ATTR_WO(soft_offline_page, store_soft_offline), S_MEMORY, has_memory_failure),
 	FILE_ENTRY(ATTR_RW(uevent, show_empty, store_uevent), S_MEMORY, has_memory),
@@ -660,10 +707,15 @@ static bool block_in_node(const struct machine *m, const struct memory_block *b,
 
 /* ---- lookup ------------------------------------------------------------ */
 
-static int find_attr(const struct attr *attrs, size_t n, const char *name)
+static bool attr_exists(const struct machine *m, const struct attr *a)
+{
+	return !a->exists || a->exists(m);
+}
+
+static int find_attr(const struct machine *m, const struct attr *attrs, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(attrs[i].name, name) == 0)
+		if (strcmp(attrs[i].name, name) == 0 && attr_exists(m, &attrs[i]))
 			return (int)i;
 	return -1;
 }
@@ -680,7 +732,7 @@ static int lookup_static(const struct machine *m, int dir, const char *name, tre
 		}
 	}
 	if (statics[dir].power) {
-		int a = find_attr(power_attrs, G_N_ELEMENTS(power_attrs), name);
+		int a = find_attr(m, power_attrs, G_N_ELEMENTS(power_attrs), name);
 
 		if (a < 0)
 			return -ENOENT;
@@ -731,7 +783,7 @@ static int lookup_static(const struct machine *m, int dir, const char *name, tre
 
 static int lookup_block(const struct machine *m, uint64_t id, const char *name, tree_node *child)
 {
-	int a = find_attr(block_attrs, G_N_ELEMENTS(block_attrs), name);
+	int a = find_attr(m, block_attrs, G_N_ELEMENTS(block_attrs), name);
 	uint64_t nid;
 
 	if (a >= 0) {
@@ -765,13 +817,13 @@ int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_n
 	case K_BLOCK_ATTR:
 		if (sub_of(dir) != BLOCK_ATTR_POWER)
 			return -ENOTDIR;
-		a = find_attr(power_attrs, G_N_ELEMENTS(power_attrs), name);
+		a = find_attr(m, power_attrs, G_N_ELEMENTS(power_attrs), name);
 		if (a < 0)
 			return -ENOENT;
 		*child = make(K_BLOCK_POWER_ATTR, obj, (unsigned)a);
 		return 0;
 	case K_MEMMAP:
-		a = find_attr(memmap_attrs, G_N_ELEMENTS(memmap_attrs), name);
+		a = find_attr(m, memmap_attrs, G_N_ELEMENTS(memmap_attrs), name);
 		if (a < 0)
 			return -ENOENT;
 		*child = make(K_MEMMAP_ATTR, obj, (unsigned)a);
@@ -788,7 +840,7 @@ int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_n
 		*child = make(K_INJECT_ERROR, obj, 0);
 		return 0;
 	case K_FAULT_BLOCK:
-		a = find_attr(fault_attrs, G_N_ELEMENTS(fault_attrs), name);
+		a = find_attr(m, fault_attrs, G_N_ELEMENTS(fault_attrs), name);
 		if (a < 0)
 			return -ENOENT;
 		*child = make(K_FAULT_ATTR, obj, (unsigned)a);
@@ -812,7 +864,7 @@ static bool node_exists(const struct machine *m, tree_node n)
 	case K_BLOCK_ATTR:
 		return block_of(m, obj) && sub < G_N_ELEMENTS(block_attrs);
 	case K_BLOCK_POWER_ATTR:
-		return sub < G_N_ELEMENTS(power_attrs) &&
+		return sub < G_N_ELEMENTS(power_attrs) && attr_exists(m, &power_attrs[sub]) &&
 		       (obj == ROOT_DEVICE ? m->has_memory_dir : block_of(m, obj) != NULL);
 	case K_BLOCK_NODE_LINK:
 	case K_NODE_BLOCK_LINK:
@@ -943,11 +995,12 @@ static bool emit(struct dir_walk *w, const char *name, tree_node n, enum tree_ty
 	return !w->stopped;
 }
 
-static void emit_attrs(struct dir_walk *w, const struct attr *attrs, size_t n, enum kind k,
-		       uint64_t obj)
+static void emit_attrs(struct dir_walk *w, const struct machine *m, const struct attr *attrs,
+		       size_t n, enum kind k, uint64_t obj)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!emit(w, attrs[i].name, make(k, obj, (unsigned)i), attrs[i].type))
+		if (attr_exists(m, &attrs[i]) &&
+		    !emit(w, attrs[i].name, make(k, obj, (unsigned)i), attrs[i].type))
 			return;
 }
 
@@ -984,7 +1037,7 @@ static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir
 		    !emit(w, statics[i].a.name, make(K_STATIC, 0, (unsigned)i + 1), statics[i].a.type))
 			return;
 	if (statics[dir].power)
-		emit_attrs(w, power_attrs, G_N_ELEMENTS(power_attrs), K_BLOCK_POWER_ATTR, ROOT_DEVICE);
+		emit_attrs(w, m, power_attrs, G_N_ELEMENTS(power_attrs), K_BLOCK_POWER_ATTR, ROOT_DEVICE);
 	switch (statics[dir].dyn) {
 	case DYN_BLOCKS:
 		emit_blocks(w, m, K_BLOCK, TREE_DIR, -1);
@@ -1038,7 +1091,7 @@ static void emit_block_dir(struct dir_walk *w, const struct machine *m, uint64_t
 		if (!emit(w, name, make(K_BLOCK_NODE_LINK, id, (unsigned)nids[i]), TREE_LINK))
 			return;
 	}
-	emit_attrs(w, block_attrs, G_N_ELEMENTS(block_attrs), K_BLOCK_ATTR, id);
+	emit_attrs(w, m, block_attrs, G_N_ELEMENTS(block_attrs), K_BLOCK_ATTR, id);
 }
 
 int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_dirent_fn fn,
@@ -1060,10 +1113,10 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 		emit_block_dir(&w, m, obj_of(dir));
 		break;
 	case K_BLOCK_ATTR:   /* memoryN/power */
-		emit_attrs(&w, power_attrs, G_N_ELEMENTS(power_attrs), K_BLOCK_POWER_ATTR, obj_of(dir));
+		emit_attrs(&w, m, power_attrs, G_N_ELEMENTS(power_attrs), K_BLOCK_POWER_ATTR, obj_of(dir));
 		break;
 	case K_MEMMAP:
-		emit_attrs(&w, memmap_attrs, G_N_ELEMENTS(memmap_attrs), K_MEMMAP_ATTR, obj_of(dir));
+		emit_attrs(&w, m, memmap_attrs, G_N_ELEMENTS(memmap_attrs), K_MEMMAP_ATTR, obj_of(dir));
 		break;
 	case K_NODE:
 		emit_blocks(&w, m, K_NODE_BLOCK_LINK, TREE_LINK, (int)obj_of(dir));
@@ -1072,7 +1125,7 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 		emit(&w, inject_error_attr.name, make(K_INJECT_ERROR, obj_of(dir), 0), TREE_FILE);
 		break;
 	case K_FAULT_BLOCK:
-		emit_attrs(&w, fault_attrs, G_N_ELEMENTS(fault_attrs), K_FAULT_ATTR, obj_of(dir));
+		emit_attrs(&w, m, fault_attrs, G_N_ELEMENTS(fault_attrs), K_FAULT_ATTR, obj_of(dir));
 		break;
 	default:
 		return -ENOTDIR;

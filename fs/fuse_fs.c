@@ -11,17 +11,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <fuse_lowlevel.h>
 
 #include "machine.h"
+#include "online.h"
 #include "opener.h"
 #include "tree.h"
 
@@ -41,6 +46,25 @@ struct fs {
 	 * so whatever is left here is freed with the session.
 	 */
 	GHashTable *open_files;
+	/*
+	 * Slow stores.  A store the kernel would still be executing (an offline
+	 * in its migration loop) keeps its write request here unanswered until
+	 * the timer says it is done or the writer gets a signal; stores that
+	 * would wait for lock_device_hotplug_sysfs() meanwhile are queued.
+	 */
+	int timer_fd;                 /* timerfd: the pending store's end */
+	fuse_req_t pending_req;       /* NULL when no store is pending */
+	size_t pending_count;         /* what write(2) returns on success */
+	GQueue retry;                 /* struct queued_store, FIFO */
+	bool drain;                   /* pending ended: run the queue */
+};
+
+/* A store that found the hotplug lock taken, to run again in order. */
+struct queued_store {
+	fuse_req_t req;
+	tree_node ino;
+	size_t len;
+	char buf[];
 };
 
 /*
@@ -55,6 +79,8 @@ struct open_file {
 	bool readable;
 	struct tree_reader who;       /* the opener's credentials (file->f_cred) */
 };
+
+static void fs_free(struct fs *fs);
 
 /* Sessions of this process and their contexts, for hotplugfs_session_destroy. */
 static GHashTable *sessions;
@@ -431,6 +457,115 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, of->snap->str + off, len);
 }
 
+/* Arms (ms > 0) or disarms (ms == 0) the pending store's timer.  Setting
+ * it also clears an expiry not yet read (timerfd_settime resets the count). */
+static void set_timer(struct fs *fs, unsigned ms)
+{
+	struct itimerspec its = { 0 };
+
+	its.it_value.tv_sec = ms / 1000;
+	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
+	if (timerfd_settime(fs->timer_fd, 0, &its, NULL) != 0)
+		perror("hotplugfs: timerfd_settime");
+}
+
+/* Ends the pending store with ret (0 or -errno from the core) and lets the
+ * loop run the stores queued behind it. */
+static void end_pending(struct fs *fs, int ret)
+{
+	fuse_req_t req = fs->pending_req;
+
+	fs->pending_req = NULL;
+	set_timer(fs, 0);
+	fs->drain = true;
+	if (ret == 0)
+		fuse_reply_write(req, fs->pending_count);
+	else
+		fuse_reply_err(req, ret < 0 ? -ret : EIO);
+}
+
+/*
+ * FUSE_INTERRUPT for the pending store: the writer got a signal.  The kernel
+ * sends it once, for a request we have already read, then waits killably
+ * for our answer (request_wait_answer in fs/fuse/dev.c).  offline_pages()
+ * checks signal_pending() in every migration round and backs off with
+ * -EINTR; so do we.  libfuse runs this in the loop thread, inside
+ * fuse_session_process_buf, holding its own reference on the request, so
+ * replying here is allowed.  The queue is run later, by the loop.
+ */
+static void on_interrupt(fuse_req_t req, void *data)
+{
+	struct fs *fs = data;
+
+	if (req != fs->pending_req)
+		return;
+	end_pending(fs, machine_hotplug_interrupt(fs->m));
+}
+
+/* tree_write said STORE_PENDING: answer req when the offline is done. */
+static void start_pending(struct fs *fs, fuse_req_t req, size_t count)
+{
+	unsigned ms = fs->m->pending.duration_ms;
+
+	fs->pending_req = req;
+	fs->pending_count = count;
+	set_timer(fs, ms ? ms : 1);
+	/*
+	 * A queued store may already have been interrupted: the kernel would
+	 * have run the handler and restarted the syscall (restart_syscall), so
+	 * no signal is pending when its offline starts, and the kernel sends
+	 * no second INTERRUPT for one request anyway.  Only a request not yet
+	 * interrupted can be.  Registered last: libfuse calls on_interrupt at
+	 * once if an INTERRUPT was already seen.
+	 */
+	if (!fuse_req_interrupted(req))
+		fuse_req_interrupt_func(req, on_interrupt, fs);
+}
+
+/* Answers a store's result: count on success, the errno otherwise. */
+static void reply_store(struct fs *fs, fuse_req_t req, int rc, size_t count)
+{
+	if (rc == STORE_PENDING) {
+		start_pending(fs, req, count);
+	} else if (rc > 0) {
+		/* STORE_RETRY with no pending store: nothing will free the lock. */
+		g_warning("store result %d without a pending store", rc);
+		fuse_reply_err(req, EBUSY);
+	} else if (rc < 0) {
+		fuse_reply_err(req, -rc);
+	} else {
+		fuse_reply_write(req, count);
+	}
+}
+
+/*
+ * The pending store is over: run the queued ones in arrival order, as the
+ * writers' restarted syscalls would take the lock.  One of them may start a
+ * new slow offline; the rest then keep waiting behind it.
+ */
+static void drain_queue(struct fs *fs)
+{
+	struct queued_store *q;
+
+	fs->drain = false;
+	while (!fs->pending_req && (q = g_queue_pop_head(&fs->retry))) {
+		reply_store(fs, q->req, tree_write(fs->m, q->ino, q->buf, q->len), q->len);
+		g_free(q);
+	}
+}
+
+/* The pending store's time is up: the rest of offline_pages(). */
+static void on_timer(struct fs *fs)
+{
+	uint64_t ticks;
+
+	/* Nonblocking: a disarm racing with the expiry leaves nothing to read. */
+	if (read(fs->timer_fd, &ticks, sizeof(ticks)) != (ssize_t)sizeof(ticks))
+		return;
+	if (fs->pending_req)
+		end_pending(fs, machine_hotplug_finish(fs->m));
+}
+
 /*
  * One write(2) is one store() of at most a page, whatever the offset
  * (kernfs_fop_write_iter).  direct_io makes write(2) return exactly our count
@@ -439,6 +574,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
 	struct open_file *of = open_file_of(fi);
 	size_t len = MIN(size, (size_t)STORE_MAX);
 	int rc;
@@ -449,12 +585,26 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 		fuse_reply_write(req, 0);
 		return;
 	}
-	rc = tree_write(fs_of(req)->m, ino, buf, len);
+	rc = tree_write(fs->m, ino, buf, len);
 	of->served = true;   /* a later read at 0 shows the new state */
-	if (rc < 0)
-		fuse_reply_err(req, -rc);
-	else
-		fuse_reply_write(req, len);
+	if (rc == STORE_RETRY && fs->pending_req) {
+		/*
+		 * lock_device_hotplug_sysfs() is held by the pending store: the
+		 * kernel sleeps 5 ms and restarts the syscall until the lock is
+		 * free (-ERESTARTNOINTR: invisible to the writer, even across a
+		 * signal).  So no interrupt callback.  The buffer is libfuse's
+		 * and reused for the next request: keep a copy.
+		 */
+		struct queued_store *q = g_malloc(sizeof(*q) + len);
+
+		q->req = req;
+		q->ino = ino;
+		q->len = len;
+		memcpy(q->buf, buf, len);
+		g_queue_push_tail(&fs->retry, q);
+		return;
+	}
+	reply_store(fs, req, rc, len);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -509,6 +659,14 @@ struct fuse_session *hotplugfs_session_new(struct machine *m, const char *mountp
 	fs->open_files = g_hash_table_new_full(g_direct_hash, g_direct_equal, open_file_free,
 					       NULL);
 	clock_gettime(CLOCK_REALTIME, &fs->mount_time);
+	g_queue_init(&fs->retry);
+	fs->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (fs->timer_fd < 0) {
+		perror("hotplugfs: timerfd_create");
+		g_hash_table_unref(fs->open_files);
+		g_free(fs);
+		return NULL;
+	}
 	/*
 	 * No max_read: libfuse leaves it unlimited, so the kernel sends reads of
 	 * up to max_pages; larger files (a big /proc/iomem) arrive as several
@@ -518,15 +676,13 @@ struct fuse_session *hotplugfs_session_new(struct machine *m, const char *mountp
 	fuse_opt_free_args(&args);
 	if (!se) {
 		fprintf(stderr, "hotplugfs: cannot create the FUSE session\n");
-		g_hash_table_unref(fs->open_files);
-		g_free(fs);
+		fs_free(fs);
 		return NULL;
 	}
 	if (fuse_session_mount(se, mountpoint) != 0) {
 		fprintf(stderr, "hotplugfs: cannot mount on %s\n", mountpoint);
 		fuse_session_destroy(se);
-		g_hash_table_unref(fs->open_files);
-		g_free(fs);
+		fs_free(fs);
 		return NULL;
 	}
 	if (!sessions)
@@ -535,22 +691,118 @@ struct fuse_session *hotplugfs_session_new(struct machine *m, const char *mountp
 	return se;
 }
 
+/* Sets O_NONBLOCK on fd; 0 or -errno. */
+static int set_nonblocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * The single-threaded loop (4-7x faster than the MT loop for serial clients,
+ * notes §5.4), with the pending store's timer polled next to /dev/fuse, so
+ * a slow offline never holds up readers.  The device is read nonblocking: a
+ * request can vanish between poll and read (its caller was killed while it
+ * was still queued in the kernel), and a blocking read would then stall the
+ * timer until some other request came.
+ *
+ * SIGINT/SIGTERM/SIGHUP (fuse_set_signal_handlers: fuse_session_exit) are
+ * let in only while waiting in ppoll, so one cannot slip in between the
+ * exited check and the wait and leave us asleep.  A caller that keeps them
+ * blocked (hotplugfs run's loop thread) still has them blocked in ppoll.
+ */
 int hotplugfs_session_loop(struct fuse_session *se)
 {
-	/* Single-threaded: 4-7x faster than the MT loop for serial clients (§5.4). */
-	return fuse_session_loop(se);
+	struct fs *fs = g_hash_table_lookup(sessions, se);
+	struct fuse_buf fbuf = { .mem = NULL };
+	struct pollfd pfd[2];
+	sigset_t stops, wait_mask;
+	int rc;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stops, &wait_mask);
+	rc = set_nonblocking(fuse_session_fd(se));
+	pfd[0] = (struct pollfd){ .fd = fuse_session_fd(se), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = fs->timer_fd, .events = POLLIN };
+	while (rc == 0 && !fuse_session_exited(se)) {
+		if (ppoll(pfd, G_N_ELEMENTS(pfd), NULL, &wait_mask) < 0) {
+			if (errno != EINTR)
+				rc = -errno;
+			continue;
+		}
+		if (pfd[1].revents & POLLIN)
+			on_timer(fs);
+		/* POLLERR: the connection is gone, and the read says ENODEV. */
+		if (pfd[0].revents) {
+			int n = fuse_session_receive_buf(se, &fbuf);
+
+			/* 0: unmounted or aborted (ENODEV); libfuse has exited us. */
+			if (n == 0 || (n < 0 && n != -EINTR && n != -EAGAIN)) {
+				rc = n;
+				break;
+			}
+			if (n > 0)
+				fuse_session_process_buf(se, &fbuf);
+		}
+		if (fs->drain)
+			drain_queue(fs);
+	}
+	free(fbuf.mem);
+	pthread_sigmask(SIG_SETMASK, &wait_mask, NULL);
+	/* Unlike fuse_session_loop, no fuse_session_reset: with the exited flag
+	 * set, libfuse does not report the failed last replies that
+	 * hotplugfs_session_destroy may send to a dead connection. */
+	return rc;
+}
+
+/*
+ * Answers what can never complete now.  The pending store is interrupted as
+ * if its writer had got a signal (the block goes back online); queued stores
+ * never ran.  libfuse keeps a request until it is answered, and answering
+ * on a dead connection still frees it.
+ */
+static void fail_outstanding(struct fs *fs)
+{
+	struct queued_store *q;
+
+	if (fs->pending_req) {
+		fuse_req_t req = fs->pending_req;
+
+		fs->pending_req = NULL;
+		machine_hotplug_interrupt(fs->m);
+		fuse_reply_err(req, EINTR);
+	}
+	while ((q = g_queue_pop_head(&fs->retry))) {
+		fuse_reply_err(q->req, ENODEV);
+		g_free(q);
+	}
+}
+
+static void fs_free(struct fs *fs)
+{
+	g_hash_table_unref(fs->open_files);
+	if (fs->timer_fd >= 0)
+		close(fs->timer_fd);
+	g_free(fs);
 }
 
 void hotplugfs_session_destroy(struct fuse_session *se)
 {
 	struct fs *fs = sessions ? g_hash_table_lookup(sessions, se) : NULL;
 
+	/* Before unmounting, so a writer still connected hears the answer. */
+	if (fs)
+		fail_outstanding(fs);
 	fuse_session_unmount(se);
 	fuse_session_destroy(se);
 	if (sessions)
 		g_hash_table_remove(sessions, se);
-	if (fs) {
-		g_hash_table_unref(fs->open_files);
-		g_free(fs);
-	}
+	if (fs)
+		fs_free(fs);
 }

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "hotplug.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "online.h"
+
+#define PAGE_SHIFT 12
+
+/* ---- memory groups ------------------------------------------------------ */
+
+static int register_group(struct machine *m, struct memory_group g)
+{
+	int id = 1;
+
+	/* Not node_possible(): -EINVAL (memory_group_register). */
+	if (g.nid < 0 || g.nid >= MAX_NUMNODES)
+		return -EINVAL;
+	while (machine_group(m, id))
+		id++;
+	g.id = id;
+	g_array_append_val(m->groups, g);
+	return id;
+}
+
+int memory_group_register_static(struct machine *m, int nid, uint64_t max_pages)
+{
+	if (!max_pages)
+		return -EINVAL;
+	return register_group(m, (struct memory_group){ .nid = nid, .max_pages = max_pages });
+}
+
+int memory_group_register_dynamic(struct machine *m, int nid, uint64_t unit_pages)
+{
+	/* A power of two of at least one memory block. */
+	if (!unit_pages || (unit_pages & (unit_pages - 1)) || unit_pages < (m->block_size >> PAGE_SHIFT))
+		return -EINVAL;
+	return register_group(m, (struct memory_group){ .nid = nid, .dynamic = true,
+							 .unit_pages = unit_pages });
+}
+
+int memory_group_unregister(struct machine *m, int mgid)
+{
+	for (size_t i = 0; i < m->blocks.n; i++)
+		if (m->blocks.v[i].group == mgid)
+			return -EBUSY;
+	for (guint i = 0; i < m->groups->len; i++) {
+		if (g_array_index(m->groups, struct memory_group, i).id == mgid) {
+			g_array_remove_index(m->groups, i);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* ---- resources ---------------------------------------------------------- */
+
+/* mhp_get_pluggable_range(): the direct map's reach, MAX_PHYSMEM_BITS (x86_64
+ * 4-level paging: 46; s390: 53; arm64 48). */
+static uint64_t pluggable_end(const struct machine *m)
+{
+	switch (m->profile.arch) {
+	case ARCH_S390X: return (1ull << 53) - 1;
+	case ARCH_AARCH64: return (1ull << 48) - 1;
+	default: return (1ull << 46) - 1;
+	}
+}
+
+int register_memory_resource(struct machine *m, uint64_t start, uint64_t size, const char *name,
+			     struct resource **out)
+{
+	uint32_t flags = IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY;
+
+	if (strcmp(name, "System RAM") != 0)
+		flags |= IORESOURCE_SYSRAM_DRIVER_MANAGED;
+	/* mhp_range_allowed(): "exceeds maximum addressable range" */
+	if (!size || start + size - 1 < start || start + size - 1 > pluggable_end(m))
+		return -E2BIG;
+	/* __request_region() may land inside a non-busy parent (a DIMM inside
+	 * a Reserved window, kmem inside daxX.Y); a conflict is -EEXIST. */
+	*out = request_region(&m->iomem, start, size, machine_strdup(m, name), flags);
+	return *out ? 0 : -EEXIST;
+}
+
+/* ---- add ---------------------------------------------------------------- */
+
+/* check_hotplug_memory_range(): block aligned and not empty. */
+static bool range_ok(const struct machine *m, uint64_t start, uint64_t size)
+{
+	return size && !(start % m->block_size) && !(size % m->block_size);
+}
+
+static bool node_possible(const struct machine *m, int nid)
+{
+	if (machine_node(m, nid))
+		return true;
+	for (guint i = 0; i < m->possible_nodes->len; i++)
+		if (g_array_index(m->possible_nodes, int, i) == nid)
+			return true;
+	return false;
+}
+
+/* mhp_supports_memmap_on_memory(): the memmap of one block (64 bytes per
+ * page) must be PMD aligned on x86 and must not fill the block; 6.1 only did
+ * it for a range of exactly one block; "force" pads to a pageblock. */
+static bool supports_memmap_on_memory(const struct machine *m, uint64_t size)
+{
+	uint64_t memmap = (m->block_size >> PAGE_SHIFT) * 64;
+
+	if (m->params.memmap_on_memory == MEMMAP_ON_MEMORY_N)
+		return false;
+	if (m->profile.kernel < KERNEL(6, 8) && size != m->block_size)
+		return false;
+	if (memmap >= m->block_size)
+		return false;
+	return m->params.memmap_on_memory == MEMMAP_ON_MEMORY_FORCE || !(memmap % (2u << 20));
+}
+
+static void uevent(struct machine *m, uint64_t id, enum uevent_action a)
+{
+	struct event *e = event_log_add(&m->log, EVENT_UEVENT);
+
+	e->block = id;
+	e->uevent = a;
+}
+
+/* create_memory_block_devices(): offline blocks, uevent "add" each. */
+static int create_blocks(struct machine *m, int nid, int group, uint64_t start, uint64_t size,
+			 bool altmap)
+{
+	for (uint64_t a = start; a < start + size; a += m->block_size)
+		if (memory_blocks_find(&m->blocks, a / m->block_size))
+			return -EEXIST;
+	for (uint64_t a = start; a < start + size; a += m->block_size) {
+		struct memory_block *b = memory_blocks_insert(&m->blocks, a / m->block_size);
+
+		b->state = BLOCK_OFFLINE;
+		b->zone = ZONE_NONE;
+		b->nid = (uint16_t)nid;   /* register_memory_blocks_under_node(), MEMINIT_HOTPLUG */
+		b->group = (uint16_t)group;
+		b->flags = BLOCK_HOTPLUGGED | (altmap ? BLOCK_ALTMAP : 0);
+		uevent(m, b->id, UEVENT_ADD);
+	}
+	return 0;
+}
+
+int add_memory_resource(struct machine *m, int nid, struct resource *res, unsigned mhp_flags)
+{
+	uint64_t start = res->start, size = resource_size(res);
+	int group = 0, ret;
+
+	if (!range_ok(m, start, size))
+		return -EINVAL;   /* "Block size [%#lx] unaligned hotplug range" */
+	if (mhp_flags & MHP_NID_IS_MGID) {
+		const struct memory_group *g = machine_group(m, nid);
+
+		if (!g)
+			return -EINVAL;
+		group = g->id;
+		nid = g->nid;
+	}
+	if (!node_possible(m, nid))
+		return -EINVAL;
+	ret = create_blocks(m, nid, group, start, size,
+			    (mhp_flags & MHP_MEMMAP_ON_MEMORY) && supports_memmap_on_memory(m, size));
+	if (ret)
+		return ret;
+	/* arch_add_memory(): the pages exist now; a new node comes online. */
+	machine_present_add(m, start, start + size - 1);
+	machine_node_add(m, nid);
+	if (strcmp(res->name, "System RAM") == 0)
+		firmware_map_add_hotplug(&m->firmware_map, start, start + size, "System RAM");
+	if (mhp_flags & MHP_MERGE_RESOURCE)
+		merge_system_ram_resource(res);
+	m->generation++;
+	/* online_memory_block(): failures are not the adder's problem. */
+	if (m->params.auto_online != MMOP_OFFLINE) {
+		for (uint64_t a = start; a < start + size; a += m->block_size) {
+			struct memory_block *b = memory_blocks_find(&m->blocks, a / m->block_size);
+
+			if (device_online(m, b, m->params.auto_online) == STORE_PENDING)
+				machine_hotplug_finish(m);
+		}
+	}
+	return 0;
+}
+
+int add_memory(struct machine *m, int nid, uint64_t start, uint64_t size, unsigned mhp_flags)
+{
+	struct resource *res;
+	int ret = register_memory_resource(m, start, size, "System RAM", &res);
+
+	if (ret)
+		return ret;
+	ret = add_memory_resource(m, nid, res, mhp_flags);
+	if (ret) {
+		release_resource(res);
+		resource_free(res);
+	}
+	return ret;
+}
+
+int add_memory_driver_managed(struct machine *m, int nid, uint64_t start, uint64_t size,
+			      const char *name, unsigned mhp_flags)
+{
+	size_t n = strlen(name);
+	struct resource *res;
+	int ret;
+
+	if (!g_str_has_prefix(name, "System RAM (") || name[n - 1] != ')')
+		return -EINVAL;
+	ret = register_memory_resource(m, start, size, name, &res);
+	if (ret)
+		return ret;
+	ret = add_memory_resource(m, nid, res, mhp_flags);
+	if (ret) {
+		release_resource(res);
+		resource_free(res);
+	}
+	return ret;
+}
+
+/* ---- remove ------------------------------------------------------------- */
+
+/* try_remove_memory(), mm/memory_hotplug.c 6.12 */
+int remove_memory(struct machine *m, uint64_t start, uint64_t size)
+{
+	g_return_val_if_fail(range_ok(m, start, size), -EINVAL);
+	/* "removing memory fails, because memory [...] is onlined" */
+	for (uint64_t a = start; a < start + size; a += m->block_size) {
+		const struct memory_block *b = memory_blocks_find(&m->blocks, a / m->block_size);
+
+		if (b && b->state != BLOCK_OFFLINE)
+			return -EBUSY;
+	}
+	firmware_map_remove(&m->firmware_map, start, start + size, "System RAM");
+	for (uint64_t a = start; a < start + size; a += m->block_size) {
+		if (!memory_blocks_find(&m->blocks, a / m->block_size))
+			continue;
+		uevent(m, a / m->block_size, UEVENT_REMOVE);
+		memory_blocks_remove(&m->blocks, a / m->block_size);
+		g_hash_table_remove(m->faults.blocks, &(uint64_t){ a / m->block_size });
+	}
+	machine_present_remove(m, start, start + size - 1);
+	release_mem_region_adjustable(&m->iomem, start, size);
+	m->generation++;
+	return 0;
+}
+
+/* offline_and_remove_memory(), mm/memory_hotplug.c 6.12: offline every block,
+ * remembering Movable vs kernel; on any failure online again what it
+ * offlined, with the same type. */
+int offline_and_remove_memory(struct machine *m, uint64_t start, uint64_t size)
+{
+	size_t n = size / m->block_size, i = 0;
+	g_autofree uint8_t *types = NULL;
+	int ret = 0;
+
+	if (!range_ok(m, start, size))
+		return -EINVAL;
+	types = g_malloc0(n);
+	for (uint64_t a = start; a < start + size && !ret; a += m->block_size, i++) {
+		struct memory_block *b = memory_blocks_find(&m->blocks, a / m->block_size);
+		enum mmop type;
+
+		if (!b)
+			continue;
+		type = b->zone == ZONE_MOVABLE ? MMOP_ONLINE_MOVABLE : MMOP_ONLINE_KERNEL;
+		ret = device_offline(m, b);
+		if (ret == STORE_PENDING)
+			ret = machine_hotplug_finish(m);
+		if (ret == 0)
+			types[i] = (uint8_t)type;
+		ret = ret < 0 ? ret : 0;    /* already offline is fine */
+	}
+	if (!ret)
+		ret = remove_memory(m, start, size);
+	if (ret) {
+		i = 0;
+		for (uint64_t a = start; a < start + size; a += m->block_size, i++) {
+			struct memory_block *b = memory_blocks_find(&m->blocks, a / m->block_size);
+
+			if (b && types[i] != MMOP_OFFLINE)
+				device_online(m, b, (enum mmop)types[i]);
+		}
+	}
+	return ret;
+}
+
+/* probe_store(), drivers/base/memory.c 6.12 */
+int memory_probe_store(struct machine *m, const char *buf, size_t len)
+{
+	unsigned long long addr;
+	int ret = kstrtoull0(buf, strnlen(buf, len), &addr);
+
+	if (ret)
+		return ret;
+	if (addr % m->block_size)
+		return -EINVAL;
+	if (m->pending.active)
+		return STORE_RETRY;   /* lock_device_hotplug_sysfs() */
+	/* memory_add_physaddr_to_nid() */
+	return add_memory(m, machine_nid_of(m, addr), addr, m->block_size, MHP_NONE);
+}
