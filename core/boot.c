@@ -527,8 +527,13 @@ static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 				b->flags |= BLOCK_NOT_REMOVABLE;
 			b->nid = (uint16_t)(run->nr_nids ? run->nids[run->nr_nids - 1]
 							  : machine_nid_of(m, id * m->block_size));
-			if (run->nr_nids > 1)
+			if (run->nr_nids > 1) {
+				GArray *nids = g_array_new(FALSE, FALSE, sizeof(int));
+
+				g_array_append_vals(nids, run->nids, (guint)run->nr_nids);
+				g_hash_table_insert(m->literal_nodes, g_memdup2(&id, sizeof(id)), nids);
 				b->flags |= BLOCK_MULTI_NODE;
+			}
 			b->zone = ZONE_NONE;
 			if (run->valid_zones && b->state == BLOCK_ONLINE && run->nr_nids <= 1)
 				b->zone = (uint8_t)first_zone_word(run->valid_zones);

@@ -21,6 +21,8 @@ struct machine *machine_new(const struct profile *profile)
 	m->present = g_array_new(FALSE, FALSE, sizeof(struct mem_range));
 	m->groups = g_array_new(FALSE, FALSE, sizeof(struct memory_group));
 	m->possible_nodes = g_array_new(FALSE, FALSE, sizeof(int));
+	m->literal_nodes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+						 (GDestroyNotify)g_array_unref);
 	m->literals = g_ptr_array_new_with_free_func(g_free);
 	m->power = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	notifier_chain_init(&m->memory_chain);
@@ -48,6 +50,7 @@ void machine_free(struct machine *m)
 	g_array_free(m->present, TRUE);
 	g_array_free(m->groups, TRUE);
 	g_array_free(m->possible_nodes, TRUE);
+	g_hash_table_destroy(m->literal_nodes);
 	g_ptr_array_free(m->literals, TRUE);
 	g_hash_table_destroy(m->power);
 	notifier_chain_clear(&m->memory_chain);
@@ -240,9 +243,17 @@ int block_nodes(const struct machine *m, const struct memory_block *b, int *nids
 {
 	struct node_set set = { .nids = nids, .max = max };
 
+	const GArray *captured;
+
 	if (!(b->flags & BLOCK_MULTI_NODE)) {
 		nids[0] = b->nid;
 		return 1;
+	}
+	captured = g_hash_table_lookup(m->literal_nodes, &b->id);
+	if (captured) {
+		for (guint i = 0; i < captured->len && (int)i < max; i++)
+			nids[i] = g_array_index(captured, int, i);
+		return MIN((int)captured->len, max);
 	}
 	for_each_present_piece(m, block_start(m, b), block_start(m, b) + m->block_size - 1,
 			       collect_node, &set);

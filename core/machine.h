@@ -92,6 +92,7 @@ struct machine {
 	GArray *present;                  /* struct mem_range, ascending, disjoint */
 	GArray *groups;                   /* struct memory_group */
 	GArray *possible_nodes;           /* int: nodes that may come online (SRAT) */
+	GHashTable *literal_nodes;        /* block id -> GArray of int: captured node links */
 	struct hotplug_params params;
 	GPtrArray *literals;              /* captured strings served as is; [0] unused */
 	GHashTable *power;                /* device -> enum power_flags, when not default */

@@ -793,16 +793,20 @@ static int capture_memory(const struct dir *root, json_object *fixture,
 {
 	struct dir mem = { -1, NULL };
 	int present = open_dir_at(root, "sys/devices/system/memory", &mem, err);
-	int crash, ret = -1;
+	int crash, pm_debug, ret = -1;
 
 	if (present <= 0)
 		return present;
 	if (!capture_block_size(&mem, fixture, err) || !capture_auto_online(&mem, fixture, err))
 		goto out;
 	crash = probe_at(&mem, "crash_hotplug", err);
-	if (crash < 0 || !read_blocks(&mem, mc, err))
+	/* power/async exists only with CONFIG_PM_ADVANCED_DEBUG. */
+	pm_debug = probe_at(&mem, "power/async", err);
+	if (crash < 0 || pm_debug < 0 || !read_blocks(&mem, mc, err))
 		goto out;
 	mc->crash_hotplug = crash > 0;
+	if (pm_debug > 0)
+		json_object_object_add(fixture, "pm_advanced_debug", json_object_new_boolean(1));
 	json_object_object_add(fixture, "memory_blocks", blocks_to_runs(mc->blocks));
 	ret = 1;
 out:
@@ -961,8 +965,8 @@ static json_object *capture_sysroot(const struct capture_opts *o, GError **err)
 		o->kernel ? o->kernel : guess_kernel(&mc, body)));
 	json_object_object_add(fx, "arch", json_object_new_string(
 		o->arch ? o->arch : guess_arch(&mc, body)));
-	static const char *const order[] = { "block_size", "memory_hotplug", "iomem",
-					     "firmware_memmap", "memory_blocks" };
+	static const char *const order[] = { "pm_advanced_debug", "block_size", "memory_hotplug",
+					     "iomem", "firmware_memmap", "memory_blocks" };
 	for (unsigned i = 0; i < G_N_ELEMENTS(order); i++) {
 		json_object *v;
 
