@@ -40,8 +40,28 @@ const char *uevent_action_name(enum uevent_action a)
 	return uevent_names[a];
 }
 
+static const char *const change_names[] = {
+	[CHANGE_ADD] = "add", [CHANGE_REMOVE] = "remove", [CHANGE_RESIZE] = "resize",
+};
+
+const char *change_name(enum change c)
+{
+	return change_names[c];
+}
+
 void event_format(const struct event *e, GString *out)
 {
+	if (e->kind == EVENT_IOMEM) {
+		g_string_append_printf(out, "seq=%" PRIu64 " iomem %s %" PRIx64 "-%" PRIx64 " : %s",
+				       e->seq, change_names[e->change], e->start, e->end, e->name);
+		return;
+	}
+	if (e->kind == EVENT_FIRMWARE_MAP) {
+		g_string_append_printf(out, "seq=%" PRIu64 " memmap %s %u 0x%" PRIx64 " 0x%" PRIx64
+				       " %s", e->seq, change_names[e->change], e->nr, e->start,
+				       e->end, e->name);
+		return;
+	}
 	if (e->kind == EVENT_UEVENT) {
 		/* kobject_uevent_env(): memory blocks add no variables of their own. */
 		g_string_append_printf(out, "seq=%" PRIu64 " uevent ACTION=%s "

@@ -13,7 +13,14 @@
 
 #define EVENT_LOG_CAPACITY 65536
 
-enum event_kind { EVENT_NOTIFY, EVENT_UEVENT };
+enum event_kind {
+	EVENT_NOTIFY,          /* a memory notifier call */
+	EVENT_UEVENT,          /* a memory block uevent */
+	EVENT_IOMEM,           /* a resource appeared, went or changed */
+	EVENT_FIRMWARE_MAP,    /* a /sys/firmware/memmap entry appeared or went */
+};
+
+enum change { CHANGE_ADD, CHANGE_REMOVE, CHANGE_RESIZE };
 
 /* kobject_action: the uevents memory blocks emit (spec §4.5). */
 enum uevent_action { UEVENT_ADD, UEVENT_REMOVE, UEVENT_ONLINE, UEVENT_OFFLINE };
@@ -29,6 +36,12 @@ struct event {
 	struct memory_notify arg;
 	/* EVENT_UEVENT */
 	enum uevent_action uevent;
+	/* EVENT_IOMEM, EVENT_FIRMWARE_MAP: the range, inclusive, and its name
+	 * or type (machine-owned strings); nr is the memmap entry */
+	enum change change;
+	uint64_t start, end;
+	const char *name;
+	unsigned nr;
 };
 
 struct event_log {
@@ -51,5 +64,6 @@ const char *uevent_action_name(enum uevent_action a);   /* "add", "online", ... 
 /* One line: "seq=N notify MEM_GOING_ONLINE(8) block=32 start_pfn=0x100000 ..." or
  * "seq=N uevent ACTION=online DEVPATH=/devices/system/memory/memory32 SUBSYSTEM=memory". */
 void event_format(const struct event *e, GString *out);
+const char *change_name(enum change c);   /* "add", "remove", "resize" */
 
 #endif

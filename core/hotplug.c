@@ -80,7 +80,10 @@ int register_memory_resource(struct machine *m, uint64_t start, uint64_t size, c
 	/* __request_region() may land inside a non-busy parent (a DIMM inside
 	 * a Reserved window, kmem inside daxX.Y); a conflict is -EEXIST. */
 	*out = request_region(&m->iomem, start, size, machine_strdup(m, name), flags);
-	return *out ? 0 : -EEXIST;
+	if (!*out)
+		return -EEXIST;
+	machine_log_iomem(m, CHANGE_ADD, *out);
+	return 0;
 }
 
 /* ---- add ---------------------------------------------------------------- */
@@ -123,6 +126,17 @@ static void uevent(struct machine *m, uint64_t id, enum uevent_action a)
 
 	e->block = id;
 	e->uevent = a;
+}
+
+/* firmware_map_add_hotplug(), logged when it creates an entry. */
+static void add_firmware_map_entry(struct machine *m, uint64_t start, uint64_t size)
+{
+	guint before = firmware_map_len(&m->firmware_map);
+
+	firmware_map_add_hotplug(&m->firmware_map, start, start + size, "System RAM");
+	if (firmware_map_len(&m->firmware_map) > before)
+		machine_log_firmware_map(m, CHANGE_ADD,
+					 firmware_map_at(&m->firmware_map, before));
 }
 
 /* create_memory_block_devices(): offline blocks, uevent "add" each. */
@@ -170,7 +184,7 @@ int add_memory_resource(struct machine *m, int nid, struct resource *res, unsign
 	machine_present_add(m, start, start + size - 1);
 	machine_node_add(m, nid);
 	if (strcmp(res->name, "System RAM") == 0)
-		firmware_map_add_hotplug(&m->firmware_map, start, start + size, "System RAM");
+		add_firmware_map_entry(m, start, size);
 	if (mhp_flags & MHP_MERGE_RESOURCE)
 		merge_system_ram_resource(res);
 	m->generation++;
@@ -223,6 +237,44 @@ int add_memory_driver_managed(struct machine *m, int nid, uint64_t start, uint64
 
 /* ---- remove ------------------------------------------------------------- */
 
+/* firmware_map_remove() of exactly what a "System RAM" add created. */
+static void remove_firmware_map_entry(struct machine *m, uint64_t start, uint64_t size)
+{
+	const struct firmware_map_entry *e = NULL;
+
+	for (guint i = 0; i < firmware_map_len(&m->firmware_map) && !e; i++) {
+		const struct firmware_map_entry *c = firmware_map_at(&m->firmware_map, i);
+
+		if (c->start == start && c->end == start + size - 1 && !strcmp(c->type, "System RAM"))
+			e = c;
+	}
+	if (!e)
+		return;           /* no exact match: -EINVAL, ignored by the caller */
+	machine_log_firmware_map(m, CHANGE_REMOVE, e);
+	firmware_map_remove(&m->firmware_map, start, start + size, "System RAM");
+}
+
+static void release_and_log(struct machine *m, uint64_t start, uint64_t size)
+{
+	struct event *e = event_log_add(&m->log, EVENT_IOMEM);
+	const struct resource *r = &m->iomem;
+	int depth = -1;
+
+	/* release_mem_region_adjustable(): the busy resource holding the range
+	 * is deleted, shrunk or split; the event names the range removed. */
+	e->change = CHANGE_REMOVE;
+	e->start = start;
+	e->end = start + size - 1;
+	e->name = "System RAM";
+	while ((r = resource_next(&m->iomem, r, &depth))) {
+		if ((r->flags & IORESOURCE_BUSY) && r->start <= start && r->end >= start + size - 1) {
+			e->name = r->name;
+			break;
+		}
+	}
+	release_mem_region_adjustable(&m->iomem, start, size);
+}
+
 /* try_remove_memory(), mm/memory_hotplug.c 6.12 */
 int remove_memory(struct machine *m, uint64_t start, uint64_t size)
 {
@@ -234,7 +286,7 @@ int remove_memory(struct machine *m, uint64_t start, uint64_t size)
 		if (b && b->state != BLOCK_OFFLINE)
 			return -EBUSY;
 	}
-	firmware_map_remove(&m->firmware_map, start, start + size, "System RAM");
+	remove_firmware_map_entry(m, start, size);
 	for (uint64_t a = start; a < start + size; a += m->block_size) {
 		if (!memory_blocks_find(&m->blocks, a / m->block_size))
 			continue;
@@ -243,7 +295,7 @@ int remove_memory(struct machine *m, uint64_t start, uint64_t size)
 		g_hash_table_remove(m->faults.blocks, &(uint64_t){ a / m->block_size });
 	}
 	machine_present_remove(m, start, start + size - 1);
-	release_mem_region_adjustable(&m->iomem, start, size);
+	release_and_log(m, start, size);
 	m->generation++;
 	return 0;
 }

@@ -79,6 +79,27 @@ uint16_t machine_literal(struct machine *m, const char *s)
 	return (uint16_t)(m->literals->len - 1);
 }
 
+void machine_log_iomem(struct machine *m, enum change c, const struct resource *r)
+{
+	struct event *e = event_log_add(&m->log, EVENT_IOMEM);
+
+	e->change = c;
+	e->start = r->start;
+	e->end = r->end;
+	e->name = r->name ? r->name : "<BAD>";
+}
+
+void machine_log_firmware_map(struct machine *m, enum change c, const struct firmware_map_entry *fe)
+{
+	struct event *e = event_log_add(&m->log, EVENT_FIRMWARE_MAP);
+
+	e->change = c;
+	e->nr = fe->nr;
+	e->start = fe->start;
+	e->end = fe->end;
+	e->name = fe->type;
+}
+
 struct numa_node *machine_node(const struct machine *m, int nid)
 {
 	for (guint i = 0; i < m->nodes->len; i++) {

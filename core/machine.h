@@ -128,6 +128,10 @@ static inline uint64_t block_start(const struct machine *m, const struct memory_
 	return b->id * m->block_size;
 }
 
+/* Event log helpers for changes of /proc/iomem and /sys/firmware/memmap. */
+void machine_log_iomem(struct machine *m, enum change c, const struct resource *r);
+void machine_log_firmware_map(struct machine *m, enum change c, const struct firmware_map_entry *e);
+
 /* Nodes a block is linked to, ascending; returns the count (<= max). */
 int block_nodes(const struct machine *m, const struct memory_block *b, int *nids, int max);
 const struct memory_group *machine_group(const struct machine *m, int id);   /* NULL if absent */
