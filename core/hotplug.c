@@ -79,7 +79,9 @@ int register_memory_resource(struct machine *m, uint64_t start, uint64_t size, c
 		return -E2BIG;
 	/* __request_region() may land inside a non-busy parent (a DIMM inside
 	 * a Reserved window, kmem inside daxX.Y); a conflict is -EEXIST. */
-	*out = request_region(&m->iomem, start, size, machine_strdup(m, name), flags);
+	/* The name is the caller's: merging compares the pointer, so a driver
+	 * passes the same string for every range it adds (virtio-mem). */
+	*out = request_region(&m->iomem, start, size, name, flags);
 	if (!*out)
 		return -EEXIST;
 	machine_log_iomem(m, CHANGE_ADD, *out);
@@ -200,39 +202,38 @@ int add_memory_resource(struct machine *m, int nid, struct resource *res, unsign
 	return 0;
 }
 
-int add_memory(struct machine *m, int nid, uint64_t start, uint64_t size, unsigned mhp_flags)
+/* register_memory_resource() + add_memory_resource(); the resource goes
+ * again when adding fails (__add_memory, add_memory_driver_managed). */
+static int add_named(struct machine *m, int nid, uint64_t start, uint64_t size, const char *name,
+		     unsigned mhp_flags)
 {
 	struct resource *res;
-	int ret = register_memory_resource(m, start, size, "System RAM", &res);
+	int ret = register_memory_resource(m, start, size, name, &res);
 
 	if (ret)
 		return ret;
 	ret = add_memory_resource(m, nid, res, mhp_flags);
 	if (ret) {
+		machine_log_iomem(m, CHANGE_REMOVE, res);
 		release_resource(res);
 		resource_free(res);
 	}
 	return ret;
 }
 
+int add_memory(struct machine *m, int nid, uint64_t start, uint64_t size, unsigned mhp_flags)
+{
+	return add_named(m, nid, start, size, "System RAM", mhp_flags);
+}
+
 int add_memory_driver_managed(struct machine *m, int nid, uint64_t start, uint64_t size,
 			      const char *name, unsigned mhp_flags)
 {
 	size_t n = strlen(name);
-	struct resource *res;
-	int ret;
 
 	if (!g_str_has_prefix(name, "System RAM (") || name[n - 1] != ')')
 		return -EINVAL;
-	ret = register_memory_resource(m, start, size, name, &res);
-	if (ret)
-		return ret;
-	ret = add_memory_resource(m, nid, res, mhp_flags);
-	if (ret) {
-		release_resource(res);
-		resource_free(res);
-	}
-	return ret;
+	return add_named(m, nid, start, size, name, mhp_flags);
 }
 
 /* ---- remove ------------------------------------------------------------- */

@@ -25,7 +25,8 @@ int memory_group_register_dynamic(struct machine *m, int nid, uint64_t unit_page
 int memory_group_unregister(struct machine *m, int mgid);
 
 /* register_memory_resource(): __request_region under iomem; -EEXIST on conflict,
- * -E2BIG beyond the pluggable range.  *out is the new resource. */
+ * -E2BIG beyond the pluggable range.  *out is the new resource.  name must
+ * outlive it (a static string or the machine's): merging compares pointers. */
 int register_memory_resource(struct machine *m, uint64_t start, uint64_t size, const char *name,
 			     struct resource **out);
 /* add_memory_resource(): blocks, node links, firmware map, merge, auto-online. */

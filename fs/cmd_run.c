@@ -7,6 +7,18 @@
  * Safety: the host is a real machine.  CMD only starts once
  * /sys/devices/system/memory is verified to be served by this process (or
  * hidden), so no store can ever reach the host's own memory blocks.
+ *
+ * For the kernel's memory-hotplug selftest (userspace-tools §5) two more
+ * things are set up:
+ *  - debugfs: when the machine has sys/kernel/debug, /sys/kernel/debug gets
+ *    a debugfs mount (so `mount -t debugfs` lists it) with the machine's
+ *    directory bound over it (so the notifier-error-inject files resolve to
+ *    ours).  That too is verified to be ours before CMD starts: the host's
+ *    injector files must never be written.
+ *  - modprobe: this binary is bound over /sbin/modprobe and
+ *    /usr/sbin/modprobe, where it runs as a guard (ns_modprobe_guard) that
+ *    accepts the injector module and refuses every other: no module ever
+ *    reaches the host kernel.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +43,7 @@
 #include "tree.h"
 
 #define MEMORY_DIR "/sys/devices/system/memory"
+#define DEBUGFS_DIR "/sys/kernel/debug"
 
 enum bind_policy {
 	BIND_IF_BOTH = 0,         /* only when the host has the path too */
@@ -99,18 +112,55 @@ static int apply_bind(struct ns_mounts *mounts, bool served, const char *mnt,
 	return rc;
 }
 
-/* The safety rule: the memory directory CMD sees is ours, or there is none. */
-static bool memory_dir_is_ours(const char *mnt)
+/* Whether host_path is the served tree_path (or, when absent, nothing). */
+static bool dir_is_ours(const char *mnt, const char *host_path, const char *tree_path)
 {
-	g_autofree char *ours = g_build_filename(mnt, "sys/devices/system/memory", NULL);
+	g_autofree char *ours = g_build_filename(mnt, tree_path, NULL);
 	struct stat seen, served;
 
-	if (lstat(MEMORY_DIR, &seen) != 0)
+	if (lstat(host_path, &seen) != 0)
 		return errno == ENOENT;
-	if (!path_is_fuse(MEMORY_DIR) || stat(ours, &served) != 0)
+	if (!path_is_fuse(host_path) || stat(ours, &served) != 0)
 		return false;
 	/* Same FUSE connection, not merely some FUSE filesystem. */
 	return seen.st_dev == served.st_dev && seen.st_ino == served.st_ino;
+}
+
+/* The safety rule: the memory directory CMD sees is ours, or there is none. */
+static bool memory_dir_is_ours(const char *mnt)
+{
+	return dir_is_ours(mnt, MEMORY_DIR, "sys/devices/system/memory");
+}
+
+/*
+ * debugfs for the selftest: `mount -t debugfs` must list a mount whose
+ * notifier-error-inject files are the machine's.  A fresh debugfs at
+ * /sys/kernel/debug (inside our namespace only), then the machine's
+ * directory bound over it: the listing shows the debugfs mount, paths
+ * resolve to the top one (the overmount trick, userspace-tools §5).  A host
+ * without /sys/kernel/debug (no CONFIG_DEBUG_FS) gets none.
+ */
+static int serve_debugfs(struct ns_mounts *mounts, const char *mnt)
+{
+	g_autofree char *src = g_build_filename(mnt, "sys/kernel/debug", NULL);
+	int rc;
+
+	if (access(DEBUGFS_DIR, F_OK) != 0)
+		return 0;
+	rc = ns_mount_debugfs(mounts, DEBUGFS_DIR);
+	if (rc == 0)
+		rc = ns_bind_over(mounts, src, DEBUGFS_DIR);
+	if (rc < 0) {
+		fprintf(stderr, "hotplugfs: cannot put %s over %s: %s\n", src, DEBUGFS_DIR,
+			strerror(-rc));
+		return rc;
+	}
+	if (!dir_is_ours(mnt, DEBUGFS_DIR, "sys/kernel/debug")) {
+		fprintf(stderr, "hotplugfs: refusing to run: %s is not served by hotplugfs "
+			"(the host's error injection files must never be written)\n", DEBUGFS_DIR);
+		return -EEXIST;
+	}
+	return 0;
 }
 
 /* Execs CMD in a child; an exec failure comes back through a CLOEXEC pipe. */
@@ -203,15 +253,17 @@ static void stop_loop(struct loop_thread *lt, const char *mnt, dev_t dev)
 }
 
 /* Mounts, binds, verifies, runs CMD and tears down; CMD's exit status. */
-static int run_in_namespace(struct machine *m, char **cmd)
+static int run_in_namespace(struct machine *m, const char *exe, char **cmd)
 {
 	char mnt[] = "/tmp/hotplugfs-run.XXXXXX";
 	struct ns_mounts mounts;
 	struct loop_thread lt = { 0 };
 	bool served[G_N_ELEMENTS(binds)];
+	bool served_debugfs;
+	tree_node debug_node;
 	sigset_t waited, old_mask, pending;
 	struct stat mst = { 0 };
-	int status = EXIT_SETUP;
+	int status = EXIT_SETUP, rc;
 	pid_t child;
 
 	/* Asked before the loop thread starts: from then on only it reads m. */
@@ -220,6 +272,7 @@ static int run_in_namespace(struct machine *m, char **cmd)
 
 		served[i] = tree_resolve(m, binds[i].tree_path, &n) == 0;
 	}
+	served_debugfs = tree_resolve(m, "sys/kernel/debug", &debug_node) == 0;
 	/* Block the signals we forward before anything needs cleaning up, and
 	 * before the loop thread exists, so it inherits the mask and only
 	 * sigtimedwait below ever takes them. */
@@ -259,6 +312,14 @@ static int run_in_namespace(struct machine *m, char **cmd)
 			"(the host's memory blocks must never be written)\n", MEMORY_DIR);
 		goto out;
 	}
+	if (served_debugfs && serve_debugfs(&mounts, mnt) < 0)
+		goto out;
+	rc = ns_guard_modprobe(&mounts, exe);
+	if (rc < 0) {
+		fprintf(stderr, "hotplugfs: refusing to run: cannot put the modprobe guard in "
+			"place: %s\n", strerror(-rc));
+		goto out;
+	}
 	/* Interrupted while setting up: do not start CMD at all. */
 	sigpending(&pending);
 	for (int sig = 1; sig < NSIG; sig++) {
@@ -288,6 +349,8 @@ out:
 int cmd_run(int argc, char **argv)
 {
 	g_autoptr(machine) m = NULL;
+	g_autofree char *exe = NULL;
+	char priority[16];
 	int first = 2, rc;
 
 	/* argv[0] is "run", argv[1] the fixture, then "--" and CMD. */
@@ -305,11 +368,22 @@ int cmd_run(int argc, char **argv)
 	m = load_machine_or_report(argv[1]);
 	if (!m)
 		return EXIT_USAGE;
+	/* This binary, for the modprobe guard: resolved while the path still
+	 * means what it means on the host. */
+	exe = realpath("/proc/self/exe", NULL);
+	if (!exe) {
+		perror("hotplugfs: /proc/self/exe");
+		return EXIT_SETUP;
+	}
+	/* The guard accepts the priority the machine's injector has.  Set
+	 * before any thread exists (setenv is not thread-safe). */
+	snprintf(priority, sizeof(priority), "%d", m->inject.nb.priority);
+	setenv(NS_INJECT_PRIORITY_ENV, priority, 1);
 	rc = ns_enter_private();
 	if (rc < 0) {
 		fprintf(stderr, "hotplugfs: cannot enter a private mount namespace: %s\n",
 			strerror(-rc));
 		return EXIT_SETUP;
 	}
-	return run_in_namespace(m, argv + first);
+	return run_in_namespace(m, exe, argv + first);
 }

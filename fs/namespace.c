@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -190,4 +191,181 @@ bool path_is_fuse(const char *path)
 	if (statfs(path, &sf) != 0)
 		return false;
 	return (unsigned long)sf.f_type == (unsigned long)FUSE_SUPER_MAGIC;
+}
+
+/* Filesystem type of the topmost mount at target per /proc/self/mountinfo,
+ * or NULL.  statfs(target) would do, but would also trigger an automount
+ * (systemd's sys-kernel-debug.automount) meant for the host's namespace. */
+static char *mounted_fstype(const char *target)
+{
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	char *fstype = NULL;
+
+	if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
+		return NULL;
+	lines = g_strsplit(text, "\n", -1);
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS...] - FSTYPE SOURCE ..."; a
+	 * mount stacked on another comes later in the file. */
+	for (char **l = lines; *l; l++) {
+		g_auto(GStrv) f = g_strsplit(*l, " ", -1);
+		guint n = g_strv_length(f);
+
+		if (n < 5 || strcmp(f[4], target) != 0)
+			continue;
+		for (guint i = 5; i + 1 < n; i++) {
+			if (strcmp(f[i], "-") == 0) {
+				g_free(fstype);
+				fstype = g_strdup(f[i + 1]);
+				break;
+			}
+		}
+	}
+	return fstype;
+}
+
+int ns_mount_debugfs(struct ns_mounts *mounts, const char *target)
+{
+	g_autofree char *fstype = mounted_fstype(target);
+
+	if (fstype && strcmp(fstype, "debugfs") == 0)
+		return 0;
+	/* Flags as systemd's sys-kernel-debug.mount; the contents never show:
+	 * the machine's directory is bound over it next. */
+	if (mount("debugfs", target, "debugfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		return -errno;
+	record_mount(mounts, target);
+	return 0;
+}
+
+int ns_guard_modprobe(struct ns_mounts *mounts, const char *exe)
+{
+	static const char *const paths[] = { "/sbin/modprobe", "/usr/sbin/modprobe" };
+	g_autofree char *first = NULL;
+	g_autofree char *sbin = NULL;
+	bool sbin_has_it = false;
+	int rc;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
+		g_autofree char *real = realpath(paths[i], NULL);
+
+		if (!real)
+			continue;   /* absent, or a dangling link: nothing runs there */
+		if (i == 0)
+			sbin_has_it = true;
+		/* A bind over a symlink lands on its target: bind the file once. */
+		if (first && strcmp(first, real) == 0)
+			continue;
+		rc = ns_bind_over(mounts, exe, real);
+		if (rc < 0)
+			return rc;
+		if (!first)
+			first = g_steal_pointer(&real);
+	}
+	if (sbin_has_it)
+		return 0;
+	sbin = realpath("/sbin", NULL);
+	if (!sbin)
+		return errno == ENOENT ? 0 : -errno;
+	return ns_replace_entry(mounts, sbin, "modprobe", exe);
+}
+
+/* kmod treats '-' and '_' in module names alike. */
+static bool is_injector(const char *name)
+{
+	static const char want[] = "memory_notifier_error_inject";
+	size_t i;
+
+	for (i = 0; name[i] && want[i]; i++)
+		if (name[i] != want[i] && !(name[i] == '-' && want[i] == '_'))
+			return false;
+	return name[i] == '\0' && want[i] == '\0';
+}
+
+/* modprobe options that take a value in the next argument (kmod 30). */
+static bool option_takes_value(const char *opt)
+{
+	static const char *const long_opts[] = { "--config", "--dirname", "--set-version", NULL };
+
+	if (opt[1] != '-') {
+		/* A cluster such as "-qC": its last letter decides, unless the
+		 * value is attached ("-Cfile"). */
+		const char *c = strpbrk(opt + 1, "CdS");
+
+		return c && c[1] == '\0';
+	}
+	for (size_t i = 0; long_opts[i]; i++)
+		if (strcmp(opt, long_opts[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool option_is(const char *opt, char letter, const char *long_name)
+{
+	if (opt[1] == '-')
+		return strcmp(opt + 2, long_name) == 0;
+	for (const char *c = opt + 1; *c; c++) {
+		if (*c == letter)
+			return true;
+		if (strchr("CdS", *c))
+			return false;   /* the rest is that option's value */
+	}
+	return false;
+}
+
+/*
+ * The mem-on-off-test.sh selftest runs `/sbin/modprobe -q -r
+ * memory-notifier-error-inject` and `/sbin/modprobe -q
+ * memory-notifier-error-inject priority=N` (userspace-tools §5), which on a
+ * real host would load a module that makes the host's own memory hotplug
+ * fail.  The machine's injector is always there (its debugfs files are
+ * served), so those calls succeed without doing anything.
+ */
+int ns_modprobe_guard(int argc, char **argv)
+{
+	const char *env = getenv(NS_INJECT_PRIORITY_ENV);
+	long long priority = env ? g_ascii_strtoll(env, NULL, 10) : 0;
+	bool every_arg_a_module = false, have_module = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] == '-' && a[1] != '\0') {
+			/* -r removes, -a loads several: then every word is a module. */
+			if (option_is(a, 'r', "remove") || option_is(a, 'a', "all"))
+				every_arg_a_module = true;
+			if (option_takes_value(a))
+				i++;
+			continue;
+		}
+		if (!have_module || every_arg_a_module) {
+			if (!is_injector(a)) {
+				fprintf(stderr, "hotplugfs: modprobe %s refused inside hotplugfs run: "
+					"no module ever reaches the host kernel\n", a);
+				return 1;
+			}
+			have_module = true;
+			continue;
+		}
+		/* A module parameter: the injector has only priority=. */
+		if (strncmp(a, "priority=", 9) == 0) {
+			char *end;
+			long long p = g_ascii_strtoll(a + 9, &end, 0);
+
+			if (end != a + 9 && *end == '\0' && p == priority)
+				continue;
+			fprintf(stderr, "hotplugfs: set the injector priority in the fixture "
+				"(faults.notifier_error_inject.priority)\n");
+			return 1;
+		}
+		fprintf(stderr, "hotplugfs: memory-notifier-error-inject has no parameter %s "
+			"(only priority=)\n", a);
+		return 1;
+	}
+	if (!have_module) {
+		fprintf(stderr, "hotplugfs: modprobe without a module refused inside hotplugfs run: "
+			"no module ever reaches the host kernel\n");
+		return 1;
+	}
+	return 0;
 }

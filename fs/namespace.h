@@ -47,4 +47,35 @@ int ns_replace_entry(struct ns_mounts *mounts, const char *parent, const char *n
 /* Whether path is on a FUSE filesystem (statfs f_type == FUSE_SUPER_MAGIC). */
 bool path_is_fuse(const char *path);
 
+/*
+ * Makes target a debugfs mount point for `mount -t debugfs` (what the
+ * memory-hotplug selftest looks for), before the machine's debugfs
+ * directory is bound over it: a fresh debugfs, unless the topmost mount at
+ * target already is one.  0 or -errno.
+ */
+int ns_mount_debugfs(struct ns_mounts *mounts, const char *target);
+
+/*
+ * Puts exe (this binary, which then runs ns_modprobe_guard) at
+ * /sbin/modprobe and /usr/sbin/modprobe: bound over the file each resolves
+ * to (once: on merged-usr both are one file, often kmod itself), or, when
+ * /sbin/modprobe does not exist, added to the directory /sbin resolves to,
+ * so the selftest's hardcoded /sbin/modprobe is ours either way.  0 or -errno.
+ */
+int ns_guard_modprobe(struct ns_mounts *mounts, const char *exe);
+
+/* The environment variable carrying the machine's error injector priority
+ * (faults.notifier_error_inject.priority) from `hotplugfs run` to the guard. */
+#define NS_INJECT_PRIORITY_ENV "HOTPLUGFS_INJECT_PRIORITY"
+
+/*
+ * main() when this binary is run as "modprobe" (inside `hotplugfs run`, see
+ * ns_guard_modprobe).  No module ever reaches the host kernel: for
+ * memory-notifier-error-inject (or _inject), loading or removing, with no
+ * priority= or the machine's priority, it succeeds silently, since the
+ * machine's injector is always "loaded"; any other priority or parameter, or
+ * any other module, is refused with a message and exit status 1.
+ */
+int ns_modprobe_guard(int argc, char **argv);
+
 #endif

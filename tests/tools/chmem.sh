@@ -56,6 +56,7 @@ trap 'exit 1' TERM INT
 # stderr, exit status and the views afterwards in $T/<n>.{out,err,rc,view};
 # `debugfs_file PATH` prints the machine's debugfs file PATH, refusing
 # anything that is not served by FUSE (never the host's debugfs).
+# shellcheck disable=SC2016  # expanded by the shell inside the machine
 INNER='
 T=$1; shift; n=0
 M=/sys/devices/system/memory

@@ -40,7 +40,10 @@ fi
 
 # The selftest, cached next to the build (meson sets no build-root variable
 # for tests; HOTPLUGFS is BUILD/fs/hotplugfs).
-CACHE=$(cd "${HOTPLUGFS%/*}/.." && pwd)/selftest-cache
+case $HOTPLUGFS in
+*/*) CACHE=$(cd "${HOTPLUGFS%/*}/.." && pwd)/selftest-cache ;;
+*) CACHE=${TMPDIR:-/tmp}/hotplugfs-selftest-cache ;;   # a binary found in PATH
+esac
 SCRIPT=$CACHE/mem-on-off-test.sh
 if [ ! -s "$SCRIPT" ] || [ "$TARBALL" -nt "$SCRIPT" ]; then
 	mkdir -p "$CACHE"
@@ -70,6 +73,7 @@ trap 'exit 1' TERM INT
 
 # Inside the machine: refuse unless phase 2 cannot reach the host, run the
 # selftest, then record every block's state and zone.
+# shellcheck disable=SC2016  # expanded by the shell inside the machine
 INNER='
 T=$1; shift
 if [ -e /sbin/modprobe ] && /sbin/modprobe --version 2>/dev/null | grep -q kmod; then
