@@ -8,8 +8,10 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "device.h"
 #include "e820.h"
 #include "fixture.h"
+#include "kexec.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
@@ -618,5 +620,7 @@ struct machine *machine_boot(const struct fixture *fx, GError **err)
 	}
 	if (!apply_faults(m, fx, err))
 		return NULL;
+	kexec_boot(m, fx);
+	devices_boot(m);
 	return g_steal_pointer(&m);
 }

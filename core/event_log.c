@@ -62,6 +62,11 @@ void event_format(const struct event *e, GString *out)
 				       e->end, e->name);
 		return;
 	}
+	if (e->kind == EVENT_DEVICE) {
+		g_string_append_printf(out, "seq=%" PRIu64 " device %s %s %" PRIx64 "-%" PRIx64,
+				       e->seq, change_names[e->change], e->name, e->start, e->end);
+		return;
+	}
 	if (e->kind == EVENT_UEVENT) {
 		/* kobject_uevent_env(): memory blocks add no variables of their own. */
 		g_string_append_printf(out, "seq=%" PRIu64 " uevent ACTION=%s "

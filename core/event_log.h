@@ -18,6 +18,7 @@ enum event_kind {
 	EVENT_UEVENT,          /* a memory block uevent */
 	EVENT_IOMEM,           /* a resource appeared, went or changed */
 	EVENT_FIRMWARE_MAP,    /* a /sys/firmware/memmap entry appeared or went */
+	EVENT_DEVICE,          /* a hotplug device (core/device.h) appeared or went */
 };
 
 enum change { CHANGE_ADD, CHANGE_REMOVE, CHANGE_RESIZE };
@@ -36,7 +37,7 @@ struct event {
 	struct memory_notify arg;
 	/* EVENT_UEVENT */
 	enum uevent_action uevent;
-	/* EVENT_IOMEM, EVENT_FIRMWARE_MAP: the range, inclusive, and its name
+	/* EVENT_IOMEM, EVENT_FIRMWARE_MAP, EVENT_DEVICE: the range, inclusive, and its name
 	 * or type (machine-owned strings); nr is the memmap entry */
 	enum change change;
 	uint64_t start, end;

@@ -9,6 +9,8 @@
  */
 #include "fixture.h"
 
+#include "ops.h"
+
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -558,6 +560,9 @@ void fixture_free(struct fixture *fx)
 		g_array_unref(fx->firmware_memmap);
 	if (fx->memory_blocks)
 		g_array_unref(fx->memory_blocks);
+	json_object_put(fx->scenario);
+	if (fx->scenario_expect)
+		g_array_unref(fx->scenario_expect);
 	g_free(fx);
 }
 
@@ -645,7 +650,7 @@ static bool read_header(struct ctx *c, json_object *root)
 		"hypervisor", "block_size", "memory_hotplug", "cpus", "cmdline", "e820", "memmap",
 		"mem", "numa", "kernel_image", "crashkernel", "early_resources", "resources",
 		"late_resources", "memory_blocks", "iomem", "firmware_memmap", "faults",
-		"pm_advanced_debug", NULL };
+		"pm_advanced_debug", "device_backed_vmemmap", "scenario", NULL };
 	struct fixture *fx = c->fx;
 	json_object *v;
 	const char *s;
@@ -683,6 +688,9 @@ static bool read_header(struct ctx *c, json_object *root)
 		return false;
 	if (has(root, "pm_advanced_debug", &v) &&
 	    !read_bool(c, v, "$", "pm_advanced_debug", &fx->profile.pm_advanced_debug))
+		return false;
+	if (has(root, "device_backed_vmemmap", &v) &&
+	    !read_bool(c, v, "$", "device_backed_vmemmap", &fx->profile.device_backed_vmemmap))
 		return false;
 	if (has(root, "block_size", &v) && !read_block_size(c, v))
 		return false;
@@ -1253,6 +1261,48 @@ static bool read_faults(struct ctx *c, json_object *o)
 	       read_array(c, v, "$.faults", "hwpoison", read_hwpoison, c->fx->hwpoison);
 }
 
+/* scenario[i]: an op (ops.h) plus "expect" ("ok" or an errno name such as
+ * "EBUSY": the kernel path must fail with it) and "note" (free text). */
+static bool read_scenario_op(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	g_autofree char *key = NULL, *reason = NULL;
+	json_object *op, *v;
+	struct json_object_iter it;
+	int expected = 0;
+
+	(void)out;
+	if (!expect(c, o, json_type_object, "an object {\"op\": VERB, ...}", path, NULL))
+		return false;
+	op = json_object_new_object();
+	json_object_object_foreachC(o, it) {
+		if (strcmp(it.key, "expect") && strcmp(it.key, "note"))
+			json_object_object_add(op, it.key, json_object_get(it.val));
+	}
+	json_object_array_add(c->fx->scenario, op);
+	if (has(o, "note", &v) && !expect(c, v, json_type_string, "a string", path, "note"))
+		return false;
+	if (has(o, "expect", &v)) {
+		const char *s;
+
+		if (!read_string(c, v, path, "expect", &s))
+			return false;
+		if (strcmp(s, "ok") && !(expected = errno_parse(s)))
+			return fail(c, path, "expect", "unknown word \"%s\" (expected ok or an errno "
+				    "name such as EBUSY)", s);
+	}
+	g_array_append_val(c->fx->scenario_expect, expected);
+	if (!machine_op_check(op, &key, &reason))
+		return fail(c, path, key, "%s", reason);
+	return true;
+}
+
+static bool read_scenario(struct ctx *c, json_object *v)
+{
+	c->fx->scenario = json_object_new_array();
+	c->fx->scenario_expect = g_array_new(FALSE, FALSE, sizeof(int));
+	return read_array(c, v, "$", "scenario", read_scenario_op, NULL);
+}
+
 static bool read_fixture(struct ctx *c, json_object *root)
 {
 	struct fixture *fx = c->fx;
@@ -1276,7 +1326,9 @@ static bool read_fixture(struct ctx *c, json_object *root)
 	}
 	/* A captured tree without blocks had no memory directory to capture. */
 	fx->has_memory_dir = boot || fx->memory_blocks;
-	return !has(root, "faults", &v) || read_faults(c, v);
+	if (has(root, "faults", &v) && !read_faults(c, v))
+		return false;
+	return !has(root, "scenario", &v) || read_scenario(c, v);
 }
 
 static struct fixture *fixture_new(const char *file)

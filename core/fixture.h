@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "machine.h"
 
 #define FIXTURE_FORMAT 1
@@ -123,6 +125,11 @@ struct fixture {
 	GArray *hwpoison;             /* uint64_t physical addresses */
 	char *faults_path;
 
+	/* Scenario (docs/fixture-format.md, "scenario"): ops applied in order by
+	 * machine_run_scenario, each checked for its shape at parse time. */
+	json_object *scenario;        /* array of ops without "expect"/"note"; NULL: none */
+	GArray *scenario_expect;      /* int per op: 0 (succeeds) or the errno it fails with */
+
 	unsigned cpus;
 	char *cmdline;
 	struct hotplug_params params;
@@ -144,5 +151,13 @@ const char *e820_type_to_string(uint32_t type);
 
 /* Builds the machine the way x86 boot does (or from the literal form). */
 struct machine *machine_boot(const struct fixture *fx, GError **err);
+/* Applies the first n_steps ops of the fixture's scenario (all when larger);
+ * an op that fails unlike its "expect" is an error naming $.scenario[i]. */
+bool machine_run_scenario(struct machine *m, const struct fixture *fx, size_t n_steps,
+			  GError **err);
+static inline size_t fixture_scenario_len(const struct fixture *fx)
+{
+	return fx->scenario ? json_object_array_length(fx->scenario) : 0;
+}
 
 #endif

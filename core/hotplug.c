@@ -185,7 +185,9 @@ int add_memory_resource(struct machine *m, int nid, struct resource *res, unsign
 	/* arch_add_memory(): the pages exist now; a new node comes online. */
 	machine_present_add(m, start, start + size - 1);
 	machine_node_add(m, nid);
-	if (strcmp(res->name, "System RAM") == 0)
+	/* CONFIG_FIRMWARE_MEMMAP: without it (s390, a captured tree without
+	 * /sys/firmware/memmap) firmware_map_add_hotplug() is a stub. */
+	if (m->has_firmware_map && strcmp(res->name, "System RAM") == 0)
 		add_firmware_map_entry(m, start, size);
 	if (mhp_flags & MHP_MERGE_RESOURCE)
 		merge_system_ram_resource(res);

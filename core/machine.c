@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "machine.h"
 
+#include "device.h"
+
 #include <string.h>
 
 #define GiB (1ull << 30)
@@ -30,6 +32,7 @@ struct machine *machine_new(const struct profile *profile)
 	faults_init(&m->faults);
 	event_log_init(&m->log);
 	g_ptr_array_add(m->literals, NULL);
+	m->devices = g_ptr_array_new_with_free_func((GDestroyNotify)device_free);
 	return m;
 }
 
@@ -37,6 +40,8 @@ void machine_free(struct machine *m)
 {
 	if (!m)
 		return;
+	/* Devices first: their notifiers are on the chain, their names in the pool. */
+	g_ptr_array_free(m->devices, TRUE);
 	for (struct resource *r = m->iomem.child, *next; r; r = next) {
 		next = r->sibling;
 		r->parent = r->sibling = NULL;

@@ -12,6 +12,7 @@
 
 #include "event_log.h"
 #include "fault.h"
+#include "kexec.h"
 #include "firmware_map.h"
 #include "memory_block.h"
 #include "notifier.h"
@@ -20,6 +21,8 @@
 #include "zone.h"
 
 #define MAX_NUMNODES 1024
+
+struct device;   /* core/device.h */
 
 /* A node that exists (/sys/devices/system/node/nodeK) and its zones. */
 struct numa_node {
@@ -102,7 +105,10 @@ struct machine {
 	struct event_log log;
 	struct hotplug_op pending;        /* a slow offline in progress, if any */
 	unsigned cpus;
+	char *cmdline;                    /* /proc/cmdline (machine_strdup) */
+	struct kexec_state kexec;         /* loaded images (core/kexec.h) */
 	uint64_t generation;              /* bumped by every change of the model */
+	GPtrArray *devices;               /* struct device *: hotplug devices (core/device.h) */
 };
 
 /* A machine with nothing in it; inject_priority is the error injector's. */

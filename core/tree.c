@@ -16,6 +16,7 @@
 #include "iomem.h"
 #include "machine.h"
 #include "hotplug.h"
+#include "kexec.h"
 #include "online.h"
 
 /* ---- node ids ---------------------------------------------------------- */
@@ -35,6 +36,8 @@ enum kind {
 	K_INJECT_ERROR,      /* obj: enum mem_action */
 	K_FAULT_BLOCK,       /* obj: block id */
 	K_FAULT_ATTR,        /* obj: block id, sub: fault_attrs[] index */
+	K_CPU,               /* obj: cpu number */
+	K_CPU_ATTR,          /* obj: cpu number, sub: cpu_attrs[] index */
 };
 
 #define OBJ_BITS 40
@@ -454,6 +457,94 @@ static const struct attr fault_attrs[] = {
 	ATTR_RW(unmovable_late, show_unmovable_late, store_unmovable_late),
 };
 
+/* ---- kexec and kdump (core/kexec.c; userspace-tools §3.1) ----------------- */
+
+static int show_cmdline(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			GString *out)
+{
+	(void)obj, (void)who;
+	kexec_cmdline(m, out);
+	return 0;
+}
+
+static int show_kcore(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+		      GString *out)
+{
+	(void)obj, (void)who;
+	kexec_kcore(m, out);
+	return 0;
+}
+
+static int show_kallsyms(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			 GString *out)
+{
+	(void)obj, (void)who;
+	kexec_kallsyms(m, out);
+	return 0;
+}
+
+/* kexec_loaded_show() / kexec_crash_loaded_show(), kernel/ksysfs.c: "%d\n". */
+static int show_kexec_loaded(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			     GString *out)
+{
+	(void)obj, (void)who;
+	g_string_append_printf(out, "%d\n", kexec_loaded((struct machine *)m, false));
+	return 0;
+}
+
+static int show_kexec_crash_loaded(const struct machine *m, uint64_t obj,
+				   const struct tree_reader *who, GString *out)
+{
+	(void)obj, (void)who;
+	g_string_append_printf(out, "%d\n", kexec_loaded((struct machine *)m, true));
+	return 0;
+}
+
+/* kexec_crash_size_show(): "%zu\n" of crash_get_memory_size(). */
+static int show_kexec_crash_size(const struct machine *m, uint64_t obj,
+				 const struct tree_reader *who, GString *out)
+{
+	(void)obj, (void)who;
+	g_string_append_printf(out, "%" PRIu64 "\n", kexec_crash_size(m));
+	return 0;
+}
+
+static int store_kexec_crash_size(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	(void)obj;
+	return kexec_crash_size_store(m, buf, len);
+}
+
+static int show_vmcoreinfo(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)obj, (void)who;
+	kexec_vmcoreinfo(m, out);
+	return 0;
+}
+
+/* cpuN/crash_notes and crash_notes_size, drivers/base/cpu.c: DEVICE_ATTR_ADMIN_RO. */
+static int show_crash_notes(const struct machine *m, uint64_t cpu, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)who;
+	kexec_crash_notes(m, (unsigned)cpu, out);
+	return 0;
+}
+
+static int show_crash_notes_size(const struct machine *m, uint64_t cpu,
+				 const struct tree_reader *who, GString *out)
+{
+	(void)m, (void)cpu, (void)who;
+	g_string_append_printf(out, "%u\n", KEXEC_CRASH_NOTE_BYTES);
+	return 0;
+}
+
+static const struct attr cpu_attrs[] = {
+	{ "crash_notes", TREE_FILE, 0400, show_crash_notes, NULL, NULL, NULL },
+	{ "crash_notes_size", TREE_FILE, 0400, show_crash_notes_size, NULL, NULL, NULL },
+};
+
 /* ---- static files ------------------------------------------------------ */
 
 static int show_iomem(const struct machine *m, uint64_t obj, const struct tree_reader *who,
@@ -604,7 +695,7 @@ static bool has_memory_failure(const struct machine *m)
 }
 
 enum dynamic { DYN_NONE, DYN_BLOCKS, DYN_NODES, DYN_MEMMAP, DYN_BUS_BLOCKS, DYN_INJECT,
-	       DYN_FAULT_BLOCKS };
+	       DYN_FAULT_BLOCKS, DYN_CPUS };
 
 struct static_entry {
 	struct attr a;
@@ -618,6 +709,7 @@ enum {
 	S_ROOT, S_PROC, S_SYS, S_DEVICES, S_SYSTEM, S_MEMORY, S_MEMORY_POWER, S_NODE,
 	S_FIRMWARE, S_MEMMAP, S_BUS, S_BUS_MEMORY, S_BUS_DEVICES, S_MODULE, S_MODULE_MHP,
 	S_PARAMS, S_KERNEL, S_DEBUG, S_NEI, S_NEI_MEMORY, S_NEI_ACTIONS, S_HOTPLUGFS_DEBUG,
+	S_CPU,
 	S_FIXED_DIRS
 };
 
@@ -627,7 +719,7 @@ enum {
 
 static const struct static_entry statics[] = {
 	[S_ROOT] = DIR_ENTRY("", S_ROOT, NULL, DYN_NONE),
-	[S_PROC] = DIR_ENTRY("proc", S_ROOT, has_iomem, DYN_NONE),
+	[S_PROC] = DIR_ENTRY("proc", S_ROOT, NULL, DYN_NONE),
 	[S_SYS] = DIR_ENTRY("sys", S_ROOT, NULL, DYN_NONE),
 	[S_DEVICES] = DIR_ENTRY("devices", S_SYS, has_memory, DYN_NONE),
 	[S_SYSTEM] = DIR_ENTRY("system", S_DEVICES, has_memory, DYN_NONE),
@@ -643,15 +735,25 @@ static const struct static_entry statics[] = {
 	[S_MODULE] = DIR_ENTRY("module", S_SYS, has_memory, DYN_NONE),
 	[S_MODULE_MHP] = DIR_ENTRY("memory_hotplug", S_MODULE, has_memory, DYN_NONE),
 	[S_PARAMS] = DIR_ENTRY("parameters", S_MODULE_MHP, has_memory, DYN_NONE),
-	[S_KERNEL] = DIR_ENTRY("kernel", S_SYS, has_memory, DYN_NONE),
+	[S_KERNEL] = DIR_ENTRY("kernel", S_SYS, NULL, DYN_NONE),
 	/* debugfs is mounted mode 0700 */
 	[S_DEBUG] = DIR_MODE("debug", 0700, S_KERNEL, has_memory, DYN_NONE),
 	[S_NEI] = DIR_ENTRY("notifier-error-inject", S_DEBUG, has_memory, DYN_NONE),
 	[S_NEI_MEMORY] = DIR_ENTRY("memory", S_NEI, has_memory, DYN_NONE),
 	[S_NEI_ACTIONS] = DIR_ENTRY("actions", S_NEI_MEMORY, has_memory, DYN_INJECT),
 	[S_HOTPLUGFS_DEBUG] = DIR_ENTRY("hotplugfs", S_DEBUG, has_memory, DYN_FAULT_BLOCKS),
+	[S_CPU] = DIR_ENTRY("cpu", S_SYSTEM, has_memory, DYN_CPUS),
 	/* files */
 	FILE_ENTRY(ATTR_RO(iomem, show_iomem), S_PROC, has_iomem),
+	FILE_ENTRY(ATTR_RO(cmdline, show_cmdline), S_PROC, NULL),
+	FILE_ENTRY(ATTR_RO(kallsyms, show_kallsyms), S_PROC, NULL),
+	/* proc_create("kcore", S_IRUSR, ...) */
+	{ { "kcore", TREE_FILE, 0400, show_kcore, NULL, NULL, NULL }, S_PROC, NULL, DYN_NONE, false },
+	FILE_ENTRY(ATTR_RO(kexec_loaded, show_kexec_loaded), S_KERNEL, NULL),
+	FILE_ENTRY(ATTR_RO(kexec_crash_loaded, show_kexec_crash_loaded), S_KERNEL, NULL),
+	FILE_ENTRY(ATTR_RW(kexec_crash_size, show_kexec_crash_size, store_kexec_crash_size), S_KERNEL,
+		   NULL),
+	FILE_ENTRY(ATTR_RO(vmcoreinfo, show_vmcoreinfo), S_KERNEL, NULL),
 	FILE_ENTRY(ATTR_RW(auto_online_blocks, show_auto_online, store_auto_online), S_MEMORY,
 		   has_memory),
 	FILE_ENTRY(ATTR_RO(block_size_bytes, show_block_size), S_MEMORY, has_memory),
@@ -775,6 +877,11 @@ static int lookup_static(const struct machine *m, int dir, const char *name, tre
 			return -ENOENT;
 		*child = make(K_FAULT_BLOCK, id, 0);
 		return 0;
+	case DYN_CPUS:
+		if (!parse_numbered(name, "cpu", &id) || id >= m->cpus)
+			return -ENOENT;
+		*child = make(K_CPU, id, 0);
+		return 0;
 	case DYN_NONE:
 		break;
 	}
@@ -845,6 +952,12 @@ int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_n
 			return -ENOENT;
 		*child = make(K_FAULT_ATTR, obj, (unsigned)a);
 		return 0;
+	case K_CPU:
+		a = find_attr(m, cpu_attrs, G_N_ELEMENTS(cpu_attrs), name);
+		if (a < 0)
+			return -ENOENT;
+		*child = make(K_CPU_ATTR, obj, (unsigned)a);
+		return 0;
 	default:
 		return -ENOTDIR;
 	}
@@ -886,6 +999,10 @@ static bool node_exists(const struct machine *m, tree_node n)
 		return block_of(m, obj) != NULL;
 	case K_FAULT_ATTR:
 		return block_of(m, obj) && sub < G_N_ELEMENTS(fault_attrs);
+	case K_CPU:
+	case K_CPU_ATTR:
+		return m->has_memory_dir && obj < m->cpus &&
+		       (kind_of(n) == K_CPU || sub < G_N_ELEMENTS(cpu_attrs));
 	}
 	return false;
 }
@@ -900,16 +1017,18 @@ static const struct attr *attr_of(tree_node n)
 	case K_MEMMAP_ATTR: return &memmap_attrs[sub_of(n)];
 	case K_INJECT_ERROR: return &inject_error_attr;
 	case K_FAULT_ATTR: return &fault_attrs[sub_of(n)];
+	case K_CPU_ATTR: return &cpu_attrs[sub_of(n)];
 	default: return NULL;
 	}
 }
 
 int tree_stat(const struct machine *m, tree_node n, struct tree_stat *st)
 {
-	const struct attr *a = attr_of(n);
+	const struct attr *a;
 
 	if (!node_exists(m, n))
 		return -ENOENT;
+	a = attr_of(n);
 	*st = (struct tree_stat){ .type = TREE_DIR, .mode = 0755, .cls = TREE_SYSFS, .nlink = 2 };
 	switch (kind_of(n)) {
 	case K_BLOCK_NODE_LINK:
@@ -967,6 +1086,10 @@ tree_node tree_parent(const struct machine *m, tree_node n)
 		return make(K_STATIC, 0, S_HOTPLUGFS_DEBUG + 1);
 	case K_FAULT_ATTR:
 		return make(K_FAULT_BLOCK, obj_of(n), 0);
+	case K_CPU:
+		return make(K_STATIC, 0, S_CPU + 1);
+	case K_CPU_ATTR:
+		return make(K_CPU, obj_of(n), 0);
 	}
 	return TREE_ROOT;
 }
@@ -1075,6 +1198,13 @@ static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir
 				return;
 		}
 		break;
+	case DYN_CPUS:
+		for (unsigned cpu = 0; cpu < m->cpus; cpu++) {
+			snprintf(name, sizeof(name), "cpu%u", cpu);
+			if (!emit(w, name, make(K_CPU, cpu, 0), TREE_DIR))
+				return;
+		}
+		break;
 	case DYN_NONE:
 		break;
 	}
@@ -1127,6 +1257,9 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 	case K_FAULT_BLOCK:
 		emit_attrs(&w, m, fault_attrs, G_N_ELEMENTS(fault_attrs), K_FAULT_ATTR, obj_of(dir));
 		break;
+	case K_CPU:
+		emit_attrs(&w, m, cpu_attrs, G_N_ELEMENTS(cpu_attrs), K_CPU_ATTR, obj_of(dir));
+		break;
 	default:
 		return -ENOTDIR;
 	}
@@ -1146,10 +1279,11 @@ static uint64_t callback_obj(tree_node n)
 
 int tree_read(const struct machine *m, tree_node n, const struct tree_reader *who, GString *out)
 {
-	const struct attr *a = attr_of(n);
+	const struct attr *a;
 
 	if (!node_exists(m, n))
 		return -ENOENT;
+	a = attr_of(n);
 	if (!a || a->type == TREE_DIR)
 		return -EISDIR;
 	if (a->type != TREE_FILE)
@@ -1162,10 +1296,11 @@ int tree_read(const struct machine *m, tree_node n, const struct tree_reader *wh
 
 int tree_write(struct machine *m, tree_node n, const char *buf, size_t len)
 {
-	const struct attr *a = attr_of(n);
+	const struct attr *a;
 
 	if (!node_exists(m, n))
 		return -ENOENT;
+	a = attr_of(n);
 	if (!a || a->type == TREE_DIR)
 		return -EISDIR;
 	if (a->type != TREE_FILE || !a->store)
@@ -1175,10 +1310,11 @@ int tree_write(struct machine *m, tree_node n, const char *buf, size_t len)
 
 int tree_readlink(const struct machine *m, tree_node n, GString *out)
 {
-	const struct attr *a = attr_of(n);
+	const struct attr *a;
 
 	if (!node_exists(m, n))
 		return -ENOENT;
+	a = attr_of(n);
 	switch (kind_of(n)) {
 	case K_BLOCK_NODE_LINK:
 		g_string_append_printf(out, "../../node/node%u", sub_of(n));

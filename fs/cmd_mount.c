@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* hotplugfs mount [-f] FIXTURE MOUNTPOINT: serve a machine until unmounted. */
+/* hotplugfs mount [-f] [--control SOCKET] FIXTURE MOUNTPOINT: serve a machine
+ * until unmounted, optionally with a control socket (docs/control-protocol.md). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -13,23 +14,31 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: hotplugfs mount [-f] FIXTURE MOUNTPOINT\n");
+	fprintf(stderr, "usage: hotplugfs mount [-f] [--control SOCKET] FIXTURE MOUNTPOINT\n");
 	return EXIT_USAGE;
 }
 
 int cmd_mount(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "control", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
 	g_autoptr(machine) m = NULL;
+	const char *control = NULL;
 	struct fuse_session *se;
 	sigset_t stops, old_mask;
 	bool foreground = false;
 	int opt, rc;
 
 	optind = 1;   /* argv[0] is the subcommand name */
-	while ((opt = getopt(argc, argv, "+f")) != -1) {
-		if (opt != 'f')
+	while ((opt = getopt_long(argc, argv, "+f", longopts, NULL)) != -1) {
+		if (opt == 'f')
+			foreground = true;
+		else if (opt == 'c')
+			control = optarg;
+		else
 			return usage();
-		foreground = true;
 	}
 	if (argc - optind != 2)
 		return usage();
@@ -50,6 +59,13 @@ int cmd_mount(int argc, char **argv)
 	se = hotplugfs_session_new(m, argv[optind + 1]);
 	if (!se) {
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		return EXIT_SETUP;
+	}
+	/* Before daemonizing: when `mount` returns, the socket is there too
+	 * (a relative path means the caller's directory, not "/"). */
+	if (control && hotplugfs_session_control(se, control) < 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		hotplugfs_session_destroy(se);
 		return EXIT_SETUP;
 	}
 	rc = fuse_set_signal_handlers(se);

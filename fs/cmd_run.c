@@ -19,6 +19,12 @@
  *    /usr/sbin/modprobe, where it runs as a guard (ns_modprobe_guard) that
  *    accepts the injector module and refuses every other: no module ever
  *    reaches the host kernel.
+ *
+ * kexec (docs/kexec.md): the machine's kexec files are bound over the real
+ * ones where the host has them.  With --kexec-safe, the ones the host lacks
+ * are grafted in too, /sbin/shutdown runs /bin/false, and kexec_load,
+ * kexec_file_load and reboot are intercepted (fs/kexec_safe.c).  Without it,
+ * `kexec` as CMD is refused unless its arguments only parse.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -38,6 +45,7 @@
 
 #include "commands.h"
 #include "fuse_fs.h"
+#include "kexec_safe.h"
 #include "machine.h"
 #include "namespace.h"
 #include "tree.h"
@@ -77,7 +85,8 @@ struct loop_thread {
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: hotplugfs run FIXTURE -- CMD [ARGS...]\n");
+	fprintf(stderr, "usage: hotplugfs run [--kexec-safe] [--control SOCKET] FIXTURE -- CMD "
+		"[ARGS...]\n");
 	return EXIT_USAGE;
 }
 
@@ -163,8 +172,11 @@ static int serve_debugfs(struct ns_mounts *mounts, const char *mnt)
 	return 0;
 }
 
-/* Execs CMD in a child; an exec failure comes back through a CLOEXEC pipe. */
-static pid_t spawn(char **cmd, const sigset_t *child_mask)
+/* Execs CMD in a child; an exec failure comes back through a CLOEXEC pipe.
+ * With seccomp_sock >= 0 the child first carries out plan and installs the
+ * kexec filter (kexec_safe_child); it never execs without it. */
+static pid_t spawn(char **cmd, const sigset_t *child_mask, int seccomp_sock,
+		   const struct kexec_plan *plan)
 {
 	int pipefd[2], err = 0;
 	pid_t pid;
@@ -176,6 +188,18 @@ static pid_t spawn(char **cmd, const sigset_t *child_mask)
 		/* Only async-signal-safe calls: another thread serves FUSE. */
 		close(pipefd[0]);
 		sigprocmask(SIG_SETMASK, child_mask, NULL);
+		if (seccomp_sock >= 0) {
+			int rc = plan ? kexec_plan_run(plan) : 0;
+
+			if (rc == 0)
+				rc = kexec_safe_child(seccomp_sock);
+			if (rc < 0) {
+				err = -rc;
+				if (write(pipefd[1], &err, sizeof(err)) < 0)
+					_exit(126);
+				_exit(126);
+			}
+		}
 		execvp(cmd[0], cmd);
 		err = errno;
 		if (write(pipefd[1], &err, sizeof(err)) < 0)
@@ -252,9 +276,16 @@ static void stop_loop(struct loop_thread *lt, const char *mnt, dev_t dev)
 	pthread_join(lt->tid, NULL);
 }
 
+/* --control SOCKET: served from the loop thread (fs/control.h). */
+static const char *control_path;
+
 /* Mounts, binds, verifies, runs CMD and tears down; CMD's exit status. */
-static int run_in_namespace(struct machine *m, const char *exe, char **cmd)
+static int run_in_namespace(struct machine *m, const char *exe, char **cmd, bool kexec_safe)
 {
+	struct kexec_safe ks = { .listener = -1 };
+	struct kexec_plan plan;
+	int sock[2] = { -1, -1 };
+	unsigned cpus = m->cpus;
 	char mnt[] = "/tmp/hotplugfs-run.XXXXXX";
 	struct ns_mounts mounts;
 	struct loop_thread lt = { 0 };
@@ -273,6 +304,7 @@ static int run_in_namespace(struct machine *m, const char *exe, char **cmd)
 		served[i] = tree_resolve(m, binds[i].tree_path, &n) == 0;
 	}
 	served_debugfs = tree_resolve(m, "sys/kernel/debug", &debug_node) == 0;
+	kexec_plan_init(&plan);
 	/* Block the signals we forward before anything needs cleaning up, and
 	 * before the loop thread exists, so it inherits the mask and only
 	 * sigtimedwait below ever takes them. */
@@ -288,6 +320,10 @@ static int run_in_namespace(struct machine *m, const char *exe, char **cmd)
 		return EXIT_SETUP;
 	}
 	lt.se = hotplugfs_session_new(m, mnt);
+	if (lt.se && control_path && hotplugfs_session_control(lt.se, control_path) < 0) {
+		hotplugfs_session_destroy(lt.se);
+		lt.se = NULL;
+	}
 	if (lt.se && pthread_create(&lt.tid, NULL, run_loop, &lt) != 0) {
 		fprintf(stderr, "hotplugfs: cannot start the FUSE thread\n");
 		hotplugfs_session_destroy(lt.se);
@@ -314,6 +350,28 @@ static int run_in_namespace(struct machine *m, const char *exe, char **cmd)
 	}
 	if (served_debugfs && serve_debugfs(&mounts, mnt) < 0)
 		goto out;
+	if (kexec_serve(&mounts, mnt, cpus, kexec_safe, kexec_safe ? &plan : NULL) < 0)
+		goto out;
+	/* A write to the host's kexec_crash_size would free its reservation. */
+	if (!dir_is_ours(mnt, "/sys/kernel/kexec_crash_size", "sys/kernel/kexec_crash_size")) {
+		fprintf(stderr, "hotplugfs: refusing to run: /sys/kernel/kexec_crash_size is not "
+			"served by hotplugfs\n");
+		goto out;
+	}
+	if (kexec_safe) {
+		/* A bare `kexec KERNEL` runs `shutdown -r now` after loading. */
+		g_autofree char *shutdown = realpath("/sbin/shutdown", NULL);
+
+		if (shutdown && ns_bind_over(&mounts, "/bin/false", shutdown) < 0) {
+			fprintf(stderr, "hotplugfs: refusing to run: cannot put /bin/false over %s\n",
+				shutdown);
+			goto out;
+		}
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) != 0) {
+			perror("hotplugfs: socketpair");
+			goto out;
+		}
+	}
 	rc = ns_guard_modprobe(&mounts, exe);
 	if (rc < 0) {
 		fprintf(stderr, "hotplugfs: refusing to run: cannot put the modprobe guard in "
@@ -328,13 +386,28 @@ static int run_in_namespace(struct machine *m, const char *exe, char **cmd)
 			goto out;
 		}
 	}
-	child = spawn(cmd, &old_mask);
+	child = spawn(cmd, &old_mask, sock[1], kexec_safe ? &plan : NULL);
 	if (child < 0) {
 		perror("hotplugfs: fork");
 		goto out;
 	}
+	if (kexec_safe) {
+		close(sock[1]);
+		sock[1] = -1;
+		rc = kexec_safe_start(&ks, m, sock[0]);
+		if (rc < 0) {
+			/* The child did not get its filter and reported it already. */
+			waitpid(child, NULL, 0);
+			goto out;
+		}
+	}
 	status = wait_forwarding(child, &waited);
 out:
+	kexec_safe_stop(&ks);
+	for (int i = 0; i < 2; i++)
+		if (sock[i] >= 0)
+			close(sock[i]);
+	kexec_plan_clear(&plan);
 	ns_unmount_all(&mounts);
 	g_ptr_array_unref(mounts.targets);
 	stop_loop(&lt, mnt, mst.st_dev);
@@ -352,14 +425,38 @@ int cmd_run(int argc, char **argv)
 	g_autofree char *exe = NULL;
 	char priority[16];
 	int first = 2, rc;
+	bool kexec_safe = false;
 
-	/* argv[0] is "run", argv[1] the fixture, then "--" and CMD. */
+	/* argv[0] is "run", [--kexec-safe,] [--control SOCKET,] the fixture,
+	 * then "--" and CMD. */
+	while (argc > 1 && strncmp(argv[1], "--", 2) == 0 && argv[1][2]) {
+		if (strcmp(argv[1], "--kexec-safe") == 0) {
+			kexec_safe = true;
+			argv++;
+			argc--;
+		} else if (strcmp(argv[1], "--control") == 0 && argc > 2) {
+			control_path = argv[2];
+			argv += 2;
+			argc -= 2;
+		} else {
+			return usage();
+		}
+	}
 	if (argc < 3)
 		return usage();
 	if (strcmp(argv[2], "--") == 0)
 		first = 3;
 	if (first >= argc)
 		return usage();
+	if (!kexec_safe) {
+		g_autofree char *base = g_path_get_basename(argv[first]);
+
+		if (strcmp(base, "kexec") == 0 && !kexec_args_parse_only(argv + first)) {
+			fprintf(stderr, "hotplugfs run: refusing to run kexec without --kexec-safe "
+				"(only --print-ckr-size, -h and -v are safe without it)\n");
+			return EXIT_USAGE;
+		}
+	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "hotplugfs run: must be root (it needs a private mount "
 			"namespace and bind mounts)\n");
@@ -385,5 +482,5 @@ int cmd_run(int argc, char **argv)
 			strerror(-rc));
 		return EXIT_SETUP;
 	}
-	return run_in_namespace(m, exe, argv + first);
+	return run_in_namespace(m, exe, argv + first, kexec_safe);
 }

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * hotplugfs show FIXTURE VIEW: the files a mount would serve, read through
+ * hotplugfs show FIXTURE VIEW [--step N]: the files a mount would serve, read through
  * the same tree, without mounting.  iomem prints /proc/iomem as a privileged
  * reader sees it; memmap, memory and node print every file below the view's
  * directory as "path: content" (sysfs files end in a newline; an empty one
  * prints <empty>, a failing one the error) and every link as "path -> target".
+ * The machine is the fixture's after its scenario ops, or after the first N.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "fixture.h"
 #include "machine.h"
 #include "tree.h"
 
@@ -89,20 +93,62 @@ static void print_node(const struct machine *m, tree_node n, const char *path)
 	}
 }
 
+/* The machine after the first n_steps ops of the fixture's scenario. */
+static struct machine *load_with_steps(const char *file, size_t n_steps)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(fixture) fx = fixture_load(file, &err);
+	g_autoptr(machine) m = fx ? machine_boot(fx, &err) : NULL;
+
+	if (m && !machine_run_scenario(m, fx, n_steps, &err))
+		g_clear_pointer(&m, machine_free);
+	if (!m)
+		fprintf(stderr, "%s\n", err->message);
+	return g_steal_pointer(&m);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: hotplugfs show FIXTURE iomem|memmap|memory|node [--step N]\n"
+			"       hotplugfs show FIXTURE steps\n");
+	return EXIT_USAGE;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	g_autoptr(machine) m = NULL;
 	const struct tree_reader root = { .cap_sys_admin = true };
+	size_t steps = SIZE_MAX;
 	tree_node n;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: hotplugfs show FIXTURE iomem|memmap|memory|node\n");
-		return EXIT_USAGE;
+	if (argc == 5 && strcmp(argv[3], "--step") == 0) {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(argv[4], &end, 10);
+		if (!g_ascii_isdigit(argv[4][0]) || *end || errno)
+			return usage();
+		steps = (size_t)v;
+	} else if (argc != 3) {
+		return usage();
+	}
+	if (strcmp(argv[2], "steps") == 0) {
+		/* The number of scenario ops, for scripts that walk the steps. */
+		g_autoptr(GError) err = NULL;
+		g_autoptr(fixture) fx = fixture_load(argv[1], &err);
+
+		if (!fx) {
+			fprintf(stderr, "%s\n", err->message);
+			return EXIT_USAGE;
+		}
+		printf("%zu\n", fixture_scenario_len(fx));
+		return 0;
 	}
 	for (unsigned i = 0; i < G_N_ELEMENTS(views); i++) {
 		if (strcmp(argv[2], views[i].view) != 0)
 			continue;
-		m = load_machine_or_report(argv[1]);
+		m = load_with_steps(argv[1], steps);
 		if (!m)
 			return EXIT_USAGE;
 		if (tree_resolve(m, views[i].path, &n)) {

@@ -11,6 +11,7 @@ int cmd_show(int argc, char **argv);      /* hotplugfs show FIXTURE iomem|memmap
 int cmd_mount(int argc, char **argv);     /* hotplugfs mount [-f] FIXTURE MOUNTPOINT */
 int cmd_run(int argc, char **argv);       /* hotplugfs run FIXTURE -- CMD ARGS... */
 int cmd_capture(int argc, char **argv);   /* hotplugfs capture [--sysroot DIR] [-o FILE] */
+int cmd_ctl(int argc, char **argv);       /* hotplugfs ctl SOCKET VERB [KEY=VALUE...] */
 
 /* Loads and boots a fixture, printing "FILE: PATH: reason" on failure (exit 2). */
 struct machine *load_machine_or_report(const char *fixture);

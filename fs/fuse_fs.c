@@ -3,8 +3,9 @@
  * The FUSE low-level adapter.  Every inode number is a tree_node (core/tree.h),
  * computed from the path, so the daemon keeps no per-inode state: lookup and
  * forget need no table, and a machine with a million blocks costs nothing here
- * until a file is opened.  The only heap state is per open file: the seq_file
- * style snapshot a reader is served from.
+ * until a file is opened.  The only heap state is per open file (the seq_file
+ * style snapshot a reader is served from) and the slow store in progress with
+ * the stores queued behind it (see struct fs).
  */
 #include "fuse_fs.h"
 
@@ -25,6 +26,8 @@
 
 #include <fuse_lowlevel.h>
 
+#include "control.h"
+#include "inval.h"
 #include "machine.h"
 #include "online.h"
 #include "opener.h"
@@ -57,6 +60,14 @@ struct fs {
 	size_t pending_count;         /* what write(2) returns on success */
 	GQueue retry;                 /* struct queued_store, FIFO */
 	bool drain;                   /* pending ended: run the queue */
+	/*
+	 * Cache invalidation (fs/inval.h): a notifier thread drops the kernel's
+	 * cached names of removed blocks and firmware-map entries.  The control
+	 * socket (fs/control.h), if any, is served from the same loop.
+	 */
+	struct inval *iv;
+	uint64_t inval_done;          /* last invalidation batch finished */
+	struct control *ctl;
 };
 
 /* A store that found the hotplug lock taken, to run again in order. */
@@ -180,7 +191,13 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	} else {
 		rc = tree_lookup(fs->m, parent, name, &child);
 		if (rc < 0) {
-			/* Not cached: blocks may appear later (probe, hot-add). */
+			/*
+			 * Not cached: blocks may appear later (probe, hot-add).
+			 * An error reply, unlike an entry with ino 0, leaves the
+			 * kernel's new negative dentry expired at once
+			 * (fuse_lookup: fuse_invalidate_entry_cache), so an added
+			 * name needs no invalidation (fs/inval.h).
+			 */
 			fuse_reply_err(req, -rc);
 			return;
 		}
@@ -685,10 +702,27 @@ struct fuse_session *hotplugfs_session_new(struct machine *m, const char *mountp
 		fs_free(fs);
 		return NULL;
 	}
+	fs->iv = inval_new(se, m);
+	if (!fs->iv) {
+		fuse_session_unmount(se);
+		fuse_session_destroy(se);
+		fs_free(fs);
+		return NULL;
+	}
 	if (!sessions)
 		sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_hash_table_insert(sessions, se, fs);
 	return se;
+}
+
+int hotplugfs_session_control(struct fuse_session *se, const char *path)
+{
+	struct fs *fs = g_hash_table_lookup(sessions, se);
+
+	if (fs->ctl)
+		return -EBUSY;
+	fs->ctl = control_new(fs->m, path, fs->iv);
+	return fs->ctl ? 0 : -EINVAL;
 }
 
 /* Sets O_NONBLOCK on fd; 0 or -errno. */
@@ -704,7 +738,11 @@ static int set_nonblocking(int fd)
 /*
  * The single-threaded loop (4-7x faster than the MT loop for serial clients,
  * notes §5.4), with the pending store's timer polled next to /dev/fuse, so
- * a slow offline never holds up readers.  The device is read nonblocking: a
+ * a slow offline never holds up readers.  The notifier thread's eventfd and
+ * the control socket (listener and clients) are polled in the same set: a
+ * control op runs between two FUSE requests, never in the middle of one, and
+ * after every iteration the event log is scanned for removed names whose
+ * cached dentries the notifier thread must drop (fs/inval.h).  The device is read nonblocking: a
  * request can vanish between poll and read (its caller was killed while it
  * was still queued in the kernel), and a blocking read would then stall the
  * timer until some other request came.
@@ -718,7 +756,8 @@ int hotplugfs_session_loop(struct fuse_session *se)
 {
 	struct fs *fs = g_hash_table_lookup(sessions, se);
 	struct fuse_buf fbuf = { .mem = NULL };
-	struct pollfd pfd[2];
+	g_autoptr(GArray) pfds = g_array_new(FALSE, FALSE, sizeof(struct pollfd));
+	struct pollfd *pfd;
 	sigset_t stops, wait_mask;
 	int rc;
 
@@ -728,10 +767,28 @@ int hotplugfs_session_loop(struct fuse_session *se)
 	sigaddset(&stops, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stops, &wait_mask);
 	rc = set_nonblocking(fuse_session_fd(se));
-	pfd[0] = (struct pollfd){ .fd = fuse_session_fd(se), .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = fs->timer_fd, .events = POLLIN };
+	/* Here, not at session_new: fuse_daemonize's fork keeps no threads. */
+	if (rc == 0)
+		rc = inval_start(fs->iv);
 	while (rc == 0 && !fuse_session_exited(se)) {
-		if (ppoll(pfd, G_N_ELEMENTS(pfd), NULL, &wait_mask) < 0) {
+		struct timespec ts, *timeout = NULL;
+		int ms = fs->ctl ? control_timeout_ms(fs->ctl) : -1;
+
+		/* /dev/fuse, the timer, the notifier's eventfd, then the control
+		 * socket's listener and clients. */
+		g_array_set_size(pfds, 3);
+		pfd = (struct pollfd *)pfds->data;
+		pfd[0] = (struct pollfd){ .fd = fuse_session_fd(se), .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = fs->timer_fd, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = inval_fd(fs->iv), .events = POLLIN };
+		if (fs->ctl)
+			control_poll_fds(fs->ctl, pfds);
+		pfd = (struct pollfd *)pfds->data;
+		if (ms >= 0) {
+			ts = (struct timespec){ .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+			timeout = &ts;
+		}
+		if (ppoll(pfd, pfds->len, timeout, &wait_mask) < 0) {
 			if (errno != EINTR)
 				rc = -errno;
 			continue;
@@ -752,6 +809,12 @@ int hotplugfs_session_loop(struct fuse_session *se)
 		}
 		if (fs->drain)
 			drain_queue(fs);
+		/* Whatever the request above removed, before anyone else is served. */
+		inval_scan(fs->iv);
+		if (pfd[2].revents & POLLIN)
+			fs->inval_done = inval_done(fs->iv);
+		if (fs->ctl)
+			control_dispatch(fs->ctl, pfd + 3, pfds->len - 3, fs->inval_done);
 	}
 	free(fbuf.mem);
 	pthread_sigmask(SIG_SETMASK, &wait_mask, NULL);
@@ -797,8 +860,14 @@ void hotplugfs_session_destroy(struct fuse_session *se)
 	struct fs *fs = sessions ? g_hash_table_lookup(sessions, se) : NULL;
 
 	/* Before unmounting, so a writer still connected hears the answer. */
-	if (fs)
+	if (fs) {
 		fail_outstanding(fs);
+		control_free(fs->ctl);
+		fs->ctl = NULL;
+		/* It uses the session: stopped before the session goes. */
+		inval_free(fs->iv);
+		fs->iv = NULL;
+	}
 	fuse_session_unmount(se);
 	fuse_session_destroy(se);
 	if (sessions)

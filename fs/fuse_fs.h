@@ -12,9 +12,19 @@ struct fuse_session;
  * default_permissions, fsname "hotplugfs", subtype "hotplugfs").  NULL on error
  * with a message on stderr. */
 struct fuse_session *hotplugfs_session_new(struct machine *m, const char *mountpoint);
-/* Runs the single-threaded loop until unmounted or fuse_session_exit(). */
+/* Serves the control socket (fs/control.h, docs/control-protocol.md) at path
+ * from the session's loop.  Call before hotplugfs_session_loop, before any
+ * other thread exists (the socket is created under a temporary umask).
+ * 0, or -errno with a message on stderr. */
+int hotplugfs_session_control(struct fuse_session *se, const char *path);
+/* Runs the single-threaded loop until unmounted or fuse_session_exit() (a
+ * stop signal with fuse_set_signal_handlers).  Slow stores (STORE_PENDING)
+ * are answered from it when their timer fires or their writer is
+ * interrupted; stores that find the hotplug lock taken (STORE_RETRY) wait in
+ * order behind them.  0, or -errno on a FUSE error. */
 int hotplugfs_session_loop(struct fuse_session *se);
-/* Unmounts and destroys the session. */
+/* Unmounts and destroys the session, first answering a pending store EINTR
+ * (the offline is rolled back) and queued stores ENODEV. */
 void hotplugfs_session_destroy(struct fuse_session *se);
 
 #endif

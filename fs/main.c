@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hotplugfs: one binary, subcommands in the style of ip(8) or git(1). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,19 +11,24 @@
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *usage;
+	const char *args, *help;
 } commands[] = {
-	{ "mount", cmd_mount, "mount [-f] FIXTURE MOUNTPOINT     serve a machine (foreground with -f)" },
-	{ "run", cmd_run, "run FIXTURE -- CMD [ARGS...]     run CMD with the machine bound over the real paths" },
-	{ "show", cmd_show, "show FIXTURE iomem|memmap|memory print a view without mounting" },
-	{ "capture", cmd_capture, "capture [--sysroot DIR] [-o FILE] write a fixture from a live system or a copied tree" },
+	{ "mount", cmd_mount, "[-f] FIXTURE MOUNTPOINT", "serve a machine (foreground with -f)" },
+	{ "run", cmd_run, "FIXTURE -- CMD [ARGS...]",
+	  "run CMD with the machine bound over the real paths" },
+	{ "show", cmd_show, "FIXTURE VIEW", "print iomem, memmap, memory or node without mounting" },
+	{ "ctl", cmd_ctl, "SOCKET VERB [KEY=VALUE...]",
+	  "drive a mounted machine through its control socket" },
+	{ "capture", cmd_capture, "[--sysroot DIR] [-o FILE]",
+	  "write a fixture from a live system or a copied tree" },
 };
 
 static int usage(FILE *to)
 {
 	fprintf(to, "usage: hotplugfs COMMAND ...\n\n");
 	for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(to, "  hotplugfs %s\n", commands[i].usage);
+		fprintf(to, "  hotplugfs %-8s %-26s %s\n", commands[i].name, commands[i].args,
+			commands[i].help);
 	fprintf(to, "\nA bad fixture is reported as FILE: JSON-PATH: reason, with exit status 2.\n");
 	return to == stdout ? 0 : EXIT_USAGE;
 }
@@ -33,6 +39,10 @@ struct machine *load_machine_or_report(const char *file)
 	g_autoptr(fixture) fx = fixture_load(file, &err);
 	struct machine *m = fx ? machine_boot(fx, &err) : NULL;
 
+	/* A fixture's scenario is part of the machine it describes (show
+	 * --step N stops earlier). */
+	if (m && !machine_run_scenario(m, fx, SIZE_MAX, &err))
+		g_clear_pointer(&m, machine_free);
 	if (!m)
 		fprintf(stderr, "%s\n", err->message);
 	return m;

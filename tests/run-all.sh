@@ -16,10 +16,11 @@ fi
 ninja -C "$dir" >/dev/null || { ninja -C "$dir"; echo "0 passed, 1 failed"; exit 1; }
 meson test -C "$dir" --print-errorlogs --num-processes 1 "${@:2}" | tee "$dir/test-summary.txt"
 rc=${PIPESTATUS[0]}
-ok=$(sed -n 's/^Ok: *//p' "$dir/test-summary.txt")
+ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$dir/test-summary.txt")
 bad=0
 for k in Fail "Unexpected Pass" Timeout; do
-	n=$(sed -n "s/^$k: *//p" "$dir/test-summary.txt"); bad=$((bad + ${n:-0}))
+	n=$(sed -n "s/^$k: *\([0-9]*\).*/\1/p" "$dir/test-summary.txt"); bad=$((bad + ${n:-0}))
 done
-echo "${ok:-0} passed, $bad failed"
+skipped=$(sed -n 's/^Skipped: *\([0-9]*\).*/\1/p' "$dir/test-summary.txt")
+echo "${ok:-0} passed, $bad failed, ${skipped:-0} skipped"
 exit $rc

@@ -7,8 +7,7 @@
 # the project).  Mounts only inside a private mount namespace.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
-: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
-SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$SRCDIR/tests/lib.sh"
 CONF=$SRCDIR/../shared/conformance/util-linux
 if [ ! -d "$CONF" ]; then
 	echo "SKIP: ../shared/conformance/util-linux not found"; exit 77
@@ -17,49 +16,16 @@ if ! command -v lsmem > /dev/null; then
 	echo "SKIP: lsmem not installed"; exit 77
 fi
 
-if [ "${HOTPLUGFS_PRIVATE_NS:-}" != 1 ]; then
-	if ! unshare -m --propagation private true 2>/dev/null; then
-		echo "SKIP: cannot create a private mount namespace"; exit 77
-	fi
-	HOTPLUGFS_PRIVATE_NS=1 exec timeout --kill-after=10 540 \
-		unshare -m --propagation private bash "$0" "$@"
-fi
+in_private_ns 540 "$@"
 
 export LANG=POSIX LANGUAGE=POSIX LC_ALL=POSIX CHARSET=UTF-8
-pass=0; fail=0
 ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-T=$(mktemp -d /tmp/hotplugfs-lsmem.XXXXXX)
-MOUNTS=(); PIDS=()
-cleanup() {
-	local i
-	for i in "${!MOUNTS[@]}"; do
-		umount -l "${MOUNTS[$i]}" 2>/dev/null
-		kill "${PIDS[$i]}" 2>/dev/null; wait "${PIDS[$i]}" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' TERM INT
+scratch lsmem
 
 # The goldens were made with Debian's lsmem 2.38.1; another version prints
 # other widths, so then only the differential oracle applies.
 USE_GOLDEN=1
 lsmem --version | grep -q ' 2\.38\.1$' || { USE_GOLDEN=0; echo "NOTE: lsmem is not 2.38.1, goldens skipped"; }
-
-mount_fixture() {   # FIXTURE MOUNTPOINT: serve until the memory dir appears
-	mkdir -p "$2"
-	"$HOTPLUGFS" mount -f "$1" "$2" 2> "$2.err" &
-	MOUNTS+=("$2"); PIDS+=($!)
-	for _ in $(seq 1 200); do
-		[ -e "$2/sys/devices/system/memory" ] && return 0
-		kill -0 "${PIDS[-1]}" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$2.err" >&2
-	return 1
-}
 
 # The 8 invocations of util-linux v2.38.1 tests/ts/lsmem/lsmem, formatted as
 # run-lsmem-ts.sh does (note "$ lsmem " with a trailing space for the last).
@@ -158,5 +124,4 @@ if [ $USE_GOLDEN = 1 ]; then
 	fi
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ] || exit 1
+finish

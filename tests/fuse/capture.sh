@@ -6,28 +6,11 @@
 # mount namespace (the script re-executes itself under unshare).
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
-: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
+. "$SRCDIR/tests/lib.sh"
+in_private_ns 300 "$@"
 
-if [ "${HOTPLUGFS_PRIVATE_NS:-}" != 1 ]; then
-	if ! unshare -m --propagation private true 2>/dev/null; then
-		echo "SKIP: cannot create a private mount namespace"; exit 77
-	fi
-	HOTPLUGFS_PRIVATE_NS=1 exec timeout --kill-after=10 300 \
-		unshare -m --propagation private bash "$0" "$@"
-fi
-
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-T=$(mktemp -d /tmp/hotplugfs-capture.XXXXXX)
-MNT=$T/mnt; MOUNT_PID=
-cleanup() {
-	[ -n "$MOUNT_PID" ] && { umount -l "$MNT" 2>/dev/null; kill "$MOUNT_PID" 2>/dev/null; wait "$MOUNT_PID" 2>/dev/null; }
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' TERM INT
+scratch capture
+MNT=$T/mnt
 
 # put FILE CONTENT: an attribute as sysfs prints it (always a final newline).
 put() { mkdir -p "$(dirname "$1")"; printf '%s\n' "$2" > "$1"; }
@@ -122,24 +105,6 @@ EOF
 	put "$p/memmap_on_memory" force
 }
 
-mount_fixture() {   # FIXTURE: serve it at $MNT until the tree appears
-	mkdir -p "$MNT"
-	"$HOTPLUGFS" mount -f "$1" "$MNT" 2> "$T/mount.err" &
-	MOUNT_PID=$!
-	for _ in $(seq 1 200); do
-		[ -e "$MNT/sys/devices/system/memory" ] && return 0
-		kill -0 "$MOUNT_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$T/mount.err" >&2
-	return 1
-}
-
-unmount_fixture() {
-	fusermount3 -u "$MNT" 2>/dev/null || umount -l "$MNT"
-	wait "$MOUNT_PID" 2>/dev/null; MOUNT_PID=
-}
-
 # Byte comparison of a copy: cmp -s trusts st_size, and sysfs files report
 # 4096 whatever they hold.  A missing or unreadable file never compares equal.
 same_content() { cat "$2" > "$T/copy" 2>/dev/null && cmp -s "$1" "$T/copy"; }
@@ -169,13 +134,13 @@ make_sysroot "$T/root"
 if "$HOTPLUGFS" capture --sysroot "$S" --description "$DESC" -o "$T/fx1.json"; then ok
 else bad "capture of the synthetic sysroot"; fi
 
-if [ -s "$T/fx1.json" ] && mount_fixture "$T/fx1.json"; then
+if [ -s "$T/fx1.json" ] && mount_fixture "$T/fx1.json" "$MNT"; then
 	ok
 	compare_trees
 	if "$HOTPLUGFS" capture --sysroot "$MNT" --description "$DESC" -o "$T/fx2.json" &&
 	   cmp -s "$T/fx1.json" "$T/fx2.json"; then ok
 	else bad "capture of the served tree differs:"; diff -u "$T/fx1.json" "$T/fx2.json" | head -40; fi
-	unmount_fixture
+	unmount_fixture "$MNT"
 else
 	bad "mount of the captured fixture"
 fi
@@ -192,5 +157,4 @@ put "$T/bad2/sys/devices/system/memory/memory0/state" sleeping
 expect_refused "unknown state" "$T/bad2" "memory0/state: unknown state"
 expect_refused "missing sysroot" "$T/nonexistent" "$T/nonexistent:"
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -8,26 +8,14 @@
 # commands only: were the safety check broken, CMD would see the host.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
-: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
-: "${SRCDIR:?set SRCDIR to the repository root}"
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: hotplugfs run needs root"; exit 77
-fi
+. "$SRCDIR/tests/lib.sh"
+skip_unless_root "hotplugfs run"
 if ! unshare -m --propagation private true 2>/dev/null; then
 	echo "SKIP: cannot create a private mount namespace"; exit 77
 fi
 
 FIXTURE=$SRCDIR/fixtures/qemu-vm-4g.json
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
-same() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
-
-T=$(mktemp -d /tmp/hotplugfs-runtest.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' TERM INT
+scratch runtest
 
 # run ARGS...: hotplugfs run, bounded; sets RC.
 run() { timeout --kill-after=5 60 "$HOTPLUGFS" run "$FIXTURE" -- "$@"; RC=$?; }
@@ -106,5 +94,4 @@ leftover=$(find /tmp -maxdepth 1 \( -name 'hotplugfs-run.*' -o -name 'hotplugfs-
 	-newer "$T/iomem.want" 2>/dev/null)
 same "temporary directories removed" "$leftover" ""
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,30 +7,13 @@
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root; SCALE_BLOCKS
 # overrides N.
 set -u
-: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
-
-if [ "${HOTPLUGFS_PRIVATE_NS:-}" != 1 ]; then
-	if ! unshare -m --propagation private true 2>/dev/null; then
-		echo "SKIP: cannot create a private mount namespace"; exit 77
-	fi
-	HOTPLUGFS_PRIVATE_NS=1 exec timeout --kill-after=10 500 \
-		unshare -m --propagation private bash "$0" "$@"
-fi
+. "$SRCDIR/tests/lib.sh"
+in_private_ns 500 "$@"
 
 N=${SCALE_BLOCKS:-1048576}
 SMALL=4
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-T=$(mktemp -d /tmp/hotplugfs-scale.XXXXXX)
-MNT=$T/mnt; MOUNT_PID=
-cleanup() {
-	[ -n "$MOUNT_PID" ] && { umount -l "$MNT" 2>/dev/null; kill "$MOUNT_PID" 2>/dev/null; wait "$MOUNT_PID" 2>/dev/null; }
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' TERM INT
+scratch scale
+MNT=$T/mnt
 
 # N blocks of 128 MiB: RAM below 640K, the legacy hole, then RAM from 1 MiB
 # to N * 128 MiB, so every block (block 0 too) has present memory.
@@ -47,41 +30,22 @@ write_fixture() {   # N FILE
 }\n' "$1" $(( $1 * 128 * 1024 * 1024 - 1 )) > "$2"
 }
 
-mount_fixture() {   # FIXTURE TIMEOUT-SECONDS
-	local deadline=$((SECONDS + $2))
-	mkdir -p "$MNT"
-	"$HOTPLUGFS" mount -f "$1" "$MNT" 2> "$T/mount.err" &
-	MOUNT_PID=$!
-	while [ $SECONDS -le $deadline ]; do
-		stat "$MNT/sys/devices/system/memory" > /dev/null 2>&1 && return 0
-		kill -0 "$MOUNT_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$T/mount.err" >&2
-	return 1
-}
-
-unmount_fixture() {
-	fusermount3 -u "$MNT" 2>/dev/null || umount -l "$MNT"
-	wait "$MOUNT_PID" 2>/dev/null; MOUNT_PID=
-}
-
 MEM=$MNT/sys/devices/system/memory
 
 # The fixed top-level entries (block_size_bytes, uevent, power ...) do not
 # depend on N: count them on a small machine.
 write_fixture $SMALL "$T/small.json"
 fixed=
-if mount_fixture "$T/small.json" 60; then
+if MOUNT_WAIT=60 mount_fixture "$T/small.json" "$MNT"; then
 	fixed=$(( $(ls "$MEM" | wc -l) - SMALL ))
-	unmount_fixture
+	unmount_fixture "$MNT"
 	ok
 else
 	bad "mount of a $SMALL-block machine"
 fi
 
 write_fixture "$N" "$T/big.json"
-if mount_fixture "$T/big.json" 60; then
+if MOUNT_WAIT=60 mount_fixture "$T/big.json" "$MNT"; then
 	ok
 	total=$(timeout 120 ls "$MEM" | wc -l)
 	blocks=$(timeout 120 ls "$MEM" | grep -c '^memory[0-9]*$')
@@ -91,10 +55,9 @@ if mount_fixture "$T/big.json" 60; then
 	state=$(timeout 30 cat "$MEM/memory$((N - 1))/state")
 	if [ "$state" = online ]; then ok; else bad "memory$((N - 1))/state is '$state'"; fi
 	if [ ! -e "$MEM/memory$N" ]; then ok; else bad "memory$N exists"; fi
-	unmount_fixture
+	unmount_fixture "$MNT"
 else
 	bad "a $N-block machine was not served within 60 s"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

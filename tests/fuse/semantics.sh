@@ -7,58 +7,19 @@
 # mount namespace (the script re-executes itself under unshare).
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
-: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
-: "${SRCDIR:?set SRCDIR to the repository root}"
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root (FUSE mounts with allow_other)"; exit 77
-fi
-if [ "${HOTPLUGFS_PRIVATE_NS:-}" != 1 ]; then
-	if ! unshare -m --propagation private true 2>/dev/null; then
-		echo "SKIP: cannot create a private mount namespace"; exit 77
-	fi
-	HOTPLUGFS_PRIVATE_NS=1 exec timeout --kill-after=10 300 \
-		unshare -m --propagation private bash "$0" "$@"
-fi
+. "$SRCDIR/tests/lib.sh"
+skip_unless_root "FUSE mounts with allow_other"
+in_private_ns 300 "$@"
 
 FIXTURE=$SRCDIR/fixtures/qemu-vm-4g.json
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# check NAME COMMAND...: passes when COMMAND succeeds.
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
-# same NAME GOT WANT
-same() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
-
-T=$(mktemp -d /tmp/hotplugfs-semantics.XXXXXX)
-MNT=$T/mnt; MOUNT_PID=
-mkdir "$MNT"
+scratch semantics
+MNT=$T/mnt
 chmod 755 "$T"   # the unprivileged reader must reach the mount
-cleanup() {
-	if [ -n "$MOUNT_PID" ]; then
-		umount -l "$MNT" 2>/dev/null
-		kill "$MOUNT_PID" 2>/dev/null; wait "$MOUNT_PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' TERM INT
-
-# mount_fg: starts the daemon in the foreground (bounded) and waits for the mount.
-mount_fg() {
-	timeout --kill-after=5 240 "$HOTPLUGFS" mount -f "$FIXTURE" "$MNT" &
-	MOUNT_PID=$!
-	for _ in $(seq 200); do
-		mountpoint -q "$MNT" && return 0
-		kill -0 "$MOUNT_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	return 1
-}
+mount_fg() { mount_fixture "$FIXTURE" "$MNT"; }
 
 if ! mount_fg; then
 	bad "mount -f did not mount $FIXTURE"
-	echo "$pass passed, $fail failed"; exit 1
+	finish; exit 1
 fi
 ok
 
@@ -255,5 +216,4 @@ else
 	bad "mount without -f"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -10,53 +10,17 @@
 # mount namespace (the script re-executes itself under unshare).
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
-: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
-: "${SRCDIR:?set SRCDIR to the repository root}"
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root (FUSE mounts, hotplugfs run)"; exit 77
-fi
+. "$SRCDIR/tests/lib.sh"
+skip_unless_root "FUSE mounts, hotplugfs run"
 if ! command -v python3 >/dev/null; then
 	echo "SKIP: needs python3 (a writer that can be signalled mid-write)"; exit 77
 fi
-if [ "${HOTPLUGFS_PRIVATE_NS:-}" != 1 ]; then
-	if ! unshare -m --propagation private true 2>/dev/null; then
-		echo "SKIP: cannot create a private mount namespace"; exit 77
-	fi
-	HOTPLUGFS_PRIVATE_NS=1 exec timeout --kill-after=10 300 \
-		unshare -m --propagation private bash "$0" "$@"
-fi
+in_private_ns 300 "$@"
 
 FIXTURE=$SRCDIR/fixtures/qemu-vm-4g.json
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
-same() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
-
-T=$(mktemp -d /tmp/hotplugfs-slow.XXXXXX)
-MNT=$T/mnt; MOUNT_PID=
-mkdir "$MNT"
-cleanup() {
-	if [ -n "$MOUNT_PID" ]; then
-		umount -l "$MNT" 2>/dev/null
-		kill "$MOUNT_PID" 2>/dev/null; wait "$MOUNT_PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' TERM INT
-
-mount_fg() {
-	timeout --kill-after=5 200 "$HOTPLUGFS" mount -f "$FIXTURE" "$MNT" &
-	MOUNT_PID=$!
-	for _ in $(seq 200); do
-		mountpoint -q "$MNT" && return 0
-		kill -0 "$MOUNT_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	return 1
-}
+scratch slow
+MNT=$T/mnt
+mount_fg() { mount_fixture "$FIXTURE" "$MNT"; }
 # writer [--catch] NAME FILE TEXT: one write(2) of TEXT to FILE; prints
 # "RESULT END_MS", RESULT being "ok" or the errno's name and END_MS when the
 # write returned (epoch ms).  Just before writing it puts its pid in
@@ -96,7 +60,7 @@ started() {
 
 if ! mount_fg; then
 	bad "mount -f did not mount $FIXTURE"
-	echo "$pass passed, $fail failed"; exit 1
+	finish; exit 1
 fi
 MEM=$MNT/sys/devices/system/memory
 DBG=$MNT/sys/kernel/debug
@@ -134,7 +98,7 @@ same "state after the slow offline" "$(state 10)" offline
 same "online after the slow offline" "$(cat "$MEM/memory10/online")" 0
 
 # --- a second store waits for the hotplug lock ------------------------------
-slow 11 800
+slow 11 1500
 writer w11a "$MEM/memory11/state" offline > "$T/w11a" &
 w11a=$!
 started w11a
@@ -173,7 +137,7 @@ same "state after the interrupt" "$(state 13)" online
 same "online after the interrupt" "$(cat "$MEM/memory13/online")" 1
 
 # --- a queued store ignores signals (restart_syscall is transparent) --------
-slow 14 800
+slow 14 1500
 writer w14 "$MEM/memory14/state" offline > "$T/w14" &
 w14=$!
 started w14
@@ -271,5 +235,4 @@ check "the host's modprobe is untouched" cmp -s "$T/modprobe.before" "$T/modprob
 grep -v ' - cgroup\| - nsfs' /proc/self/mountinfo | sort > "$T/mountinfo.after"
 check "run left no mount behind" cmp -s "$T/mountinfo.before" "$T/mountinfo.after"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -17,12 +17,9 @@
 # whose span it intersects, else the kernel zone.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
-: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
-: "${SRCDIR:?set SRCDIR to the repository root}"
+. "$SRCDIR/tests/lib.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: hotplugfs run needs root"; exit 77
-fi
+skip_unless_root "hotplugfs run"
 if ! command -v chmem > /dev/null || ! command -v lsmem > /dev/null; then
 	echo "SKIP: chmem/lsmem (util-linux) not installed"; exit 77
 fi
@@ -36,21 +33,8 @@ esac
 export LC_ALL=POSIX LANG=POSIX LANGUAGE=POSIX
 
 FIXTURE=$SRCDIR/fixtures/chmem-vm.json
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# same NAME GOT WANT
-same() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
-# same_text NAME GOT WANT: multi-line, shows a diff on mismatch.
-same_text() {
-	if [ "$2" = "$3" ]; then ok; else
-		bad "$1"; diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/    /'
-	fi
-}
 
-T=$(mktemp -d /tmp/hotplugfs-chmem.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' TERM INT
+scratch chmem
 
 # Inside the machine: `step CMD...` runs one command and records its stdout,
 # stderr, exit status and the views afterwards in $T/<n>.{out,err,rc,view};
@@ -356,5 +340,4 @@ chmem: $(blk 46) disable failed: Operation not permitted" "45=offline Normal Mov
 expect 4 "chmem -v -e -b 45 after clearing the injection" 0 "$(verbose_list enabled 45)" "" \
 	"45=online Movable"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -19,15 +19,12 @@
 # kmod and that debugfs (if any) is served by FUSE, and refuses otherwise.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
-: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
-: "${SRCDIR:?set SRCDIR to the repository root}"
+. "$SRCDIR/tests/lib.sh"
 
 SELFTEST=tools/testing/selftests/memory-hotplug/mem-on-off-test.sh
 TARBALL=/usr/src/linux-source-6.1.tar.xz
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: hotplugfs run needs root"; exit 77
-fi
+skip_unless_root "hotplugfs run"
 if [ ! -e "$TARBALL" ]; then
 	echo "SKIP: linux-source-6.1 not installed (apt-get install linux-source-6.1)"; exit 77
 fi
@@ -57,19 +54,8 @@ if [ ! -s "$SCRIPT" ] || [ "$TARBALL" -nt "$SCRIPT" ]; then
 fi
 
 FIXTURE=$SRCDIR/fixtures/chmem-vm.json
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-same() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
-same_text() {
-	if [ "$2" = "$3" ]; then ok; else
-		bad "$1"; diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/    /'
-	fi
-}
 
-T=$(mktemp -d /tmp/hotplugfs-selftest.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' TERM INT
+scratch selftest
 
 # Inside the machine: refuse unless phase 2 cannot reach the host, run the
 # selftest, then record every block's state and zone.
@@ -194,5 +180,4 @@ check_run "mem-on-off-test.sh -r 100" 1 "$(phase1_stdout 100 32)"
 selftest
 check_run "mem-on-off-test.sh (default ratio 2)" 0 "$(phase1_stdout 2 1)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ACPI memory device (PNP0C80, drivers/acpi/acpi_memhotplug.c) and its
+ * eject (drivers/acpi/scan.c), 6.1 and 6.12: one _CRS range per DIMM.
+ */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "device.h"
+#include "hotplug.h"
+#include "online.h"
+
+#define PAGE_SHIFT 12
+
+/* acpi_memory_enable_device(), 6.12: a static group of the DIMM's pages, then
+ * __add_memory() per range with MHP_NID_IS_MGID, plus MHP_MEMMAP_ON_MEMORY when
+ * mhp_supports_memmap_on_memory() (6.1: only for a range of exactly one
+ * block; 6.8+: per block, any size - decided in add_memory_resource). */
+struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, GError **err)
+{
+	struct device *d;
+	int mgid, ret;
+
+	if (m->profile.arch == ARCH_S390X)
+		return bad_request(err, "s390x has no ACPI memory devices"), NULL;
+	if (!check_hotplug_range(m, start, size, nid, err))
+		return NULL;
+
+	mgid = memory_group_register_static(m, nid, size >> PAGE_SHIFT);
+	if (mgid < 0)
+		return kernel_failed(err, -mgid, "memory_group_register_static"), NULL;
+	d = g_new0(struct device, 1);
+	d->kind = DEV_ACPI_DIMM;
+	d->id = device_next_index(m, "dimm%d");
+	d->name = g_strdup_printf("dimm%d", d->id);
+	d->start = start;
+	d->size = size;
+	d->nid = nid;
+	d->mgid = mgid;
+	ret = add_memory(m, mgid, start, size, MHP_NID_IS_MGID | MHP_MEMMAP_ON_MEMORY);
+	if (ret) {
+		/* No range enabled: -ENODEV after memory_group_unregister(). */
+		memory_group_unregister(m, mgid);
+		device_free(d);
+		return kernel_failed(err, ENODEV, "acpi_memory_enable_device: add_memory %s",
+				     g_strerror(-ret)), NULL;
+	}
+	return device_register(m, d);
+}
+
+static int offline_block(struct machine *m, struct memory_block *b)
+{
+	int ret = device_offline(m, b);
+
+	/* Internal callers complete a slow offline (online.h). */
+	if (ret == STORE_PENDING)
+		ret = machine_hotplug_finish(m);
+	return ret;
+}
+
+/* acpi_scan_try_to_offline(), drivers/acpi/scan.c 6.12: acpi_bus_offline()
+ * over the DIMM's physical nodes (its memory blocks, ascending) twice - the
+ * first pass ignores errors, the second stops at the first - then, on
+ * failure, acpi_bus_online() puts back online (device_online(), i.e. the
+ * default zone: "as Normal", §9) every block this eject offlined; -EBUSY.
+ * Success: acpi_memory_remove_memory() -> __remove_memory() per range,
+ * memory_group_unregister(). */
+int dimm_eject(struct machine *m, struct device *d, GError **err)
+{
+	size_t n = d->size / m->block_size;
+	g_autofree bool *put_online = g_new0(bool, n);
+	int err_block = -1, err_ret = 0, ret;
+
+	if (m->pending.active)
+		return bad_request(err, "a slow offline of memory%" PRIu64 " is in progress",
+				   m->pending.block), -EINVAL;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && err_block < 0)
+			break;
+		err_block = -1;
+		for (size_t i = 0; i < n; i++) {
+			struct memory_block *b = memory_blocks_find(&m->blocks,
+								    d->start / m->block_size + i);
+
+			if (!b || (pass == 1 && put_online[i]))
+				continue;
+			ret = offline_block(m, b);
+			if (ret >= 0) {
+				put_online[i] = ret == 0;
+				continue;
+			}
+			err_block = (int)i;
+			err_ret = ret;
+			if (pass == 1)
+				break;
+		}
+	}
+	if (err_block >= 0) {
+		/* "Offline failed." */
+		for (size_t i = 0; i < n; i++) {
+			struct memory_block *b = memory_blocks_find(&m->blocks,
+								    d->start / m->block_size + i);
+
+			if (b && put_online[i])
+				device_online(m, b, MMOP_OFFLINE);
+		}
+		return kernel_failed(err, EBUSY, "%s: eject: offlining memory%" PRIu64 " failed with %s",
+				     d->name, d->start / m->block_size + (uint64_t)err_block,
+				     errno_name(-err_ret));
+	}
+	ret = remove_memory(m, d->start, d->size);
+	g_assert(ret == 0);   /* __remove_memory() BUG()s */
+	memory_group_unregister(m, d->mgid);
+	device_unregister(m, d);
+	return 0;
+}

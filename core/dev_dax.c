@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nvdimm namespaces (drivers/nvdimm/pmem.c, pfn_devs.c, drivers/dax/pmem.c),
+ * dax devices (drivers/dax/bus.c, device.c), dax/kmem (drivers/dax/kmem.c)
+ * and dax_hmem (drivers/dax/hmem/), 6.1 and 6.12.
+ *
+ *   fsdax:   "namespaceX.Y" BUSY over the whole namespace (pmem_attach_disk)
+ *   devdax:  "namespaceX.Y" BUSY over the info block + memmap prefix only
+ *            (__dax_pmem_probe) and "daxX.Y" BUSY over the rest (dev_dax_probe)
+ *   kmem:    "daxX.Y" re-requested aligned in to memory blocks, flags rewritten
+ *            to SYSTEM_RAM (not busy), with a "System RAM (kmem)" child of the
+ *            same range (add_memory_driver_managed: desc inherited)
+ * With the machine's device_backed_vmemmap switch (the unmerged RFC of seed
+ * 003), namespaces with an altmap get a "Device Backed Vmemmap" child over
+ * the prefix.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "device.h"
+#include "hotplug.h"
+
+#define PAGE_SHIFT 12
+#define SZ_8K 8192ull
+#define SZ_2M (2ull << 20)
+#define ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
+
+/* nd_pfn_init(), drivers/nvdimm/pfn_devs.c: the info block (8K) and a 64-byte
+ * struct page per data page, rounded up to the 2 MiB default alignment:
+ * 512 MiB -> 0xa00000, 256 MiB -> 0x600000, 1 GiB -> 0x1200000. */
+static uint64_t altmap_prefix(uint64_t size)
+{
+	return ALIGN_UP(SZ_8K + 64 * ((size - SZ_8K) >> PAGE_SHIFT), SZ_2M);
+}
+
+static void log_add(struct machine *m, struct resource *r)
+{
+	machine_log_iomem(m, CHANGE_ADD, r);
+	m->generation++;
+}
+
+/* RFC "mm: memremap: register/unregister altmap region to a separate
+ * resource" (seed 003): __request_region(altmap->parent, base,
+ * vmem_altmap_offset, "Device Backed Vmemmap", DEVICE_BACKED_VMEMMAP|BUSY). */
+static void add_vmemmap(struct machine *m, struct device *ns)
+{
+	if (!m->profile.device_backed_vmemmap)
+		return;
+	ns->vmemmap = request_region(ns->res, ns->start, ns->altmap_size,
+				     machine_intern(m, "Device Backed Vmemmap"),
+				     IORESOURCE_DEVICE_BACKED_VMEMMAP | IORESOURCE_BUSY);
+	if (ns->vmemmap)
+		log_add(m, ns->vmemmap);
+}
+
+/* devm_request_mem_region() under the region: BUSY, desc of the parent. */
+static struct resource *claim(struct machine *m, struct resource *parent, uint64_t start,
+			      uint64_t size, const char *name)
+{
+	struct resource *r = request_region(parent, start, size, machine_strdup(m, name), 0);
+
+	g_assert(r);
+	log_add(m, r);
+	return r;
+}
+
+static void unclaim(struct machine *m, struct resource **r)
+{
+	if (!*r)
+		return;
+	/* The vmemmap child (if any) leaves with its parent, as devm releases
+	 * it first in devm_memremap_pages_release(). */
+	if ((*r)->child)
+		machine_log_iomem(m, CHANGE_REMOVE, (*r)->child);
+	machine_log_iomem(m, CHANGE_REMOVE, *r);
+	release_resource(*r);
+	resource_free(*r);
+	*r = NULL;
+	m->generation++;
+}
+
+struct device *dax_create(struct machine *m, const char *name, struct device *owner,
+			  struct resource *parent, uint64_t start, uint64_t size, int nid)
+{
+	struct device *d = g_new0(struct device, 1);
+
+	d->kind = DEV_DAX;
+	d->name = g_strdup(name);
+	d->owner = owner;
+	d->start = start;
+	d->size = size;
+	d->nid = nid;
+	d->dax_state = DAX_UNBOUND;
+	if (parent) {
+		/* dev_dax_probe(): devm_request_mem_region(dev_name(dev)) */
+		d->res = claim(m, parent, start, size, name);
+		d->dax_state = DAX_DEVICE_DAX;
+	}
+	return device_register(m, d);
+}
+
+/* The resource a dax device's ranges come from. */
+static struct resource *dax_parent(struct device *dax)
+{
+	if (dax->owner && dax->owner->kind == DEV_NAMESPACE)
+		return dax->owner->region->res;
+	if (dax->owner)
+		return dax->owner->res;      /* CXL region */
+	return NULL;                          /* hmem: found by address */
+}
+
+static struct resource *soft_reserved_at(struct machine *m, uint64_t start)
+{
+	const struct resource *r = &m->iomem;
+	int depth = -1;
+
+	while ((r = resource_next(&m->iomem, r, &depth)))
+		if (r->desc == IORES_DESC_SOFT_RESERVED && r->start == start &&
+		    !(r->flags & IORESOURCE_BUSY) && r->name && !strcmp(r->name, "Soft Reserved"))
+			return (struct resource *)r;
+	return NULL;
+}
+
+/* ---- namespaces --------------------------------------------------------- */
+
+static void namespace_setup(struct machine *m, struct device *ns, enum ns_mode mode)
+{
+	ns->mode = mode;
+	if (mode == NS_FSDAX) {
+		/* pmem_attach_disk(): the whole namespace */
+		ns->res = claim(m, ns->region->res, ns->start, ns->size, ns->name);
+		add_vmemmap(m, ns);
+		return;
+	}
+	/* __dax_pmem_probe(): "only the metadata/altmap prefix" */
+	ns->res = claim(m, ns->region->res, ns->start, ns->altmap_size, ns->name);
+	add_vmemmap(m, ns);
+	{
+		g_autofree char *dax = g_strdup_printf("dax%s", ns->name + strlen("namespace"));
+
+		ns->dax = dax_create(m, dax, ns, ns->region->res, ns->start + ns->altmap_size,
+				     ns->size - ns->altmap_size, ns->nid);
+	}
+}
+
+static void namespace_teardown(struct machine *m, struct device *ns)
+{
+	if (ns->dax) {
+		unclaim(m, &ns->dax->res);
+		device_unregister(m, ns->dax);
+		ns->dax = NULL;
+	}
+	ns->vmemmap = NULL;
+	unclaim(m, &ns->res);
+}
+
+struct device *pmem_namespace_create(struct machine *m, struct device *region, bool has_start,
+				     uint64_t start, uint64_t size, enum ns_mode mode,
+				     GError **err)
+{
+	g_autofree char *why = NULL;
+	struct device *ns;
+	int y;
+
+	if (!size || size % SZ_2M)
+		return bad_request(err, "size 0x%" PRIx64 " is not a multiple of 2 MiB (the "
+				   "region alignment)", size), NULL;
+	if (!has_start) {
+		/* The lowest free space of the region (ndctl's default). */
+		start = region->start;
+		for (const struct resource *c = region->res->child; c; c = c->sibling) {
+			if (c->start >= start + size)
+				break;
+			start = MAX(start, ALIGN_UP(c->end + 1, SZ_2M));
+		}
+	}
+	if (start % SZ_2M)
+		return bad_request(err, "start 0x%" PRIx64 " is not 2 MiB aligned", start), NULL;
+	if (start < region->start || start + size - 1 > region->start + region->size - 1 ||
+	    start + size - 1 < start)
+		return bad_request(err, "0x%" PRIx64 "+0x%" PRIx64 " does not fit in %s "
+				   "[0x%" PRIx64 "-0x%" PRIx64 "]", start, size, region->name,
+				   region->start, region->start + region->size - 1), NULL;
+	if (!region_available(m, region->res, start, size, &why))
+		return bad_request(err, "%s", why), NULL;
+	if (mode == NS_DEVDAX && altmap_prefix(size) >= size)
+		return bad_request(err, "0x%" PRIx64 " is too small for its memmap", size), NULL;
+
+	for (y = 0;; y++) {
+		g_autofree char *n = g_strdup_printf("namespace%d.%d", region->id, y);
+		g_autofree char *dn = g_strdup_printf("dax%d.%d", region->id, y);
+
+		if (!device_find(m, n) && !iomem_has_name(m, n) && !device_find(m, dn) &&
+		    !iomem_has_name(m, dn))
+			break;
+	}
+	ns = g_new0(struct device, 1);
+	ns->kind = DEV_NAMESPACE;
+	ns->id = y;
+	ns->name = g_strdup_printf("namespace%d.%d", region->id, y);
+	ns->start = start;
+	ns->size = size;
+	ns->nid = region->nid;
+	ns->region = region;
+	ns->altmap_size = altmap_prefix(size);
+	device_register(m, ns);
+	namespace_setup(m, ns, mode);
+	return ns;
+}
+
+/* ---- kmem ----------------------------------------------------------------- */
+
+/* dax_kmem_range(): aligned in to memory blocks; false when nothing is left. */
+static bool kmem_range(const struct machine *m, const struct device *dax, uint64_t *start,
+		       uint64_t *size)
+{
+	uint64_t s = ALIGN_UP(dax->start, m->block_size);
+	uint64_t e = (dax->start + dax->size) / m->block_size * m->block_size;
+
+	if (s >= e)
+		return false;
+	*start = s;
+	*size = e - s;
+	return true;
+}
+
+static bool kmem_bind_check(struct machine *m, struct device *dax, GError **err)
+{
+	uint64_t s, n;
+
+	if (dax->dax_state == DAX_KMEM)
+		return bad_request(err, "%s is already bound to kmem", dax->name);
+	if (dax->dax_state == DAX_KMEM_STUCK)
+		return bad_request(err, "%s: memory cannot be hotremoved until the next reboot", dax->name);
+	if (!m->has_memory_dir)
+		return bad_request(err, "this machine has no /sys/devices/system/memory");
+	if (!kmem_range(m, dax, &s, &n))
+		return bad_request(err, "%s: rejecting DAX region without any memory after "
+				   "alignment (dev_dax_kmem_probe: -EINVAL)", dax->name);
+	if (!device_node_possible(m, dax->nid))
+		return bad_request(err, "%s: rejecting DAX region with invalid node: %d", dax->name,
+				   dax->nid);
+	if (range_blocks(m, s, n, &(unsigned){ 0 }))
+		return bad_request(err, "%s: memory blocks exist in its range", dax->name);
+	return true;
+}
+
+/* dev_dax_kmem_probe(), drivers/dax/kmem.c 6.12 (device_dax unbound first). */
+static int do_kmem_bind(struct machine *m, struct device *dax, GError **err)
+{
+	uint64_t s, n;
+	const char *res_name;
+	struct resource *res;
+	int mgid, ret;
+
+	if (dax->res)
+		unclaim(m, &dax->res);   /* device_dax's devm region */
+	dax->dax_state = DAX_UNBOUND;
+	/* kmem_bind_check() refused ranges without a whole block already. */
+	if (!kmem_range(m, dax, &s, &n))
+		return kernel_failed(err, EINVAL, "%s: no whole memory block in range", dax->name);
+	mgid = memory_group_register_static(m, dax->nid, n >> PAGE_SHIFT);
+	if (mgid < 0)
+		return kernel_failed(err, -mgid, "%s: memory_group_register_static", dax->name);
+	/* data->res_name = kstrdup(dev_name(dev)); "Region is permanently
+	 * reserved if hotremove fails." */
+	res_name = machine_strdup(m, dax->name);
+	res = request_region(&m->iomem, s, n, res_name, 0);
+	if (!res) {
+		memory_group_unregister(m, mgid);
+		return kernel_failed(err, EBUSY, "%s: mapping0: 0x%" PRIx64 "-0x%" PRIx64
+				     " could not reserve region", dax->name, s, s + n - 1);
+	}
+	/* "Set flags appropriate for System RAM.  Leave ..._BUSY clear so that
+	 * add_memory() can add a child resource." desc stays the parent's. */
+	res->flags = IORESOURCE_SYSTEM_RAM;
+	log_add(m, res);
+	ret = add_memory_driver_managed(m, mgid, s, n, "System RAM (kmem)", MHP_NID_IS_MGID);
+	if (ret) {
+		machine_log_iomem(m, CHANGE_REMOVE, res);
+		remove_resource(res);
+		resource_free(res);
+		memory_group_unregister(m, mgid);
+		return kernel_failed(err, -ret, "%s: mapping0: 0x%" PRIx64 "-0x%" PRIx64
+				     " memory add failed", dax->name, s, s + n - 1);
+	}
+	dax->res = res;
+	dax->mgid = mgid;
+	dax->kmem_start = s;
+	dax->kmem_size = n;
+	dax->dax_state = DAX_KMEM;
+	m->generation++;
+	return 0;
+}
+
+int kmem_bind(struct machine *m, struct device *dax, GError **err)
+{
+	if (!kmem_bind_check(m, dax, err))
+		return -EINVAL;
+	return do_kmem_bind(m, dax, err);
+}
+
+/* dev_dax_kmem_remove(), drivers/dax/kmem.c 6.12: remove_memory() per range;
+ * only where it succeeds are "System RAM (kmem)" and "daxX.Y" removed
+ * (remove_resource); otherwise "mapping%d: ... cannot be hotremoved until the
+ * next reboot" and both stay, with their blocks. */
+int kmem_unbind(struct machine *m, struct device *dax, GError **err)
+{
+	int ret;
+
+	if (dax->dax_state != DAX_KMEM)
+		return bad_request(err, "%s is not bound to kmem", dax->name), -EINVAL;
+	if (m->pending.active)
+		return bad_request(err, "a slow offline of memory%" PRIu64 " is in progress",
+				   m->pending.block), -EINVAL;
+	ret = remove_memory(m, dax->kmem_start, dax->kmem_size);
+	if (ret) {
+		dax->dax_state = DAX_KMEM_STUCK;
+		m->generation++;
+		return kernel_failed(err, -ret, "%s: mapping0: 0x%" PRIx64 "-0x%" PRIx64
+				     " cannot be hotremoved until the next reboot", dax->name,
+				     dax->kmem_start, dax->kmem_start + dax->kmem_size - 1);
+	}
+	machine_log_iomem(m, CHANGE_REMOVE, dax->res);
+	remove_resource(dax->res);
+	resource_free(dax->res);
+	dax->res = NULL;
+	memory_group_unregister(m, dax->mgid);
+	dax->mgid = 0;
+	dax->dax_state = DAX_UNBOUND;
+	m->generation++;
+	return 0;
+}
+
+/* Bind device_dax to an unbound dax device. */
+static void bind_device_dax(struct machine *m, struct device *dax)
+{
+	struct resource *parent = dax_parent(dax);
+
+	if (!parent)
+		parent = soft_reserved_at(m, dax->start);
+	dax->res = claim(m, parent, dax->start, dax->size, dax->name);
+	dax->dax_state = DAX_DEVICE_DAX;
+}
+
+/* Leaving kmem needs every block offline first (daxctl offlines them; a
+ * failure there is the user's to see through the state files). */
+static bool leave_kmem_check(struct machine *m, struct device *dax, GError **err)
+{
+	unsigned online;
+
+	if (dax->dax_state == DAX_KMEM_STUCK)
+		return bad_request(err, "%s: memory cannot be hotremoved until the next reboot",
+				   dax->name);
+	if (dax->dax_state != DAX_KMEM)
+		return true;
+	range_blocks(m, dax->kmem_start, dax->kmem_size, &online);
+	if (online)
+		return bad_request(err, "%s has %u online memory blocks: offline them first",
+				   dax->name, online);
+	if (m->pending.active)
+		return bad_request(err, "a slow offline is in progress");
+	return true;
+}
+
+int dax_reconfigure(struct machine *m, struct device *dax, enum dax_target to, GError **err)
+{
+	if (to == DAX_TO_FSDAX)
+		return bad_request(err, "%s: a dax device has no fsdax mode (reconfigure its "
+				   "namespace)", dax->name), -EINVAL;
+	if (to == DAX_TO_SYSTEM_RAM)
+		return kmem_bind(m, dax, err);
+	if (dax->dax_state == DAX_DEVICE_DAX)
+		return bad_request(err, "%s is already in devdax mode", dax->name), -EINVAL;
+	if (!leave_kmem_check(m, dax, err))
+		return -EINVAL;
+	if (dax->dax_state == DAX_KMEM && kmem_unbind(m, dax, err))
+		return -EBUSY;
+	bind_device_dax(m, dax);
+	return 0;
+}
+
+int namespace_reconfigure(struct machine *m, struct device *ns, enum dax_target to, GError **err)
+{
+	if (ns->mode == NS_FSDAX) {
+		if (to == DAX_TO_FSDAX)
+			return bad_request(err, "%s is already in fsdax mode", ns->name), -EINVAL;
+		if (altmap_prefix(ns->size) >= ns->size)
+			return bad_request(err, "%s is too small for devdax", ns->name), -EINVAL;
+		if (to == DAX_TO_SYSTEM_RAM) {
+			/* Check kmem's preconditions on the dax range it would get. */
+			struct device probe = { .name = ns->name, .start = ns->start + ns->altmap_size,
+						.size = ns->size - ns->altmap_size, .nid = ns->nid };
+
+			if (!kmem_bind_check(m, &probe, err))
+				return -EINVAL;
+		}
+		namespace_teardown(m, ns);
+		namespace_setup(m, ns, NS_DEVDAX);
+		return to == DAX_TO_SYSTEM_RAM ? do_kmem_bind(m, ns->dax, err) : 0;
+	}
+	/* devdax */
+	if (to == DAX_TO_SYSTEM_RAM)
+		return kmem_bind(m, ns->dax, err);
+	if (to == DAX_TO_DEVDAX)
+		return dax_reconfigure(m, ns->dax, DAX_TO_DEVDAX, err);
+	if (!leave_kmem_check(m, ns->dax, err))
+		return -EINVAL;
+	if (ns->dax->dax_state == DAX_KMEM && kmem_unbind(m, ns->dax, err))
+		return -EBUSY;
+	namespace_teardown(m, ns);
+	namespace_setup(m, ns, NS_FSDAX);
+	return 0;
+}
+
+/* ---- dax_hmem ------------------------------------------------------------- */
+
+/* hmem_register_device() + dax_hmem_probe(), 6.12: a dax region per Soft
+ * Reserved range that no CXL window claims; its daxN.0 binds device_dax. */
+struct device *hmem_add(struct machine *m, uint64_t start, GError **err)
+{
+	struct resource *sr = soft_reserved_at(m, start);
+	g_autofree char *name = NULL;
+	struct device *d;
+	int id;
+
+	if (!sr)
+		return bad_request(err, "no Soft Reserved range starts at 0x%" PRIx64, start), NULL;
+	for (const struct resource *p = sr->parent; p; p = p->parent)
+		if (p->desc == IORES_DESC_CXL)
+			return bad_request(err, "the Soft Reserved range at 0x%" PRIx64 " is in %s: "
+					   "cxl owns it (hmem defers to cxl)", start, p->name), NULL;
+	if (sr->child)
+		return bad_request(err, "the Soft Reserved range at 0x%" PRIx64 " is in use", start),
+		       NULL;
+	id = memregion_alloc(m);
+	name = g_strdup_printf("dax%d.0", id);
+	if (device_find(m, name) || iomem_has_name(m, name))
+		return bad_request(err, "%s exists already", name), NULL;
+	d = dax_create(m, name, NULL, sr, sr->start, resource_size(sr),
+		       machine_nid_of(m, sr->start));
+	d->id = id;
+	return d;
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Hotplug devices of the simulated machine: ACPI memory devices (PNP0C80),
+ * virtio-mem, nvdimm regions/namespaces and dax devices (device_dax, kmem),
+ * CXL windows and regions, s390 standby storage.  Each device type lives in
+ * its own file (dev_*.c) and does to /proc/iomem, the firmware map and the
+ * memory blocks exactly what its kernel driver does (spec §5.4), including
+ * the failure paths and their rollback.
+ *
+ * Every mutating entry point comes in two halves: a check that only reads
+ * the machine and explains a bad request in a GError (OPS_ERROR_REQUEST),
+ * and the kernel path itself, which can fail the way the kernel fails
+ * (OPS_ERROR_KERNEL, with the kernel's rollback applied).
+ */
+#ifndef HOTPLUGFS_DEVICE_H
+#define HOTPLUGFS_DEVICE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "machine.h"
+
+/* Error domain shared with ops.c. */
+#define OPS_ERROR (ops_error_quark())
+GQuark ops_error_quark(void);
+enum {
+	OPS_ERROR_REQUEST = 1,    /* bad request: the machine is unchanged */
+	OPS_ERROR_KERNEL,         /* the kernel path failed; its rollback was applied */
+};
+
+enum device_kind {
+	DEV_ACPI_DIMM,            /* "dimmN" */
+	DEV_VIRTIO_MEM,           /* "virtioN" */
+	DEV_ND_REGION,            /* "regionN": a pmem range (no resource of its own) */
+	DEV_NAMESPACE,            /* "namespaceX.Y" */
+	DEV_DAX,                  /* "daxX.Y" */
+	DEV_CXL_WINDOW,           /* "cxl_windowN": "CXL Window N" */
+	DEV_CXL_REGION,           /* "regionN" under a CXL window */
+	DEV_S390_STANDBY,         /* "standbyN": standby storage */
+};
+
+enum ns_mode { NS_FSDAX, NS_DEVDAX };
+
+/* Which driver a dax device is bound to. */
+enum dax_state {
+	DAX_DEVICE_DAX,           /* device_dax: a BUSY "daxX.Y" over the data range */
+	DAX_KMEM,                 /* dax/kmem: "daxX.Y" SYSTEM_RAM + "System RAM (kmem)" */
+	DAX_UNBOUND,              /* no driver: no resource */
+	DAX_KMEM_STUCK,           /* kmem unbound with memory left: "cannot be hotremoved
+				     until the next reboot" - resources and blocks stay */
+};
+
+struct device {
+	enum device_kind kind;
+	char *name;
+	int nid;
+	int mgid;                 /* memory group id; 0: none */
+	int id;                   /* region id / window number / index */
+	uint64_t start, size;     /* the device's address range */
+	struct resource *res;     /* its own iomem resource, if any */
+
+	/* virtio-mem */
+	uint64_t dev_block_size;  /* the device's block size */
+	uint64_t plugged;         /* bytes plugged */
+	uint64_t requested;       /* bytes requested by the hypervisor */
+	const char *ram_name;     /* "System RAM (virtio_mem)": one pointer per device */
+
+	/* namespace */
+	enum ns_mode mode;
+	uint64_t altmap_size;     /* info block + memmap prefix (vmem_altmap_offset) */
+	struct resource *vmemmap; /* "Device Backed Vmemmap", when switched on */
+	struct device *region;    /* the region it belongs to */
+	struct device *dax;       /* devdax: its dax device */
+
+	/* dax */
+	struct device *owner;     /* namespace, CXL region, or NULL (hmem) */
+	enum dax_state dax_state;
+	uint64_t kmem_start, kmem_size;   /* block-aligned range while kmem holds it */
+
+	/* s390 standby */
+	uint64_t increment;       /* storage increment size (rzm) */
+	guint8 *assigned;         /* per increment: attached to the LPAR (accessible) */
+	bool assign_fails;        /* fault: SCLP assign fails in MEM_PREPARE_ONLINE */
+	struct notifier_block nb; /* sclp_mem_notifier */
+};
+
+void device_free(struct device *d);
+/* Adds to m->devices (takes ownership) and logs it. */
+struct device *device_register(struct machine *m, struct device *d);
+/* Removes from m->devices, logs and frees it. */
+void device_unregister(struct machine *m, struct device *d);
+struct device *device_find(const struct machine *m, const char *name);
+const char *device_kind_name(enum device_kind k);
+
+/* True when a resource anywhere in iomem has exactly this name. */
+bool iomem_has_name(const struct machine *m, const char *name);
+/* Lowest free memregion id (memregion_alloc(): one IDA for nvdimm and CXL regions). */
+int memregion_alloc(const struct machine *m);
+/* Whether __request_region(&iomem_resource, start, size) would succeed;
+ * on failure *why names the conflict (caller frees). */
+bool region_available(struct machine *m, struct resource *root, uint64_t start, uint64_t size,
+		      char **why);
+/* The resource on a path from root that has exactly this range and name, or NULL. */
+struct resource *resource_find(const struct resource *root, uint64_t start, uint64_t end,
+			       const char *name);
+
+/* Release a BUSY region with __release_region() semantics, logging it. */
+int release_region_logged(struct machine *m, struct resource *parent, struct resource *r);
+/* Blocks of [start, start+size) that exist, online ones counted in *online. */
+unsigned range_blocks(const struct machine *m, uint64_t start, uint64_t size, unsigned *online);
+
+bool device_node_possible(const struct machine *m, int nid);
+uint64_t mhp_pluggable_end(const struct machine *m);
+/* add_memory() preconditions as a bad request: aligned, addressable, free. */
+bool check_hotplug_range(struct machine *m, uint64_t start, uint64_t size, int nid,
+			 GError **err);
+/* Lowest n such that the printf format with n names no device and no resource. */
+int device_next_index(const struct machine *m, const char *fmt);
+
+/* Set the GError helpers (message "VERB: reason"). */
+G_GNUC_PRINTF(2, 3) bool bad_request(GError **err, const char *fmt, ...);
+G_GNUC_PRINTF(3, 4) int kernel_failed(GError **err, int errnum, const char *fmt, ...);
+const char *errno_name(int errnum);   /* "EBUSY" */
+int errno_parse(const char *name);    /* 0 if unknown */
+
+/* Called at the end of machine_boot: nvdimm regions for the pmem ranges. */
+void devices_boot(struct machine *m);
+
+/* ---- ACPI memory device (dev_acpi_dimm.c) ------------------------------ */
+struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, GError **err);
+int dimm_eject(struct machine *m, struct device *d, GError **err);
+
+/* ---- virtio-mem (dev_virtio_mem.c) ------------------------------------- */
+struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region_size,
+			      uint64_t block_size, int nid, int index, GError **err);
+bool virtio_mem_resize_check(struct machine *m, struct device *d, uint64_t requested,
+			     GError **err);
+int virtio_mem_resize(struct machine *m, struct device *d, uint64_t requested, GError **err);
+
+/* ---- nvdimm and dax (dev_dax.c) ---------------------------------------- */
+enum dax_target { DAX_TO_FSDAX, DAX_TO_DEVDAX, DAX_TO_SYSTEM_RAM };
+struct device *pmem_namespace_create(struct machine *m, struct device *region, bool has_start,
+				     uint64_t start, uint64_t size, enum ns_mode mode,
+				     GError **err);
+int namespace_reconfigure(struct machine *m, struct device *ns, enum dax_target to, GError **err);
+int dax_reconfigure(struct machine *m, struct device *dax, enum dax_target to, GError **err);
+/* dev_dax_kmem_probe() / dev_dax_kmem_remove() */
+int kmem_bind(struct machine *m, struct device *dax, GError **err);
+int kmem_unbind(struct machine *m, struct device *dax, GError **err);
+/* dax_hmem: a dax device over a top-level Soft Reserved range (device_dax bound). */
+struct device *hmem_add(struct machine *m, uint64_t start, GError **err);
+/* A dax device over [start, size) below parent (device_dax bound). */
+struct device *dax_create(struct machine *m, const char *name, struct device *owner,
+			  struct resource *parent, uint64_t start, uint64_t size, int nid);
+
+/* ---- CXL (dev_cxl.c) ---------------------------------------------------- */
+struct device *cxl_window_add(struct machine *m, uint64_t start, uint64_t size, int nid,
+			      GError **err);
+struct device *cxl_region_create(struct machine *m, struct device *window, uint64_t size,
+				 GError **err);
+
+/* ---- s390 standby storage (dev_s390_standby.c) ------------------------- */
+struct device *s390_standby_add(struct machine *m, uint64_t start, uint64_t size,
+				uint64_t increment, GError **err);
+/* Returns the increments of block id to standby (unassigned): a fault. */
+bool s390_standby_fault(struct machine *m, uint64_t block, bool has_standby, bool standby,
+			bool has_assign_fails, bool assign_fails, GError **err);
+
+#endif

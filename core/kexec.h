@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What kexec-tools and kdump read besides the memory views (userspace-tools
+ * §3.1): /proc/cmdline, /proc/kcore's ELF headers, /proc/kallsyms, the
+ * /sys/kernel/kexec_* files, vmcoreinfo and the per-CPU crash notes, all
+ * pure functions of the machine; plus the kernel's state of loaded images.
+ *
+ * Threads: `hotplugfs run --kexec-safe` answers the intercepted kexec_load
+ * calls (fs/kexec_safe.c) on its main thread while the FUSE loop thread
+ * reads the machine.  The loaded/crash-loaded flags are the only state both
+ * touch, and only under kexec_state.lock; nothing else of the machine is
+ * ever changed from the main thread.
+ */
+#ifndef HOTPLUGFS_KEXEC_H
+#define HOTPLUGFS_KEXEC_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct machine;
+struct fixture;
+
+/* The kernel's kexec_image / kexec_crash_image (kernel/kexec_core.c). */
+struct kexec_state {
+	GMutex lock;              /* guards the fields below: see above */
+	bool loaded;              /* kexec_image != NULL */
+	bool crash_loaded;        /* kexec_crash_image != NULL */
+	unsigned loads;           /* intercepted load/unload calls answered */
+};
+
+/* Bytes of one CPU's crash note buffer: note_buf_t, 2 note headers, the
+ * "CORE" name and struct elf_prstatus (x86_64: 12 * 2 + 8 + 336). */
+#define KEXEC_CRASH_NOTE_BYTES 368u
+/* VMCOREINFO_NOTE_SIZE: two note headers, the name and one page. */
+#define KEXEC_VMCOREINFO_NOTE_SIZE 0x1024u
+/* x86_64 4-level paging, no KASLR (arch/x86/include/asm/page_64_types.h). */
+#define KEXEC_START_KERNEL_MAP UINT64_C(0xffffffff80000000)
+#define KEXEC_PAGE_OFFSET UINT64_C(0xffff888000000000)
+
+/* At boot: the command line and the lock.  Called by machine_boot. */
+void kexec_boot(struct machine *m, const struct fixture *fx);
+
+/* File contents, as the kernel prints them. */
+void kexec_cmdline(const struct machine *m, GString *out);        /* /proc/cmdline */
+void kexec_kcore(const struct machine *m, GString *out);          /* ELF headers + notes */
+void kexec_kallsyms(const struct machine *m, GString *out);       /* the symbols tools use */
+void kexec_vmcoreinfo(const struct machine *m, GString *out);     /* "%pa %x\n" */
+void kexec_crash_notes(const struct machine *m, unsigned cpu, GString *out);
+bool kexec_loaded(struct machine *m, bool crash);
+/* crash_get_memory_size(): bytes of the "Crash kernel" resource (crashk_res). */
+uint64_t kexec_crash_size(const struct machine *m);
+/* kexec_crash_size_store() -> crash_shrink_memory(): 0 or -errno. */
+int kexec_crash_size_store(struct machine *m, const char *buf, size_t len);
+
+/* An intercepted kexec_load/kexec_file_load answered with success: records
+ * the image as loaded (or unloaded) the way the kernel would have. */
+void kexec_record(struct machine *m, bool crash, bool unload);
+
+#endif

@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `hotplugfs run --kexec-safe` (see kexec_safe.h and docs/kexec.md).
+ *
+ * Interception: the child sets no_new_privs and installs a raw BPF filter
+ * that returns SECCOMP_RET_USER_NOTIF for kexec_load, kexec_file_load and
+ * reboot (SECCOMP_FILTER_FLAG_NEW_LISTENER), sends the listener to us over a
+ * socketpair (SCM_RIGHTS) and only then execs CMD; the filter is inherited
+ * by everything CMD starts.  A thread here answers every notification
+ * without the syscall ever running: loads succeed (val 0) and are recorded
+ * in the machine; reboot(LINUX_REBOOT_CMD_KEXEC) succeeds without doing
+ * anything; any other reboot command fails with EPERM.
+ *
+ * Locking: the FUSE loop thread owns the machine.  The only state this
+ * thread changes is kexec_state's loaded flags, under kexec_state.lock
+ * (core/kexec.h), which the tree's show/store functions take as well.
+ */
+#include "kexec_safe.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/kexec.h>
+#include <linux/reboot.h>
+#include <linux/seccomp.h>
+
+#include "kexec.h"
+#include "machine.h"
+
+/* ---- the filter ------------------------------------------------------------ */
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#define X32_BIT 0x40000000u
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__s390x__)
+#define NATIVE_ARCH AUDIT_ARCH_S390X
+#else
+#error "kexec_safe: unsupported architecture"
+#endif
+
+#ifndef __NR_kexec_file_load
+#define __NR_kexec_file_load -1
+#endif
+
+#define LOAD_NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
+#define NOTIFY_IF(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(nr), 0, 1), \
+		      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF)
+
+int kexec_safe_child(int sock)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
+#if defined(__x86_64__)
+		/* i386 (int 0x80): kexec_load 283, reboot 88; no kexec_file_load. */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 14),
+#else
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+#endif
+		LOAD_NR,
+		NOTIFY_IF(__NR_kexec_load),
+		NOTIFY_IF(__NR_kexec_file_load),
+		NOTIFY_IF(__NR_reboot),
+#if defined(__x86_64__)
+		/* x32 has its own kexec_load (528); refuse the whole x32 ABI. */
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* i386 */
+		LOAD_NR,
+		NOTIFY_IF(283),
+		NOTIFY_IF(88),
+#endif
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = (unsigned short)(sizeof(code) / sizeof(code[0])),
+				   .filter = code };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 'k';
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	long fd;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -errno;
+	fd = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (fd < 0)
+		return -errno;
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &(int){ (int)fd }, sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) {
+		int e = errno;
+
+		close((int)fd);
+		return -e;
+	}
+	close((int)fd);
+	return 0;
+}
+
+/* ---- answering --------------------------------------------------------------- */
+
+static bool is_nr(const struct seccomp_data *d, int native, int i386)
+{
+#if defined(__x86_64__)
+	if (d->arch == AUDIT_ARCH_I386)
+		return d->nr == i386;
+#else
+	(void)i386;
+#endif
+	return d->nr == native;
+}
+
+/* What the kernel would have done, recorded; the answer's errno (0: success). */
+static int answer(struct machine *m, const struct seccomp_data *d)
+{
+	uint64_t a[6];
+
+	for (int i = 0; i < 6; i++)
+		a[i] = d->args[i];
+
+	if (is_nr(d, __NR_kexec_load, 283)) {
+		/* SYSCALL_DEFINE4(kexec_load, entry, nr_segments, segments, flags):
+		 * nr_segments 0 unloads; KEXEC_ON_CRASH picks kexec_crash_image. */
+		bool crash = a[3] & KEXEC_ON_CRASH, unload = a[1] == 0;
+
+		fprintf(stderr, "hotplugfs: intercepted kexec_load(entry=0x%" PRIx64 ", nr_segments=%"
+			PRIu64 ", segments=0x%" PRIx64 ", flags=0x%" PRIx64 ") = 0: %s%s image "
+			"recorded in the machine, nothing loaded into the host kernel\n",
+			a[0], a[1], a[2], a[3], unload ? "unload of the " : "", crash ? "crash" : "kexec");
+		kexec_record(m, crash, unload);
+		return 0;
+	}
+	if (is_nr(d, __NR_kexec_file_load, -1)) {
+		/* kexec_file_load(kernel_fd, initrd_fd, cmdline_len, cmdline, flags) */
+		bool crash = a[4] & KEXEC_FILE_ON_CRASH, unload = a[4] & KEXEC_FILE_UNLOAD;
+
+		fprintf(stderr, "hotplugfs: intercepted kexec_file_load(kernel_fd=%d, initrd_fd=%d, "
+			"cmdline_len=%" PRIu64 ", flags=0x%" PRIx64 ") = 0: %s%s image recorded in "
+			"the machine, nothing loaded into the host kernel\n", (int)a[0], (int)a[1],
+			a[2], a[4], unload ? "unload of the " : "", crash ? "crash" : "kexec");
+		kexec_record(m, crash, unload);
+		return 0;
+	}
+	if (is_nr(d, __NR_reboot, 88)) {
+		if ((uint32_t)a[2] == LINUX_REBOOT_CMD_KEXEC) {
+			fprintf(stderr, "hotplugfs: intercepted reboot(LINUX_REBOOT_CMD_KEXEC) = 0: "
+				"not executed\n");
+			return 0;
+		}
+		fprintf(stderr, "hotplugfs: intercepted reboot(cmd=0x%x) = -EPERM: not executed\n",
+			(unsigned)a[2]);
+		return EPERM;
+	}
+	return ENOSYS;
+}
+
+static void *serve(void *arg)
+{
+	struct kexec_safe *ks = arg;
+	struct seccomp_notif_sizes sizes = { 0 };
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+
+	if (syscall(__NR_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) {
+		perror("hotplugfs: SECCOMP_GET_NOTIF_SIZES");
+		return NULL;
+	}
+	req = g_malloc0(MAX(sizes.seccomp_notif, sizeof(*req)));
+	resp = g_malloc0(MAX(sizes.seccomp_notif_resp, sizeof(*resp)));
+	for (;;) {
+		struct pollfd p[2] = { { ks->listener, POLLIN, 0 }, { ks->stop[0], POLLIN, 0 } };
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents)
+			break;
+		if (p[0].revents & POLLIN) {
+			memset(req, 0, MAX(sizes.seccomp_notif, sizeof(*req)));
+			if (ioctl(ks->listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0)
+				continue;   /* the caller died meanwhile (ENOENT) */
+			memset(resp, 0, MAX(sizes.seccomp_notif_resp, sizeof(*resp)));
+			resp->id = req->id;
+			resp->error = -answer(ks->m, &req->data);
+			resp->val = 0;
+			if (ioctl(ks->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) != 0 && errno != ENOENT)
+				perror("hotplugfs: SECCOMP_IOCTL_NOTIF_SEND");
+		} else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			break;   /* every filtered process has exited */
+		}
+	}
+	g_free(req);
+	g_free(resp);
+	return NULL;
+}
+
+int kexec_safe_start(struct kexec_safe *ks, struct machine *m, int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	ks->m = m;
+	ks->listener = -1;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return n < 0 ? -errno : -EPROTO;
+	memcpy(&ks->listener, CMSG_DATA(c), sizeof(int));
+	if (pipe2(ks->stop, O_CLOEXEC) != 0)
+		return -errno;
+	if (pthread_create(&ks->tid, NULL, serve, ks) != 0)
+		return -EAGAIN;
+	ks->running = true;
+	return 0;
+}
+
+void kexec_safe_stop(struct kexec_safe *ks)
+{
+	if (ks->running) {
+		if (write(ks->stop[1], "x", 1) < 0)
+			perror("hotplugfs: kexec_safe_stop");
+		pthread_join(ks->tid, NULL);
+		close(ks->stop[0]);
+		close(ks->stop[1]);
+		ks->running = false;
+	}
+	if (ks->listener >= 0)
+		close(ks->listener);
+	ks->listener = -1;
+}
+
+bool kexec_args_parse_only(char **cmd)
+{
+	static const char *const ok[] = { "--print-ckr-size", "-h", "--help", "-v", "--version" };
+	bool any = false;
+
+	for (char **a = cmd + 1; *a; a++) {
+		bool known = false;
+
+		for (size_t i = 0; i < G_N_ELEMENTS(ok); i++)
+			known |= strcmp(*a, ok[i]) == 0;
+		if (!known)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/* ---- serving the files ------------------------------------------------------- */
+
+/* An entry of a grafted directory: its name, and the served file or NULL. */
+struct graft {
+	const char *name;
+	char *src;
+};
+
+/* Puts at dst a stand-in for the entry `from` (bound, or a copied link). */
+static int place(const char *from, const char *dst, const char *link_target)
+{
+	struct stat st;
+
+	if (link_target)
+		return symlink(link_target, dst) == 0 ? 0 : -errno;
+	if (lstat(from, &st) != 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode)) {
+		char t[PATH_MAX];
+		ssize_t n = readlink(from, t, sizeof(t) - 1);
+
+		if (n < 0)
+			return -errno;
+		t[n] = '\0';
+		return symlink(t, dst) == 0 ? 0 : -errno;
+	}
+	if (S_ISDIR(st.st_mode) ? mkdir(dst, 0755) != 0
+				: close(open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) != 0)
+		return -errno;
+	if (mount(from, dst, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return -errno;
+	return 0;
+}
+
+static bool numeric(const char *s)
+{
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/*
+ * ns_replace_entry() for several names at once: a tmpfs over parent with
+ * every original entry bound back and the grafts added.  (/proc is done by
+ * the child from a plan, see plan_proc: there the real procfs stays
+ * reachable at /proc/.hotplugfs-proc, "self" and "thread-self" point into
+ * it so they stay per-process, and the numeric pid directories, which would
+ * be a stale snapshot, are left out.)
+ */
+static int graft_dir(struct ns_mounts *mounts, const char *parent, const struct graft *g, size_t n)
+{
+	char stash[] = "/tmp/hotplugfs-kstash.XXXXXX";
+	struct stat pst;
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (stat(parent, &pst) != 0)
+		return -errno;
+	if (!mkdtemp(stash))
+		return -errno;
+	if (mount(parent, stash, NULL, MS_BIND | MS_REC, NULL) != 0) {
+		rc = -errno;
+		rmdir(stash);
+		return rc;
+	}
+	if (mount("hotplugfs", parent, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k") != 0) {
+		rc = -errno;
+		goto out;
+	}
+	g_ptr_array_add(mounts->targets, g_strdup(parent));
+	if (chmod(parent, pst.st_mode & 07777) != 0)
+		rc = -errno;
+	d = rc ? NULL : opendir(stash);
+	while (d && rc == 0 && (de = readdir(d))) {
+		g_autofree char *from = g_build_filename(stash, de->d_name, NULL);
+		g_autofree char *to = g_build_filename(parent, de->d_name, NULL);
+		const char *link = NULL;
+		bool skip = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+
+		for (size_t i = 0; i < n; i++)
+			skip |= strcmp(de->d_name, g[i].name) == 0;
+		if (!skip)
+			rc = place(from, to, link);
+	}
+	if (d)
+		closedir(d);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		g_autofree char *to = g_build_filename(parent, g[i].name, NULL);
+
+		if (close(open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) != 0 ||
+		    mount(g[i].src, to, NULL, MS_BIND, NULL) != 0)
+			rc = -errno;
+	}
+	if (rc == 0 && mount(NULL, parent, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			     MS_NOEXEC, "size=64k") != 0)
+		rc = -errno;
+out:
+	umount2(stash, MNT_DETACH);
+	rmdir(stash);
+	return rc;
+}
+
+enum op_kind { OP_UNSHARE, OP_TMPFS, OP_MKDIR, OP_FILE, OP_SYMLINK, OP_BIND, OP_RO, OP_UMOUNT };
+
+struct kexec_op {
+	enum op_kind kind;
+	char *a, *b;
+};
+
+void kexec_plan_init(struct kexec_plan *p)
+{
+	p->ops = g_array_new(FALSE, TRUE, sizeof(struct kexec_op));
+	p->stash = NULL;
+}
+
+static void plan_add(struct kexec_plan *p, enum op_kind k, const char *a, const char *b)
+{
+	struct kexec_op op = { k, g_strdup(a), g_strdup(b) };
+
+	g_array_append_val(p->ops, op);
+}
+
+void kexec_plan_clear(struct kexec_plan *p)
+{
+	for (guint i = 0; p->ops && i < p->ops->len; i++) {
+		g_free(g_array_index(p->ops, struct kexec_op, i).a);
+		g_free(g_array_index(p->ops, struct kexec_op, i).b);
+	}
+	if (p->ops)
+		g_array_free(p->ops, TRUE);
+	p->ops = NULL;
+	if (p->stash) {
+		umount2(p->stash, MNT_DETACH);
+		rmdir(p->stash);
+		g_free(p->stash);
+		p->stash = NULL;
+	}
+}
+
+int kexec_plan_run(const struct kexec_plan *p)
+{
+	for (guint i = 0; p->ops && i < p->ops->len; i++) {
+		const struct kexec_op *op = &g_array_index(p->ops, struct kexec_op, i);
+		int rc = 0, fd;
+
+		switch (op->kind) {
+		case OP_UNSHARE:
+			rc = unshare(CLONE_NEWNS);
+			if (rc == 0)
+				rc = mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+			break;
+		case OP_TMPFS:
+			rc = mount("hotplugfs", op->a, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				   "size=64k,mode=0555");
+			break;
+		case OP_MKDIR:
+			rc = mkdir(op->a, 0555);
+			break;
+		case OP_FILE:
+			fd = open(op->a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+			rc = fd < 0 ? -1 : close(fd);
+			break;
+		case OP_SYMLINK:
+			rc = symlink(op->b, op->a);
+			break;
+		case OP_BIND:
+			rc = mount(op->b, op->a, NULL, MS_BIND | MS_REC, NULL);
+			break;
+		case OP_RO:
+			rc = mount(NULL, op->a, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+				   MS_NOEXEC, "size=64k,mode=0555");
+			break;
+		case OP_UMOUNT:
+			rc = umount2(op->a, MNT_DETACH);
+			break;
+		}
+		if (rc != 0)
+			return -errno;
+	}
+	return 0;
+}
+
+/* The graft_dir() of /proc as a plan for the child (see kexec_plan). */
+static int plan_proc(struct kexec_plan *p, const struct graft *g, size_t n)
+{
+	char stash[] = "/tmp/hotplugfs-kproc.XXXXXX";
+	DIR *d;
+	struct dirent *de;
+
+	if (!mkdtemp(stash))
+		return -errno;
+	if (mount("/proc", stash, NULL, MS_BIND | MS_REC, NULL) != 0) {
+		int rc = -errno;
+
+		rmdir(stash);
+		return rc;
+	}
+	p->stash = g_strdup(stash);
+	plan_add(p, OP_UNSHARE, NULL, NULL);
+	plan_add(p, OP_TMPFS, "/proc", NULL);
+	d = opendir(stash);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		g_autofree char *from = g_build_filename(stash, de->d_name, NULL);
+		g_autofree char *to = g_build_filename("/proc", de->d_name, NULL);
+		bool skip = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+			    numeric(de->d_name);
+		struct stat st;
+		char t[PATH_MAX];
+		ssize_t len;
+
+		for (size_t i = 0; i < n; i++)
+			skip |= strcmp(de->d_name, g[i].name) == 0;
+		if (skip || lstat(from, &st) != 0)
+			continue;
+		if (strcmp(de->d_name, "self") == 0 || strcmp(de->d_name, "thread-self") == 0) {
+			g_autofree char *target = g_strdup_printf(".hotplugfs-proc/%s", de->d_name);
+
+			plan_add(p, OP_SYMLINK, to, target);
+		} else if (S_ISLNK(st.st_mode)) {
+			len = readlink(from, t, sizeof(t) - 1);
+			if (len < 0)
+				continue;
+			t[len] = '\0';
+			plan_add(p, OP_SYMLINK, to, t);
+		} else {
+			plan_add(p, S_ISDIR(st.st_mode) ? OP_MKDIR : OP_FILE, to, NULL);
+			plan_add(p, OP_BIND, to, from);
+		}
+	}
+	closedir(d);
+	plan_add(p, OP_MKDIR, "/proc/.hotplugfs-proc", NULL);
+	plan_add(p, OP_BIND, "/proc/.hotplugfs-proc", stash);
+	for (size_t i = 0; i < n; i++) {
+		g_autofree char *to = g_build_filename("/proc", g[i].name, NULL);
+
+		plan_add(p, OP_FILE, to, NULL);
+		plan_add(p, OP_BIND, to, g[i].src);
+	}
+	plan_add(p, OP_RO, "/proc", NULL);
+	plan_add(p, OP_UMOUNT, stash, NULL);
+	return 0;
+}
+
+/* Binds what the host has; collects the rest of dir for one graft. */
+static int serve_dir(struct ns_mounts *mounts, const char *mnt, const char *tree_dir,
+		     const char *host_dir, const char *const *names, size_t n, bool graft,
+		     struct kexec_plan *plan)
+{
+	g_autoptr(GArray) missing = g_array_new(FALSE, FALSE, sizeof(struct graft));
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		g_autofree char *src = g_build_filename(mnt, tree_dir, names[i], NULL);
+		g_autofree char *dst = g_build_filename(host_dir, names[i], NULL);
+		struct graft g = { names[i], NULL };
+
+		if (access(src, F_OK) != 0)
+			continue;   /* not served by this machine */
+		if (access(dst, F_OK) == 0) {
+			rc = ns_bind_over(mounts, src, dst);
+			continue;
+		}
+		g.src = g_steal_pointer(&src);
+		g_array_append_val(missing, g);
+	}
+	if (rc == 0 && graft && missing->len && access(host_dir, F_OK) == 0) {
+		if (plan)
+			rc = plan_proc(plan, (struct graft *)(void *)missing->data, missing->len);
+		else
+			rc = graft_dir(mounts, host_dir, (struct graft *)(void *)missing->data,
+				       missing->len);
+	}
+	for (guint i = 0; i < missing->len; i++)
+		g_free(g_array_index(missing, struct graft, i).src);
+	if (rc < 0)
+		fprintf(stderr, "hotplugfs: cannot serve the kexec files of %s: %s\n", host_dir,
+			strerror(-rc));
+	return rc;
+}
+
+int kexec_serve(struct ns_mounts *mounts, const char *mnt, unsigned cpus, bool graft,
+		struct kexec_plan *plan)
+{
+	static const char *const proc[] = { "cmdline", "kallsyms", "kcore" };
+	static const char *const kernel[] = { "kexec_loaded", "kexec_crash_loaded",
+					      "kexec_crash_size", "vmcoreinfo" };
+	static const char *const cpu[] = { "crash_notes", "crash_notes_size" };
+	int rc = serve_dir(mounts, mnt, "proc", "/proc", proc, G_N_ELEMENTS(proc), graft && plan, plan);
+
+	if (rc == 0)
+		rc = serve_dir(mounts, mnt, "sys/kernel", "/sys/kernel", kernel, G_N_ELEMENTS(kernel),
+			       graft, NULL);
+	/* Only the CPUs the host has: the rest of its cpu directory (online,
+	 * possible, cpufreq ...) stays the host's, so nproc and friends work. */
+	for (unsigned i = 0; rc == 0 && i < cpus; i++) {
+		g_autofree char *tree_dir = g_strdup_printf("sys/devices/system/cpu/cpu%u", i);
+		g_autofree char *host_dir = g_strdup_printf("/sys/devices/system/cpu/cpu%u", i);
+
+		if (access(host_dir, F_OK) != 0)
+			break;
+		rc = serve_dir(mounts, mnt, tree_dir, host_dir, cpu, G_N_ELEMENTS(cpu), graft, NULL);
+	}
+	return rc;
+}

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced by the shell tests: counters and the closing "N passed, N failed"
+# line, a private mount namespace for anything that mounts, a scratch
+# directory, and foreground daemons bounded in time and cleaned up on exit.
+# Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
+: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
+: "${SRCDIR:?set SRCDIR to the repository root}"
+
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# check NAME COMMAND...: passes when COMMAND succeeds.
+check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+# same NAME GOT WANT
+same() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
+# same_text NAME GOT WANT: multi-line, shows a diff on mismatch.
+same_text() {
+	if [ "$2" = "$3" ]; then ok; else
+		bad "$1"; diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/    /'
+	fi
+}
+# finish: the closing line, and the exit status of the test.
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; }
+
+# skip_unless_root WHY: meson's skip status without root.
+skip_unless_root() {
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root ($1)"; exit 77; }
+}
+
+# in_private_ns SECONDS ARGS...: re-executes the calling script in a private
+# mount namespace, killed after SECONDS, so no mount can leak to the host.
+in_private_ns() {
+	local secs=$1
+	shift
+	[ "${HOTPLUGFS_PRIVATE_NS:-}" = 1 ] && return 0
+	unshare -m --propagation private true 2>/dev/null ||
+		{ echo "SKIP: cannot create a private mount namespace"; exit 77; }
+	HOTPLUGFS_PRIVATE_NS=1 exec timeout --kill-after=10 "$secs" \
+		unshare -m --propagation private bash "$0" "$@"
+}
+
+# scratch NAME: T becomes a fresh directory, removed (after every daemon
+# has been stopped) when the test exits.
+EXIT_HOOKS=()
+run_exit_hooks() {
+	local i
+	for ((i = ${#EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${EXIT_HOOKS[i]}"; done
+}
+scratch() {
+	T=$(mktemp -d "/tmp/hotplugfs-$1.XXXXXX")
+	EXIT_HOOKS+=("rm -rf '$T'")
+	trap run_exit_hooks EXIT
+	trap 'exit 1' TERM INT
+}
+
+# mount_fixture FIXTURE MNT [ARGS...]: serves FIXTURE at MNT with
+# `hotplugfs mount -f` (killed after 240 s at the latest) and waits up to
+# MOUNT_WAIT seconds (default 10) for the machine to be served; the daemon's
+# stderr goes to MNT.err and is shown when the mount fails.  MOUNT_PID is the
+# daemon.  Unmounted and stopped on exit.
+mount_fixture() {
+	local fixture=$1 mnt=$2 deadline=$((SECONDS + ${MOUNT_WAIT:-10}))
+	shift 2
+	mkdir -p "$mnt"
+	timeout --kill-after=5 240 "$HOTPLUGFS" mount -f "$@" "$fixture" "$mnt" 2> "$mnt.err" &
+	MOUNT_PID=$!
+	EXIT_HOOKS+=("umount -l '$mnt' 2>/dev/null; kill $MOUNT_PID 2>/dev/null; wait $MOUNT_PID 2>/dev/null")
+	while [ $SECONDS -le $deadline ]; do
+		mountpoint -q "$mnt" && stat "$mnt/sys" > /dev/null 2>&1 && return 0
+		kill -0 "$MOUNT_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$mnt.err" >&2
+	return 1
+}
+
+# unmount_fixture MNT: unmounts and waits for the last daemon to exit.
+unmount_fixture() {
+	fusermount3 -u "$1" 2>/dev/null || umount -l "$1"
+	wait "$MOUNT_PID" 2>/dev/null
+}
