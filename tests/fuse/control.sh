@@ -11,44 +11,18 @@
 # and client is bounded by timeout.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
-: "${HOTPLUGFS:?set HOTPLUGFS to the hotplugfs binary}"
-: "${SRCDIR:?set SRCDIR to the repository root}"
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root (FUSE mounts)"; exit 77
-fi
+. "$SRCDIR/tests/lib.sh"
+skip_unless_root "FUSE mounts"
 if ! command -v python3 >/dev/null; then
 	echo "SKIP: needs python3 (a raw socket client)"; exit 77
 fi
-if [ "${HOTPLUGFS_PRIVATE_NS:-}" != 1 ]; then
-	if ! unshare -m --propagation private true 2>/dev/null; then
-		echo "SKIP: cannot create a private mount namespace"; exit 77
-	fi
-	HOTPLUGFS_PRIVATE_NS=1 exec timeout --kill-after=10 300 \
-		unshare -m --propagation private bash "$0" "$@"
-fi
+in_private_ns 300 "$@"
 
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
-same() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
 contains() { case $2 in *"$3"*) ok ;; *) bad "$1: '$2' does not contain '$3'" ;; esac; }
-
-T=$(mktemp -d /tmp/hotplugfs-control.XXXXXX)
-MNT=$T/mnt; SOCK=$T/ctl.sock; MOUNT_PID=
-mkdir "$MNT"
+scratch control
+MNT=$T/mnt; SOCK=$T/ctl.sock
 BG=()
-cleanup() {
-	for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done
-	if [ -n "$MOUNT_PID" ]; then
-		umount -l "$MNT" 2>/dev/null
-		kill "$MOUNT_PID" 2>/dev/null; wait "$MOUNT_PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' TERM INT
+EXIT_HOOKS+=('for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done')
 
 # The DIMM fixture as booted: 1 GiB of RAM, room for DIMMs at 4 GiB, 128 MiB
 # blocks, auto_online_blocks offline, firmware map 0-6.  Its scenario (which
@@ -65,16 +39,9 @@ MEM=$MNT/sys/devices/system/memory
 MAP=$MNT/sys/firmware/memmap
 NODE0=$MNT/sys/devices/system/node/node0
 
-timeout --kill-after=5 250 "$HOTPLUGFS" mount -f --control "$SOCK" "$T/fixture.json" "$MNT" &
-MOUNT_PID=$!
-for _ in $(seq 200); do
-	mountpoint -q "$MNT" && [ -S "$SOCK" ] && break
-	kill -0 "$MOUNT_PID" 2>/dev/null || break
-	sleep 0.05
-done
-if ! mountpoint -q "$MNT" || ! [ -S "$SOCK" ]; then
+if ! mount_fixture "$T/fixture.json" "$MNT" --control "$SOCK" || ! [ -S "$SOCK" ]; then
 	bad "mount -f --control did not mount and listen"
-	echo "$pass passed, $fail failed"; exit 1
+	finish; exit 1
 fi
 
 # views: everything the three views show, for before/after comparisons.
@@ -366,5 +333,4 @@ same "run --control status" "$?" 0
 same "run --control: the DIMM inside" "$(tr '\n' ' ' < "$T/run.out")" "offline 100000000-107ffffff : System RAM "
 [ -s "$T/run.err" ] && { echo "run stderr:"; head -5 "$T/run.err"; }
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
