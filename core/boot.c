@@ -138,6 +138,7 @@ static void setup_numa(struct machine *m, const struct fixture *fx)
 		while (at < m->numa->len && g_array_index(m->numa, struct numa_range, at).start < r.start)
 			at++;
 		g_array_insert_val(m->numa, at, r);
+		g_array_append_val(m->possible_nodes, n->nid);
 		machine_node_add(m, n->nid);
 	}
 	if (!m->nodes->len)

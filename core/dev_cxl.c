@@ -30,7 +30,7 @@ struct device *cxl_window_add(struct machine *m, uint64_t start, uint64_t size, 
 	if (!size || start % SZ_256M || size % SZ_256M || start + size - 1 < start)
 		return bad_request(err, "a CFMWS window is 256 MiB aligned (0x%" PRIx64 "+0x%" PRIx64
 				   ")", start, size), NULL;
-	if (!device_node_possible(m, nid))
+	if (!machine_node_possible(m, nid))
 		return bad_request(err, "node %d is not possible", nid), NULL;
 	for (const struct resource *r = m->iomem.child; r; r = r->sibling) {
 		if (r->end < start || r->start > start + size - 1)

@@ -238,7 +238,7 @@ static bool kmem_bind_check(struct machine *m, struct device *dax, GError **err)
 	if (!kmem_range(m, dax, &s, &n))
 		return bad_request(err, "%s: rejecting DAX region without any memory after "
 				   "alignment (dev_dax_kmem_probe: -EINVAL)", dax->name);
-	if (!device_node_possible(m, dax->nid))
+	if (!machine_node_possible(m, dax->nid))
 		return bad_request(err, "%s: rejecting DAX region with invalid node: %d", dax->name,
 				   dax->nid);
 	if (range_blocks(m, s, n, &(unsigned){ 0 }))

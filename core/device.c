@@ -250,18 +250,6 @@ void devices_boot(struct machine *m)
 	}
 }
 
-bool device_node_possible(const struct machine *m, int nid)
-{
-	if (nid < 0 || nid >= MAX_NUMNODES)
-		return false;
-	if (machine_node(m, nid))
-		return true;
-	for (guint i = 0; i < m->possible_nodes->len; i++)
-		if (g_array_index(m->possible_nodes, int, i) == nid)
-			return true;
-	return false;
-}
-
 /* The checks every add_memory() caller's range passes before the kernel
  * path starts: block aligned, addressable, free in iomem, no blocks yet. */
 bool check_hotplug_range(struct machine *m, uint64_t start, uint64_t size, int nid,
@@ -279,7 +267,7 @@ bool check_hotplug_range(struct machine *m, uint64_t start, uint64_t size, int n
 	if (start + size - 1 < start || start + size - 1 > mhp_pluggable_end(m))
 		return bad_request(err, "0x%" PRIx64 "+0x%" PRIx64 " is beyond the addressable "
 				   "range (mhp_range_allowed: -E2BIG)", start, size);
-	if (!device_node_possible(m, nid))
+	if (!machine_node_possible(m, nid))
 		return bad_request(err, "node %d is not possible", nid);
 	if (!region_available(m, &m->iomem, start, size, &why))
 		return bad_request(err, "%s (register_memory_resource: -EEXIST)", why);

@@ -110,7 +110,6 @@ int release_region_logged(struct machine *m, struct resource *parent, struct res
 /* Blocks of [start, start+size) that exist, online ones counted in *online. */
 unsigned range_blocks(const struct machine *m, uint64_t start, uint64_t size, unsigned *online);
 
-bool device_node_possible(const struct machine *m, int nid);
 uint64_t mhp_pluggable_end(const struct machine *m);
 /* add_memory() preconditions as a bad request: aligned, addressable, free. */
 bool check_hotplug_range(struct machine *m, uint64_t start, uint64_t size, int nid,

@@ -96,16 +96,6 @@ static bool range_ok(const struct machine *m, uint64_t start, uint64_t size)
 	return size && !(start % m->block_size) && !(size % m->block_size);
 }
 
-static bool node_possible(const struct machine *m, int nid)
-{
-	if (machine_node(m, nid))
-		return true;
-	for (guint i = 0; i < m->possible_nodes->len; i++)
-		if (g_array_index(m->possible_nodes, int, i) == nid)
-			return true;
-	return false;
-}
-
 /* mhp_supports_memmap_on_memory(): the memmap of one block (64 bytes per
  * page) must be PMD aligned on x86 and must not fill the block; 6.1 only did
  * it for a range of exactly one block; "force" pads to a pageblock. */
@@ -176,7 +166,7 @@ int add_memory_resource(struct machine *m, int nid, struct resource *res, unsign
 		group = g->id;
 		nid = g->nid;
 	}
-	if (!node_possible(m, nid))
+	if (!machine_node_possible(m, nid))
 		return -EINVAL;
 	ret = create_blocks(m, nid, group, start, size,
 			    (mhp_flags & MHP_MEMMAP_ON_MEMORY) && supports_memmap_on_memory(m, size));

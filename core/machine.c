@@ -138,6 +138,18 @@ struct numa_node *machine_node_add(struct machine *m, int nid)
 	return &g_array_index(m->nodes, struct numa_node, i);
 }
 
+bool machine_node_possible(const struct machine *m, int nid)
+{
+	if (nid < 0 || nid >= MAX_NUMNODES)
+		return false;
+	if (machine_node(m, nid))
+		return true;
+	for (guint i = 0; i < m->possible_nodes->len; i++)
+		if (g_array_index(m->possible_nodes, int, i) == nid)
+			return true;
+	return false;
+}
+
 int machine_nid_of(const struct machine *m, uint64_t addr)
 {
 	for (guint i = 0; i < m->numa->len; i++) {

@@ -126,6 +126,8 @@ uint16_t machine_literal(struct machine *m, const char *s);
 
 struct numa_node *machine_node(const struct machine *m, int nid);   /* NULL if absent */
 struct numa_node *machine_node_add(struct machine *m, int nid);     /* idempotent */
+/* node_possible(): online, or named by a NUMA range (SRAT) that may come online. */
+bool machine_node_possible(const struct machine *m, int nid);
 /* Node owning addr per the NUMA ranges; 0 without any. */
 int machine_nid_of(const struct machine *m, uint64_t addr);
 

@@ -4,34 +4,16 @@
 
 #include "fixture.h"
 #include "tree.h"
+#include "util.h"
 
 static struct machine *boot(const char *json)
 {
-	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_parse("test.json", json, strlen(json), &err);
-	struct machine *m;
-
-	g_assert_no_error(err);
-	m = machine_boot(fx, &err);
-	g_assert_no_error(err);
-	return m;
-}
-
-/* Reads a file of the machine's tree, as a privileged reader. */
-static char *read_file(const struct machine *m, const char *path)
-{
-	const struct tree_reader root = { .cap_sys_admin = true };
-	GString *s = g_string_new(NULL);
-	tree_node n;
-
-	g_assert_cmpint(tree_resolve(m, path, &n), ==, 0);
-	g_assert_cmpint(tree_read(m, n, &root, s), ==, 0);
-	return g_string_free(s, FALSE);
+	return boot_fixture_json(json);
 }
 
 static void assert_file(const struct machine *m, const char *path, const char *want)
 {
-	g_autofree char *got = read_file(m, path);
+	g_autofree char *got = read_tree(m, path);
 
 	g_assert_cmpstr(got, ==, want);
 }

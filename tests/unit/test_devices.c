@@ -9,6 +9,7 @@
 
 #include "device.h"
 #include "fixture.h"
+#include "util.h"
 #include "hotplug.h"
 #include "iomem.h"
 #include "ops.h"
@@ -33,14 +34,7 @@ static struct machine *boot_json(const char *kernel, const char *arch, const cha
 		"{\"start\":\"0xfffc0000\",\"end\":\"0xffffffff\",\"type\":\"reserved\"}]%s}",
 		kernel, arch, hotplug ? hotplug : strcmp(kernel, "6.1") ? "" :
 		"\"auto_online_blocks\":\"offline\"", extra);
-	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_parse("t.json", json, strlen(json), &err);
-	struct machine *m;
-
-	g_assert_no_error(err);
-	m = machine_boot(fx, &err);
-	g_assert_no_error(err);
-	return m;
+	return boot_fixture_json(json);
 }
 
 static struct machine *vm(const char *kernel)

@@ -10,6 +10,7 @@
 #include "fixture.h"
 #include "online.h"
 #include "tree.h"
+#include "util.h"
 
 #ifndef EHWPOISON
 #define EHWPOISON 133
@@ -26,14 +27,7 @@ static struct machine *boot_vm(const char *kernel, const char *extra)
 		"\"e820\":[{\"start\":\"0\",\"end\":\"0x9fbff\",\"type\":\"ram\"},"
 		"{\"start\":\"0x100000\",\"end\":\"0x3ffdffff\",\"type\":\"ram\"},"
 		"{\"start\":\"0x100000000\",\"size\":\"1G\",\"type\":\"ram\"}]%s}", kernel, extra);
-	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_parse("vm.json", json, strlen(json), &err);
-	struct machine *m;
-
-	g_assert_no_error(err);
-	m = machine_boot(fx, &err);
-	g_assert_no_error(err);
-	return m;
+	return boot_fixture_json(json);
 }
 
 /* Blocks 32-35 offline, as a DIMM hot-added to a 1 GiB guest (spec §9). */
@@ -44,14 +38,7 @@ static struct machine *boot_literal(const char *extra)
 		"\"block_size\":\"128M\",\"memory_blocks\":["
 		"{\"first\":1,\"count\":7,\"state\":\"online\",\"valid_zones\":\"DMA32\"},"
 		"{\"first\":32,\"count\":32,\"state\":\"offline\"}]%s}", extra);
-	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_parse("lit.json", json, strlen(json), &err);
-	struct machine *m;
-
-	g_assert_no_error(err);
-	m = machine_boot(fx, &err);
-	g_assert_no_error(err);
-	return m;
+	return boot_fixture_json(json);
 }
 
 static int store(struct machine *m, uint64_t id, const char *attr, const char *buf)
@@ -71,15 +58,10 @@ static int set_state(struct machine *m, uint64_t id, const char *word)
 
 static char *read_attr(const struct machine *m, uint64_t id, const char *attr)
 {
-	const struct tree_reader root = { .cap_sys_admin = true };
 	g_autofree char *path = g_strdup_printf("sys/devices/system/memory/memory%" G_GUINT64_FORMAT "/%s",
 						id, attr);
-	GString *s = g_string_new(NULL);
-	tree_node n;
 
-	g_assert_cmpint(tree_resolve(m, path, &n), ==, 0);
-	g_assert_cmpint(tree_read(m, n, &root, s), ==, 0);
-	return g_string_free(s, FALSE);
+	return read_tree(m, path);
 }
 
 #define assert_attr(m, id, attr, want) do { \

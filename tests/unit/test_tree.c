@@ -5,6 +5,7 @@
 
 #include "fixture.h"
 #include "tree.h"
+#include "util.h"
 
 static const char vm_json[] =
 	"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.12\",\"hypervisor\":true,"
@@ -15,14 +16,7 @@ static const char vm_json[] =
 
 static struct machine *boot(void)
 {
-	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_parse("vm.json", vm_json, strlen(vm_json), &err);
-	struct machine *m;
-
-	g_assert_no_error(err);
-	m = machine_boot(fx, &err);
-	g_assert_no_error(err);
-	return m;
+	return boot_fixture_json(vm_json);
 }
 
 static tree_node resolve(const struct machine *m, const char *path)

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "util.h"
+
+#include <string.h>
+
+struct machine *boot_fixture_json(const char *json)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(fixture) fx = fixture_parse("test.json", json, strlen(json), &err);
+	struct machine *m;
+
+	g_assert_no_error(err);
+	m = machine_boot(fx, &err);
+	g_assert_no_error(err);
+	return m;
+}
+
+char *read_tree(const struct machine *m, const char *path)
+{
+	const struct tree_reader root = { .cap_sys_admin = true };
+	GString *s = g_string_new(NULL);
+	tree_node n;
+
+	g_assert_cmpint(tree_resolve(m, path, &n), ==, 0);
+	g_assert_cmpint(tree_read(m, n, &root, s), ==, 0);
+	return g_string_free(s, FALSE);
+}

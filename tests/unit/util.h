@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers the unit tests share: boot a machine from JSON, read its files. */
+#ifndef HOTPLUGFS_TEST_UTIL_H
+#define HOTPLUGFS_TEST_UTIL_H
+
+#include "fixture.h"
+#include "tree.h"
+
+/* Parses and boots a fixture given as text; the test fails on any error. */
+struct machine *boot_fixture_json(const char *json);
+/* A file's contents as a privileged reader sees them; the test fails unless
+ * the path exists and reads. */
+char *read_tree(const struct machine *m, const char *path);
+
+#endif
