@@ -276,7 +276,9 @@ static int do_kmem_bind(struct machine *m, struct device *dax, GError **err)
 	 * add_memory() can add a child resource." desc stays the parent's. */
 	res->flags = IORESOURCE_SYSTEM_RAM;
 	log_add(m, res);
-	ret = add_memory_driver_managed(m, mgid, s, n, "System RAM (kmem)", MHP_NID_IS_MGID);
+	ret = add_memory_driver_managed(m, mgid, s, n, "System RAM (kmem)",
+					MHP_NID_IS_MGID |
+					(dax->memmap_on_memory ? MHP_MEMMAP_ON_MEMORY : 0));
 	if (ret) {
 		machine_log_iomem(m, CHANGE_REMOVE, res);
 		remove_resource(res);
@@ -291,6 +293,22 @@ static int do_kmem_bind(struct machine *m, struct device *dax, GError **err)
 	dax->kmem_size = n;
 	dax->dax_state = DAX_KMEM;
 	m->generation++;
+	return 0;
+}
+
+/* memmap_on_memory_store(): only while kmem does not hold the device, and
+ * "on" only where mhp_supports_memmap_on_memory() says yes. */
+int dax_set_memmap_on_memory(struct machine *m, struct device *dax, bool on, GError **err)
+{
+	if (m->profile.kernel < KERNEL(6, 8))
+		return bad_request(err, "%s: no memmap_on_memory attribute before 6.8", dax->name),
+		       -EINVAL;
+	if (on != dax->memmap_on_memory && dax->dax_state == DAX_KMEM)
+		return kernel_failed(err, EBUSY, "%s: bound to kmem", dax->name);
+	if (on && !supports_memmap_on_memory(m, m->block_size))
+		return kernel_failed(err, EOPNOTSUPP, "%s: memmap_on_memory is not supported "
+				     "(memory_hotplug.memmap_on_memory)", dax->name);
+	dax->memmap_on_memory = on;
 	return 0;
 }
 

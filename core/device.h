@@ -77,6 +77,7 @@ struct device {
 	struct device *owner;     /* namespace, CXL region, or NULL (hmem) */
 	enum dax_state dax_state;
 	uint64_t kmem_start, kmem_size;   /* block-aligned range while kmem holds it */
+	bool memmap_on_memory;    /* daxX.Y/memmap_on_memory (6.8+): kmem adds with an altmap */
 
 	/* s390 standby */
 	uint64_t increment;       /* storage increment size (rzm) */
@@ -146,6 +147,8 @@ int namespace_reconfigure(struct machine *m, struct device *ns, enum dax_target 
 int dax_reconfigure(struct machine *m, struct device *dax, enum dax_target to, GError **err);
 /* dev_dax_kmem_probe() / dev_dax_kmem_remove() */
 int kmem_bind(struct machine *m, struct device *dax, GError **err);
+/* memmap_on_memory_store(), drivers/dax/bus.c 6.8+. */
+int dax_set_memmap_on_memory(struct machine *m, struct device *dax, bool on, GError **err);
 int kmem_unbind(struct machine *m, struct device *dax, GError **err);
 /* dax_hmem: a dax device over a top-level Soft Reserved range (device_dax bound). */
 struct device *hmem_add(struct machine *m, uint64_t start, GError **err);

@@ -99,7 +99,7 @@ static bool range_ok(const struct machine *m, uint64_t start, uint64_t size)
 /* mhp_supports_memmap_on_memory(): the memmap of one block (64 bytes per
  * page) must be PMD aligned on x86 and must not fill the block; 6.1 only did
  * it for a range of exactly one block; "force" pads to a pageblock. */
-static bool supports_memmap_on_memory(const struct machine *m, uint64_t size)
+bool supports_memmap_on_memory(const struct machine *m, uint64_t size)
 {
 	uint64_t memmap = (m->block_size >> PAGE_SHIFT) * 64;
 

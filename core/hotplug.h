@@ -41,6 +41,9 @@ int remove_memory(struct machine *m, uint64_t start, uint64_t size);
 /* offline_and_remove_memory(): offline all (rolling back on failure), then remove. */
 int offline_and_remove_memory(struct machine *m, uint64_t start, uint64_t size);
 
+/* mhp_supports_memmap_on_memory() for a range of size bytes. */
+bool supports_memmap_on_memory(const struct machine *m, uint64_t size);
+
 /* probe_store(): one block at a physical address (CONFIG_ARCH_MEMORY_PROBE). */
 int memory_probe_store(struct machine *m, const char *buf, size_t len);
 

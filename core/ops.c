@@ -277,6 +277,17 @@ static int op_dax_reconfigure(struct machine *m, const struct call *c, json_obje
 	return d ? dax_reconfigure(m, d, target_of(get_str(c, "mode")), err) : -EINVAL;
 }
 
+static int op_dax_memmap_on_memory(struct machine *m, const struct call *c, json_object **result,
+				   GError **err)
+{
+	struct device *d = lookup(m, get_str(c, "device"), DEV_DAX, DEV_DAX, err);
+	bool on = false;
+
+	(void)result;
+	get_bool(c, "enable", &on);
+	return d ? dax_set_memmap_on_memory(m, d, on, err) : -EINVAL;
+}
+
 static int op_kmem_unbind(struct machine *m, const struct call *c, json_object **result,
 			  GError **err)
 {
@@ -468,6 +479,8 @@ static const struct verb verbs[] = {
 	{ "dax-reconfigure", op_dax_reconfigure,
 	  { { "device", A_STR, true, NULL }, { "mode", A_STR, true, dax_targets } } },
 	{ "kmem-unbind", op_kmem_unbind, { { "device", A_STR, true, NULL } } },
+	{ "dax-memmap-on-memory", op_dax_memmap_on_memory,
+	  { { "device", A_STR, true, NULL }, { "enable", A_BOOL, true, NULL } } },
 	{ "hmem-add", op_hmem_add, { { "start", A_SIZE, true, NULL } } },
 	{ "cxl-window-add", op_cxl_window_add,
 	  { { "start", A_SIZE, true, NULL }, { "size", A_SIZE, true, NULL },

@@ -387,6 +387,33 @@ static void test_nvdimm_kmem(void)
 	g_assert_cmpuint(m->groups->len, ==, 0);
 }
 
+static void test_kmem_memmap_on_memory(void)
+{
+	g_autoptr(machine) m12 = boot_json("6.12", "x86_64",
+		"\"auto_online_blocks\":\"offline\",\"memmap_on_memory\":\"Y\"",
+		",\"late_resources\":[{\"name\":\"Persistent Memory\","
+		"\"start\":\"0x100000000\",\"end\":\"0x11fffffff\"}]");
+	g_autoptr(machine) m1 = pmem_vm("");
+	g_autoptr(GError) err = NULL;
+
+	op_ok(m12, "{\"op\":\"pmem-namespace-create\",\"size\":\"512M\",\"mode\":\"devdax\"}");
+	/* dev_dax_kmem_probe() (6.8+): daxX.Y/memmap_on_memory=1 adds with an
+	 * altmap, so every block carries its memmap at its start. */
+	op_ok(m12, "{\"op\":\"dax-memmap-on-memory\",\"device\":\"dax0.0\",\"enable\":true}");
+	op_ok(m12, "{\"op\":\"dax-reconfigure\",\"device\":\"dax0.0\",\"mode\":\"system-ram\"}");
+	for (uint64_t id = 33; id <= 35; id++)
+		g_assert_true(blk(m12, id)->flags & BLOCK_ALTMAP);
+	/* Not while kmem holds the device (memmap_on_memory_store: -EBUSY). */
+	g_assert_cmpint(op(m12, "{\"op\":\"dax-memmap-on-memory\",\"device\":\"dax0.0\","
+			   "\"enable\":false}", &err), ==, -EBUSY);
+	g_clear_error(&err);
+	/* 6.1 has no such attribute. */
+	op_ok(m1, "{\"op\":\"pmem-namespace-create\",\"size\":\"512M\",\"mode\":\"devdax\"}");
+	g_assert_cmpint(op(m1, "{\"op\":\"dax-memmap-on-memory\",\"device\":\"dax0.0\","
+			   "\"enable\":true}", &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err->message, "before 6.8"));
+}
+
 static void test_kmem_unbind_with_online_memory(void)
 {
 	g_autoptr(machine) m = pmem_vm("");
@@ -672,6 +699,7 @@ int main(int argc, char **argv)
 			test_merge_needs_same_name_pointer);
 	g_test_add_func("/devices/dax/nvdimm-kmem", test_nvdimm_kmem);
 	g_test_add_func("/devices/dax/kmem-unbind-online", test_kmem_unbind_with_online_memory);
+	g_test_add_func("/devices/dax/kmem-memmap-on-memory", test_kmem_memmap_on_memory);
 	g_test_add_func("/devices/dax/device-backed-vmemmap", test_device_backed_vmemmap);
 	g_test_add_func("/devices/dax/hmem", test_hmem);
 	g_test_add_func("/devices/cxl", test_cxl);
