@@ -13,10 +13,12 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *args, *help;
 } commands[] = {
-	{ "mount", cmd_mount, "[-f] FIXTURE MOUNTPOINT", "serve a machine (foreground with -f)" },
-	{ "run", cmd_run, "FIXTURE -- CMD [ARGS...]",
+	{ "mount", cmd_mount, "[-f] [--control SOCKET] FIXTURE MOUNTPOINT",
+	  "serve a machine (foreground with -f)" },
+	{ "run", cmd_run, "[--control SOCKET] [--kexec-safe] FIXTURE -- CMD [ARGS...]",
 	  "run CMD with the machine bound over the real paths" },
-	{ "show", cmd_show, "FIXTURE VIEW", "print iomem, memmap, memory or node without mounting" },
+	{ "show", cmd_show, "FIXTURE VIEW [--step N]",
+	  "print iomem, memmap, memory or node without mounting" },
 	{ "ctl", cmd_ctl, "SOCKET VERB [KEY=VALUE...]",
 	  "drive a mounted machine through its control socket" },
 	{ "capture", cmd_capture, "[--sysroot DIR] [-o FILE]",
@@ -27,7 +29,7 @@ static int usage(FILE *to)
 {
 	fprintf(to, "usage: hotplugfs COMMAND ...\n\n");
 	for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(to, "  hotplugfs %-8s %-26s %s\n", commands[i].name, commands[i].args,
+		fprintf(to, "  hotplugfs %s %s\n      %s\n", commands[i].name, commands[i].args,
 			commands[i].help);
 	fprintf(to, "\nA bad fixture is reported as FILE: JSON-PATH: reason, with exit status 2.\n");
 	return to == stdout ? 0 : EXIT_USAGE;
