@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The file tree: static directories and files from one table, and per-object
- * directories (memory blocks, firmware-map entries, nodes) from attribute
- * tables, in the style of the kernel's DEVICE_ATTR_RW tables.  Nothing is
- * allocated per file; node ids are computed (see tree.h).
+ * directories (memory blocks, firmware-map entries, nodes, cpus) from the
+ * attribute tables of attrs_*.c, in the style of the kernel's DEVICE_ATTR_RW
+ * tables.  Nothing is allocated per file; node ids are computed (see tree.h).
  */
 #include "tree.h"
 
@@ -13,11 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iomem.h"
+#include "attr.h"
 #include "machine.h"
-#include "hotplug.h"
-#include "kexec.h"
-#include "online.h"
 
 /* ---- node ids ---------------------------------------------------------- */
 
@@ -50,632 +47,6 @@ static tree_node make(enum kind k, uint64_t obj, unsigned sub)
 static enum kind kind_of(tree_node n) { return (enum kind)(n >> 56); }
 static uint64_t obj_of(tree_node n) { return (n >> 16) & OBJ_MAX; }
 static unsigned sub_of(tree_node n) { return n & 0xffff; }
-
-/* ---- attributes ---------------------------------------------------------- */
-
-typedef int (*show_fn)(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-		       GString *out);
-typedef int (*store_fn)(struct machine *m, uint64_t obj, const char *buf, size_t len);
-
-struct attr {
-	const char *name;
-	enum tree_type type;
-	mode_t mode;
-	show_fn show;
-	store_fn store;
-	const char *link;        /* TREE_LINK target */
-	bool (*exists)(const struct machine *m);   /* NULL: always */
-};
-
-#define ATTR_RO(n, show) { #n, TREE_FILE, 0444, show, NULL, NULL, NULL }
-#define ATTR_RW(n, show, store) { #n, TREE_FILE, 0644, show, store, NULL, NULL }
-#define ATTR_WO(n, store) { #n, TREE_FILE, 0200, NULL, store, NULL, NULL }
-
-static int show_empty(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-		      GString *out)
-{
-	(void)m, (void)obj, (void)who, (void)out;
-	return 0;
-}
-
-/* kobject_synth_uevent(), lib/kobject_uevent.c: an action word, optionally
- * followed by a UUID and KEY=value arguments. */
-static int store_uevent(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	static const char *const actions[] = { "add", "remove", "change", "move",
-					       "online", "offline", "bind", "unbind" };
-	size_t n = strnlen(buf, len);
-	size_t word = 0;
-
-	(void)m, (void)obj;
-	while (word < n && buf[word] != ' ' && buf[word] != '\n')
-		word++;
-	for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
-		if (word == strlen(actions[i]) && memcmp(buf, actions[i], word) == 0)
-			return 0;
-	return -EINVAL;
-}
-
-/* ---- power/ (drivers/base/power/sysfs.c; runtime PM is disabled) ------- */
-
-static unsigned power_flags(const struct machine *m, uint64_t dev)
-{
-	return GPOINTER_TO_UINT(g_hash_table_lookup(m->power, &dev));
-}
-
-static void set_power_flag(struct machine *m, uint64_t dev, unsigned flag, bool on)
-{
-	unsigned flags = (power_flags(m, dev) & ~flag) | (on ? flag : 0);
-
-	if (flags)
-		g_hash_table_insert(m->power, g_memdup2(&dev, sizeof(dev)), GUINT_TO_POINTER(flags));
-	else
-		g_hash_table_remove(m->power, &dev);
-	m->generation++;
-}
-
-static int show_power_control(const struct machine *m, uint64_t dev, const struct tree_reader *who,
-			      GString *out)
-{
-	(void)who;
-	g_string_append(out, power_flags(m, dev) & POWER_CONTROL_ON ? "on\n" : "auto\n");
-	return 0;
-}
-
-/* control_store(): "auto" allows runtime PM, "on" forbids it. */
-static int store_power_control(struct machine *m, uint64_t dev, const char *buf, size_t len)
-{
-	if (!sysfs_streq_len(buf, len, "auto") && !sysfs_streq_len(buf, len, "on"))
-		return -EINVAL;
-	set_power_flag(m, dev, POWER_CONTROL_ON, sysfs_streq_len(buf, len, "on"));
-	return 0;
-}
-
-/* async_show/store() (CONFIG_PM_ADVANCED_DEBUG): "enabled" or "disabled". */
-static int show_power_async(const struct machine *m, uint64_t dev, const struct tree_reader *who,
-			    GString *out)
-{
-	(void)who;
-	g_string_append(out, power_flags(m, dev) & POWER_ASYNC ? "enabled\n" : "disabled\n");
-	return 0;
-}
-
-static int store_power_async(struct machine *m, uint64_t dev, const char *buf, size_t len)
-{
-	if (!sysfs_streq_len(buf, len, "enabled") && !sysfs_streq_len(buf, len, "disabled"))
-		return -EINVAL;
-	set_power_flag(m, dev, POWER_ASYNC, sysfs_streq_len(buf, len, "enabled"));
-	return 0;
-}
-
-/* rtpm_enabled_show(): runtime PM of memory devices is disabled; "forbidden"
- * joins it once control reads "on". */
-static int show_runtime_enabled(const struct machine *m, uint64_t dev, const struct tree_reader *who,
-				GString *out)
-{
-	(void)who;
-	g_string_append(out, power_flags(m, dev) & POWER_CONTROL_ON ? "disabled & forbidden\n"
-								     : "disabled\n");
-	return 0;
-}
-
-/* autosuspend_delay_ms_show/store(): -EIO unless the driver uses autosuspend. */
-static int show_eio(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-		    GString *out)
-{
-	(void)m, (void)obj, (void)who, (void)out;
-	return -EIO;
-}
-static int store_eio(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	(void)m, (void)obj, (void)buf, (void)len;
-	return -EIO;
-}
-
-static int show_zero(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-		     GString *out)
-{
-	(void)m, (void)obj, (void)who;
-	g_string_append(out, "0\n");
-	return 0;
-}
-
-static int show_unsupported(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			    GString *out)
-{
-	(void)m, (void)obj, (void)who;
-	g_string_append(out, "unsupported\n");
-	return 0;
-}
-
-static bool pm_debug(const struct machine *m)
-{
-	return m->profile.pm_advanced_debug;
-}
-
-#define PM_DEBUG_RO(n, show) { #n, TREE_FILE, 0444, show, NULL, NULL, pm_debug }
-static const struct attr power_attrs[] = {
-	{ "async", TREE_FILE, 0644, show_power_async, store_power_async, NULL, pm_debug },
-	ATTR_RW(autosuspend_delay_ms, show_eio, store_eio),
-	ATTR_RW(control, show_power_control, store_power_control),
-	PM_DEBUG_RO(runtime_active_kids, show_zero),
-	ATTR_RO(runtime_active_time, show_zero),
-	PM_DEBUG_RO(runtime_enabled, show_runtime_enabled),
-	ATTR_RO(runtime_status, show_unsupported),
-	ATTR_RO(runtime_suspended_time, show_zero),
-	PM_DEBUG_RO(runtime_usage, show_zero),
-};
-
-/* ---- memoryN/ (drivers/base/memory.c 6.12) ----------------------------- */
-
-static const struct memory_block *block_of(const struct machine *m, uint64_t id)
-{
-	return memory_blocks_find(&m->blocks, id);
-}
-
-static int show_phys_index(const struct machine *m, uint64_t id, const struct tree_reader *who,
-			   GString *out)
-{
-	(void)m, (void)who;
-	g_string_append_printf(out, "%08" PRIx64 "\n", id);
-	return 0;
-}
-
-static const char *const state_names[] = {
-	[BLOCK_ONLINE] = "online", [BLOCK_GOING_OFFLINE] = "going-offline",
-	[BLOCK_OFFLINE] = "offline",
-};
-
-static int show_state(const struct machine *m, uint64_t id, const struct tree_reader *who,
-		      GString *out)
-{
-	(void)who;
-	g_string_append_printf(out, "%s\n", state_names[block_of(m, id)->state]);
-	return 0;
-}
-
-/* online_show(), drivers/base/core.c: !dev->offline, which flips only when
- * an offline has succeeded. */
-static int show_online(const struct machine *m, uint64_t id, const struct tree_reader *who,
-		       GString *out)
-{
-	(void)who;
-	g_string_append(out, block_of(m, id)->state == BLOCK_OFFLINE ? "0\n" : "1\n");
-	return 0;
-}
-
-static int show_phys_device(const struct machine *m, uint64_t id, const struct tree_reader *who,
-			    GString *out)
-{
-	(void)who;
-	g_string_append_printf(out, "%d\n", block_of(m, id)->phys_device);
-	return 0;
-}
-
-/* removable_show(): always 1 with CONFIG_MEMORY_HOTREMOVE since 5.6; older
- * captured kernels may say 0. */
-static int show_removable(const struct machine *m, uint64_t id, const struct tree_reader *who,
-			  GString *out)
-{
-	(void)who;
-	g_string_append(out, block_of(m, id)->flags & BLOCK_NOT_REMOVABLE ? "0\n" : "1\n");
-	return 0;
-}
-
-static int show_valid_zones(const struct machine *m, uint64_t id, const struct tree_reader *who,
-			    GString *out)
-{
-	(void)who;
-	machine_valid_zones(m, block_of(m, id), out);
-	g_string_append_c(out, '\n');
-	return 0;
-}
-
-static int store_state(struct machine *m, uint64_t id, const char *buf, size_t len)
-{
-	return memory_block_store_state(m, id, buf, len);
-}
-
-static int store_online(struct machine *m, uint64_t id, const char *buf, size_t len)
-{
-	return memory_block_store_online(m, id, buf, len);
-}
-
-static int store_probe(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	(void)obj;
-	return memory_probe_store(m, buf, len);
-}
-
-static int store_hard_offline(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	(void)obj;
-	return memory_store_hard_offline_page(m, buf, len);
-}
-
-static int store_soft_offline(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	(void)obj;
-	return memory_store_soft_offline_page(m, buf, len);
-}
-
-enum { BLOCK_ATTR_POWER = 3 };
-static const struct attr block_attrs[] = {
-	ATTR_RW(online, show_online, store_online),
-	ATTR_RO(phys_device, show_phys_device),
-	ATTR_RO(phys_index, show_phys_index),
-	[BLOCK_ATTR_POWER] = { "power", TREE_DIR, 0755, NULL, NULL, NULL, NULL },
-	ATTR_RO(removable, show_removable),
-	ATTR_RW(state, show_state, store_state),
-	{ "subsystem", TREE_LINK, 0777, NULL, NULL, "../../../../bus/memory", NULL },
-	ATTR_RW(uevent, show_empty, store_uevent),
-	ATTR_RO(valid_zones, show_valid_zones),
-};
-
-/* ---- /sys/firmware/memmap/N (drivers/firmware/memmap.c) ---------------- */
-
-static int show_memmap_start(const struct machine *m, uint64_t nr, const struct tree_reader *who,
-			     GString *out)
-{
-	(void)who;
-	g_string_append_printf(out, "0x%" PRIx64 "\n", firmware_map_find(&m->firmware_map, nr)->start);
-	return 0;
-}
-
-static int show_memmap_end(const struct machine *m, uint64_t nr, const struct tree_reader *who,
-			   GString *out)
-{
-	(void)who;
-	g_string_append_printf(out, "0x%" PRIx64 "\n", firmware_map_find(&m->firmware_map, nr)->end);
-	return 0;
-}
-
-static int show_memmap_type(const struct machine *m, uint64_t nr, const struct tree_reader *who,
-			    GString *out)
-{
-	(void)who;
-	g_string_append_printf(out, "%s\n", firmware_map_find(&m->firmware_map, nr)->type);
-	return 0;
-}
-
-static const struct attr memmap_attrs[] = {
-	ATTR_RO(end, show_memmap_end),
-	ATTR_RO(start, show_memmap_start),
-	ATTR_RO(type, show_memmap_type),
-};
-
-/* ---- debugfs: notifier-error-inject/memory/actions/X/error -------------- */
-
-/* debugfs_errno_get(): "%lld\n" of the stored errno. */
-static int show_inject_error(const struct machine *m, uint64_t action,
-			     const struct tree_reader *who, GString *out)
-{
-	(void)who;
-	g_string_append_printf(out, "%d\n", m->inject.error[action]);
-	return 0;
-}
-
-/* DEFINE_SIMPLE_ATTRIBUTE_SIGNED: kstrtoll, then debugfs_errno_set's clamp. */
-static int store_inject_error(struct machine *m, uint64_t action, const char *buf, size_t len)
-{
-	long long v;
-	int rc = kstrtoll0(buf, strnlen(buf, len), &v);
-
-	if (rc)
-		return rc;
-	error_inject_set(&m->inject, (enum mem_action)action, v);
-	m->generation++;
-	return 0;
-}
-
-static const struct attr inject_error_attr = {
-	"error", TREE_FILE, 0600, show_inject_error, store_inject_error, NULL, NULL
-};
-
-/* The order the module creates them in: its two actions, then ours. */
-static const enum mem_action inject_order[] = {
-	MEM_GOING_ONLINE, MEM_GOING_OFFLINE, MEM_PREPARE_ONLINE, MEM_ONLINE, MEM_OFFLINE,
-	MEM_CANCEL_ONLINE, MEM_CANCEL_OFFLINE, MEM_FINISH_OFFLINE,
-};
-
-/* ---- debugfs: hotplugfs/memoryN/ per-block faults (our extension) ------- */
-
-static int show_fault_flag(const struct machine *m, uint64_t id, bool (*get)(const struct block_fault *),
-			   GString *out)
-{
-	struct block_fault f = faults_get(&m->faults, id);
-
-	g_string_append(out, get(&f) ? "1\n" : "0\n");
-	return 0;
-}
-
-static int store_fault_flag(struct machine *m, uint64_t id, const char *buf, size_t len,
-			    bool *(*field)(struct block_fault *))
-{
-	bool v;
-	int rc = kstrtobool(buf, strnlen(buf, len), &v);
-
-	if (rc)
-		return rc;
-	*field(faults_edit(&m->faults, id)) = v;
-	m->generation++;
-	return 0;
-}
-
-#define FAULT_FLAG(field) \
-	static bool get_##field(const struct block_fault *f) { return f->field; } \
-	static bool *ref_##field(struct block_fault *f) { return &f->field; } \
-	static int show_##field(const struct machine *m, uint64_t id, const struct tree_reader *who, \
-				GString *out) \
-	{ \
-		(void)who; \
-		return show_fault_flag(m, id, get_##field, out); \
-	} \
-	static int store_##field(struct machine *m, uint64_t id, const char *buf, size_t len) \
-	{ \
-		return store_fault_flag(m, id, buf, len, ref_##field); \
-	}
-FAULT_FLAG(unmovable)
-FAULT_FLAG(unmovable_late)
-FAULT_FLAG(signal)
-
-static int show_slow_offline_ms(const struct machine *m, uint64_t id, const struct tree_reader *who,
-				GString *out)
-{
-	(void)who;
-	g_string_append_printf(out, "%u\n", faults_get(&m->faults, id).slow_offline_ms);
-	return 0;
-}
-
-static int store_slow_offline_ms(struct machine *m, uint64_t id, const char *buf, size_t len)
-{
-	unsigned long long v;
-	int rc = kstrtoull0(buf, strnlen(buf, len), &v);
-
-	if (rc)
-		return rc;
-	if (v > UINT32_MAX)
-		return -ERANGE;
-	faults_edit(&m->faults, id)->slow_offline_ms = (unsigned)v;
-	m->generation++;
-	return 0;
-}
-
-static int show_hwpoisoned_pages(const struct machine *m, uint64_t id,
-				 const struct tree_reader *who, GString *out)
-{
-	(void)who;
-	g_string_append_printf(out, "%u\n", faults_poison_count(&m->faults, id));
-	return 0;
-}
-
-static const struct attr fault_attrs[] = {
-	ATTR_RO(hwpoisoned_pages, show_hwpoisoned_pages),
-	ATTR_RW(signal, show_signal, store_signal),
-	ATTR_RW(slow_offline_ms, show_slow_offline_ms, store_slow_offline_ms),
-	ATTR_RW(unmovable, show_unmovable, store_unmovable),
-	ATTR_RW(unmovable_late, show_unmovable_late, store_unmovable_late),
-};
-
-/* ---- kexec and kdump (core/kexec.c; userspace-tools §3.1) ----------------- */
-
-static int show_cmdline(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			GString *out)
-{
-	(void)obj, (void)who;
-	kexec_cmdline(m, out);
-	return 0;
-}
-
-static int show_kcore(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-		      GString *out)
-{
-	(void)obj, (void)who;
-	kexec_kcore(m, out);
-	return 0;
-}
-
-static int show_kallsyms(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			 GString *out)
-{
-	(void)obj, (void)who;
-	kexec_kallsyms(m, out);
-	return 0;
-}
-
-/* kexec_loaded_show() / kexec_crash_loaded_show(), kernel/ksysfs.c: "%d\n". */
-static int show_kexec_loaded(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			     GString *out)
-{
-	(void)obj, (void)who;
-	g_string_append_printf(out, "%d\n", kexec_loaded((struct machine *)m, false));
-	return 0;
-}
-
-static int show_kexec_crash_loaded(const struct machine *m, uint64_t obj,
-				   const struct tree_reader *who, GString *out)
-{
-	(void)obj, (void)who;
-	g_string_append_printf(out, "%d\n", kexec_loaded((struct machine *)m, true));
-	return 0;
-}
-
-/* kexec_crash_size_show(): "%zu\n" of crash_get_memory_size(). */
-static int show_kexec_crash_size(const struct machine *m, uint64_t obj,
-				 const struct tree_reader *who, GString *out)
-{
-	(void)obj, (void)who;
-	g_string_append_printf(out, "%" PRIu64 "\n", kexec_crash_size(m));
-	return 0;
-}
-
-static int store_kexec_crash_size(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	(void)obj;
-	return kexec_crash_size_store(m, buf, len);
-}
-
-static int show_vmcoreinfo(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			   GString *out)
-{
-	(void)obj, (void)who;
-	kexec_vmcoreinfo(m, out);
-	return 0;
-}
-
-/* cpuN/crash_notes and crash_notes_size, drivers/base/cpu.c: DEVICE_ATTR_ADMIN_RO. */
-static int show_crash_notes(const struct machine *m, uint64_t cpu, const struct tree_reader *who,
-			    GString *out)
-{
-	(void)who;
-	kexec_crash_notes(m, (unsigned)cpu, out);
-	return 0;
-}
-
-static int show_crash_notes_size(const struct machine *m, uint64_t cpu,
-				 const struct tree_reader *who, GString *out)
-{
-	(void)m, (void)cpu, (void)who;
-	g_string_append_printf(out, "%u\n", KEXEC_CRASH_NOTE_BYTES);
-	return 0;
-}
-
-static const struct attr cpu_attrs[] = {
-	{ "crash_notes", TREE_FILE, 0400, show_crash_notes, NULL, NULL, NULL },
-	{ "crash_notes_size", TREE_FILE, 0400, show_crash_notes_size, NULL, NULL, NULL },
-};
-
-/* ---- static files ------------------------------------------------------ */
-
-static int show_iomem(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-		      GString *out)
-{
-	(void)obj;
-	iomem_render(&m->iomem, who->cap_sys_admin, out);
-	return 0;
-}
-
-static int show_block_size(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			   GString *out)
-{
-	(void)obj, (void)who;
-	g_string_append_printf(out, "%" PRIx64 "\n", m->block_size);
-	return 0;
-}
-
-static int show_auto_online(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			    GString *out)
-{
-	(void)obj, (void)who;
-	g_string_append_printf(out, "%s\n", mmop_name(m->params.auto_online));
-	return 0;
-}
-
-/* auto_online_blocks_store(): mhp_online_type_from_str(), sysfs_streq. */
-static int store_auto_online(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	enum mmop t;
-
-	(void)obj;
-	if (!mmop_parse(buf, len, &t))
-		return -EINVAL;
-	m->params.auto_online = t;
-	m->generation++;
-	return 0;
-}
-
-/* crash_hotplug_show(): 1 only while a crash image with hotplug support is
- * loaded (6.10+); nothing is loaded in a simulated machine yet. */
-static int show_crash_hotplug(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			      GString *out)
-{
-	return show_zero(m, obj, who, out);
-}
-
-static const char *const policy_names[] = {
-	[ONLINE_POLICY_CONTIG_ZONES] = "contig-zones",
-	[ONLINE_POLICY_AUTO_MOVABLE] = "auto-movable",
-};
-
-static int show_online_policy(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			      GString *out)
-{
-	(void)obj, (void)who;
-	g_string_append_printf(out, "%s\n", policy_names[m->params.online_policy]);
-	return 0;
-}
-
-/* set_online_policy(): sysfs_match_string() over the two names. */
-static int store_online_policy(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	(void)obj;
-	for (unsigned i = 0; i < G_N_ELEMENTS(policy_names); i++) {
-		if (sysfs_streq_len(buf, len, policy_names[i])) {
-			m->params.online_policy = (enum online_policy)i;
-			m->generation++;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-static int show_ratio(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-		      GString *out)
-{
-	(void)obj, (void)who;
-	g_string_append_printf(out, "%u\n", m->params.auto_movable_ratio);
-	return 0;
-}
-
-/* param_set_uint() -> kstrtouint(val, 0). */
-static int store_ratio(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	unsigned long long v;
-	int rc = kstrtoull0(buf, strnlen(buf, len), &v);
-
-	(void)obj;
-	if (rc)
-		return rc;
-	if (v > UINT32_MAX)
-		return -ERANGE;
-	m->params.auto_movable_ratio = (unsigned)v;
-	m->generation++;
-	return 0;
-}
-
-static int show_numa_aware(const struct machine *m, uint64_t obj, const struct tree_reader *who,
-			   GString *out)
-{
-	(void)obj, (void)who;
-	g_string_append(out, m->params.auto_movable_numa_aware ? "Y\n" : "N\n");
-	return 0;
-}
-
-static int store_numa_aware(struct machine *m, uint64_t obj, const char *buf, size_t len)
-{
-	bool v;
-	int rc = kstrtobool(buf, strnlen(buf, len), &v);
-
-	(void)obj;
-	if (rc)
-		return rc;
-	m->params.auto_movable_numa_aware = v;
-	m->generation++;
-	return 0;
-}
-
-/* memmap_on_memory: 0444; "force" exists since 6.6 (param_get_memmap_on_memory). */
-static int show_memmap_on_memory(const struct machine *m, uint64_t obj,
-				 const struct tree_reader *who, GString *out)
-{
-	(void)obj, (void)who;
-	switch (m->params.memmap_on_memory) {
-	case MEMMAP_ON_MEMORY_FORCE: g_string_append(out, "force\n"); break;
-	case MEMMAP_ON_MEMORY_Y: g_string_append(out, "Y\n"); break;
-	default: g_string_append(out, "N\n"); break;
-	}
-	return 0;
-}
 
 static bool has_iomem(const struct machine *m) { return m->has_iomem; }
 static bool has_memory(const struct machine *m) { return m->has_memory_dir; }
@@ -834,7 +205,7 @@ static int lookup_static(const struct machine *m, int dir, const char *name, tre
 		}
 	}
 	if (statics[dir].power) {
-		int a = find_attr(m, power_attrs, G_N_ELEMENTS(power_attrs), name);
+		int a = find_attr(m, power_attrs, power_attrs_len, name);
 
 		if (a < 0)
 			return -ENOENT;
@@ -890,7 +261,7 @@ static int lookup_static(const struct machine *m, int dir, const char *name, tre
 
 static int lookup_block(const struct machine *m, uint64_t id, const char *name, tree_node *child)
 {
-	int a = find_attr(m, block_attrs, G_N_ELEMENTS(block_attrs), name);
+	int a = find_attr(m, block_attrs, block_attrs_len, name);
 	uint64_t nid;
 
 	if (a >= 0) {
@@ -924,13 +295,13 @@ int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_n
 	case K_BLOCK_ATTR:
 		if (sub_of(dir) != BLOCK_ATTR_POWER)
 			return -ENOTDIR;
-		a = find_attr(m, power_attrs, G_N_ELEMENTS(power_attrs), name);
+		a = find_attr(m, power_attrs, power_attrs_len, name);
 		if (a < 0)
 			return -ENOENT;
 		*child = make(K_BLOCK_POWER_ATTR, obj, (unsigned)a);
 		return 0;
 	case K_MEMMAP:
-		a = find_attr(m, memmap_attrs, G_N_ELEMENTS(memmap_attrs), name);
+		a = find_attr(m, memmap_attrs, memmap_attrs_len, name);
 		if (a < 0)
 			return -ENOENT;
 		*child = make(K_MEMMAP_ATTR, obj, (unsigned)a);
@@ -947,13 +318,13 @@ int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_n
 		*child = make(K_INJECT_ERROR, obj, 0);
 		return 0;
 	case K_FAULT_BLOCK:
-		a = find_attr(m, fault_attrs, G_N_ELEMENTS(fault_attrs), name);
+		a = find_attr(m, fault_attrs, fault_attrs_len, name);
 		if (a < 0)
 			return -ENOENT;
 		*child = make(K_FAULT_ATTR, obj, (unsigned)a);
 		return 0;
 	case K_CPU:
-		a = find_attr(m, cpu_attrs, G_N_ELEMENTS(cpu_attrs), name);
+		a = find_attr(m, cpu_attrs, cpu_attrs_len, name);
 		if (a < 0)
 			return -ENOENT;
 		*child = make(K_CPU_ATTR, obj, (unsigned)a);
@@ -975,9 +346,9 @@ static bool node_exists(const struct machine *m, tree_node n)
 	case K_BLOCK:
 		return m->has_memory_dir && block_of(m, obj);
 	case K_BLOCK_ATTR:
-		return block_of(m, obj) && sub < G_N_ELEMENTS(block_attrs);
+		return block_of(m, obj) && sub < block_attrs_len;
 	case K_BLOCK_POWER_ATTR:
-		return sub < G_N_ELEMENTS(power_attrs) && attr_exists(m, &power_attrs[sub]) &&
+		return sub < power_attrs_len && attr_exists(m, &power_attrs[sub]) &&
 		       (obj == ROOT_DEVICE ? m->has_memory_dir : block_of(m, obj) != NULL);
 	case K_BLOCK_NODE_LINK:
 	case K_NODE_BLOCK_LINK:
@@ -986,7 +357,7 @@ static bool node_exists(const struct machine *m, tree_node n)
 	case K_MEMMAP_ATTR:
 		return m->has_firmware_map && obj <= UINT32_MAX &&
 		       firmware_map_find(&m->firmware_map, (unsigned)obj) &&
-		       (kind_of(n) == K_MEMMAP || sub < G_N_ELEMENTS(memmap_attrs));
+		       (kind_of(n) == K_MEMMAP || sub < memmap_attrs_len);
 	case K_NODE:
 		return m->has_memory_dir && obj < MAX_NUMNODES && machine_node(m, (int)obj);
 	case K_BUS_BLOCK_LINK:
@@ -998,11 +369,11 @@ static bool node_exists(const struct machine *m, tree_node n)
 	case K_FAULT_BLOCK:
 		return block_of(m, obj) != NULL;
 	case K_FAULT_ATTR:
-		return block_of(m, obj) && sub < G_N_ELEMENTS(fault_attrs);
+		return block_of(m, obj) && sub < fault_attrs_len;
 	case K_CPU:
 	case K_CPU_ATTR:
 		return m->has_memory_dir && obj < m->cpus &&
-		       (kind_of(n) == K_CPU || sub < G_N_ELEMENTS(cpu_attrs));
+		       (kind_of(n) == K_CPU || sub < cpu_attrs_len);
 	}
 	return false;
 }
@@ -1160,7 +531,7 @@ static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir
 		    !emit(w, statics[i].a.name, make(K_STATIC, 0, (unsigned)i + 1), statics[i].a.type))
 			return;
 	if (statics[dir].power)
-		emit_attrs(w, m, power_attrs, G_N_ELEMENTS(power_attrs), K_BLOCK_POWER_ATTR, ROOT_DEVICE);
+		emit_attrs(w, m, power_attrs, power_attrs_len, K_BLOCK_POWER_ATTR, ROOT_DEVICE);
 	switch (statics[dir].dyn) {
 	case DYN_BLOCKS:
 		emit_blocks(w, m, K_BLOCK, TREE_DIR, -1);
@@ -1172,7 +543,7 @@ static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir
 		emit_blocks(w, m, K_FAULT_BLOCK, TREE_DIR, -1);
 		break;
 	case DYN_INJECT:
-		for (unsigned i = 0; i < G_N_ELEMENTS(inject_order); i++) {
+		for (unsigned i = 0; i < inject_order_len; i++) {
 			enum mem_action a = inject_order[i];
 
 			if (mem_action_exists(&m->profile, a) &&
@@ -1221,7 +592,7 @@ static void emit_block_dir(struct dir_walk *w, const struct machine *m, uint64_t
 		if (!emit(w, name, make(K_BLOCK_NODE_LINK, id, (unsigned)nids[i]), TREE_LINK))
 			return;
 	}
-	emit_attrs(w, m, block_attrs, G_N_ELEMENTS(block_attrs), K_BLOCK_ATTR, id);
+	emit_attrs(w, m, block_attrs, block_attrs_len, K_BLOCK_ATTR, id);
 }
 
 int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_dirent_fn fn,
@@ -1243,10 +614,10 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 		emit_block_dir(&w, m, obj_of(dir));
 		break;
 	case K_BLOCK_ATTR:   /* memoryN/power */
-		emit_attrs(&w, m, power_attrs, G_N_ELEMENTS(power_attrs), K_BLOCK_POWER_ATTR, obj_of(dir));
+		emit_attrs(&w, m, power_attrs, power_attrs_len, K_BLOCK_POWER_ATTR, obj_of(dir));
 		break;
 	case K_MEMMAP:
-		emit_attrs(&w, m, memmap_attrs, G_N_ELEMENTS(memmap_attrs), K_MEMMAP_ATTR, obj_of(dir));
+		emit_attrs(&w, m, memmap_attrs, memmap_attrs_len, K_MEMMAP_ATTR, obj_of(dir));
 		break;
 	case K_NODE:
 		emit_blocks(&w, m, K_NODE_BLOCK_LINK, TREE_LINK, (int)obj_of(dir));
@@ -1255,10 +626,10 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 		emit(&w, inject_error_attr.name, make(K_INJECT_ERROR, obj_of(dir), 0), TREE_FILE);
 		break;
 	case K_FAULT_BLOCK:
-		emit_attrs(&w, m, fault_attrs, G_N_ELEMENTS(fault_attrs), K_FAULT_ATTR, obj_of(dir));
+		emit_attrs(&w, m, fault_attrs, fault_attrs_len, K_FAULT_ATTR, obj_of(dir));
 		break;
 	case K_CPU:
-		emit_attrs(&w, m, cpu_attrs, G_N_ELEMENTS(cpu_attrs), K_CPU_ATTR, obj_of(dir));
+		emit_attrs(&w, m, cpu_attrs, cpu_attrs_len, K_CPU_ATTR, obj_of(dir));
 		break;
 	default:
 		return -ENOTDIR;
@@ -1352,3 +723,4 @@ int tree_resolve(const struct machine *m, const char *path, tree_node *out)
 	*out = n;
 	return 0;
 }
+
