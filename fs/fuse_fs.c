@@ -276,24 +276,6 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_readlink(req, target->str);
 }
 
-static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct tree_stat ts;
-	int rc = tree_stat(fs_of(req)->m, ino, &ts);
-
-	if (rc < 0) {
-		fuse_reply_err(req, -rc);
-		return;
-	}
-	if (ts.type != TREE_DIR) {
-		fuse_reply_err(req, ENOTDIR);
-		return;
-	}
-	/* Stateless: the FUSE offset is the tree cursor, nothing to keep. */
-	fi->fh = 0;
-	fi->cache_readdir = 0;   /* blocks come and go; no invalidation yet */
-	fuse_reply_open(req, fi);
-}
 
 /* A reply buffer being filled with dirents. */
 struct dirbuf {
@@ -370,12 +352,6 @@ out:
 	g_free(db.buf);
 }
 
-static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	(void)ino;
-	(void)fi;
-	fuse_reply_err(req, 0);
-}
 
 /* (Re)generates the snapshot: show() for the opener recorded at open. */
 static void take_snapshot(const struct fs *fs, tree_node n, struct open_file *of)
@@ -655,11 +631,12 @@ static const struct fuse_lowlevel_ops hotplugfs_ops = {
 	.read = op_read,
 	.write = op_write,
 	.release = op_release,
-	.opendir = op_opendir,
 	.readdir = op_readdir,
-	.releasedir = op_releasedir,
 	.statfs = op_statfs,
-	/* No .poll: a registered poll makes every poll() a round trip (§0.5). */
+	/* No .poll: a registered poll makes every poll() a round trip (§0.5).
+	 * No .opendir/.releasedir: readdir is stateless (the offset is the
+	 * cursor), and their ENOSYS sets the kernel's no_opendir, saving two
+	 * round trips per directory lsmem lists (FUSE_CAP_NO_OPENDIR_SUPPORT). */
 };
 
 struct fuse_session *hotplugfs_session_new(struct machine *m, const char *mountpoint)
