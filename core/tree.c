@@ -193,6 +193,18 @@ static int find_attr(const struct machine *m, const struct attr *attrs, size_t n
 	return -1;
 }
 
+/* The attribute called name of an object's directory, as a node of kind k. */
+static int lookup_attr(const struct machine *m, const struct attr *attrs, unsigned n, enum kind k,
+		       uint64_t obj, const char *name, tree_node *child)
+{
+	int a = find_attr(m, attrs, n, name);
+
+	if (a < 0)
+		return -ENOENT;
+	*child = make(k, obj, (unsigned)a);
+	return 0;
+}
+
 static int lookup_static(const struct machine *m, int dir, const char *name, tree_node *child)
 {
 	uint64_t id;
@@ -204,14 +216,9 @@ static int lookup_static(const struct machine *m, int dir, const char *name, tre
 			return 0;
 		}
 	}
-	if (statics[dir].power) {
-		int a = find_attr(m, power_attrs, power_attrs_len, name);
-
-		if (a < 0)
-			return -ENOENT;
-		*child = make(K_BLOCK_POWER_ATTR, ROOT_DEVICE, (unsigned)a);
-		return 0;
-	}
+	if (statics[dir].power)
+		return lookup_attr(m, power_attrs, power_attrs_len, K_BLOCK_POWER_ATTR, ROOT_DEVICE,
+				   name, child);
 	switch (statics[dir].dyn) {
 	case DYN_BLOCKS:
 		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
@@ -281,7 +288,6 @@ static bool node_exists(const struct machine *m, tree_node n);
 int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
 {
 	uint64_t obj = obj_of(dir), id;
-	int a;
 
 	if (!node_exists(m, dir))
 		return -ENOENT;
@@ -295,17 +301,9 @@ int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_n
 	case K_BLOCK_ATTR:
 		if (sub_of(dir) != BLOCK_ATTR_POWER)
 			return -ENOTDIR;
-		a = find_attr(m, power_attrs, power_attrs_len, name);
-		if (a < 0)
-			return -ENOENT;
-		*child = make(K_BLOCK_POWER_ATTR, obj, (unsigned)a);
-		return 0;
+		return lookup_attr(m, power_attrs, power_attrs_len, K_BLOCK_POWER_ATTR, obj, name, child);
 	case K_MEMMAP:
-		a = find_attr(m, memmap_attrs, memmap_attrs_len, name);
-		if (a < 0)
-			return -ENOENT;
-		*child = make(K_MEMMAP_ATTR, obj, (unsigned)a);
-		return 0;
+		return lookup_attr(m, memmap_attrs, memmap_attrs_len, K_MEMMAP_ATTR, obj, name, child);
 	case K_NODE:
 		if (!parse_numbered(name, "memory", &id) || !block_of(m, id) ||
 		    !block_in_node(m, block_of(m, id), (int)obj))
@@ -318,17 +316,9 @@ int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_n
 		*child = make(K_INJECT_ERROR, obj, 0);
 		return 0;
 	case K_FAULT_BLOCK:
-		a = find_attr(m, fault_attrs, fault_attrs_len, name);
-		if (a < 0)
-			return -ENOENT;
-		*child = make(K_FAULT_ATTR, obj, (unsigned)a);
-		return 0;
+		return lookup_attr(m, fault_attrs, fault_attrs_len, K_FAULT_ATTR, obj, name, child);
 	case K_CPU:
-		a = find_attr(m, cpu_attrs, cpu_attrs_len, name);
-		if (a < 0)
-			return -ENOENT;
-		*child = make(K_CPU_ATTR, obj, (unsigned)a);
-		return 0;
+		return lookup_attr(m, cpu_attrs, cpu_attrs_len, K_CPU_ATTR, obj, name, child);
 	default:
 		return -ENOTDIR;
 	}
