@@ -283,38 +283,6 @@ bool kexec_args_parse_only(char **cmd)
 
 /* ---- serving the files ------------------------------------------------------- */
 
-/* An entry of a grafted directory: its name, and the served file or NULL. */
-struct graft {
-	const char *name;
-	char *src;
-};
-
-/* Puts at dst a stand-in for the entry `from` (bound, or a copied link). */
-static int place(const char *from, const char *dst, const char *link_target)
-{
-	struct stat st;
-
-	if (link_target)
-		return symlink(link_target, dst) == 0 ? 0 : -errno;
-	if (lstat(from, &st) != 0)
-		return -errno;
-	if (S_ISLNK(st.st_mode)) {
-		char t[PATH_MAX];
-		ssize_t n = readlink(from, t, sizeof(t) - 1);
-
-		if (n < 0)
-			return -errno;
-		t[n] = '\0';
-		return symlink(t, dst) == 0 ? 0 : -errno;
-	}
-	if (S_ISDIR(st.st_mode) ? mkdir(dst, 0755) != 0
-				: close(open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) != 0)
-		return -errno;
-	if (mount(from, dst, NULL, MS_BIND | MS_REC, NULL) != 0)
-		return -errno;
-	return 0;
-}
-
 static bool numeric(const char *s)
 {
 	for (; *s; s++)
@@ -324,67 +292,12 @@ static bool numeric(const char *s)
 }
 
 /*
- * ns_replace_entry() for several names at once: a tmpfs over parent with
- * every original entry bound back and the grafts added.  (/proc is done by
- * the child from a plan, see plan_proc: there the real procfs stays
- * reachable at /proc/.hotplugfs-proc, "self" and "thread-self" point into
- * it so they stay per-process, and the numeric pid directories, which would
- * be a stale snapshot, are left out.)
+ * /proc is grafted by the child from a plan, see plan_proc: there the real
+ * procfs stays reachable at /proc/.hotplugfs-proc, "self" and "thread-self"
+ * point into it so they stay per-process, and the numeric pid directories,
+ * which would be a stale snapshot, are left out.  Other directories go
+ * through ns_replace_entries().
  */
-static int graft_dir(struct ns_mounts *mounts, const char *parent, const struct graft *g, size_t n)
-{
-	char stash[] = "/tmp/hotplugfs-kstash.XXXXXX";
-	struct stat pst;
-	DIR *d;
-	struct dirent *de;
-	int rc = 0;
-
-	if (stat(parent, &pst) != 0)
-		return -errno;
-	if (!mkdtemp(stash))
-		return -errno;
-	if (mount(parent, stash, NULL, MS_BIND | MS_REC, NULL) != 0) {
-		rc = -errno;
-		rmdir(stash);
-		return rc;
-	}
-	if (mount("hotplugfs", parent, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k") != 0) {
-		rc = -errno;
-		goto out;
-	}
-	g_ptr_array_add(mounts->targets, g_strdup(parent));
-	if (chmod(parent, pst.st_mode & 07777) != 0)
-		rc = -errno;
-	d = rc ? NULL : opendir(stash);
-	while (d && rc == 0 && (de = readdir(d))) {
-		g_autofree char *from = g_build_filename(stash, de->d_name, NULL);
-		g_autofree char *to = g_build_filename(parent, de->d_name, NULL);
-		const char *link = NULL;
-		bool skip = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
-
-		for (size_t i = 0; i < n; i++)
-			skip |= strcmp(de->d_name, g[i].name) == 0;
-		if (!skip)
-			rc = place(from, to, link);
-	}
-	if (d)
-		closedir(d);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		g_autofree char *to = g_build_filename(parent, g[i].name, NULL);
-
-		if (close(open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) != 0 ||
-		    mount(g[i].src, to, NULL, MS_BIND, NULL) != 0)
-			rc = -errno;
-	}
-	if (rc == 0 && mount(NULL, parent, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
-			     MS_NOEXEC, "size=64k") != 0)
-		rc = -errno;
-out:
-	umount2(stash, MNT_DETACH);
-	rmdir(stash);
-	return rc;
-}
-
 enum op_kind { OP_UNSHARE, OP_TMPFS, OP_MKDIR, OP_FILE, OP_SYMLINK, OP_BIND, OP_RO, OP_UMOUNT };
 
 struct kexec_op {
@@ -465,8 +378,8 @@ int kexec_plan_run(const struct kexec_plan *p)
 	return 0;
 }
 
-/* The graft_dir() of /proc as a plan for the child (see kexec_plan). */
-static int plan_proc(struct kexec_plan *p, const struct graft *g, size_t n)
+/* ns_replace_entries() of /proc, as a plan the child carries out (see kexec_plan). */
+static int plan_proc(struct kexec_plan *p, const struct ns_graft *g, size_t n)
 {
 	char stash[] = "/tmp/hotplugfs-kproc.XXXXXX";
 	DIR *d;
@@ -533,13 +446,13 @@ static int serve_dir(struct ns_mounts *mounts, const char *mnt, const char *tree
 		     const char *host_dir, const char *const *names, size_t n, bool graft,
 		     struct kexec_plan *plan)
 {
-	g_autoptr(GArray) missing = g_array_new(FALSE, FALSE, sizeof(struct graft));
+	g_autoptr(GArray) missing = g_array_new(FALSE, FALSE, sizeof(struct ns_graft));
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		g_autofree char *src = g_build_filename(mnt, tree_dir, names[i], NULL);
 		g_autofree char *dst = g_build_filename(host_dir, names[i], NULL);
-		struct graft g = { names[i], NULL };
+		struct ns_graft g = { names[i], NULL };
 
 		if (access(src, F_OK) != 0)
 			continue;   /* not served by this machine */
@@ -552,13 +465,13 @@ static int serve_dir(struct ns_mounts *mounts, const char *mnt, const char *tree
 	}
 	if (rc == 0 && graft && missing->len && access(host_dir, F_OK) == 0) {
 		if (plan)
-			rc = plan_proc(plan, (struct graft *)(void *)missing->data, missing->len);
+			rc = plan_proc(plan, (struct ns_graft *)(void *)missing->data, missing->len);
 		else
-			rc = graft_dir(mounts, host_dir, (struct graft *)(void *)missing->data,
+			rc = ns_replace_entries(mounts, host_dir, (struct ns_graft *)(void *)missing->data,
 				       missing->len);
 	}
 	for (guint i = 0; i < missing->len; i++)
-		g_free(g_array_index(missing, struct graft, i).src);
+		g_free(g_array_index(missing, struct ns_graft, i).src);
 	if (rc < 0)
 		fprintf(stderr, "hotplugfs: cannot serve the kexec files of %s: %s\n", host_dir,
 			strerror(-rc));

@@ -113,9 +113,18 @@ static int place_entry(const char *what, const char *dst, bool follow)
 	return 0;
 }
 
-/* Fills the tmpfs now at parent from the stashed original, with name swapped. */
-static int fill_replacement(const char *stash, const char *parent, const char *name,
-			    const char *src)
+static bool grafted(const char *name, const struct ns_graft *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, g[i].name) == 0)
+			return true;
+	return false;
+}
+
+/* Fills the tmpfs now at parent from the stashed original, with the grafted
+ * names swapped or left out. */
+static int fill_replacement(const char *stash, const char *parent, const struct ns_graft *g,
+			    size_t n)
 {
 	DIR *d = opendir(stash);
 	struct dirent *de;
@@ -127,23 +136,24 @@ static int fill_replacement(const char *stash, const char *parent, const char *n
 		g_autofree char *from = NULL, *to = NULL;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    strcmp(de->d_name, name) == 0)
+		    grafted(de->d_name, g, n))
 			continue;
 		from = g_build_filename(stash, de->d_name, NULL);
 		to = g_build_filename(parent, de->d_name, NULL);
 		rc = place_entry(from, to, false);
 	}
 	closedir(d);
-	if (rc == 0 && src) {
-		g_autofree char *to = g_build_filename(parent, name, NULL);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		g_autofree char *to = g_build_filename(parent, g[i].name, NULL);
 
-		rc = place_entry(src, to, true);
+		if (g[i].src)
+			rc = place_entry(g[i].src, to, true);
 	}
 	return rc;
 }
 
-int ns_replace_entry(struct ns_mounts *mounts, const char *parent, const char *name,
-		     const char *src)
+int ns_replace_entries(struct ns_mounts *mounts, const char *parent, const struct ns_graft *g,
+		       size_t n)
 {
 	char stash[] = "/tmp/hotplugfs-stash.XXXXXX";
 	g_autofree char *opts = NULL;
@@ -167,7 +177,7 @@ int ns_replace_entry(struct ns_mounts *mounts, const char *parent, const char *n
 		rc = -errno;
 	} else {
 		record_mount(mounts, parent);
-		rc = fill_replacement(stash, parent, name, src);
+		rc = fill_replacement(stash, parent, g, n);
 		/* Read-only like the sysfs directory it stands for: no one may add
 		 * entries the real kernel would refuse to create. */
 		if (rc == 0 && mount(NULL, parent, NULL,
@@ -182,6 +192,14 @@ int ns_replace_entry(struct ns_mounts *mounts, const char *parent, const char *n
 	umount2(stash, MNT_DETACH);
 	rmdir(stash);
 	return rc;
+}
+
+int ns_replace_entry(struct ns_mounts *mounts, const char *parent, const char *name,
+		     const char *src)
+{
+	struct ns_graft g = { name, (char *)src };
+
+	return ns_replace_entries(mounts, parent, &g, 1);
 }
 
 bool path_is_fuse(const char *path)

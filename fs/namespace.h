@@ -44,6 +44,17 @@ int ns_bind_over(struct ns_mounts *mounts, const char *src, const char *dst);
 int ns_replace_entry(struct ns_mounts *mounts, const char *parent, const char *name,
 		     const char *src);
 
+/* One entry to change in ns_replace_entries(): name comes from src, or is
+ * left out when src is NULL. */
+struct ns_graft {
+	const char *name;
+	char *src;
+};
+
+/* ns_replace_entry() for several names at once. */
+int ns_replace_entries(struct ns_mounts *mounts, const char *parent, const struct ns_graft *g,
+		       size_t n);
+
 /* Whether path is on a FUSE filesystem (statfs f_type == FUSE_SUPER_MAGIC). */
 bool path_is_fuse(const char *path);
 
