@@ -49,6 +49,16 @@ def memmap_ranges(path):
     return out
 
 
+# Names both /proc/iomem parsers of kexec-tools match exactly (memcmp with
+# the newline); they differ only in how they take RAM and reserved.
+EXACT_NAMES = {
+    'ACPI Tables': ACPI,
+    'ACPI Non-volatile Storage': NVS,
+    'Persistent Memory (legacy)': PRAM,
+    'Persistent Memory': PMEM,
+}
+
+
 def iomem_ranges(path):
     """get_memory_ranges_proc_iomem(): exact names at any depth, file order."""
     out = []
@@ -57,14 +67,8 @@ def iomem_ranges(path):
             t = RAM
         elif name.lower() == 'reserved':
             t = RESERVED
-        elif name == 'ACPI Tables':
-            t = ACPI
-        elif name == 'ACPI Non-volatile Storage':
-            t = NVS
-        elif name == 'Persistent Memory (legacy)':
-            t = PRAM
-        elif name == 'Persistent Memory':
-            t = PMEM
+        elif name in EXACT_NAMES:
+            t = EXACT_NAMES[name]
         else:
             continue
         out.append((s, e, t))
@@ -92,14 +96,8 @@ def crash(iomem_path):
     for s, e, name in iomem(iomem_path):
         if 'System RAM' in name:
             t = RAM
-        elif name == 'ACPI Tables':
-            t = ACPI
-        elif name == 'ACPI Non-volatile Storage':
-            t = NVS
-        elif name == 'Persistent Memory (legacy)':
-            t = PRAM
-        elif name == 'Persistent Memory':
-            t = PMEM
+        elif name in EXACT_NAMES:
+            t = EXACT_NAMES[name]
         elif name in ('reserved', 'Reserved'):
             t = RESERVED
         else:
