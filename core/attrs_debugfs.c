@@ -10,6 +10,7 @@
 
 #include "attr.h"
 #include "online.h"
+#include "sysfs_parse.h"
 
 /* ---- debugfs: notifier-error-inject/memory/actions/X/error -------------- */
 
@@ -35,9 +36,10 @@ static int store_inject_error(struct machine *m, uint64_t action, const char *bu
 	return 0;
 }
 
-const struct attr inject_error_attr = {
-	"error", TREE_FILE, 0600, show_inject_error, store_inject_error, NULL, NULL
+static const struct attr inject_attr_table[] = {
+	{ "error", TREE_FILE, 0600, show_inject_error, store_inject_error, NULL, NULL },
 };
+const struct attrs inject_attrs = ATTRS(inject_attr_table);
 
 /* The order the module creates them in: its two actions, then ours. */
 const enum mem_action inject_order[] = {
@@ -117,12 +119,12 @@ static int show_hwpoisoned_pages(const struct machine *m, uint64_t id,
 	return 0;
 }
 
-const struct attr fault_attrs[] = {
+static const struct attr fault_attr_table[] = {
 	ATTR_RO(hwpoisoned_pages, show_hwpoisoned_pages),
 	ATTR_RW(signal, show_signal, store_signal),
 	ATTR_RW(slow_offline_ms, show_slow_offline_ms, store_slow_offline_ms),
 	ATTR_RW(unmovable, show_unmovable, store_unmovable),
 	ATTR_RW(unmovable_late, show_unmovable_late, store_unmovable_late),
 };
-const unsigned fault_attrs_len = G_N_ELEMENTS(fault_attrs);
+const struct attrs fault_attrs = ATTRS(fault_attr_table);
 

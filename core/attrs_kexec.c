@@ -8,9 +8,9 @@
 #include "attr.h"
 #include "kexec.h"
 
-/* ---- kexec and kdump (core/kexec.c; userspace-tools §3.1) ----------------- */
+/* ---- kexec and kdump (core/kexec.c, docs/kexec.md) -------------------------- */
 
-int show_cmdline(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_cmdline(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			GString *out)
 {
 	(void)obj, (void)who;
@@ -18,7 +18,7 @@ int show_cmdline(const struct machine *m, uint64_t obj, const struct tree_reader
 	return 0;
 }
 
-int show_kcore(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_kcore(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 		      GString *out)
 {
 	(void)obj, (void)who;
@@ -26,7 +26,7 @@ int show_kcore(const struct machine *m, uint64_t obj, const struct tree_reader *
 	return 0;
 }
 
-int show_kallsyms(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_kallsyms(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			 GString *out)
 {
 	(void)obj, (void)who;
@@ -35,7 +35,7 @@ int show_kallsyms(const struct machine *m, uint64_t obj, const struct tree_reade
 }
 
 /* kexec_loaded_show() / kexec_crash_loaded_show(), kernel/ksysfs.c: "%d\n". */
-int show_kexec_loaded(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_kexec_loaded(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			     GString *out)
 {
 	(void)obj, (void)who;
@@ -43,7 +43,7 @@ int show_kexec_loaded(const struct machine *m, uint64_t obj, const struct tree_r
 	return 0;
 }
 
-int show_kexec_crash_loaded(const struct machine *m, uint64_t obj,
+static int show_kexec_crash_loaded(const struct machine *m, uint64_t obj,
 				   const struct tree_reader *who, GString *out)
 {
 	(void)obj, (void)who;
@@ -52,7 +52,7 @@ int show_kexec_crash_loaded(const struct machine *m, uint64_t obj,
 }
 
 /* kexec_crash_size_show(): "%zu\n" of crash_get_memory_size(). */
-int show_kexec_crash_size(const struct machine *m, uint64_t obj,
+static int show_kexec_crash_size(const struct machine *m, uint64_t obj,
 				 const struct tree_reader *who, GString *out)
 {
 	(void)obj, (void)who;
@@ -60,13 +60,13 @@ int show_kexec_crash_size(const struct machine *m, uint64_t obj,
 	return 0;
 }
 
-int store_kexec_crash_size(struct machine *m, uint64_t obj, const char *buf, size_t len)
+static int store_kexec_crash_size(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
 	(void)obj;
 	return kexec_crash_size_store(m, buf, len);
 }
 
-int show_vmcoreinfo(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_vmcoreinfo(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			   GString *out)
 {
 	(void)obj, (void)who;
@@ -91,9 +91,33 @@ static int show_crash_notes_size(const struct machine *m, uint64_t cpu,
 	return 0;
 }
 
-const struct attr cpu_attrs[] = {
+static const struct attr cpu_attr_table[] = {
 	{ "crash_notes", TREE_FILE, 0400, show_crash_notes, NULL, NULL, NULL },
 	{ "crash_notes_size", TREE_FILE, 0400, show_crash_notes_size, NULL, NULL, NULL },
 };
-const unsigned cpu_attrs_len = G_N_ELEMENTS(cpu_attrs);
+const struct attrs cpu_attrs = ATTRS(cpu_attr_table);
+
+/* /proc: iomem (core/iomem.c) and what kexec-tools reads besides it. */
+static bool has_iomem(const struct machine *m)
+{
+	return m->has_iomem;
+}
+
+static const struct attr proc_attr_table[] = {
+	{ "iomem", TREE_FILE, 0444, show_iomem, NULL, NULL, has_iomem },
+	ATTR_RO(cmdline, show_cmdline),
+	ATTR_RO(kallsyms, show_kallsyms),
+	/* proc_create("kcore", S_IRUSR, ...) */
+	{ "kcore", TREE_FILE, 0400, show_kcore, NULL, NULL, NULL },
+};
+const struct attrs proc_attrs = ATTRS(proc_attr_table);
+
+/* /sys/kernel (kernel/ksysfs.c) */
+static const struct attr kernel_attr_table[] = {
+	ATTR_RO(kexec_loaded, show_kexec_loaded),
+	ATTR_RO(kexec_crash_loaded, show_kexec_crash_loaded),
+	ATTR_RW(kexec_crash_size, show_kexec_crash_size, store_kexec_crash_size),
+	ATTR_RO(vmcoreinfo, show_vmcoreinfo),
+};
+const struct attrs kernel_attrs = ATTRS(kernel_attr_table);
 

@@ -13,8 +13,10 @@
 #include "hotplug.h"
 #include "iomem.h"
 #include "online.h"
+#include "sysfs_parse.h"
+#include "zone.h"
 
-int show_empty(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_empty(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 		      GString *out)
 {
 	(void)m, (void)obj, (void)who, (void)out;
@@ -23,7 +25,7 @@ int show_empty(const struct machine *m, uint64_t obj, const struct tree_reader *
 
 /* kobject_synth_uevent(), lib/kobject_uevent.c: an action word, optionally
  * followed by a UUID and KEY=value arguments. */
-int store_uevent(struct machine *m, uint64_t obj, const char *buf, size_t len)
+static int store_uevent(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
 	static const char *const actions[] = { "add", "remove", "change", "move",
 					       "online", "offline", "bind", "unbind" };
@@ -137,7 +139,7 @@ static bool pm_debug(const struct machine *m)
 }
 
 #define PM_DEBUG_RO(n, show) { #n, TREE_FILE, 0444, show, NULL, NULL, pm_debug }
-const struct attr power_attrs[] = {
+static const struct attr power_attr_table[] = {
 	{ "async", TREE_FILE, 0644, show_power_async, store_power_async, NULL, pm_debug },
 	ATTR_RW(autosuspend_delay_ms, show_eio, store_eio),
 	ATTR_RW(control, show_power_control, store_power_control),
@@ -148,7 +150,7 @@ const struct attr power_attrs[] = {
 	ATTR_RO(runtime_suspended_time, show_zero),
 	PM_DEBUG_RO(runtime_usage, show_zero),
 };
-const unsigned power_attrs_len = G_N_ELEMENTS(power_attrs);
+const struct attrs power_attrs = ATTRS(power_attr_table);
 
 /* ---- memoryN/ (drivers/base/memory.c 6.12) ----------------------------- */
 
@@ -160,16 +162,11 @@ static int show_phys_index(const struct machine *m, uint64_t id, const struct tr
 	return 0;
 }
 
-static const char *const state_names[] = {
-	[BLOCK_ONLINE] = "online", [BLOCK_GOING_OFFLINE] = "going-offline",
-	[BLOCK_OFFLINE] = "offline",
-};
-
 static int show_state(const struct machine *m, uint64_t id, const struct tree_reader *who,
 		      GString *out)
 {
 	(void)who;
-	g_string_append_printf(out, "%s\n", state_names[block_of(m, id)->state]);
+	g_string_append_printf(out, "%s\n", block_state_to_string(block_of(m, id)->state));
 	return 0;
 }
 
@@ -205,7 +202,7 @@ static int show_valid_zones(const struct machine *m, uint64_t id, const struct t
 			    GString *out)
 {
 	(void)who;
-	machine_valid_zones(m, block_of(m, id), out);
+	valid_zones_show(m, block_of(m, id), out);
 	g_string_append_c(out, '\n');
 	return 0;
 }
@@ -220,36 +217,36 @@ static int store_online(struct machine *m, uint64_t id, const char *buf, size_t 
 	return memory_block_store_online(m, id, buf, len);
 }
 
-int store_probe(struct machine *m, uint64_t obj, const char *buf, size_t len)
+static int store_probe(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
 	(void)obj;
 	return memory_probe_store(m, buf, len);
 }
 
-int store_hard_offline(struct machine *m, uint64_t obj, const char *buf, size_t len)
+static int store_hard_offline(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
 	(void)obj;
 	return memory_store_hard_offline_page(m, buf, len);
 }
 
-int store_soft_offline(struct machine *m, uint64_t obj, const char *buf, size_t len)
+static int store_soft_offline(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
 	(void)obj;
 	return memory_store_soft_offline_page(m, buf, len);
 }
 
-const struct attr block_attrs[] = {
+static const struct attr block_attr_table[] = {
 	ATTR_RW(online, show_online, store_online),
 	ATTR_RO(phys_device, show_phys_device),
 	ATTR_RO(phys_index, show_phys_index),
-	[BLOCK_ATTR_POWER] = { "power", TREE_DIR, 0755, NULL, NULL, NULL, NULL },
+	[BLOCK_ATTR_POWER] = ATTR_DIR(power),
 	ATTR_RO(removable, show_removable),
 	ATTR_RW(state, show_state, store_state),
-	{ "subsystem", TREE_LINK, 0777, NULL, NULL, "../../../../bus/memory", NULL },
+	ATTR_LINK(subsystem, "../../../../bus/memory"),
 	ATTR_RW(uevent, show_empty, store_uevent),
 	ATTR_RO(valid_zones, show_valid_zones),
 };
-const unsigned block_attrs_len = G_N_ELEMENTS(block_attrs);
+const struct attrs block_attrs = ATTRS(block_attr_table);
 
 /* ---- /sys/firmware/memmap/N (drivers/firmware/memmap.c) ---------------- */
 
@@ -277,12 +274,12 @@ static int show_memmap_type(const struct machine *m, uint64_t nr, const struct t
 	return 0;
 }
 
-const struct attr memmap_attrs[] = {
+static const struct attr memmap_attr_table[] = {
 	ATTR_RO(end, show_memmap_end),
 	ATTR_RO(start, show_memmap_start),
 	ATTR_RO(type, show_memmap_type),
 };
-const unsigned memmap_attrs_len = G_N_ELEMENTS(memmap_attrs);
+const struct attrs memmap_attrs = ATTRS(memmap_attr_table);
 
 /* ---- static files ------------------------------------------------------ */
 
@@ -294,7 +291,7 @@ int show_iomem(const struct machine *m, uint64_t obj, const struct tree_reader *
 	return 0;
 }
 
-int show_block_size(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_block_size(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			   GString *out)
 {
 	(void)obj, (void)who;
@@ -302,63 +299,57 @@ int show_block_size(const struct machine *m, uint64_t obj, const struct tree_rea
 	return 0;
 }
 
-int show_auto_online(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_auto_online(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			    GString *out)
 {
 	(void)obj, (void)who;
-	g_string_append_printf(out, "%s\n", mmop_name(m->params.auto_online));
+	g_string_append_printf(out, "%s\n", mmop_to_string(m->params.auto_online));
 	return 0;
 }
 
 /* auto_online_blocks_store(): mhp_online_type_from_str(), sysfs_streq. */
-int store_auto_online(struct machine *m, uint64_t obj, const char *buf, size_t len)
+static int store_auto_online(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
-	enum mmop t;
+	int t = mmop_from_sysfs(buf, len);
 
 	(void)obj;
-	if (!mmop_parse(buf, len, &t))
+	if (t < 0)
 		return -EINVAL;
-	m->params.auto_online = t;
+	m->params.auto_online = (enum mmop)t;
 	m->generation++;
 	return 0;
 }
 
 /* crash_hotplug_show(): 1 only while a crash image with hotplug support is
  * loaded (6.10+); nothing is loaded in a simulated machine yet. */
-int show_crash_hotplug(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_crash_hotplug(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			      GString *out)
 {
 	return show_zero(m, obj, who, out);
 }
 
-static const char *const policy_names[] = {
-	[ONLINE_POLICY_CONTIG_ZONES] = "contig-zones",
-	[ONLINE_POLICY_AUTO_MOVABLE] = "auto-movable",
-};
-
-int show_online_policy(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_online_policy(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			      GString *out)
 {
 	(void)obj, (void)who;
-	g_string_append_printf(out, "%s\n", policy_names[m->params.online_policy]);
+	g_string_append_printf(out, "%s\n", online_policy_to_string(m->params.online_policy));
 	return 0;
 }
 
 /* set_online_policy(): sysfs_match_string() over the two names. */
-int store_online_policy(struct machine *m, uint64_t obj, const char *buf, size_t len)
+static int store_online_policy(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
+	int p = online_policy_from_sysfs(buf, len);
+
 	(void)obj;
-	for (unsigned i = 0; i < G_N_ELEMENTS(policy_names); i++) {
-		if (sysfs_streq_len(buf, len, policy_names[i])) {
-			m->params.online_policy = (enum online_policy)i;
-			m->generation++;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (p < 0)
+		return -EINVAL;
+	m->params.online_policy = (enum online_policy)p;
+	m->generation++;
+	return 0;
 }
 
-int show_ratio(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_ratio(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 		      GString *out)
 {
 	(void)obj, (void)who;
@@ -367,7 +358,7 @@ int show_ratio(const struct machine *m, uint64_t obj, const struct tree_reader *
 }
 
 /* param_set_uint() -> kstrtouint(val, 0). */
-int store_ratio(struct machine *m, uint64_t obj, const char *buf, size_t len)
+static int store_ratio(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
 	unsigned long long v;
 	int rc = kstrtoull0(buf, strnlen(buf, len), &v);
@@ -382,7 +373,7 @@ int store_ratio(struct machine *m, uint64_t obj, const char *buf, size_t len)
 	return 0;
 }
 
-int show_numa_aware(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+static int show_numa_aware(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			   GString *out)
 {
 	(void)obj, (void)who;
@@ -390,7 +381,7 @@ int show_numa_aware(const struct machine *m, uint64_t obj, const struct tree_rea
 	return 0;
 }
 
-int store_numa_aware(struct machine *m, uint64_t obj, const char *buf, size_t len)
+static int store_numa_aware(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
 	bool v;
 	int rc = kstrtobool(buf, strnlen(buf, len), &v);
@@ -404,15 +395,48 @@ int store_numa_aware(struct machine *m, uint64_t obj, const char *buf, size_t le
 }
 
 /* memmap_on_memory: 0444; "force" exists since 6.6 (param_get_memmap_on_memory). */
-int show_memmap_on_memory(const struct machine *m, uint64_t obj,
+static int show_memmap_on_memory(const struct machine *m, uint64_t obj,
 				 const struct tree_reader *who, GString *out)
 {
 	(void)obj, (void)who;
-	switch (m->params.memmap_on_memory) {
-	case MEMMAP_ON_MEMORY_FORCE: g_string_append(out, "force\n"); break;
-	case MEMMAP_ON_MEMORY_Y: g_string_append(out, "Y\n"); break;
-	default: g_string_append(out, "N\n"); break;
-	}
+	g_string_append_printf(out, "%s\n", memmap_on_memory_to_string(m->params.memmap_on_memory));
 	return 0;
 }
 
+static bool has_probe(const struct machine *m)
+{
+	return m->profile.memory_probe;
+}
+
+static bool has_crash_hotplug(const struct machine *m)
+{
+	return profile_has_crash_hotplug(&m->profile);
+}
+
+static bool has_memory_failure(const struct machine *m)
+{
+	return profile_has_memory_failure(&m->profile);
+}
+
+/* The memory subsystem's root device (memory_root_attr_groups, 6.12). */
+static const struct attr memory_root_attr_table[] = {
+	ATTR_RW(auto_online_blocks, show_auto_online, store_auto_online),
+	ATTR_RO(block_size_bytes, show_block_size),
+	{ "crash_hotplug", TREE_FILE, 0444, show_crash_hotplug, NULL, NULL, has_crash_hotplug },
+	{ "probe", TREE_FILE, 0200, NULL, store_probe, NULL, has_probe },
+	{ "hard_offline_page", TREE_FILE, 0200, NULL, store_hard_offline, NULL,
+	  has_memory_failure },
+	{ "soft_offline_page", TREE_FILE, 0200, NULL, store_soft_offline, NULL,
+	  has_memory_failure },
+	ATTR_RW(uevent, show_empty, store_uevent),
+};
+const struct attrs memory_root_attrs = ATTRS(memory_root_attr_table);
+
+/* /sys/module/memory_hotplug/parameters (mm/memory_hotplug.c) */
+static const struct attr memory_param_attr_table[] = {
+	ATTR_RO(memmap_on_memory, show_memmap_on_memory),
+	ATTR_RW(online_policy, show_online_policy, store_online_policy),
+	ATTR_RW(auto_movable_ratio, show_ratio, store_ratio),
+	ATTR_RW(auto_movable_numa_aware, show_numa_aware, store_numa_aware),
+};
+const struct attrs memory_param_attrs = ATTRS(memory_param_attr_table);

@@ -4,7 +4,10 @@
  * early drivers do to iomem, the firmware map and the memory blocks; the
  * literal form links a captured tree as it was.
  */
+#include "boot.h"
+
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -12,10 +15,8 @@
 #include "e820.h"
 #include "fixture.h"
 #include "kexec.h"
-
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
-#define PAGE_SIZE 4096ull
+#include "units.h"
+#include "zone.h"
 
 G_GNUC_PRINTF(4, 5)
 static void fail(GError **err, const struct fixture *fx, const char *path, const char *fmt, ...)
@@ -28,11 +29,6 @@ static void fail(GError **err, const struct fixture *fx, const char *path, const
 	va_end(ap);
 	g_set_error(err, FIXTURE_ERROR, FIXTURE_ERROR_INVALID, "%s: %s: %s", fx->file,
 		    path ? path : "$", reason);
-}
-
-static uint64_t section_size(enum arch arch)
-{
-	return arch == ARCH_S390X ? 256 * MiB : 128 * MiB;
 }
 
 /* probe_memory_block_size(), arch/x86/mm/init_64.c (6.1 == 6.12) */
@@ -100,7 +96,7 @@ static GArray *kernel_e820(const struct fixture *fx, GError **err)
 	}
 	if (fx->mem_limit)
 		e820_remove_type(t, fx->mem_limit, UINT64_MAX - fx->mem_limit, E820_TYPE_RAM);
-	if (fx->profile.arch == ARCH_X86_64)
+	if (profile_boots_from_e820(&fx->profile))
 		trim_bios_range(t);
 	return t;
 }
@@ -179,7 +175,7 @@ static bool add_kernel_image(struct machine *m, const struct fixture *fx, GError
 		g_autofree char *path = g_strdup_printf("$.kernel_image.%s", parts[i].key);
 
 		/* s390 setup_resources() registers code, data and bss only. */
-		if (m->profile.arch == ARCH_S390X && i == 1)
+		if (i == 1 && !profile_has_kernel_rodata_resource(&m->profile))
 			continue;
 		if (machine_present_bytes(m, r->start, r->end - r->start + 1) !=
 		    r->end - r->start + 1) {
@@ -392,7 +388,7 @@ static void derive_blocks(struct machine *m)
 {
 	uint64_t prev = UINT64_MAX;
 
-	machine_boot_zones(m);
+	zones_boot(m);
 	for (guint i = 0; i < m->present->len; i++) {
 		const struct mem_range *p = &g_array_index(m->present, struct mem_range, i);
 
@@ -413,11 +409,11 @@ static void derive_blocks(struct machine *m)
 			b->zone = ZONE_NONE;
 			if (n == 1) {
 				b->flags &= (uint8_t)~BLOCK_MULTI_NODE;
-				b->zone = (uint8_t)machine_early_zone(m, b->nid, id * m->block_size);
+				b->zone = (uint8_t)early_zone_for_block(m, b->nid, id * m->block_size);
 			}
 		}
 	}
-	machine_recompute_zones(m);
+	zones_recompute(m);
 }
 
 static bool boot_firmware(struct machine *m, const struct fixture *fx, GError **err)
@@ -433,8 +429,9 @@ static bool boot_firmware(struct machine *m, const struct fixture *fx, GError **
 	setup_numa(m, fx);
 	m->block_size = fx->block_size;
 	if (!m->block_size)
-		m->block_size = m->profile.arch == ARCH_X86_64 ?
-			x86_block_size(present_end(m), fx->hypervisor) : section_size(m->profile.arch);
+		m->block_size = profile_boots_from_e820(&m->profile)
+			? x86_block_size(present_end(m), fx->hypervisor)
+			: profile_section_size(&m->profile);
 	if (!add_kernel_image(m, fx, err) ||
 	    !place_resources(m, &m->iomem, fx->early_resources, fx, err) ||
 	    !reserve_e820(m, t, fx, late, err))
@@ -497,9 +494,9 @@ static void add_present(struct machine *m, uint64_t start, uint64_t end)
 static enum zone_type first_zone_word(const char *valid_zones)
 {
 	g_autofree char *word = g_strndup(valid_zones, strcspn(valid_zones, " \n"));
-	enum zone_type z;
+	int z = zone_from_string(word);
 
-	return zone_parse(word, &z) ? z : ZONE_NONE;
+	return z < 0 ? ZONE_NONE : (enum zone_type)z;
 }
 
 /* Captured blocks: state, nodes and zones as recorded; valid_zones kept
@@ -542,7 +539,7 @@ static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 				b->zone = (uint8_t)first_zone_word(run->valid_zones);
 		}
 	}
-	machine_recompute_zones(m);
+	zones_recompute(m);
 	for (guint i = 0; i < fx->memory_blocks->len; i++) {
 		const struct fx_blocks *run = &g_array_index(fx->memory_blocks, struct fx_blocks, i);
 
@@ -552,7 +549,7 @@ static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 			struct memory_block *b = memory_blocks_find(&m->blocks, id);
 
 			g_string_truncate(derived, 0);
-			machine_valid_zones(m, b, derived);
+			valid_zones_show(m, b, derived);
 			if (strcmp(derived->str, run->valid_zones) != 0)
 				b->literal_zones = machine_literal(m, run->valid_zones);
 		}
@@ -565,7 +562,7 @@ static void boot_literal(struct machine *m, const struct fixture *fx)
 	link_literal(m, &m->iomem, fx->iomem);
 	boot_literal_firmware_map(m, fx);
 	setup_numa(m, fx);
-	m->block_size = fx->block_size ? fx->block_size : section_size(m->profile.arch);
+	m->block_size = fx->block_size ? fx->block_size : profile_section_size(&m->profile);
 	if (fx->memory_blocks)
 		boot_literal_blocks(m, fx);
 }
@@ -603,6 +600,46 @@ static bool apply_faults(struct machine *m, const struct fixture *fx, GError **e
 	return true;
 }
 
+/* "512M", "1G", or bytes: how a person writes crashkernel=. */
+static void append_size(GString *out, uint64_t v)
+{
+	if (v && !(v % (1ull << 30)))
+		g_string_append_printf(out, "%" PRIu64 "G", v >> 30);
+	else if (v && !(v % MiB))
+		g_string_append_printf(out, "%" PRIu64 "M", v >> 20);
+	else
+		g_string_append_printf(out, "%" PRIu64, v);
+}
+
+/* A Debian-like command line consistent with the fixture's boot parameters. */
+static char *default_cmdline(const struct machine *m, const struct fixture *fx)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+	const char *rel = profile_kernel_release(&m->profile);
+	g_autofree char *fallback = g_strdup_printf("%u.%u.0-1-amd64", m->profile.kernel / 100,
+						    m->profile.kernel % 100);
+
+	g_string_append_printf(s, "BOOT_IMAGE=/boot/vmlinuz-%s root=/dev/vda1 ro", rel ? rel : fallback);
+	for (guint i = 0; fx->memmap && i < fx->memmap->len; i++)
+		g_string_append_printf(s, " memmap=%s", (const char *)g_ptr_array_index(fx->memmap, i));
+	if (fx->mem_limit) {
+		g_string_append(s, " mem=");
+		append_size(s, fx->mem_limit);
+	}
+	if (fx->params.movable_node)
+		g_string_append(s, " movable_node");
+	if (fx->crash_size) {
+		g_string_append(s, " crashkernel=");
+		append_size(s, fx->crash_size);
+		if (fx->crash_base)
+			g_string_append_printf(s, "@0x%" PRIx64, fx->crash_base);
+		if (fx->crash_high)
+			g_string_append(s, ",high");
+	}
+	g_string_append(s, " quiet");
+	return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
 struct machine *machine_boot(const struct fixture *fx, GError **err)
 {
 	g_autoptr(machine) m = machine_new(&fx->profile);
@@ -621,7 +658,13 @@ struct machine *machine_boot(const struct fixture *fx, GError **err)
 	}
 	if (!apply_faults(m, fx, err))
 		return NULL;
-	kexec_boot(m, fx);
+	if (fx->cmdline) {
+		kexec_boot(m, fx->cmdline);
+	} else {
+		g_autofree char *cmdline = default_cmdline(m, fx);
+
+		kexec_boot(m, cmdline);
+	}
 	devices_boot(m);
 	return g_steal_pointer(&m);
 }

@@ -9,8 +9,7 @@
 #include "device.h"
 #include "hotplug.h"
 #include "online.h"
-
-#define PAGE_SHIFT 12
+#include "units.h"
 
 /* acpi_memory_enable_device(), 6.12: a static group of the DIMM's pages, then
  * __add_memory() per range with MHP_NID_IS_MGID, plus MHP_MEMMAP_ON_MEMORY when
@@ -21,7 +20,7 @@ struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int ni
 	struct device *d;
 	int mgid, ret;
 
-	if (m->profile.arch == ARCH_S390X)
+	if (!profile_has_acpi_and_pci(&m->profile))
 		return bad_request(err, "s390x has no ACPI memory devices"), NULL;
 	if (!check_hotplug_range(m, start, size, nid, err))
 		return NULL;
@@ -48,21 +47,11 @@ struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int ni
 	return device_register(m, d);
 }
 
-static int offline_block(struct machine *m, struct memory_block *b)
-{
-	int ret = device_offline(m, b);
-
-	/* Internal callers complete a slow offline (online.h). */
-	if (ret == STORE_PENDING)
-		ret = machine_hotplug_finish(m);
-	return ret;
-}
-
 /* acpi_scan_try_to_offline(), drivers/acpi/scan.c 6.12: acpi_bus_offline()
  * over the DIMM's physical nodes (its memory blocks, ascending) twice - the
  * first pass ignores errors, the second stops at the first - then, on
  * failure, acpi_bus_online() puts back online (device_online(), i.e. the
- * default zone: "as Normal", §9) every block this eject offlined; -EBUSY.
+ * default zone: "as Normal" on 6.1 and 6.12) every block this eject offlined; -EBUSY.
  * Success: acpi_memory_remove_memory() -> __remove_memory() per range,
  * memory_group_unregister(). */
 int dimm_eject(struct machine *m, struct device *d, GError **err)
@@ -71,9 +60,8 @@ int dimm_eject(struct machine *m, struct device *d, GError **err)
 	g_autofree bool *put_online = g_new0(bool, n);
 	int err_block = -1, err_ret = 0, ret;
 
-	if (m->pending.active)
-		return bad_request(err, "a slow offline of memory%" PRIu64 " is in progress",
-				   m->pending.block), -EINVAL;
+	if (!check_hotplug_idle(m, err))
+		return -EINVAL;
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1 && err_block < 0)
 			break;
@@ -84,7 +72,7 @@ int dimm_eject(struct machine *m, struct device *d, GError **err)
 
 			if (!b || (pass == 1 && put_online[i]))
 				continue;
-			ret = offline_block(m, b);
+			ret = hotplug_wait(m, memory_subsys_offline(m, b));
 			if (ret >= 0) {
 				put_online[i] = ret == 0;
 				continue;
@@ -102,7 +90,7 @@ int dimm_eject(struct machine *m, struct device *d, GError **err)
 								    d->start / m->block_size + i);
 
 			if (b && put_online[i])
-				device_online(m, b, MMOP_OFFLINE);
+				memory_subsys_online(m, b, MMOP_OFFLINE);
 		}
 		return kernel_failed(err, EBUSY, "%s: eject: offlining memory%" PRIu64 " failed with %s",
 				     d->name, d->start / m->block_size + (uint64_t)err_block,

@@ -13,7 +13,9 @@
 
 #include "device.h"
 
-#define SZ_256M (256ull << 20)
+#include "units.h"
+
+#define SZ_256M (256 * MiB)
 
 /* cxl_parse_cfmws(), 6.12: res->name = kasprintf("CXL Window %d", ctx->id++),
  * flags MEM, desc IORES_DESC_CXL, insert_resource_expand_to_fit(). */
@@ -25,7 +27,7 @@ struct device *cxl_window_add(struct machine *m, uint64_t start, uint64_t size, 
 	struct device *d;
 	int n;
 
-	if (m->profile.arch == ARCH_S390X)
+	if (!profile_has_acpi_and_pci(&m->profile))
 		return bad_request(err, "s390x has no CXL"), NULL;
 	if (!size || start % SZ_256M || size % SZ_256M || start + size - 1 < start)
 		return bad_request(err, "a CFMWS window is 256 MiB aligned (0x%" PRIx64 "+0x%" PRIx64

@@ -21,10 +21,10 @@
 #include "device.h"
 #include "hotplug.h"
 
-#define PAGE_SHIFT 12
-#define SZ_8K 8192ull
-#define SZ_2M (2ull << 20)
-#define ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
+#include "units.h"
+
+#define SZ_8K (8 * KiB)
+#define SZ_2M (2 * MiB)
 
 /* nd_pfn_init(), drivers/nvdimm/pfn_devs.c: the info block (8K) and a 64-byte
  * struct page per data page, rounded up to the 2 MiB default alignment:
@@ -300,7 +300,7 @@ static int do_kmem_bind(struct machine *m, struct device *dax, GError **err)
  * "on" only where mhp_supports_memmap_on_memory() says yes. */
 int dax_set_memmap_on_memory(struct machine *m, struct device *dax, bool on, GError **err)
 {
-	if (m->profile.kernel < KERNEL(6, 8))
+	if (!profile_memmap_on_memory_per_block(&m->profile))
 		return bad_request(err, "%s: no memmap_on_memory attribute before 6.8", dax->name),
 		       -EINVAL;
 	if (on != dax->memmap_on_memory && dax->dax_state == DAX_KMEM)
@@ -329,9 +329,8 @@ int kmem_unbind(struct machine *m, struct device *dax, GError **err)
 
 	if (dax->dax_state != DAX_KMEM)
 		return bad_request(err, "%s is not bound to kmem", dax->name), -EINVAL;
-	if (m->pending.active)
-		return bad_request(err, "a slow offline of memory%" PRIu64 " is in progress",
-				   m->pending.block), -EINVAL;
+	if (!check_hotplug_idle(m, err))
+		return -EINVAL;
 	ret = remove_memory(m, dax->kmem_start, dax->kmem_size);
 	if (ret) {
 		dax->dax_state = DAX_KMEM_STUCK;
@@ -377,8 +376,8 @@ static bool leave_kmem_check(struct machine *m, struct device *dax, GError **err
 	if (online)
 		return bad_request(err, "%s has %u online memory blocks: offline them first",
 				   dax->name, online);
-	if (m->pending.active)
-		return bad_request(err, "a slow offline is in progress");
+	if (!check_hotplug_idle(m, err))
+		return false;
 	return true;
 }
 

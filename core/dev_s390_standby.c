@@ -16,7 +16,7 @@
 #include "device.h"
 #include "hotplug.h"
 
-#define PAGE_SHIFT 12
+#include "units.h"
 
 /* The increments of d that [start, end] touches: [*first, *last]; false if none. */
 static bool increments(const struct device *d, uint64_t start, uint64_t end, uint64_t *first,
@@ -80,8 +80,7 @@ struct device *s390_standby_add(struct machine *m, uint64_t start, uint64_t size
 	uint64_t bs = m->block_size, first_block, end_block;
 	struct device *d;
 
-	if (m->profile.arch != ARCH_S390X || m->profile.kernel < KERNEL(6, 8) ||
-	    m->profile.kernel >= KERNEL(6, 19))
+	if (!profile_has_s390_standby_notifier(&m->profile))
 		return bad_request(err, "standby memory as modelled here needs s390x with kernel "
 				   "6.8 - 6.18 (this is %s %u.%u)",
 				   profile_arch_name(m->profile.arch), m->profile.kernel / 100,

@@ -11,7 +11,7 @@
  * one memory block in Sub Block Mode (device blocks smaller than a memory
  * block), one big block in Big Block Mode.  Units holding plugged memory are
  * added (SBM adds a whole memory block as soon as one subblock of it is
- * plugged, so 300 MiB requested adds three 128 MiB blocks, §9).  Plugging
+ * plugged, so 300 MiB requested adds three 128 MiB blocks, as 6.1 and 6.12 do).  Plugging
  * goes lowest address first; unplugging highest first, a whole unit through
  * offline_and_remove_memory() (with its rollback), a part of an online SBM
  * block by fake-offlining its subblocks (alloc_contig_range(), which fails
@@ -24,7 +24,7 @@
 #include "device.h"
 #include "hotplug.h"
 
-#define PAGE_SHIFT 12
+#include "units.h"
 
 static uint64_t unit_size(const struct machine *m, const struct device *d)
 {
@@ -41,7 +41,7 @@ struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region
 	uint64_t unit = MAX(block_size, m->block_size);
 	int mgid;
 
-	if (m->profile.arch == ARCH_S390X)
+	if (!profile_has_acpi_and_pci(&m->profile))
 		return bad_request(err, "virtio-mem needs x86_64 or aarch64 here"), NULL;
 	if (!block_size || (block_size & (block_size - 1)) || block_size < 4096)
 		return bad_request(err, "block_size 0x%" PRIx64 " is not a power of two of at "
@@ -94,9 +94,8 @@ bool virtio_mem_resize_check(struct machine *m, struct device *d, uint64_t reque
 	if (requested > d->size)
 		return bad_request(err, "requested_size 0x%" PRIx64 " exceeds the region size 0x%"
 				   PRIx64, requested, d->size);
-	if (m->pending.active)
-		return bad_request(err, "a slow offline of memory%" PRIu64 " is in progress",
-				   m->pending.block);
+	if (!check_hotplug_idle(m, err))
+		return false;
 	return true;
 }
 

@@ -4,17 +4,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hotplug.h"
-
-#ifndef EHWPOISON
-#define EHWPOISON 133
-#endif
-
-G_DEFINE_QUARK(hotplugfs-ops-error-quark, ops_error)
 
 static const char *const kind_names[] = {
 	[DEV_ACPI_DIMM] = "acpi-dimm", [DEV_VIRTIO_MEM] = "virtio-mem",
@@ -39,17 +32,21 @@ void device_free(struct device *d)
 
 static void log_device(struct machine *m, enum change c, const struct device *d)
 {
-	struct event *e = event_log_add(&m->log, EVENT_DEVICE);
+	event_log_add(&m->log, (struct event){ .kind = EVENT_DEVICE, .change = c, .start = d->start,
+					      .end = d->start + d->size - 1,
+					      .name = machine_intern(m, d->name) });
+}
 
-	e->change = c;
-	e->start = d->start;
-	e->end = d->start + d->size - 1;
-	e->name = machine_intern(m, d->name);
+/* The machine's device list owns its devices from the first one on. */
+static void device_add(struct machine *m, struct device *d)
+{
+	g_ptr_array_set_free_func(m->devices, (GDestroyNotify)device_free);
+	g_ptr_array_add(m->devices, d);
 }
 
 struct device *device_register(struct machine *m, struct device *d)
 {
-	g_ptr_array_add(m->devices, d);
+	device_add(m, d);
 	log_device(m, CHANGE_ADD, d);
 	m->generation++;
 	return d;
@@ -153,12 +150,6 @@ struct resource *resource_find(const struct resource *root, uint64_t start, uint
 	return NULL;
 }
 
-int release_region_logged(struct machine *m, struct resource *parent, struct resource *r)
-{
-	machine_log_iomem(m, CHANGE_REMOVE, r);
-	return release_region(parent, r->start, resource_size(r));
-}
-
 unsigned range_blocks(const struct machine *m, uint64_t start, uint64_t size, unsigned *online)
 {
 	unsigned n = 0;
@@ -174,55 +165,6 @@ unsigned range_blocks(const struct machine *m, uint64_t start, uint64_t size, un
 			(*online)++;
 	}
 	return n;
-}
-
-bool bad_request(GError **err, const char *fmt, ...)
-{
-	va_list ap;
-	g_autofree char *msg = NULL;
-
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_set_error_literal(err, OPS_ERROR, OPS_ERROR_REQUEST, msg);
-	return false;
-}
-
-int kernel_failed(GError **err, int errnum, const char *fmt, ...)
-{
-	va_list ap;
-	g_autofree char *msg = NULL;
-
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_set_error(err, OPS_ERROR, OPS_ERROR_KERNEL, "%s: %s (%s)", msg, g_strerror(errnum),
-		    errno_name(errnum));
-	return -errnum;
-}
-
-static const struct { int e; const char *name; } errnos[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EINTR, "EINTR" }, { EIO, "EIO" },
-	{ ENXIO, "ENXIO" }, { E2BIG, "E2BIG" }, { ENOMEM, "ENOMEM" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
-	{ EAGAIN, "EAGAIN" }, { ERANGE, "ERANGE" }, { EHWPOISON, "EHWPOISON" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" }, { EACCES, "EACCES" },
-};
-
-const char *errno_name(int errnum)
-{
-	for (size_t i = 0; i < G_N_ELEMENTS(errnos); i++)
-		if (errnos[i].e == errnum)
-			return errnos[i].name;
-	return "E?";
-}
-
-int errno_parse(const char *name)
-{
-	for (size_t i = 0; i < G_N_ELEMENTS(errnos); i++)
-		if (!strcmp(errnos[i].name, name))
-			return errnos[i].e;
-	return 0;
 }
 
 /* nd_region: one region per top-level pmem range (e820 type 7 via NFIT, or
@@ -246,8 +188,16 @@ void devices_boot(struct machine *m)
 		d->res = r;
 		d->nid = machine_nid_of(m, r->start);
 		/* Boot devices are not events: the log starts with the machine. */
-		g_ptr_array_add(m->devices, d);
+		device_add(m, d);
 	}
+}
+
+bool check_hotplug_idle(const struct machine *m, GError **err)
+{
+	if (!m->pending.active)
+		return true;
+	return bad_request(err, "a slow offline of memory%" PRIu64 " is in progress",
+			   m->pending.block);
 }
 
 /* The checks every add_memory() caller's range passes before the kernel
@@ -264,7 +214,7 @@ bool check_hotplug_range(struct machine *m, uint64_t start, uint64_t size, int n
 		return bad_request(err, "0x%" PRIx64 "+0x%" PRIx64 " is not aligned to the block "
 				   "size 0x%" PRIx64 " (add_memory_resource: -EINVAL)", start, size,
 				   m->block_size);
-	if (start + size - 1 < start || start + size - 1 > mhp_pluggable_end(m))
+	if (start + size - 1 < start || start + size - 1 > profile_pluggable_end(&m->profile))
 		return bad_request(err, "0x%" PRIx64 "+0x%" PRIx64 " is beyond the addressable "
 				   "range (mhp_range_allowed: -E2BIG)", start, size);
 	if (!machine_node_possible(m, nid))
@@ -275,16 +225,6 @@ bool check_hotplug_range(struct machine *m, uint64_t start, uint64_t size, int n
 		return bad_request(err, "memory blocks already exist in 0x%" PRIx64 "-0x%" PRIx64,
 				   start, start + size - 1);
 	return true;
-}
-
-/* mhp_get_pluggable_range() (as core/hotplug.c) */
-uint64_t mhp_pluggable_end(const struct machine *m)
-{
-	switch (m->profile.arch) {
-	case ARCH_S390X: return (1ull << 53) - 1;
-	case ARCH_AARCH64: return (1ull << 48) - 1;
-	default: return (1ull << 46) - 1;
-	}
 }
 
 /* Lowest N for which PREFIX%d names neither a device nor a resource. */

@@ -4,7 +4,7 @@
  * virtio-mem, nvdimm regions/namespaces and dax devices (device_dax, kmem),
  * CXL windows and regions, s390 standby storage.  Each device type lives in
  * its own file (dev_*.c) and does to /proc/iomem, the firmware map and the
- * memory blocks exactly what its kernel driver does (spec §5.4), including
+ * memory blocks exactly what its kernel driver does, including
  * the failure paths and their rollback.
  *
  * Every mutating entry point comes in two halves: a check that only reads
@@ -19,15 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "errors.h"
 #include "machine.h"
-
-/* Error domain shared with ops.c. */
-#define OPS_ERROR (ops_error_quark())
-GQuark ops_error_quark(void);
-enum {
-	OPS_ERROR_REQUEST = 1,    /* bad request: the machine is unchanged */
-	OPS_ERROR_KERNEL,         /* the kernel path failed; its rollback was applied */
-};
 
 enum device_kind {
 	DEV_ACPI_DIMM,            /* "dimmN" */
@@ -106,23 +99,16 @@ bool region_available(struct machine *m, struct resource *root, uint64_t start, 
 struct resource *resource_find(const struct resource *root, uint64_t start, uint64_t end,
 			       const char *name);
 
-/* Release a BUSY region with __release_region() semantics, logging it. */
-int release_region_logged(struct machine *m, struct resource *parent, struct resource *r);
 /* Blocks of [start, start+size) that exist, online ones counted in *online. */
 unsigned range_blocks(const struct machine *m, uint64_t start, uint64_t size, unsigned *online);
 
-uint64_t mhp_pluggable_end(const struct machine *m);
+/* lock_device_hotplug(): a bad request while a slow offline holds it. */
+bool check_hotplug_idle(const struct machine *m, GError **err);
 /* add_memory() preconditions as a bad request: aligned, addressable, free. */
 bool check_hotplug_range(struct machine *m, uint64_t start, uint64_t size, int nid,
 			 GError **err);
 /* Lowest n such that the printf format with n names no device and no resource. */
 int device_next_index(const struct machine *m, const char *fmt);
-
-/* Set the GError helpers (message "VERB: reason"). */
-G_GNUC_PRINTF(2, 3) bool bad_request(GError **err, const char *fmt, ...);
-G_GNUC_PRINTF(3, 4) int kernel_failed(GError **err, int errnum, const char *fmt, ...);
-const char *errno_name(int errnum);   /* "EBUSY" */
-int errno_parse(const char *name);    /* 0 if unknown */
 
 /* Called at the end of machine_boot: nvdimm regions for the pmem ranges. */
 void devices_boot(struct machine *m);

@@ -3,8 +3,25 @@
 
 #include <string.h>
 
-#include "fixture.h"
 #include "resource.h"
+#include "size.h"
+
+/* arch/x86/kernel/e820.c, 6.1 == 6.12 */
+const char *e820_type_to_string(uint32_t type)
+{
+	switch (type) {
+	case E820_TYPE_RAM:
+	case E820_TYPE_RESERVED_KERN: return "System RAM";
+	case E820_TYPE_RESERVED: return "Reserved";
+	case E820_TYPE_ACPI: return "ACPI Tables";
+	case E820_TYPE_NVS: return "ACPI Non-volatile Storage";
+	case E820_TYPE_UNUSABLE: return "Unusable memory";
+	case E820_TYPE_PMEM: return "Persistent Memory";
+	case E820_TYPE_PRAM: return "Persistent Memory (legacy)";
+	case E820_TYPE_SOFT_RESERVED: return "Soft Reserved";
+	default: return "Unknown E820 type";
+	}
+}
 
 static int by_addr(const void *a, const void *b)
 {

@@ -7,6 +7,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* e820 types (arch/x86/include/asm/e820/types.h) */
+enum e820_type {
+	E820_TYPE_RAM = 1,
+	E820_TYPE_RESERVED = 2,
+	E820_TYPE_ACPI = 3,
+	E820_TYPE_NVS = 4,
+	E820_TYPE_UNUSABLE = 5,
+	E820_TYPE_PMEM = 7,
+	E820_TYPE_PRAM = 12,
+	E820_TYPE_SOFT_RESERVED = 0xefffffff,
+	E820_TYPE_RESERVED_KERN = 128,
+};
+
+/* e820_type_to_string(): the resource name and firmware-map type. */
+const char *e820_type_to_string(uint32_t type);
+
 struct e820_entry {
 	uint64_t addr, size;
 	uint32_t type;

@@ -3,24 +3,59 @@
 
 #include <inttypes.h>
 
+struct event_subscriber {
+	event_fn fn;
+	void *ctx;
+};
+
 void event_log_init(struct event_log *log)
 {
 	log->ring = g_new0(struct event, EVENT_LOG_CAPACITY);
 	log->next_seq = 1;
+	log->subscribers = g_array_new(FALSE, FALSE, sizeof(struct event_subscriber));
 }
 
 void event_log_clear(struct event_log *log)
 {
 	g_free(log->ring);
 	log->ring = NULL;
+	g_array_free(log->subscribers, TRUE);
+	log->subscribers = NULL;
 }
 
-struct event *event_log_add(struct event_log *log, enum event_kind kind)
+uint64_t event_log_add(struct event_log *log, struct event e)
 {
-	struct event *e = &log->ring[log->next_seq % EVENT_LOG_CAPACITY];
+	struct event *kept = &log->ring[log->next_seq % EVENT_LOG_CAPACITY];
 
-	*e = (struct event){ .seq = log->next_seq++, .kind = kind };
-	return e;
+	e.seq = log->next_seq++;
+	*kept = e;
+	for (guint i = 0; i < log->subscribers->len; i++) {
+		const struct event_subscriber *s =
+			&g_array_index(log->subscribers, struct event_subscriber, i);
+
+		s->fn(s->ctx, kept);
+	}
+	return e.seq;
+}
+
+void event_log_subscribe(struct event_log *log, event_fn fn, void *ctx)
+{
+	struct event_subscriber s = { fn, ctx };
+
+	g_array_append_val(log->subscribers, s);
+}
+
+void event_log_unsubscribe(struct event_log *log, event_fn fn, void *ctx)
+{
+	for (guint i = 0; i < log->subscribers->len; i++) {
+		const struct event_subscriber *s =
+			&g_array_index(log->subscribers, struct event_subscriber, i);
+
+		if (s->fn == fn && s->ctx == ctx) {
+			g_array_remove_index(log->subscribers, i);
+			return;
+		}
+	}
 }
 
 const struct event *event_log_get(const struct event_log *log, uint64_t seq)

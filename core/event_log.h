@@ -45,15 +45,25 @@ struct event {
 	unsigned nr;
 };
 
+/* Called for every event as it is logged, in order, while the change that
+ * made it is still under way: the view of the machine may be between two
+ * steps of one operation. */
+typedef void (*event_fn)(void *ctx, const struct event *e);
+
 struct event_log {
 	struct event *ring;
 	uint64_t next_seq;         /* seq of the next event; the oldest kept is
 				      max(1, next_seq - EVENT_LOG_CAPACITY) */
+	GArray *subscribers;       /* struct event_subscriber */
 };
 
 void event_log_init(struct event_log *log);
 void event_log_clear(struct event_log *log);
-struct event *event_log_add(struct event_log *log, enum event_kind kind);
+/* Numbers e (its seq is set here), keeps it and tells the subscribers. */
+uint64_t event_log_add(struct event_log *log, struct event e);
+/* Every later event goes to fn too; unsubscribe with the same pair. */
+void event_log_subscribe(struct event_log *log, event_fn fn, void *ctx);
+void event_log_unsubscribe(struct event_log *log, event_fn fn, void *ctx);
 /* The event with this seq, or NULL if not (or no longer) kept. */
 const struct event *event_log_get(const struct event_log *log, uint64_t seq);
 static inline uint64_t event_log_last(const struct event_log *log)

@@ -9,13 +9,17 @@
  */
 #include "fixture.h"
 
-#include "ops.h"
-
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+
+#include "e820.h"
+#include "ops.h"
+#include "resource.h"
+#include "resource_defaults.h"
+#include "size.h"
 
 G_DEFINE_QUARK(hotplugfs-fixture-error-quark, fixture_error)
 
@@ -217,6 +221,28 @@ static bool read_word(struct ctx *c, json_object *v, const char *path, const cha
 }
 #define WORDS(t) (t), G_N_ELEMENTS(t)
 
+/* One word of an enumeration's string table (core/strtab.h). */
+static bool read_table_word(struct ctx *c, json_object *v, const char *path, const char *key,
+			    const char *what, const char *const *t, size_t n, uint32_t *out)
+{
+	g_autoptr(GString) list = NULL;
+	const char *s;
+	int i;
+
+	if (!read_string(c, v, path, key, &s))
+		return false;
+	i = string_table_lookup(t, n, s, strlen(s), false);
+	if (i >= 0) {
+		*out = (uint32_t)i;
+		return true;
+	}
+	list = g_string_new(NULL);
+	for (size_t k = 0; k < n; k++)
+		g_string_append_printf(list, "%s%s", k ? ", " : "", t[k]);
+	return unknown_word(c, path, key, what, s, list->str);
+}
+#define TABLE(name) name##_table, STRTAB_LEN(name##_table)
+
 /* start with size or end (inclusive): the one range reader. */
 static bool read_range(struct ctx *c, json_object *o, const char *path, uint64_t *start,
 		       uint64_t *end)
@@ -316,117 +342,6 @@ static bool check_ascending(struct ctx *c, const struct span *s, size_t n, bool 
 }
 
 /* ------------------------------------------------------------------ */
-/* Names, flags and descriptors                                        */
-
-/*
- * What the kernel gives resources of a name (spec §1.7).  Patterns: '#' is
- * one or more decimal digits, '%' one or more hex digits, a final '*' any
- * rest.  First match wins.
- *   System RAM, Kernel code/rodata/data/bss       SYSTEM_RAM|BUSY
- *   Crash kernel                                  SYSTEM_RAM|BUSY, CRASH_KERNEL
- *   System RAM (kmem), System RAM (virtio_mem)    SYSTEM_RAM|BUSY|DRIVER_MANAGED
- *   Reserved                                      MEM, RESERVED (boot makes <1M busy)
- *   ACPI Tables / ACPI Non-volatile Storage       MEM|BUSY, ACPI_TABLES / ACPI_NV_STORAGE
- *   Persistent Memory / (legacy), Soft Reserved   MEM, their desc (never busy)
- *   CXL Window N                                  MEM, CXL
- *   PCI Bus ...                                   MEM|WINDOW (root bridge _CRS)
- *   DDDD:BB:DD.F (a PCI BAR)                      MEM (busy once a driver claims it)
- *   pnp ...                                       MEM (pnp/system.c clears BUSY)
- *   virtioN                                       SYSTEM_RAM|EXCLUSIVE (virtio-mem)
- *   daxX.Y                                        SYSTEM_RAM (as dax/kmem rewrites it)
- *   namespaceX.Y, regionN, bttX.Y                 MEM|BUSY
- *   Video/Adapter/System ROM                      MEM|BUSY|READONLY (probe_roms)
- *   anything else (Unusable memory, RAM buffer,   MEM|BUSY
- *   Unknown E820 type, IOAPIC, HPET, ECAM ...)
- */
-static const struct name_default {
-	const char *pattern;
-	uint32_t flags;
-	int desc;
-} name_defaults[] = {
-	{ "System RAM", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
-	{ "Kernel code", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
-	{ "Kernel rodata", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
-	{ "Kernel data", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
-	{ "Kernel bss", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_NONE },
-	{ "Crash kernel", IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, IORES_DESC_CRASH_KERNEL },
-	{ "System RAM (kmem)",
-	  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY | IORESOURCE_SYSRAM_DRIVER_MANAGED,
-	  IORES_DESC_NONE },
-	{ "System RAM (virtio_mem)",
-	  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY | IORESOURCE_SYSRAM_DRIVER_MANAGED,
-	  IORES_DESC_NONE },
-	{ "Reserved", IORESOURCE_MEM, IORES_DESC_RESERVED },
-	{ "ACPI Tables", IORESOURCE_MEM | IORESOURCE_BUSY, IORES_DESC_ACPI_TABLES },
-	{ "ACPI Non-volatile Storage", IORESOURCE_MEM | IORESOURCE_BUSY,
-	  IORES_DESC_ACPI_NV_STORAGE },
-	{ "Persistent Memory", IORESOURCE_MEM, IORES_DESC_PERSISTENT_MEMORY },
-	{ "Persistent Memory (legacy)", IORESOURCE_MEM, IORES_DESC_PERSISTENT_MEMORY_LEGACY },
-	{ "Soft Reserved", IORESOURCE_MEM, IORES_DESC_SOFT_RESERVED },
-	{ "CXL Window *", IORESOURCE_MEM, IORES_DESC_CXL },
-	{ "PCI Bus *", IORESOURCE_MEM | IORESOURCE_WINDOW, IORES_DESC_NONE },
-	{ "pnp *", IORESOURCE_MEM, IORES_DESC_NONE },
-	{ "%:%:%.%", IORESOURCE_MEM, IORES_DESC_NONE },
-	{ "virtio#", IORESOURCE_SYSTEM_RAM | IORESOURCE_EXCLUSIVE, IORES_DESC_NONE },
-	{ "dax#.#", IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE },
-	{ "namespace#.#", IORESOURCE_MEM | IORESOURCE_BUSY, IORES_DESC_NONE },
-	{ "region#", IORESOURCE_MEM | IORESOURCE_BUSY, IORES_DESC_NONE },
-	{ "btt#.#", IORESOURCE_MEM | IORESOURCE_BUSY, IORES_DESC_NONE },
-	{ "Video ROM", IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_READONLY, IORES_DESC_NONE },
-	{ "Adapter ROM", IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_READONLY, IORES_DESC_NONE },
-	{ "System ROM", IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_READONLY, IORES_DESC_NONE },
-};
-
-static bool name_matches(const char *p, const char *s)
-{
-	for (; *p; p++) {
-		if (*p == '*')
-			return true;
-		if (*p == '#' || *p == '%') {
-			const char *from = s;
-
-			while (*p == '#' ? g_ascii_isdigit(*s) : g_ascii_isxdigit(*s))
-				s++;
-			if (s == from)
-				return false;
-			continue;
-		}
-		if (*p != *s++)
-			return false;
-	}
-	return !*s;
-}
-
-void fixture_default_flags(const char *name, uint32_t *flags, int *desc)
-{
-	for (size_t i = 0; i < G_N_ELEMENTS(name_defaults); i++) {
-		if (name_matches(name_defaults[i].pattern, name)) {
-			*flags = name_defaults[i].flags;
-			*desc = name_defaults[i].desc;
-			return;
-		}
-	}
-	*flags = IORESOURCE_MEM | IORESOURCE_BUSY;
-	*desc = IORES_DESC_NONE;
-}
-
-const char *e820_type_to_string(uint32_t type)
-{
-	switch (type) {
-	case E820_TYPE_RAM:
-	case E820_TYPE_RESERVED_KERN: return "System RAM";
-	case E820_TYPE_RESERVED: return "Reserved";
-	case E820_TYPE_ACPI: return "ACPI Tables";
-	case E820_TYPE_NVS: return "ACPI Non-volatile Storage";
-	case E820_TYPE_UNUSABLE: return "Unusable memory";
-	case E820_TYPE_PMEM: return "Persistent Memory";
-	case E820_TYPE_PRAM: return "Persistent Memory (legacy)";
-	case E820_TYPE_SOFT_RESERVED: return "Soft Reserved";
-	default: return "Unknown E820 type";
-	}
-}
-
-/* ------------------------------------------------------------------ */
 /* Word tables                                                         */
 
 static const struct word e820_words[] = {
@@ -460,19 +375,6 @@ static const struct word desc_words[] = {
 	{ "cxl", IORES_DESC_CXL },
 };
 
-static const struct word state_words[] = {
-	{ "online", BLOCK_ONLINE }, { "offline", BLOCK_OFFLINE },
-	{ "going-offline", BLOCK_GOING_OFFLINE },
-};
-
-static const struct word policy_words[] = {
-	{ "contig-zones", ONLINE_POLICY_CONTIG_ZONES },
-	{ "auto-movable", ONLINE_POLICY_AUTO_MOVABLE },
-};
-
-static const struct word memmap_on_memory_words[] = {
-	{ "N", MEMMAP_ON_MEMORY_N }, { "Y", MEMMAP_ON_MEMORY_Y }, { "force", MEMMAP_ON_MEMORY_FORCE },
-};
 
 /* ------------------------------------------------------------------ */
 /* Freeing                                                             */
@@ -569,15 +471,10 @@ void fixture_free(struct fixture *fx)
 /* ------------------------------------------------------------------ */
 /* Top-level scalars                                                   */
 
-static uint64_t section_size(enum arch a)
-{
-	return (uint64_t)(a == ARCH_S390X ? 256 : 128) << 20;
-}
-
 static bool read_block_size(struct ctx *c, json_object *v)
 {
 	struct fixture *fx = c->fx;
-	uint64_t bs, min = section_size(fx->profile.arch);
+	uint64_t bs, min = profile_section_size(&fx->profile);
 
 	if (!read_size(c, v, "$", "block_size", &bs))
 		return false;
@@ -600,21 +497,20 @@ static bool read_memory_hotplug(struct ctx *c, json_object *o)
 	static const char path[] = "$.memory_hotplug";
 	struct hotplug_params *p = &c->fx->params;
 	json_object *v;
-	const char *s;
 	uint32_t w;
 	uint64_t u;
 
 	if (!read_object(c, o, "$", "memory_hotplug", keys))
 		return false;
 	if (has(o, "auto_online_blocks", &v)) {
-		if (!read_string(c, v, path, "auto_online_blocks", &s))
+		if (!read_table_word(c, v, path, "auto_online_blocks", "auto_online_blocks",
+				     TABLE(mmop), &w))
 			return false;
-		if (!mmop_parse(s, strlen(s), &p->auto_online))
-			return unknown_word(c, path, "auto_online_blocks", "auto_online_blocks", s,
-					    "offline, online, online_kernel, online_movable");
+		p->auto_online = w;
 	}
 	if (has(o, "online_policy", &v)) {
-		if (!read_word(c, v, path, "online_policy", "online_policy", WORDS(policy_words), &w))
+		if (!read_table_word(c, v, path, "online_policy", "online_policy", TABLE(online_policy),
+				     &w))
 			return false;
 		p->online_policy = w;
 	}
@@ -627,8 +523,8 @@ static bool read_memory_hotplug(struct ctx *c, json_object *o)
 	    !read_bool(c, v, path, "auto_movable_numa_aware", &p->auto_movable_numa_aware))
 		return false;
 	if (has(o, "memmap_on_memory", &v)) {
-		if (!read_word(c, v, path, "memmap_on_memory", "memmap_on_memory",
-			       WORDS(memmap_on_memory_words), &w))
+		if (!read_table_word(c, v, path, "memmap_on_memory", "memmap_on_memory",
+				     TABLE(memmap_on_memory), &w))
 			return false;
 		if (w == MEMMAP_ON_MEMORY_FORCE && !profile_has_memmap_force(&c->fx->profile))
 			return fail(c, path, "memmap_on_memory",
@@ -682,7 +578,7 @@ static bool read_header(struct ctx *c, json_object *root)
 		if (!profile_parse_arch(s, &fx->profile.arch))
 			return unknown_word(c, "$", "arch", "arch", s, "x86_64, s390x, aarch64");
 	}
-	fx->params.auto_online = fx->profile.kernel >= KERNEL(6, 12) ? MMOP_ONLINE : MMOP_OFFLINE;
+	fx->params.auto_online = profile_onlines_by_default(&fx->profile) ? MMOP_ONLINE : MMOP_OFFLINE;
 
 	if (has(root, "hypervisor", &v) && !read_bool(c, v, "$", "hypervisor", &fx->hypervisor))
 		return false;
@@ -891,7 +787,7 @@ static bool read_resource(struct ctx *c, json_object *o, const char *path, GPtrA
 	r->name = g_strdup(name);
 	r->path = g_strdup(path);
 	r->placement = FX_INSERT;
-	fixture_default_flags(name, &r->flags, &r->desc);
+	resource_default_flags(name, &r->flags, &r->desc);
 	r->children = g_ptr_array_ref(children);
 	if (!read_range(c, o, path, &r->start, &r->end))
 		return false;
@@ -978,7 +874,7 @@ static bool read_block_ids(struct ctx *c, json_object *o, const char *path, uint
 	if (!require(c, o, path, "start", &v) || !read_size(c, v, path, "start", &start) ||
 	    !require(c, o, path, "size", &v) || !read_size(c, v, path, "size", &size))
 		return false;
-	/* The §3.5 rule needs the whole memory map; a captured file states it. */
+	/* probe_memory_block_size() needs the whole memory map; a captured file states it. */
 	if (!bs)
 		return fail(c, path, NULL, "start/size need an explicit block_size (or use first/count)");
 	if (start % bs)
@@ -1028,7 +924,7 @@ static bool read_block_run(struct ctx *c, json_object *o, const char *path, void
 	if (!read_object(c, o, path, NULL, keys) || !read_block_ids(c, o, path, &b.first, &b.count))
 		return false;
 	if (has(o, "state", &v)) {
-		if (!read_word(c, v, path, "state", "state", WORDS(state_words), &w))
+		if (!read_table_word(c, v, path, "state", "state", TABLE(block_state), &w))
 			return false;
 		b.state = w;
 	}

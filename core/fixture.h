@@ -13,7 +13,11 @@
 
 #include <json-c/json.h>
 
-#include "machine.h"
+#include "fault.h"
+#include "memory_block.h"
+#include "notifier.h"
+#include "params.h"
+#include "profile.h"
 
 #define FIXTURE_FORMAT 1
 
@@ -21,19 +25,6 @@
 #define FIXTURE_ERROR (fixture_error_quark())
 GQuark fixture_error_quark(void);
 enum { FIXTURE_ERROR_INVALID = 1 };
-
-/* e820 types (arch/x86/include/asm/e820/types.h) */
-enum e820_type {
-	E820_TYPE_RAM = 1,
-	E820_TYPE_RESERVED = 2,
-	E820_TYPE_ACPI = 3,
-	E820_TYPE_NVS = 4,
-	E820_TYPE_UNUSABLE = 5,
-	E820_TYPE_PMEM = 7,
-	E820_TYPE_PRAM = 12,
-	E820_TYPE_SOFT_RESERVED = 0xefffffff,
-	E820_TYPE_RESERVED_KERN = 128,
-};
 
 struct fx_e820 {
 	uint64_t start, size;
@@ -126,7 +117,7 @@ struct fixture {
 	char *faults_path;
 
 	/* Scenario (docs/fixture-format.md, "scenario"): ops applied in order by
-	 * machine_run_scenario, each checked for its shape at parse time. */
+	 * scenario_run (core/scenario.h), each checked for its shape at parse time. */
 	json_object *scenario;        /* array of ops without "expect"/"note"; NULL: none */
 	GArray *scenario_expect;      /* int per op: 0 (succeeds) or the errno it fails with */
 
@@ -143,18 +134,6 @@ void fixture_free(struct fixture *fx);
 typedef struct fixture fixture;   /* for g_autoptr(fixture) */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(fixture, fixture_free)
 
-/* Sizes: "0x1f", "4096", "128M", "2G", "1T" (K/M/G/T are powers of 1024). */
-bool parse_size(const char *s, uint64_t *out);
-/* Flags and desc a resource of this name gets at boot (spec §1.7). */
-void fixture_default_flags(const char *name, uint32_t *flags, int *desc);
-const char *e820_type_to_string(uint32_t type);
-
-/* Builds the machine the way x86 boot does (or from the literal form). */
-struct machine *machine_boot(const struct fixture *fx, GError **err);
-/* Applies the first n_steps ops of the fixture's scenario (all when larger);
- * an op that fails unlike its "expect" is an error naming $.scenario[i]. */
-bool machine_run_scenario(struct machine *m, const struct fixture *fx, size_t n_steps,
-			  GError **err);
 static inline size_t fixture_scenario_len(const struct fixture *fx)
 {
 	return fx->scenario ? json_object_array_length(fx->scenario) : 0;

@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "online.h"
-
-#define PAGE_SHIFT 12
+#include "sysfs_parse.h"
+#include "units.h"
+#include "zone.h"
 
 /* ---- memory groups ------------------------------------------------------ */
 
@@ -56,17 +57,6 @@ int memory_group_unregister(struct machine *m, int mgid)
 
 /* ---- resources ---------------------------------------------------------- */
 
-/* mhp_get_pluggable_range(): the direct map's reach, MAX_PHYSMEM_BITS (x86_64
- * 4-level paging: 46; s390: 53; arm64 48). */
-static uint64_t pluggable_end(const struct machine *m)
-{
-	switch (m->profile.arch) {
-	case ARCH_S390X: return (1ull << 53) - 1;
-	case ARCH_AARCH64: return (1ull << 48) - 1;
-	default: return (1ull << 46) - 1;
-	}
-}
-
 int register_memory_resource(struct machine *m, uint64_t start, uint64_t size, const char *name,
 			     struct resource **out)
 {
@@ -75,7 +65,8 @@ int register_memory_resource(struct machine *m, uint64_t start, uint64_t size, c
 	if (strcmp(name, "System RAM") != 0)
 		flags |= IORESOURCE_SYSRAM_DRIVER_MANAGED;
 	/* mhp_range_allowed(): "exceeds maximum addressable range" */
-	if (!size || start + size - 1 < start || start + size - 1 > pluggable_end(m))
+	if (!size || start + size - 1 < start ||
+	    start + size - 1 > profile_pluggable_end(&m->profile))
 		return -E2BIG;
 	/* __request_region() may land inside a non-busy parent (a DIMM inside
 	 * a Reserved window, kmem inside daxX.Y); a conflict is -EEXIST. */
@@ -101,23 +92,15 @@ static bool range_ok(const struct machine *m, uint64_t start, uint64_t size)
  * it for a range of exactly one block; "force" pads to a pageblock. */
 bool supports_memmap_on_memory(const struct machine *m, uint64_t size)
 {
-	uint64_t memmap = (m->block_size >> PAGE_SHIFT) * 64;
+	uint64_t memmap = (m->block_size >> PAGE_SHIFT) * STRUCT_PAGE_SIZE;
 
 	if (m->params.memmap_on_memory == MEMMAP_ON_MEMORY_N)
 		return false;
-	if (m->profile.kernel < KERNEL(6, 8) && size != m->block_size)
+	if (!profile_memmap_on_memory_per_block(&m->profile) && size != m->block_size)
 		return false;
 	if (memmap >= m->block_size)
 		return false;
-	return m->params.memmap_on_memory == MEMMAP_ON_MEMORY_FORCE || !(memmap % (2u << 20));
-}
-
-static void uevent(struct machine *m, uint64_t id, enum uevent_action a)
-{
-	struct event *e = event_log_add(&m->log, EVENT_UEVENT);
-
-	e->block = id;
-	e->uevent = a;
+	return m->params.memmap_on_memory == MEMMAP_ON_MEMORY_FORCE || !(memmap % (2 * MiB));
 }
 
 /* firmware_map_add_hotplug(), logged when it creates an entry. */
@@ -146,7 +129,7 @@ static int create_blocks(struct machine *m, int nid, int group, uint64_t start, 
 		b->nid = (uint16_t)nid;   /* register_memory_blocks_under_node(), MEMINIT_HOTPLUG */
 		b->group = (uint16_t)group;
 		b->flags = BLOCK_HOTPLUGGED | (altmap ? BLOCK_ALTMAP : 0);
-		uevent(m, b->id, UEVENT_ADD);
+		memory_block_uevent(m, b->id, UEVENT_ADD);
 	}
 	return 0;
 }
@@ -187,8 +170,7 @@ int add_memory_resource(struct machine *m, int nid, struct resource *res, unsign
 		for (uint64_t a = start; a < start + size; a += m->block_size) {
 			struct memory_block *b = memory_blocks_find(&m->blocks, a / m->block_size);
 
-			if (device_online(m, b, m->params.auto_online) == STORE_PENDING)
-				machine_hotplug_finish(m);
+			memory_subsys_online(m, b, m->params.auto_online);
 		}
 	}
 	return 0;
@@ -249,22 +231,20 @@ static void remove_firmware_map_entry(struct machine *m, uint64_t start, uint64_
 
 static void release_and_log(struct machine *m, uint64_t start, uint64_t size)
 {
-	struct event *e = event_log_add(&m->log, EVENT_IOMEM);
+	struct event e = { .kind = EVENT_IOMEM, .change = CHANGE_REMOVE, .start = start,
+			   .end = start + size - 1, .name = "System RAM" };
 	const struct resource *r = &m->iomem;
 	int depth = -1;
 
 	/* release_mem_region_adjustable(): the busy resource holding the range
 	 * is deleted, shrunk or split; the event names the range removed. */
-	e->change = CHANGE_REMOVE;
-	e->start = start;
-	e->end = start + size - 1;
-	e->name = "System RAM";
 	while ((r = resource_next(&m->iomem, r, &depth))) {
 		if ((r->flags & IORESOURCE_BUSY) && r->start <= start && r->end >= start + size - 1) {
-			e->name = r->name;
+			e.name = r->name;
 			break;
 		}
 	}
+	event_log_add(&m->log, e);
 	release_mem_region_adjustable(&m->iomem, start, size);
 }
 
@@ -283,7 +263,7 @@ int remove_memory(struct machine *m, uint64_t start, uint64_t size)
 	for (uint64_t a = start; a < start + size; a += m->block_size) {
 		if (!memory_blocks_find(&m->blocks, a / m->block_size))
 			continue;
-		uevent(m, a / m->block_size, UEVENT_REMOVE);
+		memory_block_uevent(m, a / m->block_size, UEVENT_REMOVE);
 		memory_blocks_remove(&m->blocks, a / m->block_size);
 		g_hash_table_remove(m->faults.blocks, &(uint64_t){ a / m->block_size });
 	}
@@ -312,9 +292,7 @@ int offline_and_remove_memory(struct machine *m, uint64_t start, uint64_t size)
 		if (!b)
 			continue;
 		type = b->zone == ZONE_MOVABLE ? MMOP_ONLINE_MOVABLE : MMOP_ONLINE_KERNEL;
-		ret = device_offline(m, b);
-		if (ret == STORE_PENDING)
-			ret = machine_hotplug_finish(m);
+		ret = hotplug_wait(m, memory_subsys_offline(m, b));
 		if (ret == 0)
 			types[i] = (uint8_t)type;
 		ret = ret < 0 ? ret : 0;    /* already offline is fine */
@@ -327,7 +305,7 @@ int offline_and_remove_memory(struct machine *m, uint64_t start, uint64_t size)
 			struct memory_block *b = memory_blocks_find(&m->blocks, a / m->block_size);
 
 			if (b && types[i] != MMOP_OFFLINE)
-				device_online(m, b, (enum mmop)types[i]);
+				memory_subsys_online(m, b, (enum mmop)types[i]);
 		}
 	}
 	return ret;
@@ -343,7 +321,7 @@ int memory_probe_store(struct machine *m, const char *buf, size_t len)
 		return ret;
 	if (addr % m->block_size)
 		return -EINVAL;
-	if (m->pending.active)
+	if (machine_hotplug_busy(m))
 		return STORE_RETRY;   /* lock_device_hotplug_sysfs() */
 	/* memory_add_physaddr_to_nid() */
 	return add_memory(m, machine_nid_of(m, addr), addr, m->block_size, MHP_NONE);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Adding and removing memory (mm/memory_hotplug.c, 6.12; spec §5): the
+ * Adding and removing memory (mm/memory_hotplug.c, 6.12): the
  * resource, the memory blocks and their node links, the firmware-map entry
  * for "System RAM", auto-onlining, memory groups and memmap_on_memory.
  */

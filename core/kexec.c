@@ -7,12 +7,11 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "fixture.h"
 #include "machine.h"
 #include "online.h"
+#include "sysfs_parse.h"
+#include "units.h"
 
-#define PAGE_SIZE UINT64_C(4096)
-#define MiB (UINT64_C(1) << 20)
 /* arch/x86/include/asm/pgtable_64_types.h, 4-level, 6.1 */
 #define VMALLOC_START UINT64_C(0xffffc90000000000)
 #define VMALLOC_END UINT64_C(0xffffe8ffffffffff)
@@ -20,70 +19,14 @@
 #define MODULES_VADDR (KEXEC_START_KERNEL_MAP + (UINT64_C(1) << 30))
 #define MODULES_END UINT64_C(0xffffffffff000000)
 #define VSYSCALL_ADDR UINT64_C(0xffffffffff600000)
-#define STRUCT_PAGE_SIZE 64u
 /* Per-CPU area the crash notes are placed in (an illustrative layout:
  * pcpu_embed_first_chunk() units of 2 MiB at the top of boot RAM). */
 #define PCPU_UNIT UINT64_C(0x200000)
 #define PCPU_CRASH_NOTES_OFF UINT64_C(0x1b5a0)
 
-static const char *kernel_release(const struct machine *m)
+void kexec_boot(struct machine *m, const char *cmdline)
 {
-	switch (m->profile.kernel) {
-	case KERNEL(6, 1): return "6.1.0-28-amd64";
-	case KERNEL(6, 12): return "6.12.12-amd64";
-	default: return NULL;
-	}
-}
-
-/* "512M", "1G", or bytes: how a person writes crashkernel=. */
-static void append_size(GString *out, uint64_t v)
-{
-	if (v && !(v % (1ull << 30)))
-		g_string_append_printf(out, "%" PRIu64 "G", v >> 30);
-	else if (v && !(v % MiB))
-		g_string_append_printf(out, "%" PRIu64 "M", v >> 20);
-	else
-		g_string_append_printf(out, "%" PRIu64, v);
-}
-
-/* A Debian-like command line consistent with the fixture's boot parameters. */
-static char *default_cmdline(const struct machine *m, const struct fixture *fx)
-{
-	g_autoptr(GString) s = g_string_new(NULL);
-	const char *rel = kernel_release(m);
-	g_autofree char *fallback = g_strdup_printf("%u.%u.0-1-amd64", m->profile.kernel / 100,
-						    m->profile.kernel % 100);
-
-	g_string_append_printf(s, "BOOT_IMAGE=/boot/vmlinuz-%s root=/dev/vda1 ro", rel ? rel : fallback);
-	for (guint i = 0; fx->memmap && i < fx->memmap->len; i++)
-		g_string_append_printf(s, " memmap=%s", (const char *)g_ptr_array_index(fx->memmap, i));
-	if (fx->mem_limit) {
-		g_string_append(s, " mem=");
-		append_size(s, fx->mem_limit);
-	}
-	if (fx->params.movable_node)
-		g_string_append(s, " movable_node");
-	if (fx->crash_size) {
-		g_string_append(s, " crashkernel=");
-		append_size(s, fx->crash_size);
-		if (fx->crash_base)
-			g_string_append_printf(s, "@0x%" PRIx64, fx->crash_base);
-		if (fx->crash_high)
-			g_string_append(s, ",high");
-	}
-	g_string_append(s, " quiet");
-	return g_string_free(g_steal_pointer(&s), FALSE);
-}
-
-void kexec_boot(struct machine *m, const struct fixture *fx)
-{
-	g_autofree char *def = NULL;
-
-	/* GMutex on Linux is a futex word: nothing to clear at machine_free. */
-	g_mutex_init(&m->kexec.lock);
-	if (!fx->cmdline)
-		def = default_cmdline(m, fx);
-	m->cmdline = (char *)machine_strdup(m, fx->cmdline ? fx->cmdline : def);
+	m->cmdline = (char *)machine_strdup(m, cmdline);
 }
 
 /* ---- resources ----------------------------------------------------------- */
@@ -209,46 +152,59 @@ uint64_t kexec_crash_size(const struct machine *m)
 	return r ? resource_size(r) : 0;
 }
 
-/* crash_shrink_memory(), kernel/kexec_core.c 6.1: only smaller; the freed
- * tail [roundup(start + new), end] goes back as a "System RAM" resource
- * inserted with insert_resource() (so it nests under its System RAM). */
-int kexec_crash_size_store(struct machine *m, const char *buf, size_t len)
+/* crash_shrink_memory(), kernel/kexec_core.c 6.1, under kexec_lock: only
+ * smaller; the freed tail [roundup(start + new), end] goes back as a
+ * "System RAM" resource inserted with insert_resource() (so it nests under
+ * its System RAM). */
+static int crash_shrink_locked(struct machine *m, uint64_t new_size)
 {
-	unsigned long long new_size;
 	struct resource *crashk = crashk_res(m);
 	uint64_t old_size, start, end;
-	int rc = kstrtoull0(buf, strnlen(buf, len), &new_size);
+	struct resource *ram;
 
-	if (rc)
-		return rc;
 	/* A loaded crash image pins the reservation. */
-	if (kexec_loaded(m, true))
+	if (m->kexec.crash_loaded)
 		return -ENOENT;
 	old_size = crashk ? resource_size(crashk) : 0;
 	if (new_size >= old_size)
 		return new_size == old_size ? 0 : -EINVAL;
 	start = (crashk->start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	end = (start + new_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	{
-		struct resource *ram = resource_new(machine_intern(m, "System RAM"), end, crashk->end,
-						    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0);
-
-		if (start == end) {
-			/* release_resource(&crashk_res): the reservation is gone. */
-			machine_log_iomem(m, CHANGE_REMOVE, crashk);
-			release_resource(crashk);
-			resource_free(crashk);
-		} else {
-			crashk->end = end - 1;
-			machine_log_iomem(m, CHANGE_RESIZE, crashk);
-		}
-		if (insert_resource(&m->iomem, ram) == 0)
-			machine_log_iomem(m, CHANGE_ADD, ram);
-		else
-			resource_free(ram);
+	ram = resource_new(machine_intern(m, "System RAM"), end, crashk->end,
+			   IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0);
+	if (start == end) {
+		/* release_resource(&crashk_res): the reservation is gone. */
+		machine_log_iomem(m, CHANGE_REMOVE, crashk);
+		release_resource(crashk);
+		resource_free(crashk);
+	} else {
+		crashk->end = end - 1;
+		machine_log_iomem(m, CHANGE_RESIZE, crashk);
 	}
+	if (insert_resource(&m->iomem, ram) == 0)
+		machine_log_iomem(m, CHANGE_ADD, ram);
+	else
+		resource_free(ram);
 	m->generation++;
 	return 0;
+}
+
+/* kexec_crash_size_store(): kstrtoul, then crash_shrink_memory(), which
+ * holds kexec_lock throughout and answers -EBUSY when it is taken
+ * (kexec_trylock(), 6.1; a kexec_load racing with the shrink cannot slip in
+ * between the check and the release). */
+int kexec_crash_size_store(struct machine *m, const char *buf, size_t len)
+{
+	unsigned long long new_size;
+	int rc = kstrtoull0(buf, strnlen(buf, len), &new_size);
+
+	if (rc)
+		return rc;
+	if (!g_mutex_trylock(&m->kexec.lock))
+		return -EBUSY;
+	rc = crash_shrink_locked(m, new_size);
+	g_mutex_unlock(&m->kexec.lock);
+	return rc;
 }
 
 void kexec_record(struct machine *m, bool crash, bool unload)
@@ -362,8 +318,9 @@ static void append_note(GString *out, uint32_t type, const char *name, const voi
 static void kcore_notes(const struct machine *m, GString *notes)
 {
 	char prpsinfo[136] = { 0 };
+	const char *release = profile_kernel_release(&m->profile);
 	g_autofree char *info = g_strdup_printf("OSRELEASE=%s\nPAGESIZE=4096\nKERNELOFFSET=0\n",
-						kernel_release(m) ? kernel_release(m) : "unknown");
+						release ? release : "unknown");
 
 	/* struct elf_prpsinfo: pr_sname 'R', pr_fname "vmlinux", pr_psargs the cmdline. */
 	prpsinfo[1] = 'R';
@@ -396,8 +353,7 @@ void kexec_kcore(const struct machine *m, GString *out)
 	eh.e_ident[EI_VERSION] = EV_CURRENT;
 	eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
 	eh.e_type = ET_CORE;
-	eh.e_machine = m->profile.arch == ARCH_S390X ? EM_S390 :
-		       m->profile.arch == ARCH_AARCH64 ? EM_AARCH64 : EM_X86_64;
+	eh.e_machine = (Elf64_Half)profile_elf_machine(&m->profile);
 	eh.e_version = EV_CURRENT;
 	eh.e_phoff = sizeof(Elf64_Ehdr);
 	eh.e_ehsize = sizeof(Elf64_Ehdr);

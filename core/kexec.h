@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What kexec-tools and kdump read besides the memory views (userspace-tools
- * §3.1): /proc/cmdline, /proc/kcore's ELF headers, /proc/kallsyms, the
+ * What kexec-tools and kdump read besides the memory views (kexec-tools
+ * 2.0.25 kexec/arch/i386/crashdump-x86.c, docs/kexec.md): /proc/cmdline, /proc/kcore's ELF headers, /proc/kallsyms, the
  * /sys/kernel/kexec_* files, vmcoreinfo and the per-CPU crash notes, all
  * pure functions of the machine; plus the kernel's state of loaded images.
  *
@@ -19,15 +19,6 @@
 #include <stdint.h>
 
 struct machine;
-struct fixture;
-
-/* The kernel's kexec_image / kexec_crash_image (kernel/kexec_core.c). */
-struct kexec_state {
-	GMutex lock;              /* guards the fields below: see above */
-	bool loaded;              /* kexec_image != NULL */
-	bool crash_loaded;        /* kexec_crash_image != NULL */
-	unsigned loads;           /* intercepted load/unload calls answered */
-};
 
 /* Bytes of one CPU's crash note buffer: note_buf_t, 2 note headers, the
  * "CORE" name and struct elf_prstatus (x86_64: 12 * 2 + 8 + 336). */
@@ -38,8 +29,8 @@ struct kexec_state {
 #define KEXEC_START_KERNEL_MAP UINT64_C(0xffffffff80000000)
 #define KEXEC_PAGE_OFFSET UINT64_C(0xffff888000000000)
 
-/* At boot: the command line and the lock.  Called by machine_boot. */
-void kexec_boot(struct machine *m, const struct fixture *fx);
+/* At boot: the kernel command line (/proc/cmdline). */
+void kexec_boot(struct machine *m, const char *cmdline);
 
 /* File contents, as the kernel prints them. */
 void kexec_cmdline(const struct machine *m, GString *out);        /* /proc/cmdline */

@@ -1,12 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "machine.h"
 
-#include "device.h"
-
 #include <string.h>
 
-#define GiB (1ull << 30)
-#define MiB (1ull << 20)
 
 struct machine *machine_new(const struct profile *profile)
 {
@@ -27,12 +23,14 @@ struct machine *machine_new(const struct profile *profile)
 						 (GDestroyNotify)g_array_unref);
 	m->literals = g_ptr_array_new_with_free_func(g_free);
 	m->power = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	g_mutex_init(&m->kexec.lock);
 	notifier_chain_init(&m->memory_chain);
 	error_inject_init(&m->inject, &m->memory_chain, 0);
 	faults_init(&m->faults);
 	event_log_init(&m->log);
 	g_ptr_array_add(m->literals, NULL);
-	m->devices = g_ptr_array_new_with_free_func((GDestroyNotify)device_free);
+	/* Owned by core/device.c, which sets the free function. */
+	m->devices = g_ptr_array_new();
 	return m;
 }
 
@@ -61,6 +59,7 @@ void machine_free(struct machine *m)
 	notifier_chain_clear(&m->memory_chain);
 	faults_clear(&m->faults);
 	event_log_clear(&m->log);
+	g_mutex_clear(&m->kexec.lock);
 	g_free(m);
 }
 
@@ -86,23 +85,14 @@ uint16_t machine_literal(struct machine *m, const char *s)
 
 void machine_log_iomem(struct machine *m, enum change c, const struct resource *r)
 {
-	struct event *e = event_log_add(&m->log, EVENT_IOMEM);
-
-	e->change = c;
-	e->start = r->start;
-	e->end = r->end;
-	e->name = r->name ? r->name : "<BAD>";
+	event_log_add(&m->log, (struct event){ .kind = EVENT_IOMEM, .change = c, .start = r->start,
+					      .end = r->end, .name = r->name ? r->name : "<BAD>" });
 }
 
 void machine_log_firmware_map(struct machine *m, enum change c, const struct firmware_map_entry *fe)
 {
-	struct event *e = event_log_add(&m->log, EVENT_FIRMWARE_MAP);
-
-	e->change = c;
-	e->nr = fe->nr;
-	e->start = fe->start;
-	e->end = fe->end;
-	e->name = fe->type;
+	event_log_add(&m->log, (struct event){ .kind = EVENT_FIRMWARE_MAP, .change = c, .nr = fe->nr,
+					      .start = fe->start, .end = fe->end, .name = fe->type });
 }
 
 struct numa_node *machine_node(const struct machine *m, int nid)
@@ -116,12 +106,6 @@ struct numa_node *machine_node(const struct machine *m, int nid)
 	return NULL;
 }
 
-static void zones_clear(struct numa_node *n)
-{
-	for (int z = 0; z < NR_ZONES; z++)
-		n->zones[z] = (struct zone){ .start = 1, .end = 0 };
-}
-
 struct numa_node *machine_node_add(struct machine *m, int nid)
 {
 	struct numa_node *n = machine_node(m, nid);
@@ -133,7 +117,8 @@ struct numa_node *machine_node_add(struct machine *m, int nid)
 		i++;
 	struct numa_node fresh = { .nid = nid };
 
-	zones_clear(&fresh);
+	for (int z = 0; z < NR_ZONES; z++)
+		zone_init_empty(&fresh.zones[z]);
 	g_array_insert_val(m->nodes, i, fresh);
 	return &g_array_index(m->nodes, struct numa_node, i);
 }
@@ -162,12 +147,8 @@ int machine_nid_of(const struct machine *m, uint64_t addr)
 	return 0;
 }
 
-/* Calls fn for each piece of present memory in [start, end], split at NUMA
- * range boundaries, with the owning node. */
-typedef void (*piece_fn)(void *ctx, uint64_t start, uint64_t end, int nid);
-
-static void for_each_present_piece(const struct machine *m, uint64_t start, uint64_t end,
-				   piece_fn fn, void *ctx)
+void machine_for_each_present_piece(const struct machine *m, uint64_t start, uint64_t end,
+				    present_piece_fn fn, void *ctx)
 {
 	for (guint i = 0; i < m->present->len; i++) {
 		const struct mem_range *p = &g_array_index(m->present, struct mem_range, i);
@@ -253,7 +234,7 @@ uint64_t machine_present_bytes(const struct machine *m, uint64_t start, uint64_t
 {
 	uint64_t total = 0;
 
-	for_each_present_piece(m, start, start + size - 1, count_bytes, &total);
+	machine_for_each_present_piece(m, start, start + size - 1, count_bytes, &total);
 	return total;
 }
 
@@ -293,136 +274,9 @@ int block_nodes(const struct machine *m, const struct memory_block *b, int *nids
 			nids[i] = g_array_index(captured, int, i);
 		return MIN((int)captured->len, max);
 	}
-	for_each_present_piece(m, block_start(m, b), block_start(m, b) + m->block_size - 1,
+	machine_for_each_present_piece(m, block_start(m, b), block_start(m, b) + m->block_size - 1,
 			       collect_node, &set);
 	return set.n;
-}
-
-/* Zone limits [lo, hi) of the kernel zones per architecture: x86_64
- * MAX_DMA_PFN 16 MiB and MAX_DMA32_PFN 4 GiB; s390 ZONE_DMA below 2 GiB;
- * arm64 ZONE_DMA below 4 GiB with an empty DMA32 (zone_dma_bits 32). */
-static void zone_limits(enum arch arch, enum zone_type z, uint64_t *lo, uint64_t *hi)
-{
-	uint64_t dma = 16 * MiB, dma32 = 4 * GiB;
-
-	if (arch == ARCH_S390X)
-		dma = dma32 = 2 * GiB;
-	else if (arch == ARCH_AARCH64)
-		dma = dma32 = 4 * GiB;
-	switch (z) {
-	case ZONE_DMA: *lo = 0; *hi = dma; break;
-	case ZONE_DMA32: *lo = dma; *hi = dma32; break;
-	case ZONE_NORMAL: *lo = dma32; *hi = UINT64_MAX; break;
-	default: *lo = *hi = 0; break;
-	}
-}
-
-static void zone_extend(struct zone *z, uint64_t start, uint64_t end, bool early)
-{
-	if (early)
-		z->present_early += end - start + 1;
-	if (zone_is_empty(z)) {
-		z->start = start;
-		z->end = end;
-	} else {
-		z->start = MIN(z->start, start);
-		z->end = MAX(z->end, end);
-	}
-	z->present += end - start + 1;
-}
-
-struct span_ctx {
-	struct machine *m;
-	int zone;          /* forced zone, or ZONE_NONE: by the arch limits */
-	int nid;           /* forced node, or -1: by the NUMA ranges */
-	bool early;        /* boot memory (early_section()) */
-};
-
-static void add_piece_to_zones(void *ctx, uint64_t start, uint64_t end, int nid)
-{
-	struct span_ctx *c = ctx;
-	struct numa_node *n = machine_node_add(c->m, c->nid >= 0 ? c->nid : nid);
-
-	if (c->zone != ZONE_NONE) {
-		zone_extend(&n->zones[c->zone], start, end, c->early);
-		return;
-	}
-	for (int z = ZONE_DMA; z <= ZONE_NORMAL; z++) {
-		uint64_t lo, hi;
-
-		zone_limits(c->m->profile.arch, z, &lo, &hi);
-		if (lo >= hi || start >= hi || end < lo)
-			continue;
-		zone_extend(&n->zones[z], MAX(start, lo), MIN(end, hi - 1), c->early);
-	}
-}
-
-/*
- * A zone spans from its first to its last online page of its node: boot
- * spans (free_area_init) and every later resize (resize_zone_range on online,
- * shrink_zone_span on offline, mm/memory_hotplug.c 6.12) keep that invariant.
- */
-void machine_recompute_zones(struct machine *m)
-{
-	for (guint i = 0; i < m->nodes->len; i++)
-		zones_clear(&g_array_index(m->nodes, struct numa_node, i));
-	for (size_t i = 0; i < m->blocks.n; i++) {
-		const struct memory_block *b = &m->blocks.v[i];
-		struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1,
-				      .early = !(b->flags & BLOCK_HOTPLUGGED) };
-		uint64_t s = block_start(m, b);
-
-		if (b->state == BLOCK_OFFLINE)
-			continue;
-		if (b->zone != ZONE_NONE) {
-			c.zone = b->zone;
-			c.nid = b->nid;
-		}
-		for_each_present_piece(m, s, s + m->block_size - 1, add_piece_to_zones, &c);
-	}
-}
-
-void machine_boot_zones(struct machine *m)
-{
-	struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1, .early = true };
-
-	for (guint i = 0; i < m->nodes->len; i++)
-		zones_clear(&g_array_index(m->nodes, struct numa_node, i));
-	for_each_present_piece(m, 0, UINT64_MAX, add_piece_to_zones, &c);
-}
-
-static const struct zone *node_zone(const struct machine *m, int nid, enum zone_type z)
-{
-	static const struct zone empty = { .start = 1, .end = 0 };
-	const struct numa_node *n = machine_node(m, nid);
-
-	return n ? &n->zones[z] : &empty;
-}
-
-/* default_kernel_zone_for_pfn(), mm/memory_hotplug.c 6.1/6.12 */
-static enum zone_type default_kernel_zone(const struct machine *m, int nid, uint64_t start,
-					  uint64_t size)
-{
-	for (int z = ZONE_DMA; z < ZONE_NORMAL; z++)
-		if (zone_intersects(node_zone(m, nid, z), start, size))
-			return z;
-	return ZONE_NORMAL;
-}
-
-enum zone_type machine_early_zone(const struct machine *m, int nid, uint64_t start)
-{
-	enum zone_type found = ZONE_NONE;
-
-	for (int z = 0; z < NR_ZONES; z++) {
-		const struct zone *zone = node_zone(m, nid, z);
-
-		if (!zone->present || !zone_intersects(zone, start, m->block_size))
-			continue;
-		if (found != ZONE_NONE)
-			return ZONE_NONE;
-		found = z;
-	}
-	return found;
 }
 
 const struct memory_group *machine_group(const struct machine *m, int id)
@@ -434,190 +288,4 @@ const struct memory_group *machine_group(const struct machine *m, int id)
 			return g;
 	}
 	return NULL;
-}
-
-/* A group's present_kernel_pages and present_movable_pages: its online
- * blocks (vmemmap pages included, as adjust_present_page_count counts them). */
-static void group_pages(const struct machine *m, int id, uint64_t *kernel, uint64_t *movable)
-{
-	*kernel = *movable = 0;
-	for (size_t i = 0; i < m->blocks.n; i++) {
-		const struct memory_block *b = &m->blocks.v[i];
-
-		if (b->group != id || b->state == BLOCK_OFFLINE)
-			continue;
-		if (b->zone == ZONE_MOVABLE)
-			*movable += m->block_size >> 12;
-		else
-			*kernel += m->block_size >> 12;
-	}
-}
-
-/* auto_movable_can_online_movable(), mm/memory_hotplug.c 6.12: MOVABLE may
- * grow while it stays within ratio% of the kernel zones' boot memory, over
- * all nodes (nid < 0) or one; memory in other dynamic groups counts with the
- * kernel memory it requires. */
-static bool can_online_movable(const struct machine *m, int nid, const struct memory_group *group,
-			       uint64_t nr_pages)
-{
-	uint64_t kernel_early = 0, movable = 0, req_kernel = 0, group_movable = 0, k, mv;
-	unsigned ratio = m->params.auto_movable_ratio;
-
-	for (guint i = 0; i < m->nodes->len; i++) {
-		const struct numa_node *n = &g_array_index(m->nodes, struct numa_node, i);
-
-		if (nid >= 0 && n->nid != nid)
-			continue;
-		for (int z = 0; z < NR_ZONES; z++) {
-			if (!n->zones[z].present)
-				continue;    /* populated_zone() */
-			if (z == ZONE_MOVABLE)
-				movable += n->zones[z].present >> 12;
-			else
-				kernel_early += n->zones[z].present_early >> 12;
-		}
-	}
-	/* walk_dynamic_memory_groups(nid, auto_movable_stats_account_group, group) */
-	for (guint i = 0; m->groups && i < m->groups->len; i++) {
-		const struct memory_group *g = &g_array_index(m->groups, struct memory_group, i);
-		int64_t pages;
-
-		if (!g->dynamic || g == group || (nid >= 0 && g->nid != nid))
-			continue;
-		group_pages(m, g->id, &k, &mv);
-		pages = (int64_t)(mv * 100 / ratio) - (int64_t)k;
-		if (pages > 0)
-			req_kernel += (uint64_t)pages;
-		group_movable += mv;
-	}
-	if (kernel_early <= req_kernel)
-		return false;
-	kernel_early -= req_kernel;
-	movable -= group_movable;
-	if (group && group->dynamic) {
-		group_pages(m, group->id, &k, &mv);
-		kernel_early += k;
-	}
-	movable += nr_pages;
-	return movable <= (uint64_t)ratio * kernel_early / 100;
-}
-
-/* auto_movable_zone_for_pfn(), mm/memory_hotplug.c 6.12 */
-static enum zone_type auto_movable_zone(const struct machine *m, int nid, int group_id,
-					uint64_t start, uint64_t size)
-{
-	const struct memory_group *group = machine_group(m, group_id);
-	uint64_t nr_pages = size >> 12, max_pages = nr_pages, online = 0, k, mv;
-
-	if (!m->params.auto_movable_ratio)
-		goto kernel_zone;
-	if (group && !group->dynamic) {
-		/* If anything of the group is online !MOVABLE, so is the rest. */
-		group_pages(m, group->id, &k, &mv);
-		if (k)
-			goto kernel_zone;
-		max_pages = group->max_pages;
-		online = mv;
-	} else if (group && group->unit_pages != nr_pages) {
-		/* The whole unit goes to one zone: look at what is online of it. */
-		uint64_t unit = group->unit_pages << 12, first = start / unit * unit;
-
-		max_pages = group->unit_pages;
-		for (uint64_t a = first; a < first + unit; a += m->block_size) {
-			const struct memory_block *b = memory_blocks_find(&m->blocks, a / m->block_size);
-
-			if (!b || b->state == BLOCK_OFFLINE)
-				continue;
-			if (b->zone != ZONE_MOVABLE)
-				goto kernel_zone;
-			online += m->block_size >> 12;
-		}
-	}
-	nr_pages = max_pages - online;
-	if (!can_online_movable(m, -1, group, nr_pages) ||
-	    (m->params.auto_movable_numa_aware && !can_online_movable(m, nid, group, nr_pages)))
-		goto kernel_zone;
-	return ZONE_MOVABLE;
-kernel_zone:
-	return default_kernel_zone(m, nid, start, size);
-}
-
-/* zone_for_pfn_range() and default_zone_for_pfn(), mm/memory_hotplug.c 6.12 */
-enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, int nid, int group,
-				      uint64_t start, uint64_t size)
-{
-	enum zone_type kernel = default_kernel_zone(m, nid, start, size);
-	bool in_kernel, in_movable;
-
-	if (type == MMOP_ONLINE_KERNEL)
-		return kernel;
-	if (type == MMOP_ONLINE_MOVABLE)
-		return ZONE_MOVABLE;
-	if (m->params.online_policy == ONLINE_POLICY_AUTO_MOVABLE)
-		return auto_movable_zone(m, nid, group, start, size);
-	in_kernel = zone_intersects(node_zone(m, nid, kernel), start, size);
-	in_movable = zone_intersects(node_zone(m, nid, ZONE_MOVABLE), start, size);
-	if (in_kernel != in_movable)
-		return in_kernel ? kernel : ZONE_MOVABLE;
-	return m->params.movable_node ? ZONE_MOVABLE : kernel;
-}
-
-/* valid_zones_show(), drivers/base/memory.c 6.12 */
-void machine_valid_zones(const struct machine *m, const struct memory_block *b, GString *out)
-{
-	uint64_t start = block_start(m, b), size = m->block_size;
-	enum zone_type def, kernel;
-
-	if (b->literal_zones) {
-		g_string_append(out, g_ptr_array_index(m->literals, b->literal_zones));
-		return;
-	}
-	if (b->state == BLOCK_ONLINE) {
-		/* A block spanning zones or nodes has no zone and prints "none". */
-		g_string_append(out, zone_name(b->zone));
-		return;
-	}
-	def = machine_zone_for_range(m, MMOP_ONLINE, b->nid, b->group, start, size);
-	g_string_append(out, zone_name(def));
-	kernel = machine_zone_for_range(m, MMOP_ONLINE_KERNEL, b->nid, b->group, start, size);
-	if (kernel != def)
-		g_string_append_printf(out, " %s", zone_name(kernel));
-	if (def != ZONE_MOVABLE)
-		g_string_append(out, " Movable");
-}
-
-static const char *const mmop_names[] = {
-	[MMOP_OFFLINE] = "offline",
-	[MMOP_ONLINE] = "online",
-	[MMOP_ONLINE_KERNEL] = "online_kernel",
-	[MMOP_ONLINE_MOVABLE] = "online_movable",
-};
-
-const char *mmop_name(enum mmop t)
-{
-	return mmop_names[t];
-}
-
-/* sysfs_streq(): equal, except that one trailing newline on either side is
- * ignored.  daxctl also writes the terminating NUL, which the kernel's
- * NUL-terminated buffer absorbs. */
-bool sysfs_streq_len(const char *buf, size_t len, const char *word)
-{
-	size_t wl = strlen(word);
-
-	len = strnlen(buf, len);
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	return len == wl && memcmp(buf, word, wl) == 0;
-}
-
-bool mmop_parse(const char *buf, size_t len, enum mmop *out)
-{
-	for (unsigned i = 0; i < G_N_ELEMENTS(mmop_names); i++) {
-		if (sysfs_streq_len(buf, len, mmop_names[i])) {
-			*out = (enum mmop)i;
-			return true;
-		}
-	}
-	return false;
 }

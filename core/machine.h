@@ -12,15 +12,13 @@
 
 #include "event_log.h"
 #include "fault.h"
-#include "kexec.h"
 #include "firmware_map.h"
 #include "memory_block.h"
 #include "notifier.h"
+#include "params.h"
 #include "profile.h"
 #include "resource.h"
 #include "zone.h"
-
-#define MAX_NUMNODES 1024
 
 struct device;   /* core/device.h */
 
@@ -51,23 +49,19 @@ struct mem_range {
 	uint64_t start, end;
 };
 
+/* The kernel's kexec_image / kexec_crash_image (kernel/kexec_core.c);
+ * core/kexec.h says which thread touches them. */
+struct kexec_state {
+	GMutex lock;              /* kexec_mutex: guards the fields below */
+	bool loaded;              /* kexec_image != NULL */
+	bool crash_loaded;        /* kexec_crash_image != NULL */
+	unsigned loads;           /* intercepted load/unload calls answered */
+};
+
 /* Per-device power/ settings a store changed (drivers/base/power/sysfs.c). */
 enum power_flags {
 	POWER_CONTROL_ON = 1 << 0,    /* control reads "on": runtime PM forbidden */
 	POWER_ASYNC = 1 << 1,         /* async reads "enabled" */
-};
-
-enum online_policy { ONLINE_POLICY_CONTIG_ZONES, ONLINE_POLICY_AUTO_MOVABLE };
-enum memmap_on_memory { MEMMAP_ON_MEMORY_N, MEMMAP_ON_MEMORY_Y, MEMMAP_ON_MEMORY_FORCE };
-
-/* /sys/module/memory_hotplug/parameters and related boot parameters (§3.6). */
-struct hotplug_params {
-	enum mmop auto_online;            /* auto_online_blocks */
-	enum online_policy online_policy;
-	unsigned auto_movable_ratio;
-	bool auto_movable_numa_aware;
-	enum memmap_on_memory memmap_on_memory;
-	bool movable_node;                /* "movable_node" on the command line */
 };
 
 /* A store the kernel would still be executing (a slow offline in its
@@ -111,7 +105,7 @@ struct machine {
 	GPtrArray *devices;               /* struct device *: hotplug devices (core/device.h) */
 };
 
-/* A machine with nothing in it; inject_priority is the error injector's. */
+/* A machine with nothing in it. */
 struct machine *machine_new(const struct profile *profile);
 void machine_free(struct machine *m);
 typedef struct machine machine;   /* for g_autoptr(machine) */
@@ -149,22 +143,10 @@ void machine_present_remove(struct machine *m, uint64_t start, uint64_t end);
 /* Bytes of present memory inside [start, start+size). */
 uint64_t machine_present_bytes(const struct machine *m, uint64_t start, uint64_t size);
 
-/* Zone a block would be onlined to (zone_for_pfn_range); §3.4. */
-enum zone_type machine_zone_for_range(const struct machine *m, enum mmop type, int nid, int group,
-				      uint64_t start, uint64_t size);
-/* valid_zones text without the newline, into out (caller's GString). */
-void machine_valid_zones(const struct machine *m, const struct memory_block *b, GString *out);
-/* Recomputes every node's zone spans from the online blocks (and boot memory). */
-void machine_recompute_zones(struct machine *m);
-/* Zone of a boot block: the one populated zone of its node whose span meets
- * it, ZONE_NONE when several do (early_node_zone_for_memory_block, 6.12). */
-enum zone_type machine_early_zone(const struct machine *m, int nid, uint64_t start);
-/* Boot spans straight from present memory (free_area_init). */
-void machine_boot_zones(struct machine *m);
-
-const char *mmop_name(enum mmop t);          /* "offline", "online", ... */
-bool mmop_parse(const char *buf, size_t len, enum mmop *out);   /* sysfs_streq */
-/* sysfs_streq() on a store buffer of len bytes (NUL-terminated by kernfs). */
-bool sysfs_streq_len(const char *buf, size_t len, const char *word);
+/* Calls fn for each piece of present memory in [start, end], split at NUMA
+ * range boundaries, with the owning node. */
+typedef void (*present_piece_fn)(void *ctx, uint64_t start, uint64_t end, int nid);
+void machine_for_each_present_piece(const struct machine *m, uint64_t start, uint64_t end,
+				    present_piece_fn fn, void *ctx);
 
 #endif

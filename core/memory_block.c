@@ -4,6 +4,14 @@
 #include <glib.h>
 #include <string.h>
 
+/* state_show(), drivers/base/memory.c */
+const char *const block_state_table[BLOCK_GOING_OFFLINE + 1] = {
+	[BLOCK_ONLINE] = "online",
+	[BLOCK_OFFLINE] = "offline",
+	[BLOCK_GOING_OFFLINE] = "going-offline",
+};
+DEFINE_STRING_TABLE_LOOKUP(block_state, enum block_state)
+
 void memory_blocks_free(struct memory_blocks *b)
 {
 	g_free(b->v);

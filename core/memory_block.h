@@ -10,8 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* mem->state values that are visible (include/linux/memory.h) */
-enum block_state { BLOCK_ONLINE, BLOCK_GOING_OFFLINE, BLOCK_OFFLINE };
+#include "strtab.h"
+
+/* mem->state values that are visible (include/linux/memory.h), in the order
+ * state_show() (drivers/base/memory.c) lists them. */
+enum block_state { BLOCK_ONLINE, BLOCK_OFFLINE, BLOCK_GOING_OFFLINE };
+/* "online", "offline", "going-offline" */
+DECLARE_STRING_TABLE_LOOKUP(block_state, enum block_state, BLOCK_GOING_OFFLINE + 1);
 
 enum block_flags {
 	BLOCK_MULTI_NODE = 1 << 0,     /* boot block with pages of several nodes */

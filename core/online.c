@@ -2,43 +2,36 @@
 #include "online.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "sysfs_parse.h"
+#include "units.h"
+#include "zone.h"
 
 #ifndef EHWPOISON
 #define EHWPOISON 133
 #endif
-
-#define PAGE_SHIFT 12
 
 /* ---- events ------------------------------------------------------------ */
 
 /* memory_notify(): one call of the chain, written to the event log. */
 static int memory_notify(struct machine *m, enum mem_action action, const struct memory_notify *arg)
 {
-	struct event *e;
 	int ret;
 
 	if (!mem_action_exists(&m->profile, action))
 		return NOTIFY_DONE;
 	ret = notifier_call_chain(&m->memory_chain, action, arg);
-	e = event_log_add(&m->log, EVENT_NOTIFY);
-	e->block = arg->block;
-	e->action = action;
-	e->raw = mem_action_value(&m->profile, action);
-	e->ret = ret;
-	e->arg = *arg;
+	event_log_add(&m->log, (struct event){ .kind = EVENT_NOTIFY, .block = arg->block,
+					      .action = action,
+					      .raw = mem_action_value(&m->profile, action),
+					      .ret = ret, .arg = *arg });
 	return ret;
 }
 
-/* kobject_uevent(&mem->dev.kobj, action) */
-static void uevent(struct machine *m, const struct memory_block *b, enum uevent_action a)
+void memory_block_uevent(struct machine *m, uint64_t id, enum uevent_action a)
 {
-	struct event *e = event_log_add(&m->log, EVENT_UEVENT);
-
-	e->block = b->id;
-	e->uevent = a;
+	event_log_add(&m->log, (struct event){ .kind = EVENT_UEVENT, .block = id, .uevent = a });
 }
 
 /* ---- the ranges a block's notifications describe ----------------------- */
@@ -49,7 +42,7 @@ static uint64_t vmemmap_pages(const struct machine *m, const struct memory_block
 {
 	if (!(b->flags & BLOCK_ALTMAP))
 		return 0;
-	return (m->block_size >> PAGE_SHIFT) * 64 >> PAGE_SHIFT;
+	return (m->block_size >> PAGE_SHIFT) * STRUCT_PAGE_SIZE >> PAGE_SHIFT;
 }
 
 /* memory_block_online/offline: the memmap is described by the altmap fields,
@@ -62,7 +55,7 @@ static struct memory_notify block_notify_arg(const struct machine *m, const stru
 		.start_pfn = start_pfn + vmemmap, .nr_pages = nr_pages - vmemmap, .block = b->id,
 	};
 
-	if (m->profile.kernel >= KERNEL(6, 8) && m->profile.kernel < KERNEL(6, 19)) {
+	if (profile_has_prepare_online(&m->profile)) {
 		arg.altmap_start_pfn = start_pfn;
 		arg.altmap_nr_pages = vmemmap;
 	}
@@ -83,7 +76,7 @@ static struct memory_notify pages_arg(const struct memory_notify *block_arg)
 static void set_zone(struct machine *m, struct memory_block *b, enum zone_type zone)
 {
 	b->zone = (uint8_t)zone;
-	machine_recompute_zones(m);
+	zones_recompute(m);
 }
 
 /* online_pages(), mm/memory_hotplug.c 6.12 */
@@ -117,10 +110,10 @@ static int memory_block_online(struct machine *m, struct memory_block *b)
 	int ret;
 
 	/* memblk_nr_poison(), 6.2+ */
-	if (m->profile.kernel >= KERNEL(6, 2) && faults_poison_count(&m->faults, b->id))
+	if (profile_checks_poison_on_online(&m->profile) && faults_poison_count(&m->faults, b->id))
 		return -EHWPOISON;
-	zone = machine_zone_for_range(m, (enum mmop)b->online_type, b->nid, b->group,
-				      block_start(m, b), m->block_size);
+	zone = zone_for_pfn_range(m, (enum mmop)b->online_type, b->nid, b->group,
+				  block_start(m, b), m->block_size);
 	ret = notifier_to_errno(memory_notify(m, MEM_PREPARE_ONLINE, &arg));
 	if (ret)
 		return ret;
@@ -203,7 +196,7 @@ static int memory_block_offline(struct machine *m, struct memory_block *b)
 	if (block_has_holes(m, b))
 		return -EINVAL;        /* "memory holes" */
 	if (block_unmovable(m, b))
-		return -EBUSY;         /* "failure to isolate range": no notifier (§9) */
+		return -EBUSY;         /* "failure to isolate range": no notifier call (seen on 6.1 and 6.12) */
 	ret = notifier_to_errno(memory_notify(m, MEM_GOING_OFFLINE, &arg));
 	if (ret) {
 		memory_notify(m, MEM_CANCEL_OFFLINE, &arg);
@@ -217,7 +210,7 @@ static int memory_block_offline(struct machine *m, struct memory_block *b)
 	return offline_rest(m, b, &block_arg, migrate_block(m, b));
 }
 
-/* ---- device_online / device_offline ------------------------------------ */
+/* ---- device_online / device_offline of a memory block ------------------- */
 
 /* memory_block_change_state(): going-offline while offlining; back to
  * "from" on failure. */
@@ -240,7 +233,7 @@ static int change_state(struct machine *m, struct memory_block *b, enum block_st
 	return ret;
 }
 
-int device_online(struct machine *m, struct memory_block *b, enum mmop type)
+int memory_subsys_online(struct machine *m, struct memory_block *b, enum mmop type)
 {
 	int ret;
 
@@ -251,13 +244,13 @@ int device_online(struct machine *m, struct memory_block *b, enum mmop type)
 	ret = change_state(m, b, BLOCK_ONLINE, BLOCK_OFFLINE);
 	b->online_type = MMOP_OFFLINE;
 	if (!ret) {
-		uevent(m, b, UEVENT_ONLINE);
+		memory_block_uevent(m, b->id, UEVENT_ONLINE);
 		m->generation++;
 	}
 	return ret;
 }
 
-int device_offline(struct machine *m, struct memory_block *b)
+int memory_subsys_offline(struct machine *m, struct memory_block *b)
 {
 	int ret;
 
@@ -265,7 +258,7 @@ int device_offline(struct machine *m, struct memory_block *b)
 		return 1;          /* dev->offline is true */
 	ret = change_state(m, b, BLOCK_OFFLINE, BLOCK_ONLINE);
 	if (!ret) {
-		uevent(m, b, UEVENT_OFFLINE);
+		memory_block_uevent(m, b->id, UEVENT_OFFLINE);
 		m->generation++;
 	}
 	return ret;
@@ -281,7 +274,7 @@ static int finish_pending(struct machine *m, int err)
 	ret = offline_rest(m, b, &arg, err);
 	b->state = (uint8_t)(ret ? BLOCK_ONLINE : BLOCK_OFFLINE);
 	if (!ret) {
-		uevent(m, b, UEVENT_OFFLINE);
+		memory_block_uevent(m, b->id, UEVENT_OFFLINE);
 		m->generation++;
 	}
 	return ret;
@@ -293,6 +286,11 @@ int machine_hotplug_finish(struct machine *m)
 	return finish_pending(m, migrate_block(m, memory_blocks_find(&m->blocks, m->pending.block)));
 }
 
+int hotplug_wait(struct machine *m, int ret)
+{
+	return ret == STORE_PENDING ? machine_hotplug_finish(m) : ret;
+}
+
 int machine_hotplug_interrupt(struct machine *m)
 {
 	g_return_val_if_fail(m->pending.active, -EINVAL);
@@ -302,7 +300,7 @@ int machine_hotplug_interrupt(struct machine *m)
 
 /* ---- stores ------------------------------------------------------------ */
 
-/* The store's return value from device_online/offline's (state_store). */
+/* The store's return value from memory_subsys_online/offline's (state_store). */
 static int store_result(int ret)
 {
 	if (ret == STORE_PENDING)
@@ -315,17 +313,17 @@ static int store_result(int ret)
 int memory_block_store_state(struct machine *m, uint64_t id, const char *buf, size_t len)
 {
 	struct memory_block *b = memory_blocks_find(&m->blocks, id);
-	enum mmop type;
+	int type = mmop_from_sysfs(buf, len);
 
 	/* mhp_online_type_from_str() first, before any lock: EINVAL. */
-	if (!mmop_parse(buf, len, &type))
+	if (type < 0)
 		return -EINVAL;
 	/* lock_device_hotplug_sysfs(): trylock, else restart_syscall(). */
-	if (m->pending.active)
+	if (machine_hotplug_busy(m))
 		return STORE_RETRY;
 	if (type == MMOP_OFFLINE)
-		return store_result(device_offline(m, b));
-	return store_result(device_online(m, b, type));
+		return store_result(memory_subsys_offline(m, b));
+	return store_result(memory_subsys_online(m, b, (enum mmop)type));
 }
 
 /* online_store(): "already in that state" (1) is success here. */
@@ -337,9 +335,9 @@ int memory_block_store_online(struct machine *m, uint64_t id, const char *buf, s
 
 	if (ret)
 		return ret;
-	if (m->pending.active)
+	if (machine_hotplug_busy(m))
 		return STORE_RETRY;
-	ret = on ? device_online(m, b, MMOP_OFFLINE) : device_offline(m, b);
+	ret = on ? memory_subsys_online(m, b, MMOP_OFFLINE) : memory_subsys_offline(m, b);
 	return ret == STORE_PENDING || ret < 0 ? ret : 0;
 }
 
@@ -390,66 +388,5 @@ int memory_store_soft_offline_page(struct machine *m, const char *buf, size_t le
 		return -EIO;       /* pfn_to_online_page() failed */
 	faults_poison_page(&m->faults, addr >> PAGE_SHIFT, b->id);
 	m->generation++;
-	return 0;
-}
-
-/* ---- kstrto* ------------------------------------------------------------- */
-
-int kstrtobool(const char *s, size_t len, bool *out)
-{
-	if (!len)
-		return -EINVAL;
-	switch (s[0]) {
-	case 'y': case 'Y': case '1':
-		*out = true;
-		return 0;
-	case 'n': case 'N': case '0':
-		*out = false;
-		return 0;
-	case 'o': case 'O':
-		if (len > 1 && (s[1] == 'n' || s[1] == 'N')) {
-			*out = true;
-			return 0;
-		}
-		if (len > 1 && (s[1] == 'f' || s[1] == 'F')) {
-			*out = false;
-			return 0;
-		}
-		break;
-	}
-	return -EINVAL;
-}
-
-/* _kstrtoull(): base 0 takes 0x and 0 prefixes; one trailing newline; no
- * sign, no spaces. */
-int kstrtoull0(const char *buf, size_t len, unsigned long long *out)
-{
-	g_autofree char *s = g_strndup(buf, len);
-	size_t n = strlen(s);
-	char *end;
-
-	if (n && s[n - 1] == '\n')
-		s[--n] = '\0';
-	if (!n || !g_ascii_isdigit(s[0]))
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	if (*end || end == s)
-		return -EINVAL;
-	return errno == ERANGE ? -ERANGE : 0;
-}
-
-int kstrtoll0(const char *buf, size_t len, long long *out)
-{
-	unsigned long long v;
-	bool neg = len && buf[0] == '-';
-	int ret = kstrtoull0(buf + (len && (buf[0] == '-' || buf[0] == '+')),
-			     len - (len && (buf[0] == '-' || buf[0] == '+')), &v);
-
-	if (ret)
-		return ret;
-	if (neg ? v > (unsigned long long)LLONG_MAX + 1 : v > LLONG_MAX)
-		return -ERANGE;
-	*out = neg ? (long long)(0 - v) : (long long)v;
 	return 0;
 }

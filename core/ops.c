@@ -6,10 +6,12 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "fixture.h"
 #include "hotplug.h"
 #include "iomem.h"
 #include "online.h"
+#include "jsonutil.h"
+#include "size.h"
+#include "zone.h"
 
 enum arg_type { A_SIZE, A_UINT, A_STR, A_BOOL, A_ERRNO };
 
@@ -18,7 +20,11 @@ struct arg {
 	enum arg_type type;
 	bool required;
 	const char *const *words;     /* A_STR: the allowed words, NULL: any */
+	size_t n_words;
 };
+
+#define WORDS(t) t, STRTAB_LEN(t)
+#define TABLE(name) name##_table, STRTAB_LEN(name##_table)
 
 struct call {
 	json_object *op;
@@ -84,13 +90,6 @@ static int get_errno(const struct call *c, const char *key)
 	if (json_object_is_type(v, json_type_int))
 		return (int)json_object_get_int64(v);
 	return -errno_parse(json_object_get_string(v));
-}
-
-static json_object *hex(uint64_t v)
-{
-	g_autofree char *s = g_strdup_printf("0x%" PRIx64, v);
-
-	return json_object_new_string(s);
 }
 
 static json_object *device_result(const struct device *d)
@@ -170,8 +169,8 @@ static int op_probe(struct machine *m, const struct call *c, json_object **resul
 				   "CONFIG_ARCH_MEMORY_PROBE)"), -EINVAL;
 	if (!check_hotplug_range(m, addr, m->block_size, machine_nid_of(m, addr), err))
 		return -EINVAL;
-	if (m->pending.active)
-		return bad_request(err, "a slow offline is in progress"), -EINVAL;
+	if (!check_hotplug_idle(m, err))
+		return -EINVAL;
 	buf = g_strdup_printf("0x%" PRIx64, addr);
 	ret = memory_probe_store(m, buf, strlen(buf));
 	return ret ? kernel_failed(err, -ret, "probe 0x%" PRIx64, addr) : 0;
@@ -209,13 +208,13 @@ static int op_virtio_mem_resize(struct machine *m, const struct call *c, json_ob
 		return -EINVAL;
 	ret = virtio_mem_resize(m, d, req, err);
 	*result = json_object_new_object();
-	json_object_object_add(*result, "plugged_size", hex(d->plugged));
+	json_object_object_add(*result, "plugged_size", json_hex(d->plugged));
 	return ret;
 }
 
-static const char *const ns_modes[] = { "fsdax", "devdax", NULL };
-static const char *const ns_targets[] = { "fsdax", "devdax", "system-ram", NULL };
-static const char *const dax_targets[] = { "devdax", "system-ram", NULL };
+static const char *const ns_modes[] = { "fsdax", "devdax" };
+static const char *const ns_targets[] = { "fsdax", "devdax", "system-ram" };
+static const char *const dax_targets[] = { "devdax", "system-ram" };
 
 static enum dax_target target_of(const char *s)
 {
@@ -420,9 +419,6 @@ static int op_inject(struct machine *m, const struct call *c, json_object **resu
 	return 0;
 }
 
-static const char *const state_words[] = { "online", "offline", "online_kernel",
-	"online_movable", NULL };
-
 static int op_state(struct machine *m, const struct call *c, json_object **result, GError **err)
 {
 	struct memory_block *b = block_arg(m, c, err);
@@ -432,13 +428,10 @@ static int op_state(struct machine *m, const struct call *c, json_object **resul
 	(void)result;
 	if (!b)
 		return -EINVAL;
-	if (m->pending.active)
-		return bad_request(err, "a slow offline of memory%" PRIu64 " is in progress",
-				   m->pending.block), -EINVAL;
-	ret = memory_block_store_state(m, b->id, word, strlen(word));
+	if (!check_hotplug_idle(m, err))
+		return -EINVAL;
 	/* The op waits for a slow offline to end, as the writer would. */
-	if (ret == STORE_PENDING)
-		ret = machine_hotplug_finish(m);
+	ret = hotplug_wait(m, memory_block_store_state(m, b->id, word, strlen(word)));
 	return ret ? kernel_failed(err, -ret, "echo %s > memory%" PRIu64 "/state", word, b->id) : 0;
 }
 
@@ -448,7 +441,7 @@ static int op_auto_online(struct machine *m, const struct call *c, json_object *
 	const char *v = get_str(c, "value");
 
 	(void)result, (void)err;
-	mmop_parse(v, strlen(v), &m->params.auto_online);
+	m->params.auto_online = (enum mmop)mmop_from_string(v);
 	m->generation++;
 	return 0;
 }
@@ -460,47 +453,52 @@ static int op_dump(struct machine *m, const struct call *c, json_object **result
 	return 0;
 }
 
+#define REQ(key, type) { key, type, true, NULL, 0 }
+#define OPT(key, type) { key, type, false, NULL, 0 }
+#define REQ_WORDS(key, words) { key, A_STR, true, words }
+#define NO_ARGS { { NULL, 0, false, NULL, 0 } }
+
 static const struct verb verbs[] = {
-	{ "dimm-add", op_dimm_add, { { "start", A_SIZE, true, NULL }, { "size", A_SIZE, true, NULL },
-				     { "node", A_UINT, false, NULL } } },
-	{ "dimm-eject", op_dimm_eject, { { "device", A_STR, true, NULL } } },
-	{ "probe", op_probe, { { "addr", A_SIZE, true, NULL } } },
+	{ "dimm-add", op_dimm_add, { REQ("start", A_SIZE), REQ("size", A_SIZE),
+				     OPT("node", A_UINT) } },
+	{ "dimm-eject", op_dimm_eject, { REQ("device", A_STR) } },
+	{ "probe", op_probe, { REQ("addr", A_SIZE) } },
 	{ "virtio-mem-add", op_virtio_mem_add,
-	  { { "start", A_SIZE, true, NULL }, { "region_size", A_SIZE, true, NULL },
-	    { "block_size", A_SIZE, false, NULL }, { "node", A_UINT, false, NULL },
-	    { "index", A_UINT, false, NULL } } },
+	  { REQ("start", A_SIZE), REQ("region_size", A_SIZE),
+	    OPT("block_size", A_SIZE), OPT("node", A_UINT),
+	    OPT("index", A_UINT) } },
 	{ "virtio-mem-resize", op_virtio_mem_resize,
-	  { { "device", A_STR, true, NULL }, { "requested_size", A_SIZE, true, NULL } } },
+	  { REQ("device", A_STR), REQ("requested_size", A_SIZE) } },
 	{ "pmem-namespace-create", op_namespace_create,
-	  { { "region", A_STR, false, NULL }, { "start", A_SIZE, false, NULL },
-	    { "size", A_SIZE, true, NULL }, { "mode", A_STR, true, ns_modes } } },
+	  { OPT("region", A_STR), OPT("start", A_SIZE),
+	    REQ("size", A_SIZE), REQ_WORDS("mode", WORDS(ns_modes)) } },
 	{ "namespace-reconfigure", op_namespace_reconfigure,
-	  { { "device", A_STR, true, NULL }, { "mode", A_STR, true, ns_targets } } },
+	  { REQ("device", A_STR), REQ_WORDS("mode", WORDS(ns_targets)) } },
 	{ "dax-reconfigure", op_dax_reconfigure,
-	  { { "device", A_STR, true, NULL }, { "mode", A_STR, true, dax_targets } } },
-	{ "kmem-unbind", op_kmem_unbind, { { "device", A_STR, true, NULL } } },
+	  { REQ("device", A_STR), REQ_WORDS("mode", WORDS(dax_targets)) } },
+	{ "kmem-unbind", op_kmem_unbind, { REQ("device", A_STR) } },
 	{ "dax-memmap-on-memory", op_dax_memmap_on_memory,
-	  { { "device", A_STR, true, NULL }, { "enable", A_BOOL, true, NULL } } },
-	{ "hmem-add", op_hmem_add, { { "start", A_SIZE, true, NULL } } },
+	  { REQ("device", A_STR), REQ("enable", A_BOOL) } },
+	{ "hmem-add", op_hmem_add, { REQ("start", A_SIZE) } },
 	{ "cxl-window-add", op_cxl_window_add,
-	  { { "start", A_SIZE, true, NULL }, { "size", A_SIZE, true, NULL },
-	    { "node", A_UINT, false, NULL } } },
+	  { REQ("start", A_SIZE), REQ("size", A_SIZE),
+	    OPT("node", A_UINT) } },
 	{ "cxl-region-create", op_cxl_region_create,
-	  { { "window", A_STR, true, NULL }, { "size", A_SIZE, true, NULL } } },
+	  { REQ("window", A_STR), REQ("size", A_SIZE) } },
 	{ "s390-standby-add", op_s390_standby_add,
-	  { { "start", A_SIZE, true, NULL }, { "size", A_SIZE, true, NULL },
-	    { "increment", A_SIZE, false, NULL } } },
+	  { REQ("start", A_SIZE), REQ("size", A_SIZE),
+	    OPT("increment", A_SIZE) } },
 	{ "s390-standby-fault", op_s390_standby_fault,
-	  { { "block", A_UINT, false, NULL }, { "standby", A_BOOL, false, NULL },
-	    { "assign_fails", A_BOOL, false, NULL } } },
+	  { OPT("block", A_UINT), OPT("standby", A_BOOL),
+	    OPT("assign_fails", A_BOOL) } },
 	{ "fault", op_fault,
-	  { { "block", A_UINT, true, NULL }, { "unmovable", A_BOOL, false, NULL },
-	    { "unmovable_late", A_BOOL, false, NULL }, { "signal", A_BOOL, false, NULL },
-	    { "slow_offline_ms", A_UINT, false, NULL } } },
-	{ "inject", op_inject, { { "action", A_STR, true, NULL }, { "errno", A_ERRNO, true, NULL } } },
-	{ "state", op_state, { { "block", A_UINT, true, NULL }, { "state", A_STR, true, state_words } } },
-	{ "auto-online", op_auto_online, { { "value", A_STR, true, state_words } } },
-	{ "dump", op_dump, { { NULL } } },
+	  { REQ("block", A_UINT), OPT("unmovable", A_BOOL),
+	    OPT("unmovable_late", A_BOOL), OPT("signal", A_BOOL),
+	    OPT("slow_offline_ms", A_UINT) } },
+	{ "inject", op_inject, { REQ("action", A_STR), REQ("errno", A_ERRNO) } },
+	{ "state", op_state, { REQ("block", A_UINT), REQ_WORDS("state", TABLE(mmop)) } },
+	{ "auto-online", op_auto_online, { REQ_WORDS("value", TABLE(mmop)) } },
+	{ "dump", op_dump, NO_ARGS },
 };
 
 /* ---- shape ------------------------------------------------------------------ */
@@ -513,12 +511,12 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
-static char *word_list(const char *const *w)
+static char *word_list(const char *const *w, size_t n)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
 
-	for (; *w; w++)
-		g_string_append_printf(s, "%s%s", s->len ? ", " : "", *w);
+	for (size_t i = 0; i < n; i++)
+		g_string_append_printf(s, "%s%s", s->len ? ", " : "", w[i]);
 	return g_strdup(s->str);
 }
 
@@ -563,10 +561,9 @@ static bool check_arg(const struct arg *a, json_object *v, char **reason)
 		if (a->words) {
 			const char *s = json_object_get_string(v);
 
-			for (const char *const *w = a->words; *w; w++)
-				if (!strcmp(*w, s))
-					return true;
-			g_autofree char *list = word_list(a->words);
+			if (string_table_lookup(a->words, a->n_words, s, strlen(s), false) >= 0)
+				return true;
+			g_autofree char *list = word_list(a->words, a->n_words);
 
 			*reason = g_strdup_printf("unknown word \"%s\" (expected %s)", s, list);
 			return false;
@@ -685,13 +682,13 @@ json_object *machine_dump(const struct machine *m)
 
 		json_object_object_add(j, "name", json_object_new_string(d->name));
 		json_object_object_add(j, "kind", json_object_new_string(device_kind_name(d->kind)));
-		json_object_object_add(j, "start", hex(d->start));
-		json_object_object_add(j, "size", hex(d->size));
+		json_object_object_add(j, "start", json_hex(d->start));
+		json_object_object_add(j, "size", json_hex(d->size));
 		json_object_object_add(j, "node", json_object_new_int(d->nid));
 		if (d->kind == DEV_VIRTIO_MEM) {
-			json_object_object_add(j, "block_size", hex(d->dev_block_size));
-			json_object_object_add(j, "requested_size", hex(d->requested));
-			json_object_object_add(j, "plugged_size", hex(d->plugged));
+			json_object_object_add(j, "block_size", json_hex(d->dev_block_size));
+			json_object_object_add(j, "requested_size", json_hex(d->requested));
+			json_object_object_add(j, "plugged_size", json_hex(d->plugged));
 		}
 		if (d->kind == DEV_NAMESPACE)
 			json_object_object_add(j, "mode", json_object_new_string(
@@ -704,12 +701,10 @@ json_object *machine_dump(const struct machine *m)
 	for (size_t i = 0; i < m->blocks.n; i++) {
 		const struct memory_block *b = &m->blocks.v[i];
 		json_object *j = json_object_new_object();
-		static const char *const states[] = { "online", "going-offline", "offline" };
-
 		g_string_truncate(s, 0);
-		machine_valid_zones(m, b, s);
+		valid_zones_show(m, b, s);
 		json_object_object_add(j, "id", json_object_new_int64((int64_t)b->id));
-		json_object_object_add(j, "state", json_object_new_string(states[b->state]));
+		json_object_object_add(j, "state", json_object_new_string(block_state_to_string(b->state)));
 		json_object_object_add(j, "valid_zones", json_object_new_string(s->str));
 		json_object_object_add(j, "node", json_object_new_int(b->nid));
 		json_object_object_add(j, "group", json_object_new_int(b->group));
@@ -720,8 +715,8 @@ json_object *machine_dump(const struct machine *m)
 		json_object *j = json_object_new_object();
 
 		json_object_object_add(j, "nr", json_object_new_int((int)e->nr));
-		json_object_object_add(j, "start", hex(e->start));
-		json_object_object_add(j, "end", hex(e->end));
+		json_object_object_add(j, "start", json_hex(e->start));
+		json_object_object_add(j, "end", json_hex(e->end));
 		json_object_object_add(j, "type", json_object_new_string(e->type));
 		json_object_array_add(fw, j);
 	}
@@ -732,40 +727,8 @@ json_object *machine_dump(const struct machine *m)
 	iomem_render(&m->iomem, true, s);
 	json_object_object_add(o, "iomem", json_object_new_string(s->str));
 	json_object_object_add(o, "auto_online_blocks",
-			       json_object_new_string(mmop_name(m->params.auto_online)));
+			       json_object_new_string(mmop_to_string(m->params.auto_online)));
 	json_object_object_add(o, "events", json_object_new_int64((int64_t)event_log_last(&m->log)));
 	json_object_object_add(o, "generation", json_object_new_int64((int64_t)m->generation));
 	return o;
-}
-
-/* ---- scenarios ------------------------------------------------------------------ */
-
-bool machine_run_scenario(struct machine *m, const struct fixture *fx, size_t n_steps,
-			  GError **err)
-{
-	size_t n = MIN(n_steps, fixture_scenario_len(fx));
-
-	for (size_t i = 0; i < n; i++) {
-		g_autoptr(GError) e = NULL;
-		json_object *result = NULL;
-		int expect = g_array_index(fx->scenario_expect, int, i);
-		int ret = machine_op(m, json_object_array_get_idx(fx->scenario, i), &result, &e);
-		g_autofree char *why = NULL;
-
-		json_object_put(result);
-		if (ret && g_error_matches(e, OPS_ERROR, OPS_ERROR_REQUEST))
-			why = g_strdup(e->message);
-		else if (ret == -expect)
-			continue;
-		else if (!expect)
-			why = g_strdup(e->message);
-		else if (!ret)
-			why = g_strdup_printf("expected %s, but the op succeeded", errno_name(expect));
-		else
-			why = g_strdup_printf("expected %s: %s", errno_name(expect), e->message);
-		g_set_error(err, FIXTURE_ERROR, FIXTURE_ERROR_INVALID, "%s: $.scenario[%zu]: %s",
-			    fx->file, i, why);
-		return false;
-	}
-	return true;
 }

@@ -4,9 +4,10 @@
  * Hand-written instead of strtoull() because strtoull accepts what a fixture
  * must not: leading blanks, signs, octal and silent wrap-around.
  */
-#include "fixture.h"
+#include "size.h"
 
 #include <ctype.h>
+#include <stddef.h>
 
 /* Accumulates the digits of s in base; false on no digits or overflow. */
 static bool parse_digits(const char **s, unsigned base, uint64_t *out)

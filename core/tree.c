@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The file tree: static directories and files from one table, and per-object
- * directories (memory blocks, firmware-map entries, nodes, cpus) from the
- * attribute tables of attrs_*.c, in the style of the kernel's DEVICE_ATTR_RW
- * tables.  Nothing is allocated per file; node ids are computed (see tree.h).
+ * The file tree: a skeleton of fixed directories, each with the attribute
+ * table of its files (attrs_*.c), and per-object directories (memory blocks,
+ * firmware-map entries, nodes, cpus, notifier actions) whose files come from
+ * their kind's table, in the style of the kernel's DEVICE_ATTR tables.
+ * Every node kind has one row of operations (struct kind_ops); nothing is
+ * allocated per file; node ids are computed (see tree.h).
  */
 #include "tree.h"
 
@@ -14,27 +16,30 @@
 #include <string.h>
 
 #include "attr.h"
+#include "firmware_map.h"
 #include "machine.h"
 
 /* ---- node ids ---------------------------------------------------------- */
 
 enum kind {
-	K_STATIC,            /* sub: static index + 1 */
+	K_DIR,               /* sub: fixed directory index + 1 */
+	K_DIR_ATTR,          /* obj: fixed directory index, sub: its files' index */
 	K_BLOCK,             /* obj: block id */
-	K_BLOCK_ATTR,        /* obj: block id, sub: block_attrs[] index */
-	K_BLOCK_POWER_ATTR,  /* obj: block id, sub: power_attrs[] index */
+	K_BLOCK_ATTR,        /* obj: block id, sub: block_attrs index */
+	K_BLOCK_POWER_ATTR,  /* obj: block id, sub: power_attrs index */
 	K_BLOCK_NODE_LINK,   /* obj: block id, sub: nid */
 	K_MEMMAP,            /* obj: entry number */
-	K_MEMMAP_ATTR,       /* obj: entry number, sub: memmap_attrs[] index */
+	K_MEMMAP_ATTR,       /* obj: entry number, sub: memmap_attrs index */
 	K_NODE,              /* obj: nid */
 	K_NODE_BLOCK_LINK,   /* obj: block id, sub: nid */
 	K_BUS_BLOCK_LINK,    /* obj: block id */
 	K_INJECT_ACTION,     /* obj: enum mem_action */
-	K_INJECT_ERROR,      /* obj: enum mem_action */
+	K_INJECT_ATTR,       /* obj: enum mem_action, sub: inject_attrs index */
 	K_FAULT_BLOCK,       /* obj: block id */
-	K_FAULT_ATTR,        /* obj: block id, sub: fault_attrs[] index */
+	K_FAULT_ATTR,        /* obj: block id, sub: fault_attrs index */
 	K_CPU,               /* obj: cpu number */
-	K_CPU_ATTR,          /* obj: cpu number, sub: cpu_attrs[] index */
+	K_CPU_ATTR,          /* obj: cpu number, sub: cpu_attrs index */
+	NR_KINDS
 };
 
 #define OBJ_BITS 40
@@ -48,109 +53,81 @@ static enum kind kind_of(tree_node n) { return (enum kind)(n >> 56); }
 static uint64_t obj_of(tree_node n) { return (n >> 16) & OBJ_MAX; }
 static unsigned sub_of(tree_node n) { return n & 0xffff; }
 
-static bool has_iomem(const struct machine *m) { return m->has_iomem; }
+/* ---- the fixed directories ---------------------------------------------- */
+
 static bool has_memory(const struct machine *m) { return m->has_memory_dir; }
 static bool has_memmap(const struct machine *m) { return m->has_firmware_map; }
-static bool has_probe(const struct machine *m)
-{
-	return m->has_memory_dir && m->profile.memory_probe;
-}
-static bool has_crash_hotplug(const struct machine *m)
-{
-	return m->has_memory_dir && profile_has_crash_hotplug(&m->profile);
-}
-/* CONFIG_MEMORY_FAILURE: Debian's x86_64 kernels have it. */
-static bool has_memory_failure(const struct machine *m)
-{
-	return m->has_memory_dir && m->profile.arch == ARCH_X86_64;
-}
 
-enum dynamic { DYN_NONE, DYN_BLOCKS, DYN_NODES, DYN_MEMMAP, DYN_BUS_BLOCKS, DYN_INJECT,
-	       DYN_FAULT_BLOCKS, DYN_CPUS };
+/* Objects a fixed directory lists after its fixed entries. */
+enum objects { OBJ_NONE, OBJ_BLOCKS, OBJ_NODES, OBJ_MEMMAP, OBJ_BUS_BLOCKS, OBJ_INJECT,
+	       OBJ_FAULT_BLOCKS, OBJ_CPUS };
 
-struct static_entry {
-	struct attr a;
-	int parent;                            /* static index */
+struct fixed_dir {
+	const char *name;
+	int parent;                              /* fixed directory index */
+	mode_t mode;
 	bool (*exists)(const struct machine *m); /* NULL: always */
-	enum dynamic dyn;                      /* objects listed after the fixed entries */
-	bool power;                            /* a power/ directory of a device */
+	const struct attrs *files;               /* NULL: none */
+	enum tree_file_class cls;                /* of its files */
+	enum objects objects;
 };
 
 enum {
-	S_ROOT, S_PROC, S_SYS, S_DEVICES, S_SYSTEM, S_MEMORY, S_MEMORY_POWER, S_NODE,
-	S_FIRMWARE, S_MEMMAP, S_BUS, S_BUS_MEMORY, S_BUS_DEVICES, S_MODULE, S_MODULE_MHP,
-	S_PARAMS, S_KERNEL, S_DEBUG, S_NEI, S_NEI_MEMORY, S_NEI_ACTIONS, S_HOTPLUGFS_DEBUG,
-	S_CPU,
-	S_FIXED_DIRS
+	D_ROOT, D_PROC, D_SYS, D_DEVICES, D_SYSTEM, D_MEMORY, D_MEMORY_POWER, D_NODE,
+	D_FIRMWARE, D_MEMMAP, D_BUS, D_BUS_MEMORY, D_BUS_DEVICES, D_MODULE, D_MODULE_MHP,
+	D_PARAMS, D_KERNEL, D_DEBUG, D_NEI, D_NEI_MEMORY, D_NEI_ACTIONS, D_HOTPLUGFS_DEBUG,
+	D_CPU, NR_FIXED_DIRS
 };
 
-#define DIR_MODE(n, mode, p, ex, dy) { { n, TREE_DIR, mode, NULL, NULL, NULL, NULL }, p, ex, dy, false }
-#define DIR_ENTRY(n, p, ex, dy) DIR_MODE(n, 0755, p, ex, dy)
-#define FILE_ENTRY(attr, p, ex) { attr, p, ex, DYN_NONE, false }
-
-static const struct static_entry statics[] = {
-	[S_ROOT] = DIR_ENTRY("", S_ROOT, NULL, DYN_NONE),
-	[S_PROC] = DIR_ENTRY("proc", S_ROOT, NULL, DYN_NONE),
-	[S_SYS] = DIR_ENTRY("sys", S_ROOT, NULL, DYN_NONE),
-	[S_DEVICES] = DIR_ENTRY("devices", S_SYS, has_memory, DYN_NONE),
-	[S_SYSTEM] = DIR_ENTRY("system", S_DEVICES, has_memory, DYN_NONE),
-	[S_MEMORY] = DIR_ENTRY("memory", S_SYSTEM, has_memory, DYN_BLOCKS),
-	[S_MEMORY_POWER] = { { "power", TREE_DIR, 0755, NULL, NULL, NULL, NULL }, S_MEMORY, has_memory,
-			     DYN_NONE, true },
-	[S_NODE] = DIR_ENTRY("node", S_SYSTEM, has_memory, DYN_NODES),
-	[S_FIRMWARE] = DIR_ENTRY("firmware", S_SYS, has_memmap, DYN_NONE),
-	[S_MEMMAP] = DIR_ENTRY("memmap", S_FIRMWARE, has_memmap, DYN_MEMMAP),
-	[S_BUS] = DIR_ENTRY("bus", S_SYS, has_memory, DYN_NONE),
-	[S_BUS_MEMORY] = DIR_ENTRY("memory", S_BUS, has_memory, DYN_NONE),
-	[S_BUS_DEVICES] = DIR_ENTRY("devices", S_BUS_MEMORY, has_memory, DYN_BUS_BLOCKS),
-	[S_MODULE] = DIR_ENTRY("module", S_SYS, has_memory, DYN_NONE),
-	[S_MODULE_MHP] = DIR_ENTRY("memory_hotplug", S_MODULE, has_memory, DYN_NONE),
-	[S_PARAMS] = DIR_ENTRY("parameters", S_MODULE_MHP, has_memory, DYN_NONE),
-	[S_KERNEL] = DIR_ENTRY("kernel", S_SYS, NULL, DYN_NONE),
+static const struct fixed_dir dirs[NR_FIXED_DIRS] = {
+	[D_ROOT] = { "", D_ROOT, 0755, NULL, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_PROC] = { "proc", D_ROOT, 0755, NULL, &proc_attrs, TREE_PROCFS, OBJ_NONE },
+	[D_SYS] = { "sys", D_ROOT, 0755, NULL, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_DEVICES] = { "devices", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_SYSTEM] = { "system", D_DEVICES, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_MEMORY] = { "memory", D_SYSTEM, 0755, has_memory, &memory_root_attrs, TREE_SYSFS,
+		       OBJ_BLOCKS },
+	[D_MEMORY_POWER] = { "power", D_MEMORY, 0755, has_memory, &power_attrs, TREE_SYSFS,
+			     OBJ_NONE },
+	[D_NODE] = { "node", D_SYSTEM, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NODES },
+	[D_FIRMWARE] = { "firmware", D_SYS, 0755, has_memmap, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_MEMMAP] = { "memmap", D_FIRMWARE, 0755, has_memmap, NULL, TREE_SYSFS, OBJ_MEMMAP },
+	[D_BUS] = { "bus", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_BUS_MEMORY] = { "memory", D_BUS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_BUS_DEVICES] = { "devices", D_BUS_MEMORY, 0755, has_memory, NULL, TREE_SYSFS,
+			    OBJ_BUS_BLOCKS },
+	[D_MODULE] = { "module", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_MODULE_MHP] = { "memory_hotplug", D_MODULE, 0755, has_memory, NULL, TREE_SYSFS,
+			   OBJ_NONE },
+	[D_PARAMS] = { "parameters", D_MODULE_MHP, 0755, has_memory, &memory_param_attrs,
+		       TREE_SYSFS, OBJ_NONE },
+	[D_KERNEL] = { "kernel", D_SYS, 0755, NULL, &kernel_attrs, TREE_SYSFS, OBJ_NONE },
 	/* debugfs is mounted mode 0700 */
-	[S_DEBUG] = DIR_MODE("debug", 0700, S_KERNEL, has_memory, DYN_NONE),
-	[S_NEI] = DIR_ENTRY("notifier-error-inject", S_DEBUG, has_memory, DYN_NONE),
-	[S_NEI_MEMORY] = DIR_ENTRY("memory", S_NEI, has_memory, DYN_NONE),
-	[S_NEI_ACTIONS] = DIR_ENTRY("actions", S_NEI_MEMORY, has_memory, DYN_INJECT),
-	[S_HOTPLUGFS_DEBUG] = DIR_ENTRY("hotplugfs", S_DEBUG, has_memory, DYN_FAULT_BLOCKS),
-	[S_CPU] = DIR_ENTRY("cpu", S_SYSTEM, has_memory, DYN_CPUS),
-	/* files */
-	FILE_ENTRY(ATTR_RO(iomem, show_iomem), S_PROC, has_iomem),
-	FILE_ENTRY(ATTR_RO(cmdline, show_cmdline), S_PROC, NULL),
-	FILE_ENTRY(ATTR_RO(kallsyms, show_kallsyms), S_PROC, NULL),
-	/* proc_create("kcore", S_IRUSR, ...) */
-	{ { "kcore", TREE_FILE, 0400, show_kcore, NULL, NULL, NULL }, S_PROC, NULL, DYN_NONE, false },
-	FILE_ENTRY(ATTR_RO(kexec_loaded, show_kexec_loaded), S_KERNEL, NULL),
-	FILE_ENTRY(ATTR_RO(kexec_crash_loaded, show_kexec_crash_loaded), S_KERNEL, NULL),
-	FILE_ENTRY(ATTR_RW(kexec_crash_size, show_kexec_crash_size, store_kexec_crash_size), S_KERNEL,
-		   NULL),
-	FILE_ENTRY(ATTR_RO(vmcoreinfo, show_vmcoreinfo), S_KERNEL, NULL),
-	FILE_ENTRY(ATTR_RW(auto_online_blocks, show_auto_online, store_auto_online), S_MEMORY,
-		   has_memory),
-	FILE_ENTRY(ATTR_RO(block_size_bytes, show_block_size), S_MEMORY, has_memory),
-	FILE_ENTRY(ATTR_RO(crash_hotplug, show_crash_hotplug), S_MEMORY, has_crash_hotplug),
-	FILE_ENTRY(ATTR_WO(probe, store_probe), S_MEMORY, has_probe),
-	FILE_ENTRY(ATTR_WO(hard_offline_page, store_hard_offline), S_MEMORY, has_memory_failure),
-	FILE_ENTRY(ATTR_WO(soft_offline_page, store_soft_offline), S_MEMORY, has_memory_failure),
-	FILE_ENTRY(ATTR_RW(uevent, show_empty, store_uevent), S_MEMORY, has_memory),
-	FILE_ENTRY(ATTR_RO(memmap_on_memory, show_memmap_on_memory), S_PARAMS, has_memory),
-	FILE_ENTRY(ATTR_RW(online_policy, show_online_policy, store_online_policy), S_PARAMS,
-		   has_memory),
-	FILE_ENTRY(ATTR_RW(auto_movable_ratio, show_ratio, store_ratio), S_PARAMS, has_memory),
-	FILE_ENTRY(ATTR_RW(auto_movable_numa_aware, show_numa_aware, store_numa_aware), S_PARAMS,
-		   has_memory),
+	[D_DEBUG] = { "debug", D_KERNEL, 0700, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_NEI] = { "notifier-error-inject", D_DEBUG, 0755, has_memory, NULL, TREE_SYSFS,
+		    OBJ_NONE },
+	[D_NEI_MEMORY] = { "memory", D_NEI, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_NEI_ACTIONS] = { "actions", D_NEI_MEMORY, 0755, has_memory, NULL, TREE_SYSFS,
+			    OBJ_INJECT },
+	[D_HOTPLUGFS_DEBUG] = { "hotplugfs", D_DEBUG, 0755, has_memory, NULL, TREE_SYSFS,
+				OBJ_FAULT_BLOCKS },
+	[D_CPU] = { "cpu", D_SYSTEM, 0755, has_memory, NULL, TREE_SYSFS, OBJ_CPUS },
 };
 
-/* The memory root device's power/ files reuse power_attrs with the
- * K_BLOCK_POWER_ATTR kind and an object id that no block can have. */
-#define ROOT_DEVICE OBJ_MAX
-
-static bool static_exists(const struct machine *m, int i)
+static tree_node dir_node(int d)
 {
-	return !statics[i].exists || statics[i].exists(m);
+	return make(K_DIR, 0, (unsigned)d + 1);
+}
+static int dir_index(tree_node n)
+{
+	return (int)sub_of(n) - 1;
+}
+static bool dir_exists(const struct machine *m, int d)
+{
+	return !dirs[d].exists || dirs[d].exists(m);
 }
 
-/* ---- name helpers ------------------------------------------------------ */
+/* ---- helpers ------------------------------------------------------------ */
 
 /* "memory%u"-style names: the prefix then a canonical decimal number. */
 static bool parse_numbered(const char *name, const char *prefix, uint64_t *out)
@@ -178,284 +155,30 @@ static bool block_in_node(const struct machine *m, const struct memory_block *b,
 	return false;
 }
 
-/* ---- lookup ------------------------------------------------------------ */
-
 static bool attr_exists(const struct machine *m, const struct attr *a)
 {
 	return !a->exists || a->exists(m);
 }
 
-static int find_attr(const struct machine *m, const struct attr *attrs, size_t n, const char *name)
+/* The attribute called name in t, as a node of kind k. */
+static int lookup_attr(const struct machine *m, const struct attrs *t, enum kind k, uint64_t obj,
+		       const char *name, tree_node *child)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(attrs[i].name, name) == 0 && attr_exists(m, &attrs[i]))
-			return (int)i;
-	return -1;
-}
-
-/* The attribute called name of an object's directory, as a node of kind k. */
-static int lookup_attr(const struct machine *m, const struct attr *attrs, unsigned n, enum kind k,
-		       uint64_t obj, const char *name, tree_node *child)
-{
-	int a = find_attr(m, attrs, n, name);
-
-	if (a < 0)
-		return -ENOENT;
-	*child = make(k, obj, (unsigned)a);
-	return 0;
-}
-
-static int lookup_static(const struct machine *m, int dir, const char *name, tree_node *child)
-{
-	uint64_t id;
-
-	for (int i = 0; i < (int)G_N_ELEMENTS(statics); i++) {
-		if (i != S_ROOT && statics[i].parent == dir && static_exists(m, i) &&
-		    strcmp(statics[i].a.name, name) == 0) {
-			*child = make(K_STATIC, 0, (unsigned)i + 1);
+	for (unsigned i = 0; i < t->n; i++) {
+		if (strcmp(t->v[i].name, name) == 0 && attr_exists(m, &t->v[i])) {
+			*child = make(k, obj, i);
 			return 0;
 		}
 	}
-	if (statics[dir].power)
-		return lookup_attr(m, power_attrs, power_attrs_len, K_BLOCK_POWER_ATTR, ROOT_DEVICE,
-				   name, child);
-	switch (statics[dir].dyn) {
-	case DYN_BLOCKS:
-		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
-			return -ENOENT;
-		*child = make(K_BLOCK, id, 0);
-		return 0;
-	case DYN_BUS_BLOCKS:
-		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
-			return -ENOENT;
-		*child = make(K_BUS_BLOCK_LINK, id, 0);
-		return 0;
-	case DYN_NODES:
-		if (!parse_numbered(name, "node", &id) || id >= MAX_NUMNODES ||
-		    !machine_node(m, (int)id))
-			return -ENOENT;
-		*child = make(K_NODE, id, 0);
-		return 0;
-	case DYN_MEMMAP:
-		if (!parse_numbered(name, "", &id) || id > UINT32_MAX ||
-		    !firmware_map_find(&m->firmware_map, (unsigned)id))
-			return -ENOENT;
-		*child = make(K_MEMMAP, id, 0);
-		return 0;
-	case DYN_INJECT: {
-		enum mem_action a;
-
-		if (!mem_action_parse(name, &a) || !mem_action_exists(&m->profile, a))
-			return -ENOENT;
-		*child = make(K_INJECT_ACTION, a, 0);
-		return 0;
-	}
-	case DYN_FAULT_BLOCKS:
-		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
-			return -ENOENT;
-		*child = make(K_FAULT_BLOCK, id, 0);
-		return 0;
-	case DYN_CPUS:
-		if (!parse_numbered(name, "cpu", &id) || id >= m->cpus)
-			return -ENOENT;
-		*child = make(K_CPU, id, 0);
-		return 0;
-	case DYN_NONE:
-		break;
-	}
 	return -ENOENT;
 }
 
-static int lookup_block(const struct machine *m, uint64_t id, const char *name, tree_node *child)
+static bool attr_index_exists(const struct machine *m, const struct attrs *t, unsigned sub)
 {
-	int a = find_attr(m, block_attrs, block_attrs_len, name);
-	uint64_t nid;
-
-	if (a >= 0) {
-		*child = make(K_BLOCK_ATTR, id, (unsigned)a);
-		return 0;
-	}
-	if (parse_numbered(name, "node", &nid) && nid < MAX_NUMNODES &&
-	    block_in_node(m, block_of(m, id), (int)nid)) {
-		*child = make(K_BLOCK_NODE_LINK, id, (unsigned)nid);
-		return 0;
-	}
-	return -ENOENT;
+	return sub < t->n && attr_exists(m, &t->v[sub]);
 }
 
-static bool node_exists(const struct machine *m, tree_node n);
-
-int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
-{
-	uint64_t obj = obj_of(dir), id;
-
-	if (!node_exists(m, dir))
-		return -ENOENT;
-	switch (kind_of(dir)) {
-	case K_STATIC:
-		if (statics[sub_of(dir) - 1].a.type != TREE_DIR)
-			return -ENOTDIR;
-		return lookup_static(m, (int)sub_of(dir) - 1, name, child);
-	case K_BLOCK:
-		return lookup_block(m, obj, name, child);
-	case K_BLOCK_ATTR:
-		if (sub_of(dir) != BLOCK_ATTR_POWER)
-			return -ENOTDIR;
-		return lookup_attr(m, power_attrs, power_attrs_len, K_BLOCK_POWER_ATTR, obj, name, child);
-	case K_MEMMAP:
-		return lookup_attr(m, memmap_attrs, memmap_attrs_len, K_MEMMAP_ATTR, obj, name, child);
-	case K_NODE:
-		if (!parse_numbered(name, "memory", &id) || !block_of(m, id) ||
-		    !block_in_node(m, block_of(m, id), (int)obj))
-			return -ENOENT;
-		*child = make(K_NODE_BLOCK_LINK, id, (unsigned)obj);
-		return 0;
-	case K_INJECT_ACTION:
-		if (strcmp(name, inject_error_attr.name) != 0)
-			return -ENOENT;
-		*child = make(K_INJECT_ERROR, obj, 0);
-		return 0;
-	case K_FAULT_BLOCK:
-		return lookup_attr(m, fault_attrs, fault_attrs_len, K_FAULT_ATTR, obj, name, child);
-	case K_CPU:
-		return lookup_attr(m, cpu_attrs, cpu_attrs_len, K_CPU_ATTR, obj, name, child);
-	default:
-		return -ENOTDIR;
-	}
-}
-
-/* Whether a node id names something that exists now (ids outlive objects). */
-static bool node_exists(const struct machine *m, tree_node n)
-{
-	uint64_t obj = obj_of(n);
-	unsigned sub = sub_of(n);
-
-	switch (kind_of(n)) {
-	case K_STATIC:
-		return sub >= 1 && sub <= G_N_ELEMENTS(statics) && static_exists(m, (int)sub - 1);
-	case K_BLOCK:
-		return m->has_memory_dir && block_of(m, obj);
-	case K_BLOCK_ATTR:
-		return block_of(m, obj) && sub < block_attrs_len;
-	case K_BLOCK_POWER_ATTR:
-		return sub < power_attrs_len && attr_exists(m, &power_attrs[sub]) &&
-		       (obj == ROOT_DEVICE ? m->has_memory_dir : block_of(m, obj) != NULL);
-	case K_BLOCK_NODE_LINK:
-	case K_NODE_BLOCK_LINK:
-		return block_of(m, obj) && block_in_node(m, block_of(m, obj), (int)sub);
-	case K_MEMMAP:
-	case K_MEMMAP_ATTR:
-		return m->has_firmware_map && obj <= UINT32_MAX &&
-		       firmware_map_find(&m->firmware_map, (unsigned)obj) &&
-		       (kind_of(n) == K_MEMMAP || sub < memmap_attrs_len);
-	case K_NODE:
-		return m->has_memory_dir && obj < MAX_NUMNODES && machine_node(m, (int)obj);
-	case K_BUS_BLOCK_LINK:
-		return block_of(m, obj) != NULL;
-	case K_INJECT_ACTION:
-	case K_INJECT_ERROR:
-		return m->has_memory_dir && obj < NR_MEM_ACTIONS &&
-		       mem_action_exists(&m->profile, (enum mem_action)obj);
-	case K_FAULT_BLOCK:
-		return block_of(m, obj) != NULL;
-	case K_FAULT_ATTR:
-		return block_of(m, obj) && sub < fault_attrs_len;
-	case K_CPU:
-	case K_CPU_ATTR:
-		return m->has_memory_dir && obj < m->cpus &&
-		       (kind_of(n) == K_CPU || sub < cpu_attrs_len);
-	}
-	return false;
-}
-
-/* The attribute a file or link node stands for, or NULL for directories. */
-static const struct attr *attr_of(tree_node n)
-{
-	switch (kind_of(n)) {
-	case K_STATIC: return &statics[sub_of(n) - 1].a;
-	case K_BLOCK_ATTR: return &block_attrs[sub_of(n)];
-	case K_BLOCK_POWER_ATTR: return &power_attrs[sub_of(n)];
-	case K_MEMMAP_ATTR: return &memmap_attrs[sub_of(n)];
-	case K_INJECT_ERROR: return &inject_error_attr;
-	case K_FAULT_ATTR: return &fault_attrs[sub_of(n)];
-	case K_CPU_ATTR: return &cpu_attrs[sub_of(n)];
-	default: return NULL;
-	}
-}
-
-int tree_stat(const struct machine *m, tree_node n, struct tree_stat *st)
-{
-	const struct attr *a;
-
-	if (!node_exists(m, n))
-		return -ENOENT;
-	a = attr_of(n);
-	*st = (struct tree_stat){ .type = TREE_DIR, .mode = 0755, .cls = TREE_SYSFS, .nlink = 2 };
-	switch (kind_of(n)) {
-	case K_BLOCK_NODE_LINK:
-	case K_NODE_BLOCK_LINK:
-	case K_BUS_BLOCK_LINK:
-		st->type = TREE_LINK;
-		st->mode = 0777;
-		st->nlink = 1;
-		return 0;
-	default:
-		break;
-	}
-	if (a) {
-		st->type = a->type;
-		st->mode = a->mode;
-		st->nlink = a->type == TREE_DIR ? 2 : 1;
-		/* proc_create_reg(): procfs files report size 0. */
-		if (kind_of(n) == K_STATIC && sub_of(n) - 1 >= S_FIXED_DIRS &&
-		    statics[sub_of(n) - 1].parent == S_PROC)
-			st->cls = TREE_PROCFS;
-	}
-	return 0;
-}
-
-tree_node tree_parent(const struct machine *m, tree_node n)
-{
-	(void)m;
-	switch (kind_of(n)) {
-	case K_STATIC:
-		return make(K_STATIC, 0, (unsigned)statics[sub_of(n) - 1].parent + 1);
-	case K_BLOCK:
-		return make(K_STATIC, 0, S_MEMORY + 1);
-	case K_BLOCK_POWER_ATTR:
-		if (obj_of(n) == ROOT_DEVICE)
-			return make(K_STATIC, 0, S_MEMORY_POWER + 1);
-		return make(K_BLOCK_ATTR, obj_of(n), BLOCK_ATTR_POWER);
-	case K_BLOCK_ATTR:
-	case K_BLOCK_NODE_LINK:
-		return make(K_BLOCK, obj_of(n), 0);
-	case K_MEMMAP:
-		return make(K_STATIC, 0, S_MEMMAP + 1);
-	case K_MEMMAP_ATTR:
-		return make(K_MEMMAP, obj_of(n), 0);
-	case K_NODE:
-		return make(K_STATIC, 0, S_NODE + 1);
-	case K_NODE_BLOCK_LINK:
-		return make(K_NODE, sub_of(n), 0);
-	case K_BUS_BLOCK_LINK:
-		return make(K_STATIC, 0, S_BUS_DEVICES + 1);
-	case K_INJECT_ACTION:
-		return make(K_STATIC, 0, S_NEI_ACTIONS + 1);
-	case K_INJECT_ERROR:
-		return make(K_INJECT_ACTION, obj_of(n), 0);
-	case K_FAULT_BLOCK:
-		return make(K_STATIC, 0, S_HOTPLUGFS_DEBUG + 1);
-	case K_FAULT_ATTR:
-		return make(K_FAULT_BLOCK, obj_of(n), 0);
-	case K_CPU:
-		return make(K_STATIC, 0, S_CPU + 1);
-	case K_CPU_ATTR:
-		return make(K_CPU, obj_of(n), 0);
-	}
-	return TREE_ROOT;
-}
-
-/* ---- readdir ----------------------------------------------------------- */
+/* ---- readdir walks -------------------------------------------------------- */
 
 struct dir_walk {
 	tree_dirent_fn fn;
@@ -479,12 +202,11 @@ static bool emit(struct dir_walk *w, const char *name, tree_node n, enum tree_ty
 	return !w->stopped;
 }
 
-static void emit_attrs(struct dir_walk *w, const struct machine *m, const struct attr *attrs,
-		       size_t n, enum kind k, uint64_t obj)
+static void emit_attrs(struct dir_walk *w, const struct machine *m, const struct attrs *t,
+		       enum kind k, uint64_t obj)
 {
-	for (size_t i = 0; i < n; i++)
-		if (attr_exists(m, &attrs[i]) &&
-		    !emit(w, attrs[i].name, make(k, obj, (unsigned)i), attrs[i].type))
+	for (unsigned i = 0; i < t->n; i++)
+		if (attr_exists(m, &t->v[i]) && !emit(w, t->v[i].name, make(k, obj, i), t->v[i].type))
 			return;
 }
 
@@ -512,27 +234,21 @@ static void emit_blocks(struct dir_walk *w, const struct machine *m, enum kind k
 	}
 }
 
-static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir)
+static void emit_objects(struct dir_walk *w, const struct machine *m, enum objects o)
 {
 	char name[32];
 
-	for (int i = 1; i < (int)G_N_ELEMENTS(statics); i++)
-		if (statics[i].parent == dir && static_exists(m, i) &&
-		    !emit(w, statics[i].a.name, make(K_STATIC, 0, (unsigned)i + 1), statics[i].a.type))
-			return;
-	if (statics[dir].power)
-		emit_attrs(w, m, power_attrs, power_attrs_len, K_BLOCK_POWER_ATTR, ROOT_DEVICE);
-	switch (statics[dir].dyn) {
-	case DYN_BLOCKS:
+	switch (o) {
+	case OBJ_BLOCKS:
 		emit_blocks(w, m, K_BLOCK, TREE_DIR, -1);
 		break;
-	case DYN_BUS_BLOCKS:
+	case OBJ_BUS_BLOCKS:
 		emit_blocks(w, m, K_BUS_BLOCK_LINK, TREE_LINK, -1);
 		break;
-	case DYN_FAULT_BLOCKS:
+	case OBJ_FAULT_BLOCKS:
 		emit_blocks(w, m, K_FAULT_BLOCK, TREE_DIR, -1);
 		break;
-	case DYN_INJECT:
+	case OBJ_INJECT:
 		for (unsigned i = 0; i < inject_order_len; i++) {
 			enum mem_action a = inject_order[i];
 
@@ -541,7 +257,7 @@ static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir
 				return;
 		}
 		break;
-	case DYN_NODES:
+	case OBJ_NODES:
 		for (guint i = 0; i < m->nodes->len; i++) {
 			int nid = g_array_index(m->nodes, struct numa_node, i).nid;
 
@@ -550,7 +266,7 @@ static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir
 				return;
 		}
 		break;
-	case DYN_MEMMAP:
+	case OBJ_MEMMAP:
 		for (guint i = 0; i < firmware_map_len(&m->firmware_map); i++) {
 			unsigned nr = firmware_map_at(&m->firmware_map, i)->nr;
 
@@ -559,20 +275,165 @@ static void emit_static_dir(struct dir_walk *w, const struct machine *m, int dir
 				return;
 		}
 		break;
-	case DYN_CPUS:
+	case OBJ_CPUS:
 		for (unsigned cpu = 0; cpu < m->cpus; cpu++) {
 			snprintf(name, sizeof(name), "cpu%u", cpu);
 			if (!emit(w, name, make(K_CPU, cpu, 0), TREE_DIR))
 				return;
 		}
 		break;
-	case DYN_NONE:
+	case OBJ_NONE:
 		break;
 	}
 }
 
-static void emit_block_dir(struct dir_walk *w, const struct machine *m, uint64_t id)
+/* ---- one row per kind ----------------------------------------------------- */
+
+struct kind_ops {
+	/* Whether the node exists now (ids outlive objects). */
+	bool (*exists)(const struct machine *m, tree_node n);
+	/* The attribute a file, link or attribute directory stands for. */
+	const struct attr *(*attr)(tree_node n);
+	tree_node (*parent)(tree_node n);
+	/* Directories: */
+	int (*lookup)(const struct machine *m, tree_node dir, const char *name, tree_node *child);
+	void (*emit)(struct dir_walk *w, const struct machine *m, tree_node dir);
+	/* Links that are not attributes: */
+	void (*readlink)(tree_node n, GString *out);
+	/* What a show/store callback gets as its object. */
+	uint64_t (*callback_obj)(tree_node n);
+};
+
+static uint64_t obj_callback(tree_node n)
 {
+	return obj_of(n);
+}
+
+/* K_DIR: a fixed directory. */
+static bool dir_node_exists(const struct machine *m, tree_node n)
+{
+	return sub_of(n) >= 1 && sub_of(n) <= NR_FIXED_DIRS && obj_of(n) == 0 &&
+	       dir_exists(m, dir_index(n));
+}
+static tree_node dir_parent(tree_node n)
+{
+	return dir_node(dirs[dir_index(n)].parent);
+}
+static int dir_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
+{
+	int d = dir_index(dir);
+	uint64_t id;
+
+	for (int i = 1; i < NR_FIXED_DIRS; i++) {
+		if (dirs[i].parent == d && dir_exists(m, i) && strcmp(dirs[i].name, name) == 0) {
+			*child = dir_node(i);
+			return 0;
+		}
+	}
+	if (dirs[d].files && lookup_attr(m, dirs[d].files, K_DIR_ATTR, (uint64_t)d, name, child) == 0)
+		return 0;
+	switch (dirs[d].objects) {
+	case OBJ_BLOCKS:
+	case OBJ_BUS_BLOCKS:
+	case OBJ_FAULT_BLOCKS:
+		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
+			return -ENOENT;
+		*child = make(dirs[d].objects == OBJ_BLOCKS ? K_BLOCK :
+			      dirs[d].objects == OBJ_BUS_BLOCKS ? K_BUS_BLOCK_LINK : K_FAULT_BLOCK,
+			      id, 0);
+		return 0;
+	case OBJ_NODES:
+		if (!parse_numbered(name, "node", &id) || id >= MAX_NUMNODES ||
+		    !machine_node(m, (int)id))
+			return -ENOENT;
+		*child = make(K_NODE, id, 0);
+		return 0;
+	case OBJ_MEMMAP:
+		if (!parse_numbered(name, "", &id) || id > UINT32_MAX ||
+		    !firmware_map_find(&m->firmware_map, (unsigned)id))
+			return -ENOENT;
+		*child = make(K_MEMMAP, id, 0);
+		return 0;
+	case OBJ_INJECT: {
+		enum mem_action a;
+
+		if (!mem_action_parse(name, &a) || !mem_action_exists(&m->profile, a))
+			return -ENOENT;
+		*child = make(K_INJECT_ACTION, a, 0);
+		return 0;
+	}
+	case OBJ_CPUS:
+		if (!parse_numbered(name, "cpu", &id) || id >= m->cpus)
+			return -ENOENT;
+		*child = make(K_CPU, id, 0);
+		return 0;
+	case OBJ_NONE:
+		break;
+	}
+	return -ENOENT;
+}
+static void dir_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	int d = dir_index(dir);
+
+	/* The kernel lists subdirectories, then attributes, then objects. */
+	for (int i = 1; i < NR_FIXED_DIRS; i++)
+		if (dirs[i].parent == d && dir_exists(m, i) &&
+		    !emit(w, dirs[i].name, dir_node(i), TREE_DIR))
+			return;
+	if (dirs[d].files)
+		emit_attrs(w, m, dirs[d].files, K_DIR_ATTR, (uint64_t)d);
+	emit_objects(w, m, dirs[d].objects);
+}
+
+/* K_DIR_ATTR: a file of a fixed directory. */
+static bool dir_attr_exists(const struct machine *m, tree_node n)
+{
+	uint64_t d = obj_of(n);
+
+	return d < NR_FIXED_DIRS && dirs[d].files && dir_exists(m, (int)d) &&
+	       attr_index_exists(m, dirs[d].files, sub_of(n));
+}
+static const struct attr *dir_attr(tree_node n)
+{
+	return &dirs[obj_of(n)].files->v[sub_of(n)];
+}
+static tree_node dir_attr_parent(tree_node n)
+{
+	return dir_node((int)obj_of(n));
+}
+/* A fixed directory's power/ files belong to its device: the directory. */
+static uint64_t dir_attr_callback(tree_node n)
+{
+	return dir_node((int)obj_of(n));
+}
+
+/* K_BLOCK: memoryN/ */
+static bool block_exists(const struct machine *m, tree_node n)
+{
+	return m->has_memory_dir && block_of(m, obj_of(n));
+}
+static tree_node block_parent(tree_node n)
+{
+	(void)n;
+	return dir_node(D_MEMORY);
+}
+static int block_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
+{
+	uint64_t id = obj_of(dir), nid;
+
+	if (lookup_attr(m, &block_attrs, K_BLOCK_ATTR, id, name, child) == 0)
+		return 0;
+	if (parse_numbered(name, "node", &nid) && nid < MAX_NUMNODES &&
+	    block_in_node(m, block_of(m, id), (int)nid)) {
+		*child = make(K_BLOCK_NODE_LINK, id, (unsigned)nid);
+		return 0;
+	}
+	return -ENOENT;
+}
+static void block_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	uint64_t id = obj_of(dir);
 	int nids[64];
 	int n = block_nodes(m, block_of(m, id), nids, G_N_ELEMENTS(nids));
 	char name[32];
@@ -582,7 +443,344 @@ static void emit_block_dir(struct dir_walk *w, const struct machine *m, uint64_t
 		if (!emit(w, name, make(K_BLOCK_NODE_LINK, id, (unsigned)nids[i]), TREE_LINK))
 			return;
 	}
-	emit_attrs(w, m, block_attrs, block_attrs_len, K_BLOCK_ATTR, id);
+	emit_attrs(w, m, &block_attrs, K_BLOCK_ATTR, id);
+}
+
+/* K_BLOCK_ATTR: memoryN/FILE, and memoryN/power/ */
+static bool block_attr_exists(const struct machine *m, tree_node n)
+{
+	return block_of(m, obj_of(n)) && attr_index_exists(m, &block_attrs, sub_of(n));
+}
+static const struct attr *block_attr(tree_node n)
+{
+	return &block_attrs.v[sub_of(n)];
+}
+static tree_node block_attr_parent(tree_node n)
+{
+	return make(K_BLOCK, obj_of(n), 0);
+}
+static int block_power_lookup(const struct machine *m, tree_node dir, const char *name,
+			      tree_node *child)
+{
+	if (sub_of(dir) != BLOCK_ATTR_POWER)
+		return -ENOTDIR;
+	return lookup_attr(m, &power_attrs, K_BLOCK_POWER_ATTR, obj_of(dir), name, child);
+}
+static void block_power_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	emit_attrs(w, m, &power_attrs, K_BLOCK_POWER_ATTR, obj_of(dir));
+}
+
+/* K_BLOCK_POWER_ATTR: memoryN/power/FILE */
+static bool block_power_attr_exists(const struct machine *m, tree_node n)
+{
+	return block_of(m, obj_of(n)) && attr_index_exists(m, &power_attrs, sub_of(n));
+}
+static const struct attr *block_power_attr(tree_node n)
+{
+	return &power_attrs.v[sub_of(n)];
+}
+static tree_node block_power_attr_parent(tree_node n)
+{
+	return make(K_BLOCK_ATTR, obj_of(n), BLOCK_ATTR_POWER);
+}
+/* power/ files belong to their device: memoryN/power itself. */
+static uint64_t block_power_callback(tree_node n)
+{
+	return make(K_BLOCK_ATTR, obj_of(n), BLOCK_ATTR_POWER);
+}
+
+/* K_BLOCK_NODE_LINK: memoryN/nodeK -> ../../node/nodeK */
+static bool block_node_link_exists(const struct machine *m, tree_node n)
+{
+	return block_of(m, obj_of(n)) && block_in_node(m, block_of(m, obj_of(n)), (int)sub_of(n));
+}
+static void block_node_readlink(tree_node n, GString *out)
+{
+	g_string_append_printf(out, "../../node/node%u", sub_of(n));
+}
+
+/* K_NODE_BLOCK_LINK: nodeK/memoryN -> ../../memory/memoryN */
+static tree_node node_block_link_parent(tree_node n)
+{
+	return make(K_NODE, sub_of(n), 0);
+}
+static void node_block_readlink(tree_node n, GString *out)
+{
+	g_string_append_printf(out, "../../memory/memory%" PRIu64, obj_of(n));
+}
+
+/* K_BUS_BLOCK_LINK: bus/memory/devices/memoryN */
+static bool any_block_exists(const struct machine *m, tree_node n)
+{
+	return block_of(m, obj_of(n)) != NULL;
+}
+static tree_node bus_block_parent(tree_node n)
+{
+	(void)n;
+	return dir_node(D_BUS_DEVICES);
+}
+static void bus_block_readlink(tree_node n, GString *out)
+{
+	g_string_append_printf(out, "../../../devices/system/memory/memory%" PRIu64, obj_of(n));
+}
+
+/* K_MEMMAP: /sys/firmware/memmap/N */
+static bool memmap_exists(const struct machine *m, tree_node n)
+{
+	return m->has_firmware_map && obj_of(n) <= UINT32_MAX &&
+	       firmware_map_find(&m->firmware_map, (unsigned)obj_of(n));
+}
+static tree_node memmap_parent(tree_node n)
+{
+	(void)n;
+	return dir_node(D_MEMMAP);
+}
+static int memmap_lookup(const struct machine *m, tree_node dir, const char *name,
+			 tree_node *child)
+{
+	return lookup_attr(m, &memmap_attrs, K_MEMMAP_ATTR, obj_of(dir), name, child);
+}
+static void memmap_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	emit_attrs(w, m, &memmap_attrs, K_MEMMAP_ATTR, obj_of(dir));
+}
+static bool memmap_attr_exists(const struct machine *m, tree_node n)
+{
+	return memmap_exists(m, n) && attr_index_exists(m, &memmap_attrs, sub_of(n));
+}
+static const struct attr *memmap_attr(tree_node n)
+{
+	return &memmap_attrs.v[sub_of(n)];
+}
+static tree_node memmap_attr_parent(tree_node n)
+{
+	return make(K_MEMMAP, obj_of(n), 0);
+}
+
+/* K_NODE: /sys/devices/system/node/nodeK */
+static bool node_exists(const struct machine *m, tree_node n)
+{
+	return m->has_memory_dir && obj_of(n) < MAX_NUMNODES && machine_node(m, (int)obj_of(n));
+}
+static tree_node node_parent(tree_node n)
+{
+	(void)n;
+	return dir_node(D_NODE);
+}
+static int node_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
+{
+	uint64_t id;
+
+	if (!parse_numbered(name, "memory", &id) || !block_of(m, id) ||
+	    !block_in_node(m, block_of(m, id), (int)obj_of(dir)))
+		return -ENOENT;
+	*child = make(K_NODE_BLOCK_LINK, id, (unsigned)obj_of(dir));
+	return 0;
+}
+static void node_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	emit_blocks(w, m, K_NODE_BLOCK_LINK, TREE_LINK, (int)obj_of(dir));
+}
+
+/* K_INJECT_ACTION: notifier-error-inject/memory/actions/MEM_X/ */
+static bool inject_exists(const struct machine *m, tree_node n)
+{
+	return m->has_memory_dir && obj_of(n) < NR_MEM_ACTIONS &&
+	       mem_action_exists(&m->profile, (enum mem_action)obj_of(n));
+}
+static tree_node inject_parent(tree_node n)
+{
+	(void)n;
+	return dir_node(D_NEI_ACTIONS);
+}
+static int inject_lookup(const struct machine *m, tree_node dir, const char *name,
+			 tree_node *child)
+{
+	return lookup_attr(m, &inject_attrs, K_INJECT_ATTR, obj_of(dir), name, child);
+}
+static void inject_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	emit_attrs(w, m, &inject_attrs, K_INJECT_ATTR, obj_of(dir));
+}
+static bool inject_attr_exists(const struct machine *m, tree_node n)
+{
+	return inject_exists(m, n) && attr_index_exists(m, &inject_attrs, sub_of(n));
+}
+static const struct attr *inject_attr(tree_node n)
+{
+	return &inject_attrs.v[sub_of(n)];
+}
+static tree_node inject_attr_parent(tree_node n)
+{
+	return make(K_INJECT_ACTION, obj_of(n), 0);
+}
+
+/* K_FAULT_BLOCK: debug/hotplugfs/memoryN/ */
+static tree_node fault_block_parent(tree_node n)
+{
+	(void)n;
+	return dir_node(D_HOTPLUGFS_DEBUG);
+}
+static int fault_lookup(const struct machine *m, tree_node dir, const char *name,
+			tree_node *child)
+{
+	return lookup_attr(m, &fault_attrs, K_FAULT_ATTR, obj_of(dir), name, child);
+}
+static void fault_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	emit_attrs(w, m, &fault_attrs, K_FAULT_ATTR, obj_of(dir));
+}
+static bool fault_attr_exists(const struct machine *m, tree_node n)
+{
+	return block_of(m, obj_of(n)) && attr_index_exists(m, &fault_attrs, sub_of(n));
+}
+static const struct attr *fault_attr(tree_node n)
+{
+	return &fault_attrs.v[sub_of(n)];
+}
+static tree_node fault_attr_parent(tree_node n)
+{
+	return make(K_FAULT_BLOCK, obj_of(n), 0);
+}
+
+/* K_CPU: /sys/devices/system/cpu/cpuN */
+static bool cpu_exists(const struct machine *m, tree_node n)
+{
+	return m->has_memory_dir && obj_of(n) < m->cpus;
+}
+static tree_node cpu_parent(tree_node n)
+{
+	(void)n;
+	return dir_node(D_CPU);
+}
+static int cpu_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
+{
+	return lookup_attr(m, &cpu_attrs, K_CPU_ATTR, obj_of(dir), name, child);
+}
+static void cpu_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	emit_attrs(w, m, &cpu_attrs, K_CPU_ATTR, obj_of(dir));
+}
+static bool cpu_attr_exists(const struct machine *m, tree_node n)
+{
+	return cpu_exists(m, n) && attr_index_exists(m, &cpu_attrs, sub_of(n));
+}
+static const struct attr *cpu_attr(tree_node n)
+{
+	return &cpu_attrs.v[sub_of(n)];
+}
+static tree_node cpu_attr_parent(tree_node n)
+{
+	return make(K_CPU, obj_of(n), 0);
+}
+
+static const struct kind_ops kinds[NR_KINDS] = {
+	[K_DIR] = { .exists = dir_node_exists, .parent = dir_parent, .lookup = dir_lookup,
+		    .emit = dir_emit },
+	[K_DIR_ATTR] = { .exists = dir_attr_exists, .attr = dir_attr, .parent = dir_attr_parent,
+			 .callback_obj = dir_attr_callback },
+	[K_BLOCK] = { .exists = block_exists, .parent = block_parent, .lookup = block_lookup,
+		      .emit = block_emit },
+	[K_BLOCK_ATTR] = { .exists = block_attr_exists, .attr = block_attr,
+			   .parent = block_attr_parent, .lookup = block_power_lookup,
+			   .emit = block_power_emit, .callback_obj = obj_callback },
+	[K_BLOCK_POWER_ATTR] = { .exists = block_power_attr_exists, .attr = block_power_attr,
+				 .parent = block_power_attr_parent,
+				 .callback_obj = block_power_callback },
+	[K_BLOCK_NODE_LINK] = { .exists = block_node_link_exists, .parent = block_attr_parent,
+				.readlink = block_node_readlink },
+	[K_MEMMAP] = { .exists = memmap_exists, .parent = memmap_parent, .lookup = memmap_lookup,
+		       .emit = memmap_emit },
+	[K_MEMMAP_ATTR] = { .exists = memmap_attr_exists, .attr = memmap_attr,
+			    .parent = memmap_attr_parent, .callback_obj = obj_callback },
+	[K_NODE] = { .exists = node_exists, .parent = node_parent, .lookup = node_lookup,
+		     .emit = node_emit },
+	[K_NODE_BLOCK_LINK] = { .exists = block_node_link_exists, .parent = node_block_link_parent,
+				.readlink = node_block_readlink },
+	[K_BUS_BLOCK_LINK] = { .exists = any_block_exists, .parent = bus_block_parent,
+			       .readlink = bus_block_readlink },
+	[K_INJECT_ACTION] = { .exists = inject_exists, .parent = inject_parent,
+			      .lookup = inject_lookup, .emit = inject_emit },
+	[K_INJECT_ATTR] = { .exists = inject_attr_exists, .attr = inject_attr,
+			    .parent = inject_attr_parent, .callback_obj = obj_callback },
+	[K_FAULT_BLOCK] = { .exists = any_block_exists, .parent = fault_block_parent,
+			    .lookup = fault_lookup, .emit = fault_emit },
+	[K_FAULT_ATTR] = { .exists = fault_attr_exists, .attr = fault_attr,
+			   .parent = fault_attr_parent, .callback_obj = obj_callback },
+	[K_CPU] = { .exists = cpu_exists, .parent = cpu_parent, .lookup = cpu_lookup,
+		    .emit = cpu_emit },
+	[K_CPU_ATTR] = { .exists = cpu_attr_exists, .attr = cpu_attr, .parent = cpu_attr_parent,
+			 .callback_obj = obj_callback },
+};
+
+/* The row of n, or NULL for an id no kind has. */
+static const struct kind_ops *ops_of(tree_node n)
+{
+	return kind_of(n) < NR_KINDS ? &kinds[kind_of(n)] : NULL;
+}
+
+static bool exists(const struct machine *m, tree_node n)
+{
+	const struct kind_ops *k = ops_of(n);
+
+	return k && k->exists(m, n);
+}
+
+/* The attribute n stands for, or NULL (directories, links that are not one). */
+static const struct attr *attr_of(tree_node n)
+{
+	const struct kind_ops *k = ops_of(n);
+
+	return k && k->attr ? k->attr(n) : NULL;
+}
+
+/* ---- the interface -------------------------------------------------------- */
+
+int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
+{
+	const struct attr *a;
+
+	if (!exists(m, dir))
+		return -ENOENT;
+	a = attr_of(dir);
+	if (!ops_of(dir)->lookup || (a && a->type != TREE_DIR))
+		return -ENOTDIR;
+	return ops_of(dir)->lookup(m, dir, name, child);
+}
+
+int tree_stat(const struct machine *m, tree_node n, struct tree_stat *st)
+{
+	const struct kind_ops *k;
+	const struct attr *a;
+
+	if (!exists(m, n))
+		return -ENOENT;
+	k = ops_of(n);
+	a = attr_of(n);
+	*st = (struct tree_stat){ .type = TREE_DIR, .mode = 0755, .cls = TREE_SYSFS, .nlink = 2 };
+	if (k->readlink) {
+		*st = (struct tree_stat){ .type = TREE_LINK, .mode = 0777, .cls = TREE_SYSFS,
+					  .nlink = 1 };
+	} else if (a) {
+		st->type = a->type;
+		st->mode = a->mode;
+		st->nlink = a->type == TREE_DIR ? 2 : 1;
+		/* proc_create_reg(): procfs files report size 0. */
+		if (kind_of(n) == K_DIR_ATTR)
+			st->cls = dirs[obj_of(n)].cls;
+	} else if (kind_of(n) == K_DIR) {
+		st->mode = dirs[dir_index(n)].mode;
+	}
+	return 0;
+}
+
+tree_node tree_parent(const struct machine *m, tree_node n)
+{
+	const struct kind_ops *k = ops_of(n);
+
+	(void)m;
+	return k ? k->parent(n) : TREE_ROOT;
 }
 
 int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_dirent_fn fn,
@@ -594,55 +792,17 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 
 	if (rc)
 		return rc;
-	if (st.type != TREE_DIR)
+	if (st.type != TREE_DIR || !ops_of(dir)->emit)
 		return -ENOTDIR;
-	switch (kind_of(dir)) {
-	case K_STATIC:
-		emit_static_dir(&w, m, (int)sub_of(dir) - 1);
-		break;
-	case K_BLOCK:
-		emit_block_dir(&w, m, obj_of(dir));
-		break;
-	case K_BLOCK_ATTR:   /* memoryN/power */
-		emit_attrs(&w, m, power_attrs, power_attrs_len, K_BLOCK_POWER_ATTR, obj_of(dir));
-		break;
-	case K_MEMMAP:
-		emit_attrs(&w, m, memmap_attrs, memmap_attrs_len, K_MEMMAP_ATTR, obj_of(dir));
-		break;
-	case K_NODE:
-		emit_blocks(&w, m, K_NODE_BLOCK_LINK, TREE_LINK, (int)obj_of(dir));
-		break;
-	case K_INJECT_ACTION:
-		emit(&w, inject_error_attr.name, make(K_INJECT_ERROR, obj_of(dir), 0), TREE_FILE);
-		break;
-	case K_FAULT_BLOCK:
-		emit_attrs(&w, m, fault_attrs, fault_attrs_len, K_FAULT_ATTR, obj_of(dir));
-		break;
-	case K_CPU:
-		emit_attrs(&w, m, cpu_attrs, cpu_attrs_len, K_CPU_ATTR, obj_of(dir));
-		break;
-	default:
-		return -ENOTDIR;
-	}
+	ops_of(dir)->emit(&w, m, dir);
 	return 0;
-}
-
-/* ---- read, write, readlink -------------------------------------------- */
-
-/* The object a show/store callback gets: the block id, entry number, or the
- * device whose power/ file it is. */
-static uint64_t callback_obj(tree_node n)
-{
-	if (kind_of(n) == K_BLOCK_POWER_ATTR)
-		return n & ~(uint64_t)0xffff;   /* one id per device, any attribute */
-	return obj_of(n);
 }
 
 int tree_read(const struct machine *m, tree_node n, const struct tree_reader *who, GString *out)
 {
 	const struct attr *a;
 
-	if (!node_exists(m, n))
+	if (!exists(m, n))
 		return -ENOENT;
 	a = attr_of(n);
 	if (!a || a->type == TREE_DIR)
@@ -652,48 +812,38 @@ int tree_read(const struct machine *m, tree_node n, const struct tree_reader *wh
 	/* kernfs_fop_open(): no show() means the file cannot be opened for reading. */
 	if (!a->show)
 		return -EACCES;
-	return a->show(m, callback_obj(n), who, out);
+	return a->show(m, ops_of(n)->callback_obj(n), who, out);
 }
 
 int tree_write(struct machine *m, tree_node n, const char *buf, size_t len)
 {
 	const struct attr *a;
 
-	if (!node_exists(m, n))
+	if (!exists(m, n))
 		return -ENOENT;
 	a = attr_of(n);
 	if (!a || a->type == TREE_DIR)
 		return -EISDIR;
 	if (a->type != TREE_FILE || !a->store)
 		return -EACCES;
-	return a->store(m, callback_obj(n), buf, len);
+	return a->store(m, ops_of(n)->callback_obj(n), buf, len);
 }
 
 int tree_readlink(const struct machine *m, tree_node n, GString *out)
 {
 	const struct attr *a;
 
-	if (!node_exists(m, n))
+	if (!exists(m, n))
 		return -ENOENT;
-	a = attr_of(n);
-	switch (kind_of(n)) {
-	case K_BLOCK_NODE_LINK:
-		g_string_append_printf(out, "../../node/node%u", sub_of(n));
+	if (ops_of(n)->readlink) {
+		ops_of(n)->readlink(n, out);
 		return 0;
-	case K_NODE_BLOCK_LINK:
-		g_string_append_printf(out, "../../memory/memory%" PRIu64, obj_of(n));
-		return 0;
-	case K_BUS_BLOCK_LINK:
-		g_string_append_printf(out, "../../../devices/system/memory/memory%" PRIu64,
-				       obj_of(n));
-		return 0;
-	default:
-		if (a && a->type == TREE_LINK) {
-			g_string_append(out, a->link);
-			return 0;
-		}
-		return -EINVAL;
 	}
+	a = attr_of(n);
+	if (!a || a->type != TREE_LINK)
+		return -EINVAL;
+	g_string_append(out, a->link);
+	return 0;
 }
 
 int tree_resolve(const struct machine *m, const char *path, tree_node *out)
@@ -714,3 +864,48 @@ int tree_resolve(const struct machine *m, const char *path, tree_node *out)
 	return 0;
 }
 
+/* ---- what a change did ---------------------------------------------------- */
+
+static void block_gone(const struct machine *m, uint64_t id, tree_change_fn fn, void *ctx)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "memory%" PRIu64, id);
+	fn(ctx, TREE_NAME_REMOVED, dir_node(D_MEMORY), name);
+	fn(ctx, TREE_NAME_REMOVED, dir_node(D_BUS_DEVICES), name);
+	fn(ctx, TREE_NAME_REMOVED, dir_node(D_HOTPLUGFS_DEBUG), name);
+	/* The block's node went with it: its link is dropped from every node
+	 * (few; a node that never had it costs the caller nothing cached). */
+	for (guint i = 0; i < m->nodes->len; i++)
+		fn(ctx, TREE_NAME_REMOVED,
+		   make(K_NODE, (uint64_t)g_array_index(m->nodes, struct numa_node, i).nid, 0), name);
+}
+
+void tree_event_changes(const struct machine *m, const struct event *e, tree_change_fn fn,
+			void *ctx)
+{
+	char name[16];
+
+	switch (e->kind) {
+	case EVENT_UEVENT:
+		if (e->uevent == UEVENT_REMOVE)
+			block_gone(m, e->block, fn, ctx);
+		/* Directory link counts count the subdirectories. */
+		if (e->uevent == UEVENT_REMOVE || e->uevent == UEVENT_ADD) {
+			fn(ctx, TREE_NODE_CHANGED, dir_node(D_MEMORY), NULL);
+			fn(ctx, TREE_NODE_CHANGED, dir_node(D_HOTPLUGFS_DEBUG), NULL);
+		}
+		break;
+	case EVENT_FIRMWARE_MAP:
+		if (e->change == CHANGE_REMOVE) {
+			snprintf(name, sizeof(name), "%u", e->nr);
+			fn(ctx, TREE_NAME_REMOVED, dir_node(D_MEMMAP), name);
+		}
+		fn(ctx, TREE_NODE_CHANGED, dir_node(D_MEMMAP), NULL);
+		break;
+	case EVENT_NOTIFY:
+	case EVENT_IOMEM:
+	case EVENT_DEVICE:
+		break;
+	}
+}

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 struct machine;
+struct event;
 
 typedef uint64_t tree_node;
 #define TREE_ROOT ((tree_node)1)
@@ -69,5 +70,16 @@ int tree_readlink(const struct machine *m, tree_node n, GString *out);
 
 /* Resolves a slash-separated path from the root ("sys/devices/system/memory"). */
 int tree_resolve(const struct machine *m, const char *path, tree_node *out);
+
+/*
+ * What a change did to the tree, for whoever caches it (the kernel's dentry
+ * and attribute caches behind FUSE): a name that left a directory, or a
+ * node whose attributes or listing changed.
+ */
+enum tree_change { TREE_NAME_REMOVED, TREE_NODE_CHANGED };
+typedef void (*tree_change_fn)(void *ctx, enum tree_change what, tree_node n, const char *name);
+/* Calls fn for every change event e (core/event_log.h) stands for. */
+void tree_event_changes(const struct machine *m, const struct event *e, tree_change_fn fn,
+			void *ctx);
 
 #endif

@@ -3,28 +3,291 @@
 
 #include <string.h>
 
-/* zone_names[] in mm/page_alloc.c */
-static const char *const names[NR_ZONES] = {
-	[ZONE_DMA] = "DMA", [ZONE_DMA32] = "DMA32", [ZONE_NORMAL] = "Normal",
-	[ZONE_MOVABLE] = "Movable",
-};
+#include "machine.h"
+#include "units.h"
 
-const char *zone_name(enum zone_type z)
+/* zone_names[] in mm/page_alloc.c; "none": valid_zones of a block that spans
+ * several zones or nodes. */
+const char *const zone_table[ZONE_NONE + 1] = {
+	[ZONE_DMA] = "DMA", [ZONE_DMA32] = "DMA32", [ZONE_NORMAL] = "Normal",
+	[ZONE_MOVABLE] = "Movable", [ZONE_NONE] = "none",
+};
+DEFINE_STRING_TABLE_LOOKUP(zone, enum zone_type)
+
+static void node_zones_clear(struct numa_node *n)
 {
-	return z < NR_ZONES ? names[z] : "none";
+	for (int z = 0; z < NR_ZONES; z++)
+		zone_init_empty(&n->zones[z]);
 }
 
-bool zone_parse(const char *s, enum zone_type *out)
+/* The architecture's limits [lo, hi) of a kernel zone (profile_dma_limits). */
+static void zone_limits(const struct profile *p, enum zone_type z, uint64_t *lo, uint64_t *hi)
 {
+	uint64_t dma, dma32;
+
+	profile_dma_limits(p, &dma, &dma32);
+	switch (z) {
+	case ZONE_DMA: *lo = 0; *hi = dma; break;
+	case ZONE_DMA32: *lo = dma; *hi = dma32; break;
+	case ZONE_NORMAL: *lo = dma32; *hi = UINT64_MAX; break;
+	default: *lo = *hi = 0; break;
+	}
+}
+
+static void zone_extend(struct zone *z, uint64_t start, uint64_t end, bool early)
+{
+	if (early)
+		z->present_early += end - start + 1;
+	if (zone_is_empty(z)) {
+		z->start = start;
+		z->end = end;
+	} else {
+		z->start = MIN(z->start, start);
+		z->end = MAX(z->end, end);
+	}
+	z->present += end - start + 1;
+}
+
+struct span_ctx {
+	struct machine *m;
+	int zone;          /* forced zone, or ZONE_NONE: by the arch limits */
+	int nid;           /* forced node, or -1: by the NUMA ranges */
+	bool early;        /* boot memory (early_section()) */
+};
+
+static void add_piece_to_zones(void *ctx, uint64_t start, uint64_t end, int nid)
+{
+	struct span_ctx *c = ctx;
+	struct numa_node *n = machine_node_add(c->m, c->nid >= 0 ? c->nid : nid);
+
+	if (c->zone != ZONE_NONE) {
+		zone_extend(&n->zones[c->zone], start, end, c->early);
+		return;
+	}
+	for (int z = ZONE_DMA; z <= ZONE_NORMAL; z++) {
+		uint64_t lo, hi;
+
+		zone_limits(&c->m->profile, z, &lo, &hi);
+		if (lo >= hi || start >= hi || end < lo)
+			continue;
+		zone_extend(&n->zones[z], MAX(start, lo), MIN(end, hi - 1), c->early);
+	}
+}
+
+/*
+ * A zone spans from its first to its last online page of its node: boot
+ * spans (free_area_init) and every later resize (resize_zone_range on online,
+ * shrink_zone_span on offline, mm/memory_hotplug.c 6.12) keep that invariant.
+ */
+void zones_recompute(struct machine *m)
+{
+	for (guint i = 0; i < m->nodes->len; i++)
+		node_zones_clear(&g_array_index(m->nodes, struct numa_node, i));
+	for (size_t i = 0; i < m->blocks.n; i++) {
+		const struct memory_block *b = &m->blocks.v[i];
+		struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1,
+				      .early = !(b->flags & BLOCK_HOTPLUGGED) };
+		uint64_t s = block_start(m, b);
+
+		if (b->state == BLOCK_OFFLINE)
+			continue;
+		if (b->zone != ZONE_NONE) {
+			c.zone = b->zone;
+			c.nid = b->nid;
+		}
+		machine_for_each_present_piece(m, s, s + m->block_size - 1, add_piece_to_zones, &c);
+	}
+}
+
+void zones_boot(struct machine *m)
+{
+	struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1, .early = true };
+
+	for (guint i = 0; i < m->nodes->len; i++)
+		node_zones_clear(&g_array_index(m->nodes, struct numa_node, i));
+	machine_for_each_present_piece(m, 0, UINT64_MAX, add_piece_to_zones, &c);
+}
+
+static const struct zone *node_zone(const struct machine *m, int nid, enum zone_type z)
+{
+	static const struct zone empty = { .start = 1, .end = 0 };
+	const struct numa_node *n = machine_node(m, nid);
+
+	return n ? &n->zones[z] : &empty;
+}
+
+/* default_kernel_zone_for_pfn(), mm/memory_hotplug.c 6.1/6.12 */
+static enum zone_type default_kernel_zone(const struct machine *m, int nid, uint64_t start,
+					  uint64_t size)
+{
+	for (int z = ZONE_DMA; z < ZONE_NORMAL; z++)
+		if (zone_intersects(node_zone(m, nid, z), start, size))
+			return z;
+	return ZONE_NORMAL;
+}
+
+enum zone_type early_zone_for_block(const struct machine *m, int nid, uint64_t start)
+{
+	enum zone_type found = ZONE_NONE;
+
 	for (int z = 0; z < NR_ZONES; z++) {
-		if (strcmp(s, names[z]) == 0) {
-			*out = (enum zone_type)z;
-			return true;
+		const struct zone *zone = node_zone(m, nid, z);
+
+		if (!zone->present || !zone_intersects(zone, start, m->block_size))
+			continue;
+		if (found != ZONE_NONE)
+			return ZONE_NONE;
+		found = z;
+	}
+	return found;
+}
+
+/* A group's present_kernel_pages and present_movable_pages: its online
+ * blocks (vmemmap pages included, as adjust_present_page_count counts them). */
+static void group_pages(const struct machine *m, int id, uint64_t *kernel, uint64_t *movable)
+{
+	*kernel = *movable = 0;
+	for (size_t i = 0; i < m->blocks.n; i++) {
+		const struct memory_block *b = &m->blocks.v[i];
+
+		if (b->group != id || b->state == BLOCK_OFFLINE)
+			continue;
+		if (b->zone == ZONE_MOVABLE)
+			*movable += m->block_size >> PAGE_SHIFT;
+		else
+			*kernel += m->block_size >> PAGE_SHIFT;
+	}
+}
+
+/* auto_movable_can_online_movable(), mm/memory_hotplug.c 6.12: MOVABLE may
+ * grow while it stays within ratio% of the kernel zones' boot memory, over
+ * all nodes (nid < 0) or one; memory in other dynamic groups counts with the
+ * kernel memory it requires. */
+static bool can_online_movable(const struct machine *m, int nid, const struct memory_group *group,
+			       uint64_t nr_pages)
+{
+	uint64_t kernel_early = 0, movable = 0, req_kernel = 0, group_movable = 0, k, mv;
+	unsigned ratio = m->params.auto_movable_ratio;
+
+	for (guint i = 0; i < m->nodes->len; i++) {
+		const struct numa_node *n = &g_array_index(m->nodes, struct numa_node, i);
+
+		if (nid >= 0 && n->nid != nid)
+			continue;
+		for (int z = 0; z < NR_ZONES; z++) {
+			if (!n->zones[z].present)
+				continue;    /* populated_zone() */
+			if (z == ZONE_MOVABLE)
+				movable += n->zones[z].present >> PAGE_SHIFT;
+			else
+				kernel_early += n->zones[z].present_early >> PAGE_SHIFT;
 		}
 	}
-	if (strcmp(s, "none") == 0) {
-		*out = ZONE_NONE;
-		return true;
+	/* walk_dynamic_memory_groups(nid, auto_movable_stats_account_group, group) */
+	for (guint i = 0; m->groups && i < m->groups->len; i++) {
+		const struct memory_group *g = &g_array_index(m->groups, struct memory_group, i);
+		int64_t pages;
+
+		if (!g->dynamic || g == group || (nid >= 0 && g->nid != nid))
+			continue;
+		group_pages(m, g->id, &k, &mv);
+		pages = (int64_t)(mv * 100 / ratio) - (int64_t)k;
+		if (pages > 0)
+			req_kernel += (uint64_t)pages;
+		group_movable += mv;
 	}
-	return false;
+	if (kernel_early <= req_kernel)
+		return false;
+	kernel_early -= req_kernel;
+	movable -= group_movable;
+	if (group && group->dynamic) {
+		group_pages(m, group->id, &k, &mv);
+		kernel_early += k;
+	}
+	movable += nr_pages;
+	return movable <= (uint64_t)ratio * kernel_early / 100;
+}
+
+/* auto_movable_zone_for_pfn(), mm/memory_hotplug.c 6.12 */
+static enum zone_type auto_movable_zone(const struct machine *m, int nid, int group_id,
+					uint64_t start, uint64_t size)
+{
+	const struct memory_group *group = machine_group(m, group_id);
+	uint64_t nr_pages = size >> PAGE_SHIFT, max_pages = nr_pages, online = 0, k, mv;
+
+	if (!m->params.auto_movable_ratio)
+		goto kernel_zone;
+	if (group && !group->dynamic) {
+		/* If anything of the group is online !MOVABLE, so is the rest. */
+		group_pages(m, group->id, &k, &mv);
+		if (k)
+			goto kernel_zone;
+		max_pages = group->max_pages;
+		online = mv;
+	} else if (group && group->unit_pages != nr_pages) {
+		/* The whole unit goes to one zone: look at what is online of it. */
+		uint64_t unit = group->unit_pages << 12, first = start / unit * unit;
+
+		max_pages = group->unit_pages;
+		for (uint64_t a = first; a < first + unit; a += m->block_size) {
+			const struct memory_block *b = memory_blocks_find(&m->blocks, a / m->block_size);
+
+			if (!b || b->state == BLOCK_OFFLINE)
+				continue;
+			if (b->zone != ZONE_MOVABLE)
+				goto kernel_zone;
+			online += m->block_size >> PAGE_SHIFT;
+		}
+	}
+	nr_pages = max_pages - online;
+	if (!can_online_movable(m, -1, group, nr_pages) ||
+	    (m->params.auto_movable_numa_aware && !can_online_movable(m, nid, group, nr_pages)))
+		goto kernel_zone;
+	return ZONE_MOVABLE;
+kernel_zone:
+	return default_kernel_zone(m, nid, start, size);
+}
+
+/* zone_for_pfn_range() and default_zone_for_pfn(), mm/memory_hotplug.c 6.12 */
+enum zone_type zone_for_pfn_range(const struct machine *m, enum mmop type, int nid, int group,
+				  uint64_t start, uint64_t size)
+{
+	enum zone_type kernel = default_kernel_zone(m, nid, start, size);
+	bool in_kernel, in_movable;
+
+	if (type == MMOP_ONLINE_KERNEL)
+		return kernel;
+	if (type == MMOP_ONLINE_MOVABLE)
+		return ZONE_MOVABLE;
+	if (m->params.online_policy == ONLINE_POLICY_AUTO_MOVABLE)
+		return auto_movable_zone(m, nid, group, start, size);
+	in_kernel = zone_intersects(node_zone(m, nid, kernel), start, size);
+	in_movable = zone_intersects(node_zone(m, nid, ZONE_MOVABLE), start, size);
+	if (in_kernel != in_movable)
+		return in_kernel ? kernel : ZONE_MOVABLE;
+	return m->params.movable_node ? ZONE_MOVABLE : kernel;
+}
+
+/* valid_zones_show(), drivers/base/memory.c 6.12 */
+void valid_zones_show(const struct machine *m, const struct memory_block *b, GString *out)
+{
+	uint64_t start = block_start(m, b), size = m->block_size;
+	enum zone_type def, kernel;
+
+	if (b->literal_zones) {
+		g_string_append(out, g_ptr_array_index(m->literals, b->literal_zones));
+		return;
+	}
+	if (b->state == BLOCK_ONLINE) {
+		/* A block spanning zones or nodes has no zone and prints "none". */
+		g_string_append(out, zone_to_string(b->zone));
+		return;
+	}
+	def = zone_for_pfn_range(m, MMOP_ONLINE, b->nid, b->group, start, size);
+	g_string_append(out, zone_to_string(def));
+	kernel = zone_for_pfn_range(m, MMOP_ONLINE_KERNEL, b->nid, b->group, start, size);
+	if (kernel != def)
+		g_string_append_printf(out, " %s", zone_to_string(kernel));
+	if (def != ZONE_MOVABLE)
+		g_string_append(out, " Movable");
 }

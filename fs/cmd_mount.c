@@ -4,13 +4,14 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <fuse_lowlevel.h>
 
+#include "backend.h"
 #include "commands.h"
 #include "fuse_fs.h"
-#include "machine.h"
 
 static int usage(void)
 {
@@ -24,8 +25,9 @@ int cmd_mount(int argc, char **argv)
 		{ "control", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	g_autoptr(machine) m = NULL;
+	g_autoptr(backend) b = NULL;
 	const char *control = NULL;
+	struct hotplugfs_session *hs;
 	struct fuse_session *se;
 	sigset_t stops, old_mask;
 	bool foreground = false;
@@ -42,8 +44,8 @@ int cmd_mount(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return usage();
-	m = load_machine_or_report(argv[optind]);
-	if (!m)
+	b = load_backend_or_report(argv[optind], SIZE_MAX);
+	if (!b)
 		return EXIT_USAGE;
 	/*
 	 * SIGINT/SIGTERM/SIGHUP end the loop; we then unmount and exit 0.  They
@@ -56,37 +58,38 @@ int cmd_mount(int argc, char **argv)
 	sigaddset(&stops, SIGTERM);
 	sigaddset(&stops, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stops, &old_mask);
-	se = hotplugfs_session_new(m, argv[optind + 1]);
-	if (!se) {
+	hs = hotplugfs_session_new(b, argv[optind + 1]);
+	if (!hs) {
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		return EXIT_SETUP;
 	}
+	se = hotplugfs_session_fuse(hs);
 	/* Before daemonizing: when `mount` returns, the socket is there too
 	 * (a relative path means the caller's directory, not "/"). */
-	if (control && hotplugfs_session_control(se, control) < 0) {
+	if (control && hotplugfs_session_control(hs, control) < 0) {
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
-		hotplugfs_session_destroy(se);
+		hotplugfs_session_destroy(hs);
 		return EXIT_SETUP;
 	}
 	rc = fuse_set_signal_handlers(se);
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (rc != 0) {
-		hotplugfs_session_destroy(se);
+		hotplugfs_session_destroy(hs);
 		return EXIT_SETUP;
 	}
 	/* Daemonize after mounting, so that when `hotplugfs mount` returns the
 	 * files are already there (fuse_daemonize waits for the child). */
 	if (fuse_daemonize(foreground) != 0) {
 		fuse_remove_signal_handlers(se);
-		hotplugfs_session_destroy(se);
+		hotplugfs_session_destroy(hs);
 		return EXIT_SETUP;
 	}
-	rc = hotplugfs_session_loop(se);
+	rc = hotplugfs_session_loop(hs);
 	/* Shutting down already: a repeated stop signal (timeout(1) sends one
 	 * to the child and one to its group) must not kill us mid-unmount. */
 	sigprocmask(SIG_BLOCK, &stops, NULL);
 	fuse_remove_signal_handlers(se);
-	hotplugfs_session_destroy(se);
+	hotplugfs_session_destroy(hs);
 	/* 0: unmounted; > 0: the signal that stopped us; < 0: a FUSE error. */
 	if (rc < 0) {
 		fprintf(stderr, "hotplugfs: session ended with an error\n");

@@ -8,7 +8,7 @@
  * /sys/devices/system/memory is verified to be served by this process (or
  * hidden), so no store can ever reach the host's own memory blocks.
  *
- * For the kernel's memory-hotplug selftest (userspace-tools §5) two more
+ * For the kernel's memory-hotplug selftest (docs/selftest.md) two more
  * things are set up:
  *  - debugfs: when the machine has sys/kernel/debug, /sys/kernel/debug gets
  *    a debugfs mount (so `mount -t debugfs` lists it) with the machine's
@@ -43,10 +43,10 @@
 
 #include <fuse_lowlevel.h>
 
+#include "backend.h"
 #include "commands.h"
 #include "fuse_fs.h"
 #include "kexec_safe.h"
-#include "machine.h"
 #include "namespace.h"
 #include "tree.h"
 
@@ -79,8 +79,14 @@ static const struct bind_spec binds[] = {
 
 struct loop_thread {
 	pthread_t tid;
-	struct fuse_session *se;
+	struct hotplugfs_session *hs;
 	int rc;
+};
+
+/* What the command line asked for besides the fixture and CMD. */
+struct run_options {
+	const char *control;      /* --control SOCKET */
+	bool kexec_safe;          /* --kexec-safe */
 };
 
 static int usage(void)
@@ -94,7 +100,7 @@ static void *run_loop(void *arg)
 {
 	struct loop_thread *lt = arg;
 
-	lt->rc = hotplugfs_session_loop(lt->se);
+	lt->rc = hotplugfs_session_loop(lt->hs);
 	return NULL;
 }
 
@@ -266,7 +272,7 @@ static void stop_loop(struct loop_thread *lt, const char *mnt, dev_t dev)
 {
 	struct timespec deadline;
 
-	fuse_session_exit(lt->se);
+	fuse_session_exit(hotplugfs_session_fuse(lt->hs));
 	umount2(mnt, MNT_DETACH);
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += 5;
@@ -276,16 +282,16 @@ static void stop_loop(struct loop_thread *lt, const char *mnt, dev_t dev)
 	pthread_join(lt->tid, NULL);
 }
 
-/* --control SOCKET: served from the loop thread (fs/control.h). */
-static const char *control_path;
-
 /* Mounts, binds, verifies, runs CMD and tears down; CMD's exit status. */
-static int run_in_namespace(struct machine *m, const char *exe, char **cmd, bool kexec_safe)
+static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
+			    const struct run_options *opt)
 {
+	bool kexec_safe = opt->kexec_safe;
+	const struct machine *m = b->model;
 	struct kexec_safe ks = { .listener = -1 };
 	struct kexec_plan plan;
 	int sock[2] = { -1, -1 };
-	unsigned cpus = m->cpus;
+	unsigned cpus = b->cpus;
 	char mnt[] = "/tmp/hotplugfs-run.XXXXXX";
 	struct ns_mounts mounts;
 	struct loop_thread lt = { 0 };
@@ -319,17 +325,17 @@ static int run_in_namespace(struct machine *m, const char *exe, char **cmd, bool
 		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 		return EXIT_SETUP;
 	}
-	lt.se = hotplugfs_session_new(m, mnt);
-	if (lt.se && control_path && hotplugfs_session_control(lt.se, control_path) < 0) {
-		hotplugfs_session_destroy(lt.se);
-		lt.se = NULL;
+	lt.hs = hotplugfs_session_new(b, mnt);
+	if (lt.hs && opt->control && hotplugfs_session_control(lt.hs, opt->control) < 0) {
+		hotplugfs_session_destroy(lt.hs);
+		lt.hs = NULL;
 	}
-	if (lt.se && pthread_create(&lt.tid, NULL, run_loop, &lt) != 0) {
+	if (lt.hs && pthread_create(&lt.tid, NULL, run_loop, &lt) != 0) {
 		fprintf(stderr, "hotplugfs: cannot start the FUSE thread\n");
-		hotplugfs_session_destroy(lt.se);
-		lt.se = NULL;
+		hotplugfs_session_destroy(lt.hs);
+		lt.hs = NULL;
 	}
-	if (!lt.se) {
+	if (!lt.hs) {
 		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 		rmdir(mnt);
 		return EXIT_SETUP;
@@ -394,7 +400,7 @@ static int run_in_namespace(struct machine *m, const char *exe, char **cmd, bool
 	if (kexec_safe) {
 		close(sock[1]);
 		sock[1] = -1;
-		rc = kexec_safe_start(&ks, m, sock[0]);
+		rc = kexec_safe_start(&ks, b, sock[0]);
 		if (rc < 0) {
 			/* The child did not get its filter and reported it already. */
 			waitpid(child, NULL, 0);
@@ -411,7 +417,7 @@ out:
 	ns_unmount_all(&mounts);
 	g_ptr_array_unref(mounts.targets);
 	stop_loop(&lt, mnt, mst.st_dev);
-	hotplugfs_session_destroy(lt.se);
+	hotplugfs_session_destroy(lt.hs);
 	if (rmdir(mnt) != 0)
 		fprintf(stderr, "hotplugfs: cannot remove %s: %s\n", mnt, strerror(errno));
 	/* The forwarded signals stay blocked: one arriving now must not turn
@@ -421,21 +427,21 @@ out:
 
 int cmd_run(int argc, char **argv)
 {
-	g_autoptr(machine) m = NULL;
+	g_autoptr(backend) b = NULL;
 	g_autofree char *exe = NULL;
+	struct run_options opt = { 0 };
 	char priority[16];
 	int first = 2, rc;
-	bool kexec_safe = false;
 
 	/* argv[0] is "run", [--kexec-safe,] [--control SOCKET,] the fixture,
 	 * then "--" and CMD. */
 	while (argc > 1 && strncmp(argv[1], "--", 2) == 0 && argv[1][2]) {
 		if (strcmp(argv[1], "--kexec-safe") == 0) {
-			kexec_safe = true;
+			opt.kexec_safe = true;
 			argv++;
 			argc--;
 		} else if (strcmp(argv[1], "--control") == 0 && argc > 2) {
-			control_path = argv[2];
+			opt.control = argv[2];
 			argv += 2;
 			argc -= 2;
 		} else {
@@ -448,7 +454,7 @@ int cmd_run(int argc, char **argv)
 		first = 3;
 	if (first >= argc)
 		return usage();
-	if (!kexec_safe) {
+	if (!opt.kexec_safe) {
 		g_autofree char *base = g_path_get_basename(argv[first]);
 
 		if (strcmp(base, "kexec") == 0 && !kexec_args_parse_only(argv + first)) {
@@ -462,8 +468,8 @@ int cmd_run(int argc, char **argv)
 			"namespace and bind mounts)\n");
 		return EXIT_SETUP;
 	}
-	m = load_machine_or_report(argv[1]);
-	if (!m)
+	b = load_backend_or_report(argv[1], SIZE_MAX);
+	if (!b)
 		return EXIT_USAGE;
 	/* This binary, for the modprobe guard: resolved while the path still
 	 * means what it means on the host. */
@@ -474,7 +480,7 @@ int cmd_run(int argc, char **argv)
 	}
 	/* The guard accepts the priority the machine's injector has.  Set
 	 * before any thread exists (setenv is not thread-safe). */
-	snprintf(priority, sizeof(priority), "%d", m->inject.nb.priority);
+	snprintf(priority, sizeof(priority), "%d", b->inject_priority);
 	setenv(NS_INJECT_PRIORITY_ENV, priority, 1);
 	rc = ns_enter_private();
 	if (rc < 0) {
@@ -482,5 +488,5 @@ int cmd_run(int argc, char **argv)
 			strerror(-rc));
 		return EXIT_SETUP;
 	}
-	return run_in_namespace(m, exe, argv + first, kexec_safe);
+	return run_in_namespace(b, exe, argv + first, &opt);
 }

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "commands.h"
 #include "fixture.h"
-#include "machine.h"
 #include "tree.h"
 
 static const struct {
@@ -93,20 +93,6 @@ static void print_node(const struct machine *m, tree_node n, const char *path)
 	}
 }
 
-/* The machine after the first n_steps ops of the fixture's scenario. */
-static struct machine *load_with_steps(const char *file, size_t n_steps)
-{
-	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_load(file, &err);
-	g_autoptr(machine) m = fx ? machine_boot(fx, &err) : NULL;
-
-	if (m && !machine_run_scenario(m, fx, n_steps, &err))
-		g_clear_pointer(&m, machine_free);
-	if (!m)
-		fprintf(stderr, "%s\n", err->message);
-	return g_steal_pointer(&m);
-}
-
 static int usage(void)
 {
 	fprintf(stderr, "usage: hotplugfs show FIXTURE iomem|memmap|memory|node [--step N]\n"
@@ -116,7 +102,7 @@ static int usage(void)
 
 int cmd_show(int argc, char **argv)
 {
-	g_autoptr(machine) m = NULL;
+	g_autoptr(backend) b = NULL;
 	const struct tree_reader root = { .cap_sys_admin = true };
 	size_t steps = SIZE_MAX;
 	tree_node n;
@@ -148,20 +134,20 @@ int cmd_show(int argc, char **argv)
 	for (unsigned i = 0; i < G_N_ELEMENTS(views); i++) {
 		if (strcmp(argv[2], views[i].view) != 0)
 			continue;
-		m = load_with_steps(argv[1], steps);
-		if (!m)
+		b = load_backend_or_report(argv[1], steps);
+		if (!b)
 			return EXIT_USAGE;
-		if (tree_resolve(m, views[i].path, &n)) {
+		if (tree_resolve(b->model, views[i].path, &n)) {
 			fprintf(stderr, "hotplugfs: this machine has no /%s\n", views[i].path);
 			return 1;
 		}
 		if (i == 0) {
 			g_autoptr(GString) s = g_string_new(NULL);
 
-			tree_read(m, n, &root, s);
+			tree_read(b->model, n, &root, s);
 			fwrite(s->str, 1, s->len, stdout);
 		} else {
-			print_dir(m, n, "");
+			print_dir(b->model, n, "");
 		}
 		return 0;
 	}

@@ -13,7 +13,13 @@ int cmd_run(int argc, char **argv);       /* hotplugfs run FIXTURE -- CMD ARGS..
 int cmd_capture(int argc, char **argv);   /* hotplugfs capture [--sysroot DIR] [-o FILE] */
 int cmd_ctl(int argc, char **argv);       /* hotplugfs ctl SOCKET VERB [KEY=VALUE...] */
 
-/* Loads and boots a fixture, printing "FILE: PATH: reason" on failure (exit 2). */
-struct machine *load_machine_or_report(const char *fixture);
+#include <stddef.h>
+
+struct backend;
+
+/* Loads and boots a fixture and runs its first n_steps scenario ops (a
+ * fixture's scenario is part of the machine it describes; SIZE_MAX: all),
+ * printing "FILE: PATH: reason" on failure (exit 2). */
+struct backend *load_backend_or_report(const char *fixture, size_t n_steps);
 
 #endif

@@ -20,11 +20,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "device.h"
+#include "backend.h"
+#include "errors.h"
 #include "event_log.h"
 #include "inval.h"
-#include "machine.h"
-#include "ops.h"
+#include "jsonutil.h"
 
 #define LINE_MAX_BYTES (64 * 1024)      /* a longer request line is refused */
 #define OUT_PAUSE (256 * 1024)          /* unsent bytes that stop request reading */
@@ -51,7 +51,7 @@ struct client {
 };
 
 struct control {
-	struct machine *m;
+	struct backend *b;
 	struct inval *iv;
 	char *path;               /* absolute, for the unlink at the end */
 	dev_t dev;
@@ -121,7 +121,7 @@ static int listen_at(const char *path)
 	return fd;
 }
 
-struct control *control_new(struct machine *m, const char *path, struct inval *iv)
+struct control *control_new(struct backend *b, const char *path, struct inval *iv)
 {
 	struct control *c;
 	struct stat st;
@@ -130,7 +130,7 @@ struct control *control_new(struct machine *m, const char *path, struct inval *i
 	if (fd < 0)
 		return NULL;
 	c = g_new0(struct control, 1);
-	c->m = m;
+	c->b = b;
 	c->iv = iv;
 	c->lfd = fd;
 	if (g_path_is_absolute(path)) {
@@ -223,14 +223,6 @@ static void start_closing(struct client *cl)
 
 /* ---- events ----------------------------------------------------------------- */
 
-static json_object *hex(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	return json_object_new_string(buf);
-}
-
 static json_object *event_json(const struct event *e)
 {
 	json_object *o = json_object_new_object();
@@ -243,10 +235,10 @@ static json_object *event_json(const struct event *e)
 		ADD("action", json_object_new_string(mem_action_name(e->action)));
 		ADD("raw", json_object_new_int64(e->raw));
 		ADD("block", json_object_new_uint64(e->block));
-		ADD("start_pfn", hex(e->arg.start_pfn));
-		ADD("nr_pages", hex(e->arg.nr_pages));
-		ADD("altmap_start_pfn", hex(e->arg.altmap_start_pfn));
-		ADD("altmap_nr_pages", hex(e->arg.altmap_nr_pages));
+		ADD("start_pfn", json_hex(e->arg.start_pfn));
+		ADD("nr_pages", json_hex(e->arg.nr_pages));
+		ADD("altmap_start_pfn", json_hex(e->arg.altmap_start_pfn));
+		ADD("altmap_nr_pages", json_hex(e->arg.altmap_nr_pages));
 		ADD("ret", json_object_new_int(e->ret));
 		break;
 	case EVENT_UEVENT: {
@@ -263,24 +255,24 @@ static json_object *event_json(const struct event *e)
 	case EVENT_IOMEM:
 		ADD("event", json_object_new_string("iomem"));
 		ADD("change", json_object_new_string(change_name(e->change)));
-		ADD("start", hex(e->start));
-		ADD("end", hex(e->end));
+		ADD("start", json_hex(e->start));
+		ADD("end", json_hex(e->end));
 		ADD("name", json_object_new_string(e->name ? e->name : ""));
 		break;
 	case EVENT_FIRMWARE_MAP:
 		ADD("event", json_object_new_string("memmap"));
 		ADD("change", json_object_new_string(change_name(e->change)));
 		ADD("nr", json_object_new_int64(e->nr));
-		ADD("start", hex(e->start));
-		ADD("end", hex(e->end));
+		ADD("start", json_hex(e->start));
+		ADD("end", json_hex(e->end));
 		ADD("type", json_object_new_string(e->name ? e->name : ""));
 		break;
 	case EVENT_DEVICE:
 		ADD("event", json_object_new_string("device"));
 		ADD("change", json_object_new_string(change_name(e->change)));
 		ADD("name", json_object_new_string(e->name ? e->name : ""));
-		ADD("start", hex(e->start));
-		ADD("end", hex(e->end));
+		ADD("start", json_hex(e->start));
+		ADD("end", json_hex(e->end));
 		break;
 	}
 	event_format(e, line);
@@ -319,7 +311,7 @@ static void overflow(struct client *cl)
 
 static void stream_events(struct control *c, struct client *cl)
 {
-	const struct event_log *log = &c->m->log;
+	const struct event_log *log = c->b->log;
 	uint64_t last = event_log_last(log);
 
 	while (cl->watching && cl->watched < last) {
@@ -424,7 +416,7 @@ static json_object *do_watch(struct control *c, struct client *cl, json_object *
 			     json_object *id)
 {
 	static const char *const keys[] = { "since", NULL };
-	const struct event_log *log = &c->m->log;
+	const struct event_log *log = c->b->log;
 	uint64_t since = event_log_last(log);
 	g_autofree char *why = NULL;
 	json_object *res;
@@ -444,7 +436,7 @@ static json_object *do_watch(struct control *c, struct client *cl, json_object *
 static json_object *do_events(struct control *c, json_object *req, json_object *id)
 {
 	static const char *const keys[] = { "since", "limit", NULL };
-	const struct event_log *log = &c->m->log;
+	const struct event_log *log = c->b->log;
 	uint64_t since = oldest_kept(log) - 1, limit = EVENTS_LIMIT_DEFAULT, seq;
 	uint64_t last = event_log_last(log);
 	g_autofree char *why = NULL;
@@ -482,14 +474,13 @@ static json_object *do_stats(struct control *c, json_object *req, json_object *i
 		inval_get_stats(c->iv, &s);
 	res = json_object_new_object();
 	json_object_object_add(res, "clients", json_object_new_int((int)c->clients->len));
-	json_object_object_add(res, "events", json_object_new_uint64(event_log_last(&c->m->log)));
-	json_object_object_add(res, "generation", json_object_new_uint64(c->m->generation));
+	json_object_object_add(res, "events", json_object_new_uint64(event_log_last(c->b->log)));
+	json_object_object_add(res, "generation", json_object_new_uint64(*c->b->generation));
 	inv = json_object_new_object();
 	json_object_object_add(inv, "queued", json_object_new_uint64(s.queued));
 	json_object_object_add(inv, "dropped", json_object_new_uint64(s.sent));
 	json_object_object_add(inv, "not_cached", json_object_new_uint64(s.not_cached));
 	json_object_object_add(inv, "failed", json_object_new_uint64(s.failed));
-	json_object_object_add(inv, "ring_overflows", json_object_new_uint64(s.overflows));
 	json_object_object_add(res, "invalidations", inv);
 	return ok_reply(id, res);
 }
@@ -498,7 +489,7 @@ static json_object *do_op(struct control *c, json_object *req, json_object *id)
 {
 	g_autoptr(GError) err = NULL;
 	json_object *result = NULL;
-	int ret = machine_op(c->m, req, &result, &err);
+	int ret = backend_op(c->b, req, &result, &err);
 
 	if (ret == 0)
 		return ok_reply(id, result);
@@ -572,7 +563,7 @@ static void handle_line(struct control *c, struct client *cl, const char *line, 
 		reply = do_op(c, req, id);
 out:
 	/* An op that removed names is answered once the kernel forgot them. */
-	batch = c->iv ? inval_scan(c->iv) : 0;
+	batch = c->iv ? inval_flush(c->iv) : 0;
 	if (batch > c->done || cl->held->len) {
 		cl->hold = MAX(cl->hold, batch);
 		append_json(cl->held, reply);
@@ -718,7 +709,8 @@ void control_work(struct control *c, uint64_t done)
 		}
 		if (!cl->dead)
 			process_input(c, cl);
-		if (cl->watching)
+		/* Events follow the watch reply: none while replies are held. */
+		if (cl->watching && !cl->held->len)
 			stream_events(c, cl);
 		if (cl->hup && !cl->closing) {
 			/* Gone: run what it sent, say nothing. */

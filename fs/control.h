@@ -15,14 +15,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct machine;
+struct backend;
 struct inval;
 struct control;
 
 /* Binds and listens at path (an existing socket nobody listens on is
  * replaced; anything else there is an error).  iv may be NULL (no FUSE
  * cache to invalidate).  NULL with a message on stderr. */
-struct control *control_new(struct machine *m, const char *path, struct inval *iv);
+struct control *control_new(struct backend *b, const char *path, struct inval *iv);
 /* Closes every client and the listener and removes the socket file. */
 void control_free(struct control *c);
 

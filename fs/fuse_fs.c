@@ -5,7 +5,8 @@
  * forget need no table, and a machine with a million blocks costs nothing here
  * until a file is opened.  The only heap state is per open file (the seq_file
  * style snapshot a reader is served from) and the slow store in progress with
- * the stores queued behind it (see struct fs).
+ * the stores queued behind it (see struct hotplugfs_session).  The machine is
+ * read through the tree and changed only through the backend (core/backend.h).
  */
 #include "fuse_fs.h"
 
@@ -20,16 +21,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <fuse_lowlevel.h>
 
+#include "backend.h"
 #include "control.h"
 #include "inval.h"
-#include "machine.h"
-#include "online.h"
 #include "opener.h"
 #include "tree.h"
 
@@ -40,8 +39,10 @@
 /* Offsets of "." and ".." in a directory stream; tree cursors follow. */
 #define DOT_ENTRIES 2
 
-struct fs {
-	struct machine *m;
+struct hotplugfs_session {
+	struct fuse_session *se;
+	struct backend *b;
+	const struct machine *m;      /* b->model, what the tree reads */
 	struct timespec mount_time;   /* every file's times: stable like sysfs */
 	/*
 	 * Open files not yet released.  The kernel sends RELEASE asynchronously
@@ -52,10 +53,10 @@ struct fs {
 	/*
 	 * Slow stores.  A store the kernel would still be executing (an offline
 	 * in its migration loop) keeps its write request here unanswered until
-	 * the timer says it is done or the writer gets a signal; stores that
-	 * would wait for lock_device_hotplug_sysfs() meanwhile are queued.
+	 * the backend's completion fd says it is done or the writer gets a
+	 * signal; stores that would wait for lock_device_hotplug_sysfs()
+	 * meanwhile are queued.
 	 */
-	int timer_fd;                 /* timerfd: the pending store's end */
 	fuse_req_t pending_req;       /* NULL when no store is pending */
 	size_t pending_count;         /* what write(2) returns on success */
 	GQueue retry;                 /* struct queued_store, FIFO */
@@ -68,6 +69,8 @@ struct fs {
 	struct inval *iv;
 	uint64_t inval_done;          /* last invalidation batch finished */
 	struct control *ctl;
+	struct fuse_buf fbuf;         /* the request being read */
+	bool mounted;
 };
 
 /* A store that found the hotplug lock taken, to run again in order. */
@@ -91,11 +94,6 @@ struct open_file {
 	struct tree_reader who;       /* the opener's credentials (file->f_cred) */
 };
 
-static void fs_free(struct fs *fs);
-
-/* Sessions of this process and their contexts, for hotplugfs_session_destroy. */
-static GHashTable *sessions;
-
 static void open_file_free(gpointer p)
 {
 	struct open_file *of = p;
@@ -104,13 +102,13 @@ static void open_file_free(gpointer p)
 	g_free(of);
 }
 
-static struct fs *fs_of(fuse_req_t req)
+static struct hotplugfs_session *fs_of(fuse_req_t req)
 {
 	return fuse_req_userdata(req);
 }
 
 /* Attributes of n as the kernel's sysfs/procfs would report them; -errno. */
-static int fill_stat(const struct fs *fs, tree_node n, struct stat *st)
+static int fill_stat(const struct hotplugfs_session *fs, tree_node n, struct stat *st)
 {
 	struct tree_stat ts;
 	int rc = tree_stat(fs->m, n, &ts);
@@ -147,7 +145,7 @@ static int fill_stat(const struct fs *fs, tree_node n, struct stat *st)
 	return 0;
 }
 
-static void reply_entry(fuse_req_t req, const struct fs *fs, tree_node n)
+static void reply_entry(fuse_req_t req, const struct hotplugfs_session *fs, tree_node n)
 {
 	struct fuse_entry_param e;
 	int rc;
@@ -179,7 +177,7 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	struct fs *fs = fs_of(req);
+	struct hotplugfs_session *fs = fs_of(req);
 	tree_node child;
 	int rc;
 
@@ -222,7 +220,7 @@ static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fs *fs = fs_of(req);
+	struct hotplugfs_session *fs = fs_of(req);
 	struct stat st;
 	int rc;
 
@@ -246,7 +244,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 			    FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME | FUSE_SET_ATTR_FORCE |
 			    FUSE_SET_ATTR_KILL_SUID | FUSE_SET_ATTR_KILL_SGID |
 			    FUSE_SET_ATTR_KILL_PRIV;
-	struct fs *fs = fs_of(req);
+	struct hotplugfs_session *fs = fs_of(req);
 	struct stat st;
 	int rc;
 
@@ -332,7 +330,7 @@ static int collect_dirent(void *ctx, const char *name, tree_node n, enum tree_ty
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
-	struct fs *fs = fs_of(req);
+	struct hotplugfs_session *fs = fs_of(req);
 	struct dirbuf db = { .req = req, .size = size, .used = 0 };
 	int rc = 0;
 
@@ -354,7 +352,7 @@ out:
 
 
 /* (Re)generates the snapshot: show() for the opener recorded at open. */
-static void take_snapshot(const struct fs *fs, tree_node n, struct open_file *of)
+static void take_snapshot(const struct hotplugfs_session *fs, tree_node n, struct open_file *of)
 {
 	g_string_truncate(of->snap, 0);
 	of->read_err = tree_read(fs->m, n, &of->who, of->snap);
@@ -383,7 +381,7 @@ static int check_open_mode(const struct tree_stat *ts, int flags)
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fs *fs = fs_of(req);
+	struct hotplugfs_session *fs = fs_of(req);
 	struct open_file *of;
 	struct tree_stat ts;
 	int acc = fi->flags & O_ACCMODE;
@@ -450,26 +448,13 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, of->snap->str + off, len);
 }
 
-/* Arms (ms > 0) or disarms (ms == 0) the pending store's timer.  Setting
- * it also clears an expiry not yet read (timerfd_settime resets the count). */
-static void set_timer(struct fs *fs, unsigned ms)
-{
-	struct itimerspec its = { 0 };
-
-	its.it_value.tv_sec = ms / 1000;
-	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
-	if (timerfd_settime(fs->timer_fd, 0, &its, NULL) != 0)
-		perror("hotplugfs: timerfd_settime");
-}
-
 /* Ends the pending store with ret (0 or -errno from the core) and lets the
  * loop run the stores queued behind it. */
-static void end_pending(struct fs *fs, int ret)
+static void end_pending(struct hotplugfs_session *fs, int ret)
 {
 	fuse_req_t req = fs->pending_req;
 
 	fs->pending_req = NULL;
-	set_timer(fs, 0);
 	fs->drain = true;
 	if (ret == 0)
 		fuse_reply_write(req, fs->pending_count);
@@ -488,21 +473,18 @@ static void end_pending(struct fs *fs, int ret)
  */
 static void on_interrupt(fuse_req_t req, void *data)
 {
-	struct fs *fs = data;
+	struct hotplugfs_session *fs = data;
 
 	if (req != fs->pending_req)
 		return;
-	end_pending(fs, machine_hotplug_interrupt(fs->m));
+	end_pending(fs, backend_interrupt(fs->b));
 }
 
-/* tree_write said STORE_PENDING: answer req when the offline is done. */
-static void start_pending(struct fs *fs, fuse_req_t req, size_t count)
+/* The store said STORE_PENDING: answer req when the backend says it ended. */
+static void start_pending(struct hotplugfs_session *fs, fuse_req_t req, size_t count)
 {
-	unsigned ms = fs->m->pending.duration_ms;
-
 	fs->pending_req = req;
 	fs->pending_count = count;
-	set_timer(fs, ms ? ms : 1);
 	/*
 	 * A queued store may already have been interrupted: the kernel would
 	 * have run the handler and restarted the syscall (restart_syscall), so
@@ -516,7 +498,7 @@ static void start_pending(struct fs *fs, fuse_req_t req, size_t count)
 }
 
 /* Answers a store's result: count on success, the errno otherwise. */
-static void reply_store(struct fs *fs, fuse_req_t req, int rc, size_t count)
+static void reply_store(struct hotplugfs_session *fs, fuse_req_t req, int rc, size_t count)
 {
 	if (rc == STORE_PENDING) {
 		start_pending(fs, req, count);
@@ -536,27 +518,24 @@ static void reply_store(struct fs *fs, fuse_req_t req, int rc, size_t count)
  * writers' restarted syscalls would take the lock.  One of them may start a
  * new slow offline; the rest then keep waiting behind it.
  */
-static void drain_queue(struct fs *fs)
+static void drain_queue(struct hotplugfs_session *fs)
 {
 	struct queued_store *q;
 
 	fs->drain = false;
 	while (!fs->pending_req && (q = g_queue_pop_head(&fs->retry))) {
-		reply_store(fs, q->req, tree_write(fs->m, q->ino, q->buf, q->len), q->len);
+		reply_store(fs, q->req, backend_store(fs->b, q->ino, q->buf, q->len), q->len);
 		g_free(q);
 	}
 }
 
-/* The pending store's time is up: the rest of offline_pages(). */
-static void on_timer(struct fs *fs)
+/* The backend's completion fd is readable: the pending store may be over. */
+static void on_completion(struct hotplugfs_session *fs)
 {
-	uint64_t ticks;
+	int rc = backend_complete(fs->b);
 
-	/* Nonblocking: a disarm racing with the expiry leaves nothing to read. */
-	if (read(fs->timer_fd, &ticks, sizeof(ticks)) != (ssize_t)sizeof(ticks))
-		return;
-	if (fs->pending_req)
-		end_pending(fs, machine_hotplug_finish(fs->m));
+	if (rc != STORE_PENDING && fs->pending_req)
+		end_pending(fs, rc);
 }
 
 /*
@@ -567,7 +546,7 @@ static void on_timer(struct fs *fs)
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
-	struct fs *fs = fs_of(req);
+	struct hotplugfs_session *fs = fs_of(req);
 	struct open_file *of = open_file_of(fi);
 	size_t len = MIN(size, (size_t)STORE_MAX);
 	int rc;
@@ -578,7 +557,7 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 		fuse_reply_write(req, 0);
 		return;
 	}
-	rc = tree_write(fs->m, ino, buf, len);
+	rc = backend_store(fs->b, ino, buf, len);
 	of->served = true;   /* a later read at 0 shows the new state */
 	if (rc == STORE_RETRY && fs->pending_req) {
 		/*
@@ -639,66 +618,56 @@ static const struct fuse_lowlevel_ops hotplugfs_ops = {
 	 * round trips per directory lsmem lists (FUSE_CAP_NO_OPENDIR_SUPPORT). */
 };
 
-struct fuse_session *hotplugfs_session_new(struct machine *m, const char *mountpoint)
+struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *mountpoint)
 {
 	char *argv[] = { "hotplugfs", "-o",
 			 "fsname=hotplugfs,subtype=hotplugfs,allow_other,default_permissions",
 			 NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
-	struct fuse_session *se;
-	struct fs *fs;
+	struct hotplugfs_session *fs = g_new0(struct hotplugfs_session, 1);
 
-	fs = g_new0(struct fs, 1);
-	fs->m = m;
+	fs->b = b;
+	fs->m = b->model;
 	fs->open_files = g_hash_table_new_full(g_direct_hash, g_direct_equal, open_file_free,
 					       NULL);
 	clock_gettime(CLOCK_REALTIME, &fs->mount_time);
 	g_queue_init(&fs->retry);
-	fs->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (fs->timer_fd < 0) {
-		perror("hotplugfs: timerfd_create");
-		g_hash_table_unref(fs->open_files);
-		g_free(fs);
-		return NULL;
-	}
 	/*
 	 * No max_read: libfuse leaves it unlimited, so the kernel sends reads of
 	 * up to max_pages; larger files (a big /proc/iomem) arrive as several
 	 * reads at increasing offsets, served from the same snapshot.
 	 */
-	se = fuse_session_new(&args, &hotplugfs_ops, sizeof(hotplugfs_ops), fs);
+	fs->se = fuse_session_new(&args, &hotplugfs_ops, sizeof(hotplugfs_ops), fs);
 	fuse_opt_free_args(&args);
-	if (!se) {
+	if (!fs->se) {
 		fprintf(stderr, "hotplugfs: cannot create the FUSE session\n");
-		fs_free(fs);
+		hotplugfs_session_destroy(fs);
 		return NULL;
 	}
-	if (fuse_session_mount(se, mountpoint) != 0) {
+	if (fuse_session_mount(fs->se, mountpoint) != 0) {
 		fprintf(stderr, "hotplugfs: cannot mount on %s\n", mountpoint);
-		fuse_session_destroy(se);
-		fs_free(fs);
+		hotplugfs_session_destroy(fs);
 		return NULL;
 	}
-	fs->iv = inval_new(se, m);
+	fs->mounted = true;
+	fs->iv = inval_new(fs->se, b);
 	if (!fs->iv) {
-		fuse_session_unmount(se);
-		fuse_session_destroy(se);
-		fs_free(fs);
+		hotplugfs_session_destroy(fs);
 		return NULL;
 	}
-	if (!sessions)
-		sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
-	g_hash_table_insert(sessions, se, fs);
-	return se;
+	return fs;
 }
 
-int hotplugfs_session_control(struct fuse_session *se, const char *path)
+struct fuse_session *hotplugfs_session_fuse(struct hotplugfs_session *fs)
 {
-	struct fs *fs = g_hash_table_lookup(sessions, se);
+	return fs->se;
+}
 
+int hotplugfs_session_control(struct hotplugfs_session *fs, const char *path)
+{
 	if (fs->ctl)
 		return -EBUSY;
-	fs->ctl = control_new(fs->m, path, fs->iv);
+	fs->ctl = control_new(fs->b, path, fs->iv);
 	return fs->ctl ? 0 : -EINVAL;
 }
 
@@ -712,27 +681,39 @@ static int set_nonblocking(int fd)
 	return 0;
 }
 
+/* Reads and answers one request from /dev/fuse if one is there; 0, or the
+ * receive error that ends the session (0 bytes: unmounted or aborted). */
+static int serve_one(struct hotplugfs_session *fs, struct fuse_buf *fbuf)
+{
+	int n = fuse_session_receive_buf(fs->se, fbuf);
+
+	if (n == 0 || (n < 0 && n != -EINTR && n != -EAGAIN))
+		return n == 0 ? -ENODEV : n;
+	if (n > 0)
+		fuse_session_process_buf(fs->se, fbuf);
+	return 0;
+}
+
 /*
  * The single-threaded loop (4-7x faster than the MT loop for serial clients,
- * notes §5.4), with the pending store's timer polled next to /dev/fuse, so
- * a slow offline never holds up readers.  The notifier thread's eventfd and
- * the control socket (listener and clients) are polled in the same set: a
- * control op runs between two FUSE requests, never in the middle of one, and
- * after every iteration the event log is scanned for removed names whose
- * cached dentries the notifier thread must drop (fs/inval.h).  The device is read nonblocking: a
- * request can vanish between poll and read (its caller was killed while it
- * was still queued in the kernel), and a blocking read would then stall the
- * timer until some other request came.
+ * measured in docs/design.md), with the backend's completion fd polled next
+ * to /dev/fuse, so a slow offline never holds up readers.  The notifier
+ * thread's eventfd and the control socket (listener and clients) are polled
+ * in the same set: a control op runs between two FUSE requests, never in the
+ * middle of one, and after every iteration the invalidations the iteration
+ * queued are closed into a batch (fs/inval.h).  The device is read
+ * nonblocking: a request can vanish between poll and read (its caller was
+ * killed while it was still queued in the kernel), and a blocking read
+ * would then stall the timer until some other request came.
  *
  * SIGINT/SIGTERM/SIGHUP (fuse_set_signal_handlers: fuse_session_exit) are
  * let in only while waiting in ppoll, so one cannot slip in between the
  * exited check and the wait and leave us asleep.  A caller that keeps them
  * blocked (hotplugfs run's loop thread) still has them blocked in ppoll.
  */
-int hotplugfs_session_loop(struct fuse_session *se)
+int hotplugfs_session_loop(struct hotplugfs_session *fs)
 {
-	struct fs *fs = g_hash_table_lookup(sessions, se);
-	struct fuse_buf fbuf = { .mem = NULL };
+	struct fuse_session *se = fs->se;
 	g_autoptr(GArray) pfds = g_array_new(FALSE, FALSE, sizeof(struct pollfd));
 	struct pollfd *pfd;
 	sigset_t stops, wait_mask;
@@ -751,12 +732,12 @@ int hotplugfs_session_loop(struct fuse_session *se)
 		struct timespec ts, *timeout = NULL;
 		int ms = fs->ctl ? control_timeout_ms(fs->ctl) : -1;
 
-		/* /dev/fuse, the timer, the notifier's eventfd, then the control
-		 * socket's listener and clients. */
+		/* /dev/fuse, the backend's completion, the notifier's eventfd,
+		 * then the control socket's listener and clients. */
 		g_array_set_size(pfds, 3);
 		pfd = (struct pollfd *)pfds->data;
 		pfd[0] = (struct pollfd){ .fd = fuse_session_fd(se), .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = fs->timer_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = fs->b->completion_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = inval_fd(fs->iv), .events = POLLIN };
 		if (fs->ctl)
 			control_poll_fds(fs->ctl, pfds);
@@ -771,34 +752,27 @@ int hotplugfs_session_loop(struct fuse_session *se)
 			continue;
 		}
 		if (pfd[1].revents & POLLIN)
-			on_timer(fs);
+			on_completion(fs);
 		/* POLLERR: the connection is gone, and the read says ENODEV. */
 		if (pfd[0].revents) {
-			int n = fuse_session_receive_buf(se, &fbuf);
-
-			/* 0: unmounted or aborted (ENODEV); libfuse has exited us. */
-			if (n == 0 || (n < 0 && n != -EINTR && n != -EAGAIN)) {
-				rc = n;
+			rc = serve_one(fs, &fs->fbuf);
+			if (rc)
 				break;
-			}
-			if (n > 0)
-				fuse_session_process_buf(se, &fbuf);
 		}
 		if (fs->drain)
 			drain_queue(fs);
-		/* Whatever the request above removed, before anyone else is served. */
-		inval_scan(fs->iv);
+		/* Whatever the request above changed, before anyone else is served. */
+		inval_flush(fs->iv);
 		if (pfd[2].revents & POLLIN)
 			fs->inval_done = inval_done(fs->iv);
 		if (fs->ctl)
 			control_dispatch(fs->ctl, pfd + 3, pfds->len - 3, fs->inval_done);
 	}
-	free(fbuf.mem);
 	pthread_sigmask(SIG_SETMASK, &wait_mask, NULL);
 	/* Unlike fuse_session_loop, no fuse_session_reset: with the exited flag
 	 * set, libfuse does not report the failed last replies that
 	 * hotplugfs_session_destroy may send to a dead connection. */
-	return rc;
+	return rc == -ENODEV ? 0 : rc;
 }
 
 /*
@@ -807,7 +781,7 @@ int hotplugfs_session_loop(struct fuse_session *se)
  * never ran.  libfuse keeps a request until it is answered, and answering
  * on a dead connection still frees it.
  */
-static void fail_outstanding(struct fs *fs)
+static void fail_outstanding(struct hotplugfs_session *fs)
 {
 	struct queued_store *q;
 
@@ -815,7 +789,7 @@ static void fail_outstanding(struct fs *fs)
 		fuse_req_t req = fs->pending_req;
 
 		fs->pending_req = NULL;
-		machine_hotplug_interrupt(fs->m);
+		backend_interrupt(fs->b);
 		fuse_reply_err(req, EINTR);
 	}
 	while ((q = g_queue_pop_head(&fs->retry))) {
@@ -824,31 +798,36 @@ static void fail_outstanding(struct fs *fs)
 	}
 }
 
-static void fs_free(struct fs *fs)
+/* inval_stop's helper: requests keep being answered while it waits. */
+static void serve_while_stopping(void *ctx)
 {
-	g_hash_table_unref(fs->open_files);
-	if (fs->timer_fd >= 0)
-		close(fs->timer_fd);
-	g_free(fs);
+	struct hotplugfs_session *fs = ctx;
+
+	serve_one(fs, &fs->fbuf);
 }
 
-void hotplugfs_session_destroy(struct fuse_session *se)
+void hotplugfs_session_destroy(struct hotplugfs_session *fs)
 {
-	struct fs *fs = sessions ? g_hash_table_lookup(sessions, se) : NULL;
+	bool stopped;
 
+	if (!fs)
+		return;
 	/* Before unmounting, so a writer still connected hears the answer. */
-	if (fs) {
-		fail_outstanding(fs);
-		control_free(fs->ctl);
-		fs->ctl = NULL;
-		/* It uses the session: stopped before the session goes. */
-		inval_free(fs->iv);
-		fs->iv = NULL;
+	fail_outstanding(fs);
+	control_free(fs->ctl);
+	fs->ctl = NULL;
+	stopped = inval_stop(fs->iv, serve_while_stopping, fs);
+	if (!stopped) {
+		/* The notifier thread may still use the session: leave both. */
+		return;
 	}
-	fuse_session_unmount(se);
-	fuse_session_destroy(se);
-	if (sessions)
-		g_hash_table_remove(sessions, se);
-	if (fs)
-		fs_free(fs);
+	inval_free(fs->iv);
+	if (fs->se) {
+		if (fs->mounted)
+			fuse_session_unmount(fs->se);
+		fuse_session_destroy(fs->se);
+	}
+	free(fs->fbuf.mem);
+	g_hash_table_unref(fs->open_files);
+	g_free(fs);
 }

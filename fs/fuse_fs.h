@@ -1,30 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The FUSE low-level adapter: serves a machine's tree (core/tree.h). */
+/* The FUSE low-level adapter: serves a backend's tree (core/backend.h, core/tree.h). */
 #ifndef HOTPLUGFS_FUSE_FS_H
 #define HOTPLUGFS_FUSE_FS_H
 
 #include <stdbool.h>
 
-struct machine;
+struct backend;
 struct fuse_session;
+struct hotplugfs_session;
 
-/* Creates a session serving m and mounts it at mountpoint (allow_other,
- * default_permissions, fsname "hotplugfs", subtype "hotplugfs").  NULL on error
- * with a message on stderr. */
-struct fuse_session *hotplugfs_session_new(struct machine *m, const char *mountpoint);
+/* Creates a session serving b and mounts it at mountpoint (allow_other,
+ * default_permissions, fsname "hotplugfs", subtype "hotplugfs").  NULL on
+ * error with a message on stderr.  b must outlive the session. */
+struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *mountpoint);
+/* The libfuse session, for fuse_set_signal_handlers() and fuse_daemonize(). */
+struct fuse_session *hotplugfs_session_fuse(struct hotplugfs_session *s);
 /* Serves the control socket (fs/control.h, docs/control-protocol.md) at path
  * from the session's loop.  Call before hotplugfs_session_loop, before any
  * other thread exists (the socket is created under a temporary umask).
  * 0, or -errno with a message on stderr. */
-int hotplugfs_session_control(struct fuse_session *se, const char *path);
+int hotplugfs_session_control(struct hotplugfs_session *s, const char *path);
 /* Runs the single-threaded loop until unmounted or fuse_session_exit() (a
  * stop signal with fuse_set_signal_handlers).  Slow stores (STORE_PENDING)
- * are answered from it when their timer fires or their writer is
- * interrupted; stores that find the hotplug lock taken (STORE_RETRY) wait in
- * order behind them.  0, or -errno on a FUSE error. */
-int hotplugfs_session_loop(struct fuse_session *se);
+ * are answered from it when the backend's completion fd says so or their
+ * writer is interrupted; stores that find the hotplug lock taken
+ * (STORE_RETRY) wait in order behind them.  0, or -errno on a FUSE error. */
+int hotplugfs_session_loop(struct hotplugfs_session *s);
 /* Unmounts and destroys the session, first answering a pending store EINTR
- * (the offline is rolled back) and queued stores ENODEV. */
-void hotplugfs_session_destroy(struct fuse_session *se);
+ * (the offline is rolled back) and queued stores ENODEV, and waiting for the
+ * notifier thread while requests are still answered. */
+void hotplugfs_session_destroy(struct hotplugfs_session *s);
 
 #endif

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Dentry invalidation from a notifier thread (inval.h). */
+/* Cache invalidation from a notifier thread (inval.h). */
 #include "inval.h"
 
 #include <errno.h>
 #include <glib.h>
-#include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -15,8 +16,11 @@
 
 #include <fuse_lowlevel.h>
 
-#include "machine.h"
+#include "backend.h"
 #include "tree.h"
+
+/* How long inval_stop waits for a notification in progress. */
+#define STOP_WAIT_MS 30000
 
 enum item_kind { IT_ENTRY, IT_ATTR, IT_BARRIER, IT_STOP };
 
@@ -29,22 +33,26 @@ struct item {
 
 struct inval {
 	struct fuse_session *se;
-	struct machine *m;
+	struct backend *b;
 	GAsyncQueue *q;
 	pthread_t thread;
 	bool running;
-	int efd;
-	uint64_t seen;            /* last event seq scanned */
-	uint64_t batch;           /* last batch queued */
+	int efd;                  /* batch done */
+	int exit_fd;              /* the thread has ended */
+	uint64_t batch;           /* last batch closed */
+	bool open_batch;          /* items queued since the last flush */
+	unsigned delay_ms;        /* test hook: HOTPLUGFS_TEST_NOTIFY_DELAY_MS */
 	_Atomic uint64_t done;    /* last batch the thread finished */
-	/* Parents, 0 when the machine has no such directory. */
-	tree_node memory_dir, bus_dir, debug_dir, memmap_dir;
-	/* For a scan that finds the ring wrapped: the id ranges ever seen. */
-	uint64_t min_block, max_block;
-	bool any_block;
-	unsigned max_nr;
-	_Atomic uint64_t queued, sent, not_cached, failed, overflows;
+	_Atomic uint64_t queued, sent, not_cached, failed;
 };
+
+static void signal_fd(int fd)
+{
+	uint64_t one = 1;
+
+	if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		perror("hotplugfs: eventfd write");
+}
 
 static void *notifier_main(void *p)
 {
@@ -57,17 +65,16 @@ static void *notifier_main(void *p)
 		switch (it->kind) {
 		case IT_STOP:
 			g_free(it);
+			signal_fd(iv->exit_fd);
 			return NULL;
-		case IT_BARRIER: {
-			uint64_t one = 1;
-
+		case IT_BARRIER:
 			atomic_store(&iv->done, it->batch);
-			if (write(iv->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-				perror("hotplugfs: eventfd write");
+			signal_fd(iv->efd);
 			g_free(it);
 			continue;
-		}
 		case IT_ENTRY:
+			if (iv->delay_ms)
+				g_usleep(iv->delay_ms * 1000ul);
 			rc = fuse_lowlevel_notify_inval_entry(iv->se, it->ino, it->name,
 							      strlen(it->name));
 			break;
@@ -85,55 +92,54 @@ static void *notifier_main(void *p)
 	}
 }
 
-static tree_node resolve(const struct machine *m, const char *path)
+static void push(struct inval *iv, enum item_kind kind, tree_node ino, const char *name)
 {
-	tree_node n;
+	struct item *it = g_new0(struct item, 1);
 
-	return tree_resolve(m, path, &n) == 0 ? n : 0;
+	it->kind = kind;
+	it->ino = ino;
+	if (name)
+		g_strlcpy(it->name, name, sizeof(it->name));
+	g_async_queue_push(iv->q, it);
+	atomic_fetch_add(&iv->queued, 1);
+	iv->open_batch = true;
 }
 
-/* Records the id ranges now present, for the wrapped-ring fallback. */
-static void note_ranges(struct inval *iv)
+static void on_change(void *ctx, enum tree_change what, tree_node n, const char *name)
 {
-	const struct machine *m = iv->m;
+	struct inval *iv = ctx;
 
-	if (m->blocks.n) {
-		uint64_t lo = m->blocks.v[0].id, hi = m->blocks.v[m->blocks.n - 1].id;
-
-		if (!iv->any_block || lo < iv->min_block)
-			iv->min_block = lo;
-		if (!iv->any_block || hi > iv->max_block)
-			iv->max_block = hi;
-		iv->any_block = true;
-	}
-	if (m->has_firmware_map) {
-		guint n = firmware_map_len(&m->firmware_map);
-
-		for (guint i = 0; i < n; i++)
-			iv->max_nr = MAX(iv->max_nr, firmware_map_at(&m->firmware_map, i)->nr);
-	}
+	push(iv, what == TREE_NAME_REMOVED ? IT_ENTRY : IT_ATTR, n, name);
 }
 
-struct inval *inval_new(struct fuse_session *se, struct machine *m)
+/* Every event, as it is logged: what it touched goes on the queue at once. */
+static void on_event(void *ctx, const struct event *e)
+{
+	struct inval *iv = ctx;
+
+	tree_event_changes(iv->b->model, e, on_change, iv);
+}
+
+struct inval *inval_new(struct fuse_session *se, struct backend *b)
 {
 	struct inval *iv = g_new0(struct inval, 1);
+	const char *delay = getenv("HOTPLUGFS_TEST_NOTIFY_DELAY_MS");
 
 	iv->se = se;
-	iv->m = m;
+	iv->b = b;
 	iv->q = g_async_queue_new();
-	iv->seen = event_log_last(&m->log);
-	iv->memory_dir = resolve(m, "sys/devices/system/memory");
-	iv->bus_dir = resolve(m, "sys/bus/memory/devices");
-	iv->debug_dir = resolve(m, "sys/kernel/debug/hotplugfs");
-	iv->memmap_dir = resolve(m, "sys/firmware/memmap");
-	note_ranges(iv);
+	iv->delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
 	iv->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (iv->efd < 0) {
+	iv->exit_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (iv->efd < 0 || iv->exit_fd < 0) {
 		perror("hotplugfs: eventfd");
+		if (iv->efd >= 0)
+			close(iv->efd);
 		g_async_queue_unref(iv->q);
 		g_free(iv);
 		return NULL;
 	}
+	event_log_subscribe(b->log, on_event, iv);
 	return iv;
 }
 
@@ -152,161 +158,59 @@ int inval_start(struct inval *iv)
 	return 0;
 }
 
+bool inval_stop(struct inval *iv, void (*serve)(void *ctx), void *ctx)
+{
+	gint64 deadline = g_get_monotonic_time() + STOP_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+	struct item *it;
+
+	if (!iv || !iv->running)
+		return true;
+	/* First in line: whatever is still queued is of no use now. */
+	it = g_new0(struct item, 1);
+	it->kind = IT_STOP;
+	g_async_queue_push_front(iv->q, it);
+	while (g_get_monotonic_time() < deadline) {
+		struct pollfd p = { .fd = iv->exit_fd, .events = POLLIN };
+
+		if (poll(&p, 1, 10) > 0) {
+			pthread_join(iv->thread, NULL);
+			iv->running = false;
+			return true;
+		}
+		serve(ctx);
+	}
+	fprintf(stderr, "hotplugfs: the notifier thread did not end within %d s\n",
+		STOP_WAIT_MS / 1000);
+	return false;
+}
+
 void inval_free(struct inval *iv)
 {
 	struct item *it;
 
 	if (!iv)
 		return;
-	if (iv->running) {
-		struct timespec deadline;
-
-		/* First in line: whatever is still queued is of no use now. */
-		it = g_new0(struct item, 1);
-		it->kind = IT_STOP;
-		g_async_queue_push_front(iv->q, it);
-		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_sec += 2;
-		/* A notification can block on a directory lock held by a lookup
-		 * nobody will answer any more; do not hang the shutdown on it. */
-		if (pthread_timedjoin_np(iv->thread, NULL, &deadline) != 0) {
-			fprintf(stderr, "hotplugfs: the notifier thread is stuck; leaving it\n");
-			pthread_detach(iv->thread);
-			return;   /* it still uses iv: leak it */
-		}
-	}
+	g_return_if_fail(!iv->running);
+	event_log_unsubscribe(iv->b->log, on_event, iv);
 	while ((it = g_async_queue_try_pop(iv->q)))
 		g_free(it);
 	g_async_queue_unref(iv->q);
 	close(iv->efd);
+	close(iv->exit_fd);
 	g_free(iv);
 }
 
-static void push(struct inval *iv, enum item_kind kind, tree_node ino, const char *name)
+uint64_t inval_flush(struct inval *iv)
 {
-	struct item *it = g_new0(struct item, 1);
-
-	it->kind = kind;
-	it->ino = ino;
-	if (name)
-		g_strlcpy(it->name, name, sizeof(it->name));
-	g_async_queue_push(iv->q, it);
-	atomic_fetch_add(&iv->queued, 1);
-}
-
-/* Node directories, resolved once per scan that removes blocks. */
-struct scan {
-	GArray *node_dirs;        /* tree_node */
-	bool memory_changed, memmap_changed;
-};
-
-static void block_removed(struct inval *iv, struct scan *s, uint64_t id)
-{
-	char name[32];
-
-	snprintf(name, sizeof(name), "memory%" PRIu64, id);
-	if (!s->node_dirs) {
-		s->node_dirs = g_array_new(FALSE, FALSE, sizeof(tree_node));
-		for (guint i = 0; i < iv->m->nodes->len; i++) {
-			char path[64];
-			tree_node n;
-
-			snprintf(path, sizeof(path), "sys/devices/system/node/node%d",
-				 g_array_index(iv->m->nodes, struct numa_node, i).nid);
-			n = resolve(iv->m, path);
-			if (n)
-				g_array_append_val(s->node_dirs, n);
-		}
-	}
-	if (iv->memory_dir)
-		push(iv, IT_ENTRY, iv->memory_dir, name);
-	if (iv->bus_dir)
-		push(iv, IT_ENTRY, iv->bus_dir, name);
-	if (iv->debug_dir)
-		push(iv, IT_ENTRY, iv->debug_dir, name);
-	/* The block's node is gone with it: its link is dropped from every node
-	 * (few), and ENOENT from a node that never had it costs a syscall. */
-	for (guint i = 0; i < s->node_dirs->len; i++)
-		push(iv, IT_ENTRY, g_array_index(s->node_dirs, tree_node, i), name);
-	s->memory_changed = true;
-}
-
-static void memmap_removed(struct inval *iv, struct scan *s, unsigned nr)
-{
-	char name[16];
-
-	snprintf(name, sizeof(name), "%u", nr);
-	if (iv->memmap_dir)
-		push(iv, IT_ENTRY, iv->memmap_dir, name);
-	s->memmap_changed = true;
-}
-
-/*
- * The ring wrapped within one iteration (an op with more than
- * EVENT_LOG_CAPACITY events): the removals are unknown, so every name that
- * ever existed and does not now is dropped.
- */
-static void scan_wrapped(struct inval *iv, struct scan *s)
-{
-	const struct machine *m = iv->m;
-	g_autoptr(GHashTable) nrs = g_hash_table_new(g_direct_hash, g_direct_equal);
-
-	atomic_fetch_add(&iv->overflows, 1);
-	if (iv->any_block)
-		for (uint64_t id = iv->min_block; id <= iv->max_block; id++)
-			if (!memory_blocks_find(&m->blocks, id))
-				block_removed(iv, s, id);
-	if (m->has_firmware_map) {
-		for (guint i = 0; i < firmware_map_len(&m->firmware_map); i++)
-			g_hash_table_add(nrs, GUINT_TO_POINTER(firmware_map_at(&m->firmware_map, i)->nr));
-		for (unsigned nr = 0; nr <= iv->max_nr; nr++)
-			if (!g_hash_table_contains(nrs, GUINT_TO_POINTER(nr)))
-				memmap_removed(iv, s, nr);
-	}
-	s->memory_changed = s->memmap_changed = true;
-}
-
-uint64_t inval_scan(struct inval *iv)
-{
-	uint64_t last = event_log_last(&iv->m->log);
-	struct scan s = { 0 };
 	struct item *it;
 
-	if (last == iv->seen)
+	if (!iv->open_batch)
 		return iv->batch;
-	if (!event_log_get(&iv->m->log, iv->seen + 1)) {
-		scan_wrapped(iv, &s);
-	} else {
-		for (uint64_t seq = iv->seen + 1; seq <= last; seq++) {
-			const struct event *e = event_log_get(&iv->m->log, seq);
-
-			if (e->kind == EVENT_UEVENT && e->uevent == UEVENT_REMOVE)
-				block_removed(iv, &s, e->block);
-			else if (e->kind == EVENT_UEVENT && e->uevent == UEVENT_ADD)
-				s.memory_changed = true;
-			else if (e->kind == EVENT_FIRMWARE_MAP && e->change == CHANGE_REMOVE)
-				memmap_removed(iv, &s, e->nr);
-			else if (e->kind == EVENT_FIRMWARE_MAP)
-				s.memmap_changed = true;
-		}
-	}
-	iv->seen = last;
-	note_ranges(iv);
-	if (s.node_dirs)
-		g_array_free(s.node_dirs, TRUE);
-	if (!s.memory_changed && !s.memmap_changed)
-		return iv->batch;
-	/* Directory link counts count the subdirectories. */
-	if (s.memory_changed && iv->memory_dir)
-		push(iv, IT_ATTR, iv->memory_dir, NULL);
-	if (s.memory_changed && iv->debug_dir)
-		push(iv, IT_ATTR, iv->debug_dir, NULL);
-	if (s.memmap_changed && iv->memmap_dir)
-		push(iv, IT_ATTR, iv->memmap_dir, NULL);
 	it = g_new0(struct item, 1);
 	it->kind = IT_BARRIER;
 	it->batch = ++iv->batch;
 	g_async_queue_push(iv->q, it);
+	iv->open_batch = false;
 	return iv->batch;
 }
 
@@ -330,5 +234,4 @@ void inval_get_stats(const struct inval *iv, struct inval_stats *out)
 	out->sent = atomic_load(&iv->sent);
 	out->not_cached = atomic_load(&iv->not_cached);
 	out->failed = atomic_load(&iv->failed);
-	out->overflows = atomic_load(&iv->overflows);
 }

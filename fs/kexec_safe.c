@@ -11,9 +11,9 @@
  * in the machine; reboot(LINUX_REBOOT_CMD_KEXEC) succeeds without doing
  * anything; any other reboot command fails with EPERM.
  *
- * Locking: the FUSE loop thread owns the machine.  The only state this
- * thread changes is kexec_state's loaded flags, under kexec_state.lock
- * (core/kexec.h), which the tree's show/store functions take as well.
+ * Locking: the FUSE loop thread owns the machine.  This thread changes it
+ * only through backend_kexec_record(), which may be called from any thread
+ * (core/backend.h; the simulator takes kexec_lock, core/kexec.h).
  */
 #include "kexec_safe.h"
 
@@ -42,8 +42,7 @@
 #include <linux/reboot.h>
 #include <linux/seccomp.h>
 
-#include "kexec.h"
-#include "machine.h"
+#include "backend.h"
 
 /* ---- the filter ------------------------------------------------------------ */
 
@@ -137,7 +136,7 @@ static bool is_nr(const struct seccomp_data *d, int native, int i386)
 }
 
 /* What the kernel would have done, recorded; the answer's errno (0: success). */
-static int answer(struct machine *m, const struct seccomp_data *d)
+static int answer(struct backend *b, const struct seccomp_data *d)
 {
 	uint64_t a[6];
 
@@ -153,7 +152,7 @@ static int answer(struct machine *m, const struct seccomp_data *d)
 			PRIu64 ", segments=0x%" PRIx64 ", flags=0x%" PRIx64 ") = 0: %s%s image "
 			"recorded in the machine, nothing loaded into the host kernel\n",
 			a[0], a[1], a[2], a[3], unload ? "unload of the " : "", crash ? "crash" : "kexec");
-		kexec_record(m, crash, unload);
+		backend_kexec_record(b, crash, unload);
 		return 0;
 	}
 	if (is_nr(d, __NR_kexec_file_load, -1)) {
@@ -164,7 +163,7 @@ static int answer(struct machine *m, const struct seccomp_data *d)
 			"cmdline_len=%" PRIu64 ", flags=0x%" PRIx64 ") = 0: %s%s image recorded in "
 			"the machine, nothing loaded into the host kernel\n", (int)a[0], (int)a[1],
 			a[2], a[4], unload ? "unload of the " : "", crash ? "crash" : "kexec");
-		kexec_record(m, crash, unload);
+		backend_kexec_record(b, crash, unload);
 		return 0;
 	}
 	if (is_nr(d, __NR_reboot, 88)) {
@@ -209,7 +208,7 @@ static void *serve(void *arg)
 				continue;   /* the caller died meanwhile (ENOENT) */
 			memset(resp, 0, MAX(sizes.seccomp_notif_resp, sizeof(*resp)));
 			resp->id = req->id;
-			resp->error = -answer(ks->m, &req->data);
+			resp->error = -answer(ks->b, &req->data);
 			resp->val = 0;
 			if (ioctl(ks->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) != 0 && errno != ENOENT)
 				perror("hotplugfs: SECCOMP_IOCTL_NOTIF_SEND");
@@ -222,7 +221,7 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-int kexec_safe_start(struct kexec_safe *ks, struct machine *m, int sock)
+int kexec_safe_start(struct kexec_safe *ks, struct backend *b, int sock)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	char byte;
@@ -232,7 +231,7 @@ int kexec_safe_start(struct kexec_safe *ks, struct machine *m, int sock)
 	struct cmsghdr *c;
 	ssize_t n;
 
-	ks->m = m;
+	ks->b = b;
 	ks->listener = -1;
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);

@@ -13,7 +13,7 @@
 
 #include "namespace.h"
 
-struct machine;
+struct backend;
 
 /*
  * Puts the machine's /proc/{cmdline,kallsyms,kcore}, /sys/kernel/{kexec_*,
@@ -46,7 +46,7 @@ void kexec_plan_clear(struct kexec_plan *p);
 int kexec_safe_child(int sock);
 
 struct kexec_safe {
-	struct machine *m;
+	struct backend *b;
 	int listener;             /* seccomp notification fd, -1: none */
 	int stop[2];              /* pipe: a byte ends the thread */
 	pthread_t tid;
@@ -54,7 +54,7 @@ struct kexec_safe {
 };
 
 /* Receives the listener from sock and starts answering.  0 or -errno. */
-int kexec_safe_start(struct kexec_safe *ks, struct machine *m, int sock);
+int kexec_safe_start(struct kexec_safe *ks, struct backend *b, int sock);
 /* Stops answering (later calls from stragglers fail with ENOSYS). */
 void kexec_safe_stop(struct kexec_safe *ks);
 

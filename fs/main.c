@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backend.h"
 #include "commands.h"
-#include "fixture.h"
 #include "namespace.h"
 
 static const struct {
@@ -35,19 +35,14 @@ static int usage(FILE *to)
 	return to == stdout ? 0 : EXIT_USAGE;
 }
 
-struct machine *load_machine_or_report(const char *file)
+struct backend *load_backend_or_report(const char *file, size_t n_steps)
 {
 	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_load(file, &err);
-	struct machine *m = fx ? machine_boot(fx, &err) : NULL;
+	struct backend *b = sim_backend_load(file, n_steps, &err);
 
-	/* A fixture's scenario is part of the machine it describes (show
-	 * --step N stops earlier). */
-	if (m && !machine_run_scenario(m, fx, SIZE_MAX, &err))
-		g_clear_pointer(&m, machine_free);
-	if (!m)
+	if (!b)
 		fprintf(stderr, "%s\n", err->message);
-	return m;
+	return b;
 }
 
 int main(int argc, char **argv)

@@ -9,10 +9,12 @@
 
 #include "device.h"
 #include "fixture.h"
-#include "util.h"
 #include "hotplug.h"
 #include "iomem.h"
 #include "ops.h"
+#include "scenario.h"
+#include "util.h"
+#include "zone.h"
 
 #define GiB (1ull << 30)
 #define MiB (1ull << 20)
@@ -114,7 +116,7 @@ static char *zones(const struct machine *m, uint64_t id)
 {
 	GString *s = g_string_new(NULL);
 
-	machine_valid_zones(m, blk(m, id), s);
+	valid_zones_show(m, blk(m, id), s);
 	return g_string_free(s, FALSE);
 }
 
@@ -673,12 +675,12 @@ static void test_scenario_run(void)
 
 	g_assert_no_error(err);
 	g_assert_cmpuint(fixture_scenario_len(fx), ==, 4);
-	g_assert_true(machine_run_scenario(m0, fx, 0, &err));
+	g_assert_true(scenario_run(m0, fx, 0, &err));
 	g_assert_null(blk(m0, 32));
-	g_assert_true(machine_run_scenario(m2, fx, 2, &err));
+	g_assert_true(scenario_run(m2, fx, 2, &err));
 	g_assert_cmpint(blk(m2, 32)->state, ==, BLOCK_ONLINE);
 	/* memory33 is offline already: the store fails with EINVAL, not the EBUSY expected */
-	g_assert_false(machine_run_scenario(m4, fx, 4, &err));
+	g_assert_false(scenario_run(m4, fx, 4, &err));
 	g_assert_cmpstr(err->message, ==, "r.json: $.scenario[3]: expected EBUSY: state: echo "
 			"offline > memory33/state: Invalid argument (EINVAL)");
 }

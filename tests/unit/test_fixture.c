@@ -4,7 +4,12 @@
  * reason, compared whole), and the fixtures shipped in fixtures/.
  * JSON in this file is written with ' for " to stay readable.
  */
+#include "e820.h"
 #include "fixture.h"
+#include "resource.h"
+#include "resource_defaults.h"
+#include "size.h"
+#include "machine.h"
 
 #include <string.h>
 
@@ -131,7 +136,7 @@ static void test_default_flags(void)
 		uint32_t flags = 0;
 		int desc = -1;
 
-		fixture_default_flags(t[i].name, &flags, &desc);
+		resource_default_flags(t[i].name, &flags, &desc);
 		if (flags != t[i].flags || desc != t[i].desc)
 			g_error("\"%s\": flags 0x%x desc %d, expected 0x%x desc %d", t[i].name, flags,
 				desc, t[i].flags, t[i].desc);

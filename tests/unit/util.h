@@ -3,7 +3,9 @@
 #ifndef HOTPLUGFS_TEST_UTIL_H
 #define HOTPLUGFS_TEST_UTIL_H
 
+#include "boot.h"
 #include "fixture.h"
+#include "machine.h"
 #include "tree.h"
 
 /* Parses and boots a fixture given as text; the test fails on any error. */

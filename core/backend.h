@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The seam between the front ends (fs/: the FUSE adapter, the control
+ * socket, run, show) and what answers them, in the manner of the kernel's
+ * file_operations.  A backend owns a model of a machine that the file tree
+ * (core/tree.h) reads, a log of every change to it (core/event_log.h), and
+ * decides what a store, an op or a kexec load does: the simulator
+ * (core/sim_backend.c) runs the kernel's paths on its own machine.  A front
+ * end holds only a struct backend: the model is opaque to it.
+ *
+ * Threads: everything but kexec_record runs on the thread that owns the
+ * backend (the FUSE loop).
+ */
+#ifndef HOTPLUGFS_BACKEND_H
+#define HOTPLUGFS_BACKEND_H
+
+#include <glib.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event_log.h"
+#include "store.h"
+#include "tree.h"
+
+struct backend;
+
+struct backend_ops {
+	/* One store() to file n (at most a page, kernfs_fop_write_iter): 0,
+	 * -errno, STORE_PENDING (the store goes on; completion_fd says when it
+	 * ends) or STORE_RETRY (the pending store holds the hotplug lock: run
+	 * this one again after it, as restart_syscall() would). */
+	int (*store)(struct backend *b, tree_node n, const char *buf, size_t len);
+	/* An op of the vocabulary (core/ops.h): 0, or -errno with *err set. */
+	int (*op)(struct backend *b, json_object *req, json_object **result, GError **err);
+	/* The pending store's end, once completion_fd was readable: its result. */
+	int (*complete)(struct backend *b);
+	/* The pending store's writer got a signal: its result (-EINTR, or what
+	 * the store ended with if it had already ended). */
+	int (*interrupt)(struct backend *b);
+	/* An intercepted kexec_load/kexec_file_load, answered with success:
+	 * record the image as the kernel would.  Any thread. */
+	void (*kexec_record)(struct backend *b, bool crash, bool unload);
+	void (*free)(struct backend *b);
+};
+
+struct backend {
+	const struct backend_ops *ops;
+	const char *name;                  /* "simulation" */
+	const struct machine *model;       /* what the tree reads; opaque to front ends */
+	struct event_log *log;             /* every change, in order; subscribe here */
+	const uint64_t *generation;        /* bumped by every change of the model */
+	int completion_fd;                 /* readable when the pending store ends; -1: none */
+	/* What a front end needs to know that no file of the tree says. */
+	unsigned cpus;                     /* for the per-cpu crash notes */
+	int inject_priority;               /* memory-notifier-error-inject's priority= */
+};
+
+static inline int backend_store(struct backend *b, tree_node n, const char *buf, size_t len)
+{
+	return b->ops->store(b, n, buf, len);
+}
+static inline int backend_op(struct backend *b, json_object *req, json_object **result,
+			     GError **err)
+{
+	return b->ops->op(b, req, result, err);
+}
+static inline int backend_complete(struct backend *b)
+{
+	return b->ops->complete(b);
+}
+static inline int backend_interrupt(struct backend *b)
+{
+	return b->ops->interrupt(b);
+}
+static inline void backend_kexec_record(struct backend *b, bool crash, bool unload)
+{
+	b->ops->kexec_record(b, crash, unload);
+}
+void backend_free(struct backend *b);
+typedef struct backend backend;   /* for g_autoptr(backend) */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(backend, backend_free)
+
+/* ---- the simulator (core/sim_backend.c) --------------------------------- */
+
+/* The machine a fixture describes after its first n_steps scenario ops
+ * (SIZE_MAX: all).  NULL with *err ("FILE: JSON-PATH: reason"). */
+struct backend *sim_backend_load(const char *fixture, size_t n_steps, GError **err);
+/* Serves a machine already built (tests); takes it over, also on failure. */
+struct backend *sim_backend_new(struct machine *m, GError **err);
+
+#endif
