@@ -41,7 +41,7 @@ static void log_add(struct machine *m, struct resource *r)
 }
 
 /* RFC "mm: memremap: register/unregister altmap region to a separate
- * resource" (seed 003): __request_region(altmap->parent, base,
+ * resource" (Li Zhijian, v3, March 2024, never merged): __request_region(altmap->parent, base,
  * vmem_altmap_offset, "Device Backed Vmemmap", DEVICE_BACKED_VMEMMAP|BUSY). */
 static void add_vmemmap(struct machine *m, struct device *ns)
 {

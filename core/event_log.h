@@ -23,7 +23,7 @@ enum event_kind {
 
 enum change { CHANGE_ADD, CHANGE_REMOVE, CHANGE_RESIZE };
 
-/* kobject_action: the uevents memory blocks emit (spec §4.5). */
+/* kobject_action: the uevents memory blocks emit (memory_block_online/offline, add/remove_memory_block, drivers/base/memory.c). */
 enum uevent_action { UEVENT_ADD, UEVENT_REMOVE, UEVENT_ONLINE, UEVENT_OFFLINE };
 
 struct event {

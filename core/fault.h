@@ -23,7 +23,7 @@ struct error_inject {
 };
 
 struct block_fault {
-	bool unmovable;             /* page isolation fails: offline EBUSY, no notifier (§9) */
+	bool unmovable;             /* page isolation fails: offline EBUSY, no notifier call, 6.1 and 6.12 */
 	bool unmovable_late;        /* an unmovable page met while migrating: EBUSY after GOING_OFFLINE */
 	bool signal;                /* a signal is pending while migrating: EINTR */
 	unsigned slow_offline_ms;   /* migration takes this long: going-offline is visible */

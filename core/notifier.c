@@ -64,7 +64,7 @@ bool mem_action_exists(const struct profile *p, enum mem_action a)
 }
 
 /* include/linux/memory.h: "#define MEM_ONLINE (1<<0)" ... up to 6.18; the
- * enum (MEM_ONLINE = 0 ...) upstream in 6.19 and in Debian's 6.12 (spec §9). */
+ * enum (MEM_ONLINE = 0 ...) upstream in 6.19 and in Debian's 6.12 (seen on 6.12.117 under QEMU). */
 unsigned mem_action_value(const struct profile *p, enum mem_action a)
 {
 	bool enum_form = p->kernel == KERNEL(6, 12) || p->kernel >= KERNEL(6, 19);

@@ -501,6 +501,16 @@ static const struct verb verbs[] = {
 	{ "dump", op_dump, NO_ARGS },
 };
 
+const char *ops_verb(size_t i)
+{
+	return i < G_N_ELEMENTS(verbs) ? verbs[i].name : NULL;
+}
+
+size_t ops_verb_count(void)
+{
+	return G_N_ELEMENTS(verbs);
+}
+
 /* ---- shape ------------------------------------------------------------------ */
 
 static const struct verb *find_verb(const char *name)

@@ -29,6 +29,10 @@ int machine_op(struct machine *m, json_object *op, json_object **result, GError 
  * the caller. */
 bool machine_op_check(json_object *op, char **key, char **reason);
 
+/* The verbs, in the order of the vocabulary's table (NULL past the last). */
+const char *ops_verb(size_t i);
+size_t ops_verb_count(void);
+
 /* A JSON summary of the devices, memory blocks, firmware map and iomem. */
 json_object *machine_dump(const struct machine *m);
 

@@ -41,7 +41,7 @@
 #define IORESOURCE_AUTO                  0x40000000u
 #define IORESOURCE_BUSY                  0x80000000u
 #define IORESOURCE_SYSTEM_RAM            (IORESOURCE_MEM | IORESOURCE_SYSRAM)
-/* RFC "device backed vmemmap" (never merged, seed 003): behind a switch. */
+/* RFC "device backed vmemmap" (Li Zhijian, v3 2024, never merged): behind a switch. */
 #define IORESOURCE_DEVICE_BACKED_VMEMMAP 0xa0000000u
 
 enum iores_desc {

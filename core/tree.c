@@ -302,11 +302,50 @@ struct kind_ops {
 	void (*readlink)(tree_node n, GString *out);
 	/* What a show/store callback gets as its object. */
 	uint64_t (*callback_obj)(tree_node n);
+	/* Object directories: the attribute table of their files, and its kind. */
+	const struct attrs *files;
+	enum kind file_kind;
+	/* Files of an object directory: their table and the directory's kind. */
+	const struct attrs *table;
+	enum kind dir;
 };
 
 static uint64_t obj_callback(tree_node n)
 {
 	return obj_of(n);
+}
+
+/* An object's directory whose files are its kind's attribute table
+ * (kind_ops.files), and those files (kind_ops.table, in kind_ops.dir). */
+static const struct kind_ops *ops_of(tree_node n);
+
+static int object_dir_lookup(const struct machine *m, tree_node dir, const char *name,
+			     tree_node *child)
+{
+	const struct kind_ops *k = ops_of(dir);
+
+	return lookup_attr(m, k->files, k->file_kind, obj_of(dir), name, child);
+}
+static void object_dir_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	const struct kind_ops *k = ops_of(dir);
+
+	emit_attrs(w, m, k->files, k->file_kind, obj_of(dir));
+}
+static tree_node object_attr_parent(tree_node n)
+{
+	return make(ops_of(n)->dir, obj_of(n), 0);
+}
+static bool object_attr_exists(const struct machine *m, tree_node n)
+{
+	const struct kind_ops *k = ops_of(n);
+	tree_node dir = object_attr_parent(n);
+
+	return ops_of(dir)->exists(m, dir) && attr_index_exists(m, k->table, sub_of(n));
+}
+static const struct attr *object_attr(tree_node n)
+{
+	return &ops_of(n)->table->v[sub_of(n)];
 }
 
 /* K_DIR: a fixed directory. */
@@ -447,18 +486,6 @@ static void block_emit(struct dir_walk *w, const struct machine *m, tree_node di
 }
 
 /* K_BLOCK_ATTR: memoryN/FILE, and memoryN/power/ */
-static bool block_attr_exists(const struct machine *m, tree_node n)
-{
-	return block_of(m, obj_of(n)) && attr_index_exists(m, &block_attrs, sub_of(n));
-}
-static const struct attr *block_attr(tree_node n)
-{
-	return &block_attrs.v[sub_of(n)];
-}
-static tree_node block_attr_parent(tree_node n)
-{
-	return make(K_BLOCK, obj_of(n), 0);
-}
 static int block_power_lookup(const struct machine *m, tree_node dir, const char *name,
 			      tree_node *child)
 {
@@ -474,11 +501,7 @@ static void block_power_emit(struct dir_walk *w, const struct machine *m, tree_n
 /* K_BLOCK_POWER_ATTR: memoryN/power/FILE */
 static bool block_power_attr_exists(const struct machine *m, tree_node n)
 {
-	return block_of(m, obj_of(n)) && attr_index_exists(m, &power_attrs, sub_of(n));
-}
-static const struct attr *block_power_attr(tree_node n)
-{
-	return &power_attrs.v[sub_of(n)];
+	return block_exists(m, n) && attr_index_exists(m, &power_attrs, sub_of(n));
 }
 static tree_node block_power_attr_parent(tree_node n)
 {
@@ -536,27 +559,6 @@ static tree_node memmap_parent(tree_node n)
 	(void)n;
 	return dir_node(D_MEMMAP);
 }
-static int memmap_lookup(const struct machine *m, tree_node dir, const char *name,
-			 tree_node *child)
-{
-	return lookup_attr(m, &memmap_attrs, K_MEMMAP_ATTR, obj_of(dir), name, child);
-}
-static void memmap_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
-{
-	emit_attrs(w, m, &memmap_attrs, K_MEMMAP_ATTR, obj_of(dir));
-}
-static bool memmap_attr_exists(const struct machine *m, tree_node n)
-{
-	return memmap_exists(m, n) && attr_index_exists(m, &memmap_attrs, sub_of(n));
-}
-static const struct attr *memmap_attr(tree_node n)
-{
-	return &memmap_attrs.v[sub_of(n)];
-}
-static tree_node memmap_attr_parent(tree_node n)
-{
-	return make(K_MEMMAP, obj_of(n), 0);
-}
 
 /* K_NODE: /sys/devices/system/node/nodeK */
 static bool node_exists(const struct machine *m, tree_node n)
@@ -594,54 +596,12 @@ static tree_node inject_parent(tree_node n)
 	(void)n;
 	return dir_node(D_NEI_ACTIONS);
 }
-static int inject_lookup(const struct machine *m, tree_node dir, const char *name,
-			 tree_node *child)
-{
-	return lookup_attr(m, &inject_attrs, K_INJECT_ATTR, obj_of(dir), name, child);
-}
-static void inject_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
-{
-	emit_attrs(w, m, &inject_attrs, K_INJECT_ATTR, obj_of(dir));
-}
-static bool inject_attr_exists(const struct machine *m, tree_node n)
-{
-	return inject_exists(m, n) && attr_index_exists(m, &inject_attrs, sub_of(n));
-}
-static const struct attr *inject_attr(tree_node n)
-{
-	return &inject_attrs.v[sub_of(n)];
-}
-static tree_node inject_attr_parent(tree_node n)
-{
-	return make(K_INJECT_ACTION, obj_of(n), 0);
-}
 
 /* K_FAULT_BLOCK: debug/hotplugfs/memoryN/ */
 static tree_node fault_block_parent(tree_node n)
 {
 	(void)n;
 	return dir_node(D_HOTPLUGFS_DEBUG);
-}
-static int fault_lookup(const struct machine *m, tree_node dir, const char *name,
-			tree_node *child)
-{
-	return lookup_attr(m, &fault_attrs, K_FAULT_ATTR, obj_of(dir), name, child);
-}
-static void fault_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
-{
-	emit_attrs(w, m, &fault_attrs, K_FAULT_ATTR, obj_of(dir));
-}
-static bool fault_attr_exists(const struct machine *m, tree_node n)
-{
-	return block_of(m, obj_of(n)) && attr_index_exists(m, &fault_attrs, sub_of(n));
-}
-static const struct attr *fault_attr(tree_node n)
-{
-	return &fault_attrs.v[sub_of(n)];
-}
-static tree_node fault_attr_parent(tree_node n)
-{
-	return make(K_FAULT_BLOCK, obj_of(n), 0);
 }
 
 /* K_CPU: /sys/devices/system/cpu/cpuN */
@@ -654,26 +614,11 @@ static tree_node cpu_parent(tree_node n)
 	(void)n;
 	return dir_node(D_CPU);
 }
-static int cpu_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
-{
-	return lookup_attr(m, &cpu_attrs, K_CPU_ATTR, obj_of(dir), name, child);
-}
-static void cpu_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
-{
-	emit_attrs(w, m, &cpu_attrs, K_CPU_ATTR, obj_of(dir));
-}
-static bool cpu_attr_exists(const struct machine *m, tree_node n)
-{
-	return cpu_exists(m, n) && attr_index_exists(m, &cpu_attrs, sub_of(n));
-}
-static const struct attr *cpu_attr(tree_node n)
-{
-	return &cpu_attrs.v[sub_of(n)];
-}
-static tree_node cpu_attr_parent(tree_node n)
-{
-	return make(K_CPU, obj_of(n), 0);
-}
+
+#define OBJECT_DIR(tbl, fk) .lookup = object_dir_lookup, .emit = object_dir_emit, \
+	.files = &(tbl), .file_kind = (fk)
+#define OBJECT_FILE(tbl, dk) .exists = object_attr_exists, .attr = object_attr, \
+	.parent = object_attr_parent, .callback_obj = obj_callback, .table = &(tbl), .dir = (dk)
 
 static const struct kind_ops kinds[NR_KINDS] = {
 	[K_DIR] = { .exists = dir_node_exists, .parent = dir_parent, .lookup = dir_lookup,
@@ -682,18 +627,17 @@ static const struct kind_ops kinds[NR_KINDS] = {
 			 .callback_obj = dir_attr_callback },
 	[K_BLOCK] = { .exists = block_exists, .parent = block_parent, .lookup = block_lookup,
 		      .emit = block_emit },
-	[K_BLOCK_ATTR] = { .exists = block_attr_exists, .attr = block_attr,
-			   .parent = block_attr_parent, .lookup = block_power_lookup,
-			   .emit = block_power_emit, .callback_obj = obj_callback },
-	[K_BLOCK_POWER_ATTR] = { .exists = block_power_attr_exists, .attr = block_power_attr,
+	/* memoryN/power is one of these files, and a directory. */
+	[K_BLOCK_ATTR] = { OBJECT_FILE(block_attrs, K_BLOCK), .lookup = block_power_lookup,
+			   .emit = block_power_emit },
+	[K_BLOCK_POWER_ATTR] = { .exists = block_power_attr_exists, .attr = object_attr,
 				 .parent = block_power_attr_parent,
-				 .callback_obj = block_power_callback },
-	[K_BLOCK_NODE_LINK] = { .exists = block_node_link_exists, .parent = block_attr_parent,
-				.readlink = block_node_readlink },
-	[K_MEMMAP] = { .exists = memmap_exists, .parent = memmap_parent, .lookup = memmap_lookup,
-		       .emit = memmap_emit },
-	[K_MEMMAP_ATTR] = { .exists = memmap_attr_exists, .attr = memmap_attr,
-			    .parent = memmap_attr_parent, .callback_obj = obj_callback },
+				 .callback_obj = block_power_callback, .table = &power_attrs },
+	[K_BLOCK_NODE_LINK] = { .exists = block_node_link_exists, .parent = object_attr_parent,
+				.readlink = block_node_readlink, .dir = K_BLOCK },
+	[K_MEMMAP] = { .exists = memmap_exists, .parent = memmap_parent,
+		       OBJECT_DIR(memmap_attrs, K_MEMMAP_ATTR) },
+	[K_MEMMAP_ATTR] = { OBJECT_FILE(memmap_attrs, K_MEMMAP) },
 	[K_NODE] = { .exists = node_exists, .parent = node_parent, .lookup = node_lookup,
 		     .emit = node_emit },
 	[K_NODE_BLOCK_LINK] = { .exists = block_node_link_exists, .parent = node_block_link_parent,
@@ -701,17 +645,13 @@ static const struct kind_ops kinds[NR_KINDS] = {
 	[K_BUS_BLOCK_LINK] = { .exists = any_block_exists, .parent = bus_block_parent,
 			       .readlink = bus_block_readlink },
 	[K_INJECT_ACTION] = { .exists = inject_exists, .parent = inject_parent,
-			      .lookup = inject_lookup, .emit = inject_emit },
-	[K_INJECT_ATTR] = { .exists = inject_attr_exists, .attr = inject_attr,
-			    .parent = inject_attr_parent, .callback_obj = obj_callback },
+			      OBJECT_DIR(inject_attrs, K_INJECT_ATTR) },
+	[K_INJECT_ATTR] = { OBJECT_FILE(inject_attrs, K_INJECT_ACTION) },
 	[K_FAULT_BLOCK] = { .exists = any_block_exists, .parent = fault_block_parent,
-			    .lookup = fault_lookup, .emit = fault_emit },
-	[K_FAULT_ATTR] = { .exists = fault_attr_exists, .attr = fault_attr,
-			   .parent = fault_attr_parent, .callback_obj = obj_callback },
-	[K_CPU] = { .exists = cpu_exists, .parent = cpu_parent, .lookup = cpu_lookup,
-		    .emit = cpu_emit },
-	[K_CPU_ATTR] = { .exists = cpu_attr_exists, .attr = cpu_attr, .parent = cpu_attr_parent,
-			 .callback_obj = obj_callback },
+			    OBJECT_DIR(fault_attrs, K_FAULT_ATTR) },
+	[K_FAULT_ATTR] = { OBJECT_FILE(fault_attrs, K_FAULT_BLOCK) },
+	[K_CPU] = { .exists = cpu_exists, .parent = cpu_parent, OBJECT_DIR(cpu_attrs, K_CPU_ATTR) },
+	[K_CPU_ATTR] = { OBJECT_FILE(cpu_attrs, K_CPU) },
 };
 
 /* The row of n, or NULL for an id no kind has. */

@@ -152,7 +152,7 @@ static bool memory_dir_is_ours(const char *mnt)
  * notifier-error-inject files are the machine's.  A fresh debugfs at
  * /sys/kernel/debug (inside our namespace only), then the machine's
  * directory bound over it: the listing shows the debugfs mount, paths
- * resolve to the top one (the overmount trick, userspace-tools §5).  A host
+ * resolve to the top one (the overmount trick, docs/selftest.md).  A host
  * without /sys/kernel/debug (no CONFIG_DEBUG_FS) gets none.
  */
 static int serve_debugfs(struct ns_mounts *mounts, const char *mnt)

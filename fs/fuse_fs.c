@@ -168,7 +168,7 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 	(void)userdata;
 	/*
 	 * Plain READDIR only: READDIRPLUS would instantiate a kernel inode per
-	 * memoryN entry (notes §5.3).  O_TRUNC arrives as SETATTR(size=0), which
+	 * memoryN entry (fuse_direntplus_link, fs/fuse/readdir.c).  O_TRUNC arrives as SETATTR(size=0), which
 	 * setattr accepts as a no-op like LXCFS does.
 	 */
 	conn->want &= ~(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO |
@@ -612,7 +612,7 @@ static const struct fuse_lowlevel_ops hotplugfs_ops = {
 	.release = op_release,
 	.readdir = op_readdir,
 	.statfs = op_statfs,
-	/* No .poll: a registered poll makes every poll() a round trip (§0.5).
+	/* No .poll: a registered poll makes every poll() a round trip (fuse_file_poll, fs/fuse/file.c).
 	 * No .opendir/.releasedir: readdir is stateless (the offset is the
 	 * cursor), and their ENOSYS sets the kernel's no_opendir, saving two
 	 * round trips per directory lsmem lists (FUSE_CAP_NO_OPENDIR_SUPPORT). */
@@ -695,9 +695,9 @@ static int serve_one(struct hotplugfs_session *fs, struct fuse_buf *fbuf)
 }
 
 /*
- * The single-threaded loop (4-7x faster than the MT loop for serial clients,
- * measured in docs/design.md), with the backend's completion fd polled next
- * to /dev/fuse, so a slow offline never holds up readers.  The notifier
+ * The single-threaded loop (serial clients gain nothing from more threads,
+ * only hand-offs: docs/design.md), with the backend's completion fd polled
+ * next to /dev/fuse, so a slow offline never holds up readers.  The notifier
  * thread's eventfd and the control socket (listener and clients) are polled
  * in the same set: a control op runs between two FUSE requests, never in the
  * middle of one, and after every iteration the invalidations the iteration

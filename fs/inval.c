@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -32,7 +31,7 @@ struct item {
 };
 
 struct inval {
-	struct fuse_session *se;
+	struct inval_sink sink;
 	struct backend *b;
 	GAsyncQueue *q;
 	pthread_t thread;
@@ -41,7 +40,6 @@ struct inval {
 	int exit_fd;              /* the thread has ended */
 	uint64_t batch;           /* last batch closed */
 	bool open_batch;          /* items queued since the last flush */
-	unsigned delay_ms;        /* test hook: HOTPLUGFS_TEST_NOTIFY_DELAY_MS */
 	_Atomic uint64_t done;    /* last batch the thread finished */
 	_Atomic uint64_t queued, sent, not_cached, failed;
 };
@@ -73,13 +71,10 @@ static void *notifier_main(void *p)
 			g_free(it);
 			continue;
 		case IT_ENTRY:
-			if (iv->delay_ms)
-				g_usleep(iv->delay_ms * 1000ul);
-			rc = fuse_lowlevel_notify_inval_entry(iv->se, it->ino, it->name,
-							      strlen(it->name));
+			rc = iv->sink.entry(iv->sink.ctx, it->ino, it->name);
 			break;
 		case IT_ATTR:
-			rc = fuse_lowlevel_notify_inval_inode(iv->se, it->ino, -1, 0);
+			rc = iv->sink.inode(iv->sink.ctx, it->ino);
 			break;
 		}
 		if (rc == 0)
@@ -120,15 +115,30 @@ static void on_event(void *ctx, const struct event *e)
 	tree_event_changes(iv->b->model, e, on_change, iv);
 }
 
+static int fuse_entry(void *ctx, tree_node parent, const char *name)
+{
+	return fuse_lowlevel_notify_inval_entry(ctx, parent, name, strlen(name));
+}
+
+static int fuse_inode(void *ctx, tree_node ino)
+{
+	return fuse_lowlevel_notify_inval_inode(ctx, ino, -1, 0);
+}
+
 struct inval *inval_new(struct fuse_session *se, struct backend *b)
 {
-	struct inval *iv = g_new0(struct inval, 1);
-	const char *delay = getenv("HOTPLUGFS_TEST_NOTIFY_DELAY_MS");
+	const struct inval_sink sink = { fuse_entry, fuse_inode, se };
 
-	iv->se = se;
+	return inval_new_with_sink(b, &sink);
+}
+
+struct inval *inval_new_with_sink(struct backend *b, const struct inval_sink *sink)
+{
+	struct inval *iv = g_new0(struct inval, 1);
+
+	iv->sink = *sink;
 	iv->b = b;
 	iv->q = g_async_queue_new();
-	iv->delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
 	iv->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	iv->exit_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (iv->efd < 0 || iv->exit_fd < 0) {
@@ -177,7 +187,8 @@ bool inval_stop(struct inval *iv, void (*serve)(void *ctx), void *ctx)
 			iv->running = false;
 			return true;
 		}
-		serve(ctx);
+		if (serve)
+			serve(ctx);
 	}
 	fprintf(stderr, "hotplugfs: the notifier thread did not end within %d s\n",
 		STOP_WAIT_MS / 1000);

@@ -23,20 +23,32 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tree.h"
+
 struct backend;
 struct fuse_session;
 struct inval;
 
-/* Subscribes to b's events.  NULL with a message on stderr on failure. */
+/* Where the notifications go: 0, -ENOENT (nothing was cached), or -errno. */
+struct inval_sink {
+	int (*entry)(void *ctx, tree_node parent, const char *name);   /* drop a name */
+	int (*inode)(void *ctx, tree_node ino);                        /* drop attributes */
+	void *ctx;
+};
+
+/* Subscribes to b's events; the notifications go to the FUSE session.  NULL
+ * with a message on stderr on failure. */
 struct inval *inval_new(struct fuse_session *se, struct backend *b);
+/* The same with another sink (tests). */
+struct inval *inval_new_with_sink(struct backend *b, const struct inval_sink *sink);
 /* Starts the notifier thread: in the process that runs the loop (after
  * fuse_daemonize's fork).  Idempotent; 0 or -errno with a message. */
 int inval_start(struct inval *iv);
 /*
  * Stops the notifier thread; what is still queued is dropped.  A
  * notification in progress may wait in the kernel for a lookup that only
- * the loop can answer, so serve(ctx) is called to answer FUSE requests until
- * the thread has ended.  False if it did not end within 30 s: the thread
+ * the loop can answer, so serve(ctx) (if not NULL) is called to answer FUSE
+ * requests until the thread has ended.  False if it did not end within 30 s: the thread
  * may still use the session, which must then not be destroyed.
  */
 bool inval_stop(struct inval *iv, void (*serve)(void *ctx), void *ctx);

@@ -334,7 +334,7 @@ static bool option_is(const char *opt, char letter, const char *long_name)
 /*
  * The mem-on-off-test.sh selftest runs `/sbin/modprobe -q -r
  * memory-notifier-error-inject` and `/sbin/modprobe -q
- * memory-notifier-error-inject priority=N` (userspace-tools §5), which on a
+ * memory-notifier-error-inject priority=N` (docs/selftest.md), which on a
  * real host would load a module that makes the host's own memory hotplug
  * fail.  The machine's injector is always there (its debugfs files are
  * served), so those calls succeed without doing anything.

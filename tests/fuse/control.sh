@@ -6,7 +6,8 @@
 # with a precise error and no change; the socket's mode; raw protocol
 # (ids, bad JSON, long lines, pipelining, overflow of a watcher that does not
 # read); two clients at once; readers never see half an op; the kernel's
-# cached dentries dropped as soon as a removal is answered.  Mounts only in a
+# cached dentries dropped as soon as a removal is answered; a watcher that
+# connects right after an op gets its reply before any event.  Mounts only in a
 # private mount namespace (re-executes itself under unshare); every daemon
 # and client is bounded by timeout.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
@@ -317,6 +318,35 @@ same "writer A: no errors" "$(sed 's/.*errs=//' "$T/wa.out")" 0
 same "writer B: no errors" "$(sed 's/.*errs=//' "$T/wb.out")" 0
 check "writer A did some ops" test "$(sed 's/ops=\([0-9]*\).*/\1/' "$T/wa.out")" -gt 8
 check "the daemon survived" kill -0 "$MOUNT_PID"
+
+# --- a watcher right after an op: its reply always comes first ------------------
+# The eject's reply waits for its invalidations; a watcher that connects in
+# that window once got events before its own reply ("not a reply").
+cat > "$T/watch_after_op.py" <<'EOF'
+import json, socket, sys
+path, rounds = sys.argv[1], int(sys.argv[2])
+def conn():
+    s = socket.socket(socket.AF_UNIX); s.connect(path); return s, s.makefile("r")
+op, opr = conn()
+first_not_reply = 0
+for i in range(rounds):
+    req = {"op": "dimm-add", "start": "0x100000000", "size": "512M"} if i % 2 == 0 else \
+          {"op": "dimm-eject", "device": "dimm0"}
+    op.sendall((json.dumps(req) + "\n").encode())
+    w, wr = conn()
+    w.sendall(b'{"op":"watch"}\n')
+    line = json.loads(wr.readline())
+    if "ok" not in line:
+        first_not_reply += 1
+    reply = json.loads(opr.readline())
+    if not reply.get("ok"):
+        print("op failed:", reply); sys.exit(1)
+    w.close()
+print(first_not_reply)
+EOF
+got=$(timeout 120 python3 "$T/watch_after_op.py" "$SOCK" 1000); rc=$?
+same "1000 watchers right after an op: all ran" "$rc" 0
+same "1000 watchers right after an op: every first line a reply" "$got" 0
 
 # --- the end --------------------------------------------------------------------
 kill "$W1" 2>/dev/null; wait "$W1" 2>/dev/null

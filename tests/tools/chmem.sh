@@ -1,19 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # chmem 2.38.1, unmodified, against fixtures/chmem-vm.json through
-# `hotplugfs run` (spec userspace-tools.md §1.6): SIZE, RANGE and BLOCKRANGE
+# `hotplugfs run` (util-linux sys-utils/chmem.c 2.38.1): SIZE, RANGE and BLOCKRANGE
 # modes, zones, exit codes 0/1/64 with chmem's exact messages, and the views
 # after every command (state, valid_zones, lsmem).  Every `run` is a fresh
 # machine; a scenario chains its commands inside one `sh -c`.
 #
 # The machine (see the fixture's description; 128 MiB blocks):
 #   memory0       online, spans DMA/DMA32 and holds the kernel: valid_zones
-#                 none, offline -> EINVAL (kernel-interfaces.md §3.3, §4.3 step 0)
+#                 none, offline -> EINVAL (state_store, memory_block_offline, 6.12)
 #   memory1-15    online DMA32; memory15 ends in e820 Reserved (holes) -> EINVAL
 #   memory32-47   online Normal; memory40 unmovable (fixture fault) -> EBUSY
 # Offlined blocks leave their zone, and a zone's span shrinks only from its
 # ends; an offline block's valid_zones is "<default> [<kernel zone>] [Movable]"
-# with the contig-zones default (§3.4): the zone among {kernel zone, Movable}
+# with the contig-zones default (zone_for_pfn_range): the zone among {kernel zone, Movable}
 # whose span it intersects, else the kernel zone.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
@@ -141,7 +141,7 @@ summary() { # summary ONLINE OFFLINE: lsmem --summary=only (printf "%-23s %5s")
 # -e 256M then takes 45 and 46 (lowest first); without -z chmem writes
 # online_movable because valid_zones lists Movable, so both become Movable.
 # 47 stays offline and, not intersecting the Movable span 45-46, still reads
-# "Normal Movable" (spec §9).
+# "Normal Movable" (as 6.1 and 6.12 do).
 scenario size '
 step chmem -v -d 384M
 step lsmem -r -n -o RANGE,SIZE,STATE,BLOCK
@@ -228,12 +228,12 @@ expect 7 "chmem -v -e -b 41" 0 "$(verbose_list enabled 41)" "" \
 expect 8 "chmem -e -b 1000-1001 (no such blocks)" 1 "" "" \
 	"41=online Movable" "42=online Normal" "43=offline Normal Movable"
 
-# --- the §9 rule, and a block inside the Movable span ----------------------
+# --- the rule 6.1 and 6.12 follow, and a block inside the Movable span ----------------------
 # 44-47 offline: the Normal span shrinks to 32-43.  -z Movable -b 44-46:
 # Movable; 47 touches the Movable span 44-46 without intersecting it:
 # "Normal Movable", and -z Normal (online_kernel) gives Normal.  Then 45 is
 # offlined: it lies inside the Movable span 44-46 and intersects no kernel
-# zone span, so its default is Movable: "Movable Normal" (§3.4); chmem -e
+# zone span, so its default is Movable: "Movable Normal" (valid_zones_show); chmem -e
 # without -z onlines it Movable again.
 scenario movable-span '
 step chmem -v -d -b 44-47
@@ -261,7 +261,7 @@ $(range 44 46) online 44-46 Movable
 $(range 47 47) online 47 Normal"
 
 # --- exit codes: 1 = nothing done, 64 = partial -----------------------------
-# memory40 is unmovable: isolation fails with EBUSY (§3.3).  A range across
+# memory40 is unmovable: isolation fails with EBUSY (offline_pages: start_isolate_page_range).  A range across
 # it does the rest (64).  -d -z Normal 2G then asks for 16 blocks whose
 # valid_zones starts with Normal, walking down: 41 and 39 are offline already
 # (skipped), 40 fails, 13 go: "Could only disable" 13 x 128M = 1664M ("1.6G").
@@ -319,7 +319,7 @@ expect 4 "chmem -e 1G" 0 "" "" \
 
 # --- notifier error injection through chmem ----------------------------------
 # MEM_GOING_ONLINE = -12: the online is vetoed, the write fails with ENOMEM,
-# the block stays offline (§4.2, §4.4).  MEM_GOING_OFFLINE = -1: EPERM for 44
+# the block stays offline (online_pages, notifier error injection).  MEM_GOING_OFFLINE = -1: EPERM for 44
 # and 46; 45 is "already disabled", which chmem counts as done: partial, 64.
 scenario error-inject '
 step chmem -d -b 45

@@ -62,7 +62,7 @@ inside "$(declare -f states zones); states; echo; zones; echo
 	chmem -e -b 32-35; echo rc=\$?; states; echo; zones; echo
 	chmem -d 256M; echo rc=\$?; states; echo
 	chmem -v -e 128M; echo rc=\$?; states"
-# chmem enables with online_movable where valid_zones holds Movable (§1.6);
+# chmem enables with online_movable where valid_zones holds Movable (chmem.c);
 # disabling by size goes down from the highest block (35, 34); enabling by
 # size comes up from the lowest offline one (34).
 same_text "chmem on the hot-added DIMM" "$(cat "$T/out")" "offline offline offline offline 

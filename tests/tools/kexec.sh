@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # kexec-tools 2.0.25, unmodified, against every fixture through
-# `hotplugfs run --kexec-safe` (docs/kexec.md, userspace-tools.md §3):
+# `hotplugfs run --kexec-safe` (docs/kexec.md):
 #  - `kexec -d -l`: MEMORY RANGES equal what the model predicts
 #    (tests/tools/kexec_expect.py applies kexec-tools' rules to
 #    `hotplugfs show FIX memmap|iomem`; never to kexec's own output);

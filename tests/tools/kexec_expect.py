@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """What kexec-tools 2.0.25 should print for a machine, computed from the
 machine model (`hotplugfs show FIX memmap|iomem`) with the rules of
-userspace-tools.md §3.2-§3.4, never from kexec's own output.
+kexec-tools 2.0.25 (kexec/arch/i386/crashdump-x86.c, docs/kexec.md), never from kexec's own output.
 
 usage: kexec_expect.py load MEMMAP_FILE|- IOMEM_FILE   -> MEMORY RANGES lines
        kexec_expect.py crash IOMEM_FILE                -> CRASH MEMORY RANGES lines

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The kernel's memory-hotplug selftest, tools/testing/selftests/memory-hotplug/
 # mem-on-off-test.sh from Debian's linux-source-6.1, unmodified, against
-# fixtures/chmem-vm.json through `hotplugfs run` (spec userspace-tools.md §5,
-# kernel-interfaces.md §4.4).  The script is upstream's and is not part of
+# fixtures/chmem-vm.json through `hotplugfs run` (docs/selftest.md,
+# lib/memory-notifier-error-inject.c).  The script is upstream's and is not part of
 # this project: it is extracted at test time into a cache in the build
 # directory.
 #
@@ -92,7 +92,7 @@ selftest() {
 
 # The blocks in the order of the selftest's glob $SYSFS/.../memory* (C
 # collation: memory0 memory1 memory10 ... memory15 memory2 memory3 memory32 ...).
-# All 32 are "hot-pluggable" to it: removable is always 1 (§3.2).
+# All 32 are "hot-pluggable" to it: removable is always 1 (removable_show, 5.6+).
 GLOB_ORDER=$(for b in $(seq 0 15) $(seq 32 47); do echo "memory$b"; done | LC_ALL=C sort)
 TAB=$'\t'
 
@@ -131,7 +131,7 @@ phase1_stdout() {
 
 # The machine as booted, which is also where the selftest must leave it: every
 # block online again, and in its boot zone, because `echo online` (MMOP_ONLINE,
-# contig-zones) picks the kernel zone when Movable is empty (§3.4).
+# contig-zones) picks the kernel zone when Movable is empty (zone_for_pfn_range).
 base_view() {
 	echo "0 online none"
 	for b in $(seq 1 15); do echo "$b online DMA32"; done

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Hotplug devices and the op vocabulary: what every device type does to
- * /proc/iomem, the firmware map and the memory blocks (spec §5.4, §9), the
+ * /proc/iomem, the firmware map and the memory blocks (docs/fixture-format.md, and 6.1/6.12 under QEMU), the
  * failure paths and their rollback, and that bad requests change nothing.
  */
 #include <errno.h>
@@ -19,7 +19,7 @@
 #define GiB (1ull << 30)
 #define MiB (1ull << 20)
 
-/* The §9 guest: 1 GiB, 7 e820 entries (firmware map 0-6), 128 MiB blocks. */
+/* The QEMU guest of the 6.1/6.12 observations: 1 GiB, 7 e820 entries (firmware map 0-6), 128 MiB blocks. */
 /* hotplug: the memory_hotplug members; NULL: offline on 6.1, the default else. */
 static struct machine *boot_json(const char *kernel, const char *arch, const char *hotplug,
 				 const char *extra)
@@ -145,7 +145,7 @@ static void test_dimm_add(void)
 	g_assert_null(blk(m, 36));
 	/* a static group of exactly the DIMM's pages */
 	g_assert_cmpuint(machine_group(m, blk(m, 32)->group)->max_pages, ==, 512 * MiB >> 12);
-	/* §9: 32-34 movable, 35 offline reads Normal Movable, online_kernel -> Normal */
+	/* As 6.1 and 6.12: 32-34 movable, 35 offline reads Normal Movable, online_kernel -> Normal */
 	for (int id = 32; id <= 34; id++) {
 		g_autofree char *j = g_strdup_printf("{\"op\":\"state\",\"block\":%d,"
 						     "\"state\":\"online_movable\"}", id);
@@ -452,7 +452,7 @@ static void test_device_backed_vmemmap(void)
 	g_assert_true(iomem_has(on, "    100000000-1005fffff : Device Backed Vmemmap"));
 	g_assert_cmphex(resource_find(&on->iomem, 0x100000000, 0x1005fffff,
 				      "Device Backed Vmemmap")->flags & 0xa0000000u, ==, 0xa0000000u);
-	/* devdax: the prefix holds it too (seed 003) */
+	/* devdax: the prefix holds it too (the Device Backed Vmemmap RFC) */
 	op_ok(on, "{\"op\":\"pmem-namespace-create\",\"size\":\"256M\",\"mode\":\"devdax\"}");
 	g_assert_true(iomem_has(on, "  110000000-1105fffff : namespace0.1"));
 	g_assert_true(iomem_has(on, "    110000000-1105fffff : Device Backed Vmemmap"));

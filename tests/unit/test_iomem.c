@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The exact bytes of /proc/iomem and /proc/ioports (r_show(), spec §1.3, §1.4, §1.8). */
+/* The exact bytes of /proc/iomem and /proc/ioports (r_show(), kernel/resource.c). */
 #include <glib.h>
 #include <string.h>
 
@@ -183,7 +183,7 @@ static void test_unprivileged(void)
 }
 
 /*
- * The §1.8 example, built the way a booting x86_64 kernel and its drivers
+ * A QEMU-like x86_64 guest with kmem and virtio-mem, built the way a booting x86_64 kernel and its drivers
  * build it: ROMs and kernel image first, e820 entries inserted around them,
  * ECAM inserted over its Reserved twin, then dax/kmem and virtio-mem.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The resource tree against the kernel's rules (kernel/resource.c 6.12,
- * spec §1.6).  Every test checks the tree's invariants after it changes, and
+ * kernel/resource.c 6.1 and 6.12).  Every test checks the tree's invariants after it changes, and
  * compares whole trees as text so an unexpected side effect shows.
  */
 #include <errno.h>
@@ -1100,7 +1100,7 @@ static int record_hit(const struct resource *r, void *arg)
 	return ++h->calls == h->stop_after ? 42 : 0;
 }
 
-/* The tree of §1.8 that matters to the walkers. */
+/* The QEMU-like guest tree that matters to the walkers. */
 static struct resource *walker_tree(struct resource **dax, struct resource **crash)
 {
 	struct resource *root = new_root();

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The control protocol (fs/control.c, docs/control-protocol.md) driven the
+ * way the FUSE loop drives it, with a real client socket: framing (lines
+ * split across writes, several in one, blank lines, over-long lines),
+ * ordering (replies in request order; a watcher sees its reply before any
+ * event, also while an earlier op's invalidations are still being sent) and
+ * errors (not JSON, not an object, bad requests, kernel failures).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "control.h"
+#include "inval.h"
+#include "util.h"
+
+static const char guest[] =
+	"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.1\",\"hypervisor\":true,"
+	"\"memory_hotplug\":{\"auto_online_blocks\":\"offline\"},"
+	"\"e820\":[{\"start\":\"0\",\"end\":\"0x9fbff\",\"type\":\"ram\"},"
+	"{\"start\":\"0x100000\",\"end\":\"0x3ffdffff\",\"type\":\"ram\"}]}";
+
+struct fixture_ctl {
+	struct backend *b;
+	struct control *c;
+	struct inval *iv;
+	char *dir, *path;
+	uint64_t done;
+};
+
+static void setup(struct fixture_ctl *f, struct inval *(*make_iv)(struct backend *))
+{
+	g_autoptr(GError) err = NULL;
+
+	f->b = sim_backend_new(boot_fixture_json(guest), &err);
+	g_assert_no_error(err);
+	f->iv = make_iv ? make_iv(f->b) : NULL;
+	f->dir = g_dir_make_tmp("hotplugfs-control.XXXXXX", &err);
+	g_assert_no_error(err);
+	f->path = g_build_filename(f->dir, "sock", NULL);
+	f->c = control_new(f->b, f->path, f->iv);
+	g_assert_nonnull(f->c);
+}
+
+static void teardown(struct fixture_ctl *f)
+{
+	control_free(f->c);
+	if (f->iv) {
+		inval_stop(f->iv, NULL, NULL);
+		inval_free(f->iv);
+	}
+	backend_free(f->b);
+	rmdir(f->dir);
+	g_free(f->path);
+	g_free(f->dir);
+}
+
+static int connect_client(struct fixture_ctl *f)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	g_strlcpy(sa.sun_path, f->path, sizeof(sa.sun_path));
+	g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+	return fd;
+}
+
+/* One iteration of the loop's control part (fs/fuse_fs.c), waiting up to ms. */
+static void pump(struct fixture_ctl *f, int ms)
+{
+	g_autoptr(GArray) pfds = g_array_new(FALSE, FALSE, sizeof(struct pollfd));
+
+	control_poll_fds(f->c, pfds);
+	if (f->iv) {
+		struct pollfd p = { .fd = inval_fd(f->iv), .events = POLLIN };
+
+		g_array_append_val(pfds, p);
+	}
+	poll((struct pollfd *)pfds->data, pfds->len, ms);
+	if (f->iv) {
+		inval_flush(f->iv);
+		if (g_array_index(pfds, struct pollfd, pfds->len - 1).revents & POLLIN)
+			f->done = inval_done(f->iv);
+	}
+	control_dispatch(f->c, (struct pollfd *)pfds->data, pfds->len - (f->iv ? 1 : 0), f->done);
+}
+
+static void send_text(int fd, const char *s)
+{
+	g_assert_cmpint(send(fd, s, strlen(s), MSG_NOSIGNAL), ==, (ssize_t)strlen(s));
+}
+
+/* The next line from fd, pumping the server meanwhile (5 s at most); NULL
+ * when the server closed the connection. */
+static char *next_line(struct fixture_ctl *f, int fd, GString *buf)
+{
+	for (int i = 0; i < 1000; i++) {
+		const char *nl = memchr(buf->str, '\n', buf->len);
+		char chunk[4096];
+		ssize_t n;
+
+		if (nl) {
+			char *line = g_strndup(buf->str, (size_t)(nl - buf->str));
+
+			g_string_erase(buf, 0, nl - buf->str + 1);
+			return line;
+		}
+		pump(f, 5);
+		n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+		if (n == 0)
+			return NULL;
+		if (n > 0)
+			g_string_append_len(buf, chunk, n);
+	}
+	g_assert_not_reached();
+}
+
+static json_object *next_json(struct fixture_ctl *f, int fd, GString *buf)
+{
+	g_autofree char *line = next_line(f, fd, buf);
+
+	g_assert_nonnull(line);
+	return json_tokener_parse(line);
+}
+
+static const char *str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+static void test_framing(void)
+{
+	struct fixture_ctl f = { 0 };
+	g_autoptr(GString) buf = g_string_new(NULL);
+	json_object *r;
+	int fd;
+
+	setup(&f, NULL);
+	fd = connect_client(&f);
+	/* A request split in three writes, then two in one write, a blank line
+	 * between: three replies, in order, ids echoed. */
+	send_text(fd, "{\"op\":\"st");
+	pump(&f, 5);
+	send_text(fd, "ats\",\"id\"");
+	pump(&f, 5);
+	send_text(fd, ":1}\n\n{\"id\":\"two\",\"op\":\"stats\"}\n  \n{\"op\":\"stats\",\"id\":3}\n");
+	r = next_json(&f, fd, buf);
+	g_assert_cmpstr(str(r, "id"), ==, "1");
+	g_assert_cmpstr(str(r, "ok"), ==, "true");
+	json_object_put(r);
+	r = next_json(&f, fd, buf);
+	g_assert_cmpstr(str(r, "id"), ==, "two");
+	json_object_put(r);
+	r = next_json(&f, fd, buf);
+	g_assert_cmpstr(str(r, "id"), ==, "3");
+	json_object_put(r);
+	close(fd);
+	teardown(&f);
+}
+
+static void test_errors(void)
+{
+	struct fixture_ctl f = { 0 };
+	g_autoptr(GString) buf = g_string_new(NULL);
+	g_autofree char *longline = g_strnfill(70000, 'x');
+	json_object *r, *v;
+	int fd;
+
+	setup(&f, NULL);
+	fd = connect_client(&f);
+	send_text(fd, "{\"op\": \n");
+	r = next_json(&f, fd, buf);
+	g_assert_cmpstr(str(r, "ok"), ==, "false");
+	g_assert_cmpstr(str(r, "error"), ==, "not JSON: the line ends inside a value");
+	json_object_put(r);
+	send_text(fd, "[\"op\"]\n");
+	r = next_json(&f, fd, buf);
+	g_assert_cmpstr(str(r, "error"), ==, "expected an object {\"op\": VERB, ...}");
+	json_object_put(r);
+	/* A bad request: no errno. */
+	send_text(fd, "{\"op\":\"dimm-add\",\"start\":\"4G\"}\n");
+	r = next_json(&f, fd, buf);
+	g_assert_cmpstr(str(r, "error"), ==, "missing required key \"size\" for dimm-add");
+	g_assert_false(json_object_object_get_ex(r, "errno", &v));
+	json_object_put(r);
+	/* A kernel failure: the errno and its name. */
+	send_text(fd, "{\"op\":\"state\",\"block\":0,\"state\":\"offline\"}\n");
+	r = next_json(&f, fd, buf);
+	g_assert_cmpstr(str(r, "ok"), ==, "false");
+	g_assert_cmpstr(str(r, "errno_name"), ==, "EINVAL");   /* memory holes */
+	g_assert_cmpstr(str(r, "errno"), ==, "22");
+	json_object_put(r);
+	/* An over-long line: one error, then the connection closes. */
+	send_text(fd, longline);
+	send_text(fd, "\n");
+	r = next_json(&f, fd, buf);
+	g_assert_cmpstr(str(r, "error"), ==, "request line longer than 65536 bytes");
+	json_object_put(r);
+	g_assert_null(next_line(&f, fd, buf));
+	close(fd);
+	teardown(&f);
+}
+
+/* A notification that takes its time, so that batches stay open. */
+static int slow_entry(void *ctx, tree_node parent, const char *name)
+{
+	(void)ctx, (void)parent, (void)name;
+	g_usleep(20 * 1000);
+	return 0;
+}
+
+static int quick_inode(void *ctx, tree_node ino)
+{
+	(void)ctx, (void)ino;
+	return 0;
+}
+
+static struct inval *slow_inval(struct backend *b)
+{
+	const struct inval_sink sink = { slow_entry, quick_inode, NULL };
+	struct inval *iv = inval_new_with_sink(b, &sink);
+
+	g_assert_cmpint(inval_start(iv), ==, 0);
+	return iv;
+}
+
+/* The reply to an op that removed names waits for their invalidation; a
+ * watcher connecting meanwhile gets its own reply first, then the events,
+ * never an event first (what made `hotplugfs ctl watch` say "not a reply"). */
+static void test_watch_reply_comes_first(void)
+{
+	struct fixture_ctl f = { 0 };
+
+	setup(&f, slow_inval);
+	for (int round = 0; round < 20; round++) {
+		g_autoptr(GString) ob = g_string_new(NULL), wb = g_string_new(NULL);
+		int op_fd = connect_client(&f), watch_fd;
+		json_object *r;
+
+		send_text(op_fd, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"512M\"}\n");
+		r = next_json(&f, op_fd, ob);
+		g_assert_cmpstr(str(r, "ok"), ==, "true");
+		json_object_put(r);
+		/* The eject queues 16 slow invalidations: its reply is held. */
+		send_text(op_fd, "{\"op\":\"dimm-eject\",\"device\":\"dimm0\"}\n");
+		pump(&f, 0);
+		watch_fd = connect_client(&f);
+		send_text(watch_fd, "{\"op\":\"watch\",\"since\":0}\n");
+		r = next_json(&f, watch_fd, wb);
+		g_assert_cmpstr(str(r, "ok"), ==, "true");
+		json_object_put(r);
+		r = next_json(&f, watch_fd, wb);
+		g_assert_cmpstr(str(r, "seq"), ==, "1");
+		json_object_put(r);
+		r = next_json(&f, op_fd, ob);
+		g_assert_cmpstr(str(r, "ok"), ==, "true");
+		json_object_put(r);
+		close(watch_fd);
+		close(op_fd);
+	}
+	teardown(&f);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/control/framing", test_framing);
+	g_test_add_func("/control/errors", test_errors);
+	g_test_add_func("/control/watch-reply-comes-first", test_watch_reply_comes_first);
+	return g_test_run();
+}
