@@ -52,6 +52,8 @@ struct client {
 
 struct control {
 	struct backend *b;
+	control_stats_fn stats;   /* the front end's counters, or NULL */
+	void *stats_ctx;
 	struct inval *iv;
 	char *path;               /* absolute, for the unlink at the end */
 	dev_t dev;
@@ -121,7 +123,8 @@ static int listen_at(const char *path)
 	return fd;
 }
 
-struct control *control_new(struct backend *b, const char *path, struct inval *iv)
+struct control *control_new(struct backend *b, const char *path, struct inval *iv,
+			    control_stats_fn stats, void *stats_ctx)
 {
 	struct control *c;
 	struct stat st;
@@ -131,6 +134,8 @@ struct control *control_new(struct backend *b, const char *path, struct inval *i
 		return NULL;
 	c = g_new0(struct control, 1);
 	c->b = b;
+	c->stats = stats;
+	c->stats_ctx = stats_ctx;
 	c->iv = iv;
 	c->lfd = fd;
 	if (g_path_is_absolute(path)) {
@@ -482,6 +487,8 @@ static json_object *do_stats(struct control *c, json_object *req, json_object *i
 	json_object_object_add(inv, "not_cached", json_object_new_uint64(s.not_cached));
 	json_object_object_add(inv, "failed", json_object_new_uint64(s.failed));
 	json_object_object_add(res, "invalidations", inv);
+	if (c->stats)
+		c->stats(c->stats_ctx, res);
 	return ok_reply(id, res);
 }
 

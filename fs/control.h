@@ -11,6 +11,7 @@
 #ifndef HOTPLUGFS_CONTROL_H
 #define HOTPLUGFS_CONTROL_H
 
+#include <json-c/json.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,10 +20,14 @@ struct backend;
 struct inval;
 struct control;
 
+/* Adds the front end's own counters to a stats reply (may be NULL). */
+typedef void (*control_stats_fn)(void *ctx, json_object *out);
+
 /* Binds and listens at path (an existing socket nobody listens on is
  * replaced; anything else there is an error).  iv may be NULL (no FUSE
  * cache to invalidate).  NULL with a message on stderr. */
-struct control *control_new(struct backend *b, const char *path, struct inval *iv);
+struct control *control_new(struct backend *b, const char *path, struct inval *iv,
+			    control_stats_fn stats, void *stats_ctx);
 /* Closes every client and the listener and removes the socket file. */
 void control_free(struct control *c);
 

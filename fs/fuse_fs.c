@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <fuse_lowlevel.h>
+#include <linux/fuse.h>
 
 #include "backend.h"
 #include "control.h"
@@ -71,6 +72,7 @@ struct hotplugfs_session {
 	struct control *ctl;
 	struct fuse_buf fbuf;         /* the request being read */
 	bool mounted;
+	uint64_t requests[FUSE_REQUEST_KINDS];   /* received, by opcode (stats) */
 };
 
 /* A store that found the hotplug lock taken, to run again in order. */
@@ -667,7 +669,7 @@ int hotplugfs_session_control(struct hotplugfs_session *fs, const char *path)
 {
 	if (fs->ctl)
 		return -EBUSY;
-	fs->ctl = control_new(fs->b, path, fs->iv);
+	fs->ctl = control_new(fs->b, path, fs->iv, hotplugfs_session_request_counts, fs);
 	return fs->ctl ? 0 : -EINVAL;
 }
 
@@ -689,9 +691,50 @@ static int serve_one(struct hotplugfs_session *fs, struct fuse_buf *fbuf)
 
 	if (n == 0 || (n < 0 && n != -EINTR && n != -EAGAIN))
 		return n == 0 ? -ENODEV : n;
-	if (n > 0)
+	if (n > 0) {
+		/* Counted from the header: FORGET and INTERRUPT too, which no
+		 * handler of ours sees as a reply. */
+		if (!(fbuf->flags & FUSE_BUF_IS_FD) && (size_t)n >= sizeof(struct fuse_in_header)) {
+			uint32_t op = ((const struct fuse_in_header *)fbuf->mem)->opcode;
+
+			fs->requests[op < FUSE_REQUEST_KINDS ? op : 0]++;
+		}
 		fuse_session_process_buf(fs->se, fbuf);
+	}
 	return 0;
+}
+
+/* Names of the FUSE opcodes counted in the stats (include/uapi/linux/fuse.h). */
+static const char *const opcode_names[FUSE_REQUEST_KINDS] = {
+	[0] = "other", [FUSE_LOOKUP] = "LOOKUP", [FUSE_FORGET] = "FORGET",
+	[FUSE_GETATTR] = "GETATTR", [FUSE_SETATTR] = "SETATTR", [FUSE_READLINK] = "READLINK",
+	[FUSE_OPEN] = "OPEN", [FUSE_READ] = "READ", [FUSE_WRITE] = "WRITE",
+	[FUSE_STATFS] = "STATFS", [FUSE_RELEASE] = "RELEASE", [FUSE_FLUSH] = "FLUSH",
+	[FUSE_INIT] = "INIT", [FUSE_OPENDIR] = "OPENDIR", [FUSE_READDIR] = "READDIR",
+	[FUSE_RELEASEDIR] = "RELEASEDIR", [FUSE_ACCESS] = "ACCESS", [FUSE_INTERRUPT] = "INTERRUPT",
+	[FUSE_DESTROY] = "DESTROY", [FUSE_POLL] = "POLL", [FUSE_BATCH_FORGET] = "BATCH_FORGET",
+	[FUSE_READDIRPLUS] = "READDIRPLUS", [FUSE_GETXATTR] = "GETXATTR",
+	[FUSE_LISTXATTR] = "LISTXATTR",
+};
+
+void hotplugfs_session_request_counts(void *ctx, json_object *out)
+{
+	const struct hotplugfs_session *fs = ctx;
+	json_object *o = json_object_new_object();
+	uint64_t total = 0;
+
+	for (unsigned op = 0; op < FUSE_REQUEST_KINDS; op++) {
+		char other[16];
+
+		if (!fs->requests[op])
+			continue;
+		total += fs->requests[op];
+		snprintf(other, sizeof(other), "op%u", op);
+		json_object_object_add(o, opcode_names[op] ? opcode_names[op] : other,
+				       json_object_new_uint64(fs->requests[op]));
+	}
+	json_object_object_add(o, "total", json_object_new_uint64(total));
+	json_object_object_add(out, "fuse_requests", o);
 }
 
 /*

@@ -5,6 +5,11 @@
 
 #include <stdbool.h>
 
+#include <json-c/json.h>
+
+/* FUSE opcodes counted one by one; the rest as "other" (include/uapi/linux/fuse.h). */
+#define FUSE_REQUEST_KINDS 64
+
 struct backend;
 struct fuse_session;
 struct hotplugfs_session;
@@ -20,6 +25,9 @@ struct fuse_session *hotplugfs_session_fuse(struct hotplugfs_session *s);
  * other thread exists (the socket is created under a temporary umask).
  * 0, or -errno with a message on stderr. */
 int hotplugfs_session_control(struct hotplugfs_session *s, const char *path);
+/* Adds {"fuse_requests": {"LOOKUP": N, ..., "total": N}} to out: the
+ * requests received so far, by opcode (the control socket's stats). */
+void hotplugfs_session_request_counts(void *session, json_object *out);
 /* Runs the single-threaded loop until unmounted or fuse_session_exit() (a
  * stop signal with fuse_set_signal_handlers).  Slow stores (STORE_PENDING)
  * are answered from it when the backend's completion fd says so or their

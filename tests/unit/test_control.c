@@ -44,7 +44,7 @@ static void setup(struct fixture_ctl *f, struct inval *(*make_iv)(struct backend
 	f->dir = g_dir_make_tmp("hotplugfs-control.XXXXXX", &err);
 	g_assert_no_error(err);
 	f->path = g_build_filename(f->dir, "sock", NULL);
-	f->c = control_new(f->b, f->path, f->iv);
+	f->c = control_new(f->b, f->path, f->iv, NULL, NULL);
 	g_assert_nonnull(f->c);
 }
 
