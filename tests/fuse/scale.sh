@@ -3,7 +3,7 @@
 # Scale, functional part: a boot-form machine with 1,048,576 memory blocks
 # mounts within 60 s, lists exactly its blocks plus the fixed top-level
 # entries, and serves the last block.  No timing assertions beyond the mount
-# bound (bench/scale.sh measures).  Mounts only in a private mount namespace.
+# bound (bench/speed.sh measures).  Mounts only in a private mount namespace.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root; SCALE_BLOCKS
 # overrides N.
 set -u
