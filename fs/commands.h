@@ -12,6 +12,7 @@ int cmd_mount(int argc, char **argv);     /* hotplugfs mount [-f] FIXTURE MOUNTP
 int cmd_run(int argc, char **argv);       /* hotplugfs run FIXTURE -- CMD ARGS... */
 int cmd_capture(int argc, char **argv);   /* hotplugfs capture [--sysroot DIR] [-o FILE] */
 int cmd_ctl(int argc, char **argv);       /* hotplugfs ctl SOCKET VERB [KEY=VALUE...] */
+int cmd_map(int argc, char **argv);       /* hotplugfs map FIXTURE [--step N] [-o FILE] */
 
 #include <stddef.h>
 

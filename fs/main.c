@@ -21,6 +21,8 @@ static const struct {
 	  "print iomem, memmap, memory or node without mounting" },
 	{ "ctl", cmd_ctl, "SOCKET VERB [KEY=VALUE...]",
 	  "drive a mounted machine through its control socket" },
+	{ "map", cmd_map, "FIXTURE [--step N] [-o FILE]",
+	  "draw the physical address map as SVG" },
 	{ "capture", cmd_capture, "[--sysroot DIR] [-o FILE]",
 	  "write a fixture from a live system or a copied tree" },
 };

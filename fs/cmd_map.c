@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hotplugfs map FIXTURE [--step N] [-o FILE]: an SVG picture of the physical
+ * address space, drawn from the files a mount would serve (/proc/iomem and
+ * /sys/devices/system/memory, read through the tree as a tool reads them).
+ * The machine is the fixture's after its scenario ops, or after the first N,
+ * as `hotplugfs show` loads it.  Without -o, or with -o -, the SVG goes to
+ * standard output; a file is replaced only once the picture is complete.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "fixture.h"
+#include "machine.h"
+#include "map_model.h"
+#include "map_svg.h"
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: hotplugfs map FIXTURE [--step N] [-o FILE]\n");
+	return EXIT_USAGE;
+}
+
+/* "--step N" as `show` reads it: decimal digits only. */
+static bool parse_step(const char *s, size_t *steps)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!g_ascii_isdigit(s[0]) || *end || errno)
+		return false;
+	*steps = (size_t)v;
+	return true;
+}
+
+/* "qemu-vm-4g" for fixtures/qemu-vm-4g.json. */
+static char *fixture_name(const char *file)
+{
+	g_autofree char *base = g_path_get_basename(file);
+
+	if (g_str_has_suffix(base, ".json"))
+		base[strlen(base) - 5] = '\0';
+	return g_steal_pointer(&base);
+}
+
+/* The machine after the first n_steps ops of the fixture's scenario (all of
+ * them for SIZE_MAX), and the note saying which step that is. */
+static struct machine *load(const char *file, size_t n_steps, char **note)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(fixture) fx = fixture_load(file, &err);
+	g_autoptr(machine) m = fx ? machine_boot(fx, &err) : NULL;
+
+	if (m && !machine_run_scenario(m, fx, n_steps, &err))
+		g_clear_pointer(&m, machine_free);
+	if (!m) {
+		fprintf(stderr, "%s\n", err->message);
+		return NULL;
+	}
+	if (fixture_scenario_len(fx)) {
+		size_t len = fixture_scenario_len(fx), done = MIN(n_steps, len);
+
+		*note = done == len ? g_strdup_printf("after all %zu scenario ops", len) :
+				      g_strdup_printf("after %zu of %zu scenario ops (--step %zu)",
+						      done, len, done);
+	}
+	return g_steal_pointer(&m);
+}
+
+static int write_out(const char *file, const GString *svg)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!file || strcmp(file, "-") == 0) {
+		if (fwrite(svg->str, 1, svg->len, stdout) != svg->len || fflush(stdout)) {
+			fprintf(stderr, "hotplugfs: standard output: %s\n", g_strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	if (!g_file_set_contents(file, svg->str, (gssize)svg->len, &err)) {
+		fprintf(stderr, "hotplugfs: %s\n", err->message);
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_map(int argc, char **argv)
+{
+	g_autoptr(machine) m = NULL;
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GString) svg = NULL;
+	g_autofree char *note = NULL, *name = NULL, *title = NULL;
+	const char *fixture = NULL, *out = NULL;
+	size_t steps = SIZE_MAX;
+	struct map_model model;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--step") == 0 && i + 1 < argc) {
+			if (!parse_step(argv[++i], &steps))
+				return usage();
+		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (!fixture && argv[i][0] != '-') {
+			fixture = argv[i];
+		} else {
+			return usage();
+		}
+	}
+	if (!fixture)
+		return usage();
+	m = load(fixture, steps, &note);
+	if (!m)
+		return EXIT_USAGE;
+	if (!map_model_read(m, &model, &err)) {
+		fprintf(stderr, "hotplugfs: %s\n", err->message);
+		return 1;
+	}
+	if (!model.has_iomem && !model.has_memory) {
+		fprintf(stderr, "hotplugfs: this machine has neither /proc/iomem nor "
+				"/sys/devices/system/memory\n");
+		map_model_clear(&model);
+		return 1;
+	}
+	name = fixture_name(fixture);
+	title = g_strdup_printf("Physical address map · %s", name);
+	svg = g_string_new(NULL);
+	map_svg_write(&model, title, note, svg);
+	map_model_clear(&model);
+	return write_out(out, svg);
+}
