@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "commands.h"
 #include "fixture.h"
-#include "machine.h"
 #include "map_model.h"
 #include "map_svg.h"
 
@@ -51,26 +51,19 @@ static char *fixture_name(const char *file)
 
 /* The machine after the first n_steps ops of the fixture's scenario (all of
  * them for SIZE_MAX), and the note saying which step that is. */
-static struct machine *load(const char *file, size_t n_steps, char **note)
+static struct backend *load(const char *file, size_t n_steps, char **note)
 {
-	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_load(file, &err);
-	g_autoptr(machine) m = fx ? machine_boot(fx, &err) : NULL;
+	struct backend *b = load_backend_or_report(file, n_steps);
+	g_autoptr(fixture) fx = b ? fixture_load(file, NULL) : NULL;
 
-	if (m && !machine_run_scenario(m, fx, n_steps, &err))
-		g_clear_pointer(&m, machine_free);
-	if (!m) {
-		fprintf(stderr, "%s\n", err->message);
-		return NULL;
-	}
-	if (fixture_scenario_len(fx)) {
+	if (fx && fixture_scenario_len(fx)) {
 		size_t len = fixture_scenario_len(fx), done = MIN(n_steps, len);
 
 		*note = done == len ? g_strdup_printf("after all %zu scenario ops", len) :
 				      g_strdup_printf("after %zu of %zu scenario ops (--step %zu)",
 						      done, len, done);
 	}
-	return g_steal_pointer(&m);
+	return b;
 }
 
 static int write_out(const char *file, const GString *svg)
@@ -93,7 +86,7 @@ static int write_out(const char *file, const GString *svg)
 
 int cmd_map(int argc, char **argv)
 {
-	g_autoptr(machine) m = NULL;
+	g_autoptr(backend) b = NULL;
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GString) svg = NULL;
 	g_autofree char *note = NULL, *name = NULL, *title = NULL;
@@ -115,10 +108,10 @@ int cmd_map(int argc, char **argv)
 	}
 	if (!fixture)
 		return usage();
-	m = load(fixture, steps, &note);
-	if (!m)
+	b = load(fixture, steps, &note);
+	if (!b)
 		return EXIT_USAGE;
-	if (!map_model_read(m, &model, &err)) {
+	if (!map_model_read(b->model, &model, &err)) {
 		fprintf(stderr, "hotplugfs: %s\n", err->message);
 		return 1;
 	}
