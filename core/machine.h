@@ -42,6 +42,9 @@ struct memory_group {
 	bool dynamic;
 	uint64_t max_pages;       /* static */
 	uint64_t unit_pages;      /* dynamic */
+	/* present_kernel_pages / present_movable_pages: its online blocks,
+	 * kept by zone_add_block() and zone_remove_block(). */
+	uint64_t present_kernel_pages, present_movable_pages;
 };
 
 /* A range of present memory (memblock.memory), inclusive. */

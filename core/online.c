@@ -73,12 +73,6 @@ static struct memory_notify pages_arg(const struct memory_notify *block_arg)
 
 /* ---- online ------------------------------------------------------------ */
 
-static void set_zone(struct machine *m, struct memory_block *b, enum zone_type zone)
-{
-	b->zone = (uint8_t)zone;
-	zones_recompute(m);
-}
-
 /* online_pages(), mm/memory_hotplug.c 6.12 */
 static int online_pages(struct machine *m, struct memory_block *b, enum zone_type zone,
 			const struct memory_notify *block_arg)
@@ -88,13 +82,13 @@ static int online_pages(struct machine *m, struct memory_block *b, enum zone_typ
 
 	/* move_pfn_range_to_zone(): the range joins the zone (isolated). */
 	b->state = BLOCK_ONLINE;
-	set_zone(m, b, zone);
+	zone_add_block(m, b, zone);
 	ret = notifier_to_errno(memory_notify(m, MEM_GOING_ONLINE, &arg));
 	if (ret) {
 		memory_notify(m, MEM_CANCEL_ONLINE, &arg);
 		/* remove_pfn_range_from_zone() */
+		zone_remove_block(m, b);
 		b->state = BLOCK_OFFLINE;
-		set_zone(m, b, ZONE_NONE);
 		return ret;
 	}
 	memory_notify(m, MEM_ONLINE, &arg);
@@ -165,8 +159,8 @@ static int offline_rest(struct machine *m, struct memory_block *b, const struct 
 		return err;
 	}
 	memory_notify(m, MEM_OFFLINE, &arg);
+	zone_remove_block(m, b);
 	b->state = BLOCK_OFFLINE;
-	set_zone(m, b, ZONE_NONE);
 	memory_notify(m, MEM_FINISH_OFFLINE, block_arg);
 	return 0;
 }

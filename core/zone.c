@@ -48,11 +48,14 @@ static void zone_extend(struct zone *z, uint64_t start, uint64_t end, bool early
 	z->present += end - start + 1;
 }
 
+struct extent;
+
 struct span_ctx {
 	struct machine *m;
 	int zone;          /* forced zone, or ZONE_NONE: by the arch limits */
 	int nid;           /* forced node, or -1: by the NUMA ranges */
 	bool early;        /* boot memory (early_section()) */
+	struct extent *extent;   /* block_extent()'s result */
 };
 
 static void add_piece_to_zones(void *ctx, uint64_t start, uint64_t end, int nid)
@@ -74,29 +77,165 @@ static void add_piece_to_zones(void *ctx, uint64_t start, uint64_t end, int nid)
 	}
 }
 
+/* The memory group's counters for an online block (adjust_present_page_count:
+ * the whole block, vmemmap pages included). */
+static void group_account(struct machine *m, const struct memory_block *b, int sign)
+{
+	struct memory_group *g = (struct memory_group *)machine_group(m, b->group);
+	uint64_t pages = m->block_size >> PAGE_SHIFT;
+	uint64_t *counter;
+
+	if (!g)
+		return;
+	counter = b->zone == ZONE_MOVABLE ? &g->present_movable_pages : &g->present_kernel_pages;
+	*counter = sign > 0 ? *counter + pages : *counter - pages;
+}
+
+/* A block's present memory, with the zones it counts in: its own zone and
+ * node once it was onlined, or (a boot block across zones or nodes) the
+ * architecture's zone limits and the NUMA ranges.  c->extent is kept. */
+static void for_each_block_piece(struct machine *m, const struct memory_block *b, bool early,
+				 present_piece_fn fn, struct span_ctx *c)
+{
+	uint64_t s = block_start(m, b);
+
+	*c = (struct span_ctx){ .m = m, .zone = ZONE_NONE, .nid = -1, .early = early,
+				.extent = c->extent };
+	if (b->zone != ZONE_NONE) {
+		c->zone = b->zone;
+		c->nid = b->nid;
+	}
+	machine_for_each_present_piece(m, s, s + m->block_size - 1, fn, c);
+}
+
 /*
  * A zone spans from its first to its last online page of its node: boot
  * spans (free_area_init) and every later resize (resize_zone_range on online,
  * shrink_zone_span on offline, mm/memory_hotplug.c 6.12) keep that invariant.
+ * Built from scratch at boot; zone_add_block/zone_remove_block keep it.
  */
 void zones_recompute(struct machine *m)
 {
+	struct span_ctx c = { 0 };
+
 	for (guint i = 0; i < m->nodes->len; i++)
 		node_zones_clear(&g_array_index(m->nodes, struct numa_node, i));
+	for (guint i = 0; i < m->groups->len; i++) {
+		struct memory_group *g = &g_array_index(m->groups, struct memory_group, i);
+
+		g->present_kernel_pages = g->present_movable_pages = 0;
+	}
 	for (size_t i = 0; i < m->blocks.n; i++) {
 		const struct memory_block *b = &m->blocks.v[i];
-		struct span_ctx c = { .m = m, .zone = ZONE_NONE, .nid = -1,
-				      .early = !(b->flags & BLOCK_HOTPLUGGED) };
-		uint64_t s = block_start(m, b);
 
 		if (b->state == BLOCK_OFFLINE)
 			continue;
-		if (b->zone != ZONE_NONE) {
-			c.zone = b->zone;
-			c.nid = b->nid;
-		}
-		machine_for_each_present_piece(m, s, s + m->block_size - 1, add_piece_to_zones, &c);
+		for_each_block_piece(m, b, !(b->flags & BLOCK_HOTPLUGGED), add_piece_to_zones, &c);
+		group_account(m, b, +1);
 	}
+}
+
+void zone_add_block(struct machine *m, struct memory_block *b, enum zone_type z)
+{
+	struct span_ctx c = { 0 };
+
+	b->zone = (uint8_t)z;
+	for_each_block_piece(m, b, !(b->flags & BLOCK_HOTPLUGGED), add_piece_to_zones, &c);
+	group_account(m, b, +1);
+}
+
+/* Where a block's present memory lies within (nid, zone), if anywhere. */
+struct extent {
+	int nid;
+	enum zone_type zone;
+	uint64_t lo, hi;
+	bool any;
+};
+
+static void extent_piece(void *ctx, uint64_t start, uint64_t end, int nid)
+{
+	struct span_ctx *c = ctx;
+	struct extent *x = c->extent;
+	uint64_t lo = 0, hi = UINT64_MAX;
+
+	if ((c->nid >= 0 ? c->nid : nid) != x->nid)
+		return;
+	if (c->zone == ZONE_NONE) {
+		zone_limits(&c->m->profile, x->zone, &lo, &hi);
+		if (lo >= hi || start >= hi || end < lo)
+			return;
+		start = MAX(start, lo);
+		end = MIN(end, hi - 1);
+	} else if (c->zone != (int)x->zone) {
+		return;
+	}
+	x->lo = x->any ? MIN(x->lo, start) : start;
+	x->hi = x->any ? MAX(x->hi, end) : end;
+	x->any = true;
+}
+
+static bool block_extent(struct machine *m, const struct memory_block *b, struct extent *x)
+{
+	struct span_ctx c = { .extent = x };
+
+	for_each_block_piece(m, b, false, extent_piece, &c);
+	return x->any;
+}
+
+static void subtract_piece(void *ctx, uint64_t start, uint64_t end, int nid)
+{
+	struct span_ctx *c = ctx;
+	struct zone *z = &machine_node(c->m, c->nid >= 0 ? c->nid : nid)->zones[c->zone];
+
+	z->present -= end - start + 1;
+	if (c->early)
+		z->present_early -= end - start + 1;
+}
+
+/*
+ * remove_pfn_range_from_zone() -> shrink_zone_span(), mm/memory_hotplug.c
+ * 6.12: the zone loses the block's pages; when they were at an edge of its
+ * span, the span shrinks to the nearest online memory of the zone and node
+ * (find_smallest_section_pfn / find_biggest_section_pfn scan for it, as
+ * the loops below scan the blocks).
+ */
+void zone_remove_block(struct machine *m, struct memory_block *b)
+{
+	size_t at = memory_blocks_lower_bound(&m->blocks, b->id);
+	struct zone *z = &machine_node(m, b->nid)->zones[b->zone];
+	uint64_t s = block_start(m, b), e = s + m->block_size - 1;
+	struct span_ctx c = { 0 };
+
+	g_return_if_fail(b->zone != ZONE_NONE);
+	for_each_block_piece(m, b, !(b->flags & BLOCK_HOTPLUGGED), subtract_piece, &c);
+	group_account(m, b, -1);
+	if (!z->present) {
+		zone_init_empty(z);
+	} else {
+		if (z->start >= s && z->start <= e) {
+			for (size_t i = at + 1; i < m->blocks.n; i++) {
+				struct extent x = { .nid = b->nid, .zone = b->zone };
+
+				if (m->blocks.v[i].state != BLOCK_OFFLINE &&
+				    block_extent(m, &m->blocks.v[i], &x)) {
+					z->start = x.lo;
+					break;
+				}
+			}
+		}
+		if (z->end >= s && z->end <= e) {
+			for (size_t i = at; i-- > 0;) {
+				struct extent x = { .nid = b->nid, .zone = b->zone };
+
+				if (m->blocks.v[i].state != BLOCK_OFFLINE &&
+				    block_extent(m, &m->blocks.v[i], &x)) {
+					z->end = x.hi;
+					break;
+				}
+			}
+		}
+	}
+	b->zone = ZONE_NONE;
 }
 
 void zones_boot(struct machine *m)
@@ -142,21 +281,13 @@ enum zone_type early_zone_for_block(const struct machine *m, int nid, uint64_t s
 	return found;
 }
 
-/* A group's present_kernel_pages and present_movable_pages: its online
- * blocks (vmemmap pages included, as adjust_present_page_count counts them). */
+/* A group's present_kernel_pages and present_movable_pages. */
 static void group_pages(const struct machine *m, int id, uint64_t *kernel, uint64_t *movable)
 {
-	*kernel = *movable = 0;
-	for (size_t i = 0; i < m->blocks.n; i++) {
-		const struct memory_block *b = &m->blocks.v[i];
+	const struct memory_group *g = machine_group(m, id);
 
-		if (b->group != id || b->state == BLOCK_OFFLINE)
-			continue;
-		if (b->zone == ZONE_MOVABLE)
-			*movable += m->block_size >> PAGE_SHIFT;
-		else
-			*kernel += m->block_size >> PAGE_SHIFT;
-	}
+	*kernel = g ? g->present_kernel_pages : 0;
+	*movable = g ? g->present_movable_pages : 0;
 }
 
 /* auto_movable_can_online_movable(), mm/memory_hotplug.c 6.12: MOVABLE may

@@ -52,6 +52,12 @@ void valid_zones_show(const struct machine *m, const struct memory_block *b, GSt
 enum zone_type early_zone_for_block(const struct machine *m, int nid, uint64_t start);
 /* Recomputes every node's zone spans from the online blocks (and boot memory). */
 void zones_recompute(struct machine *m);
+/* move_pfn_range_to_zone(): an onlined block's present memory joins zone z of
+ * its node (resize_zone_range, adjust_present_page_count). */
+void zone_add_block(struct machine *m, struct memory_block *b, enum zone_type z);
+/* remove_pfn_range_from_zone(): it leaves its zone again (shrink_zone_span);
+ * the block's zone becomes ZONE_NONE. */
+void zone_remove_block(struct machine *m, struct memory_block *b);
 /* Boot spans straight from present memory (free_area_init). */
 void zones_boot(struct machine *m);
 
