@@ -32,6 +32,10 @@ struct attr {
 	attr_store *store;
 	const char *link;        /* TREE_LINK target */
 	bool (*exists)(const struct machine *m);   /* NULL: always */
+	/* How its contents may change (tree.h); TREE_CACHE_GLOBAL unless said. */
+	enum tree_cache cache;
+	/* The class depends on the object's state (valid_zones); overrides cache. */
+	enum tree_cache (*cache_class)(const struct machine *m, uint64_t obj);
 };
 
 /* A directory kind's attributes, in the order the kernel lists them. */
@@ -41,11 +45,16 @@ struct attrs {
 };
 #define ATTRS(table) { table, G_N_ELEMENTS(table) }
 
-#define ATTR_RO(n, show) { #n, TREE_FILE, 0444, show, NULL, NULL, NULL }
-#define ATTR_RW(n, show, store) { #n, TREE_FILE, 0644, show, store, NULL, NULL }
-#define ATTR_WO(n, store) { #n, TREE_FILE, 0200, NULL, store, NULL, NULL }
-#define ATTR_DIR(n) { #n, TREE_DIR, 0755, NULL, NULL, NULL, NULL }
-#define ATTR_LINK(n, target) { #n, TREE_LINK, 0777, NULL, NULL, target, NULL }
+#define ATTR_RO(n, fn, ...) { .name = #n, .type = TREE_FILE, .mode = 0444, .show = fn, __VA_ARGS__ }
+#define ATTR_RW(n, fn, st, ...) \
+	{ .name = #n, .type = TREE_FILE, .mode = 0644, .show = fn, .store = st, __VA_ARGS__ }
+#define ATTR_WO(n, st, ...) { .name = #n, .type = TREE_FILE, .mode = 0200, .store = st, __VA_ARGS__ }
+#define ATTR_DIR(n) { .name = #n, .type = TREE_DIR, .mode = 0755 }
+#define ATTR_LINK(n, target) { .name = #n, .type = TREE_LINK, .mode = 0777, .link = target }
+/* Extra fields for the macros above. */
+#define STATIC .cache = TREE_CACHE_STATIC
+#define OBJECT .cache = TREE_CACHE_OBJECT
+#define UNCACHED .cache = TREE_CACHE_NONE
 
 static inline const struct memory_block *block_of(const struct machine *m, uint64_t id)
 {

@@ -37,7 +37,8 @@ static int store_inject_error(struct machine *m, uint64_t action, const char *bu
 }
 
 static const struct attr inject_attr_table[] = {
-	{ "error", TREE_FILE, 0600, show_inject_error, store_inject_error, NULL, NULL },
+	{ .name = "error", .type = TREE_FILE, .mode = 0600, .show = show_inject_error,
+	  .store = store_inject_error },
 };
 const struct attrs inject_attrs = ATTRS(inject_attr_table);
 

@@ -92,8 +92,9 @@ static int show_crash_notes_size(const struct machine *m, uint64_t cpu,
 }
 
 static const struct attr cpu_attr_table[] = {
-	{ "crash_notes", TREE_FILE, 0400, show_crash_notes, NULL, NULL, NULL },
-	{ "crash_notes_size", TREE_FILE, 0400, show_crash_notes_size, NULL, NULL, NULL },
+	{ .name = "crash_notes", .type = TREE_FILE, .mode = 0400, .show = show_crash_notes, STATIC },
+	{ .name = "crash_notes_size", .type = TREE_FILE, .mode = 0400,
+	  .show = show_crash_notes_size, STATIC },
 };
 const struct attrs cpu_attrs = ATTRS(cpu_attr_table);
 
@@ -104,20 +105,23 @@ static bool has_iomem(const struct machine *m)
 }
 
 static const struct attr proc_attr_table[] = {
-	{ "iomem", TREE_FILE, 0444, show_iomem, NULL, NULL, has_iomem },
-	ATTR_RO(cmdline, show_cmdline),
-	ATTR_RO(kallsyms, show_kallsyms),
+	/* Addresses only for openers with CAP_SYS_ADMIN: per open, never cached. */
+	{ .name = "iomem", .type = TREE_FILE, .mode = 0444, .show = show_iomem,
+	  .exists = has_iomem, UNCACHED },
+	ATTR_RO(cmdline, show_cmdline, UNCACHED),
+	ATTR_RO(kallsyms, show_kallsyms, UNCACHED),
 	/* proc_create("kcore", S_IRUSR, ...) */
-	{ "kcore", TREE_FILE, 0400, show_kcore, NULL, NULL, NULL },
+	{ .name = "kcore", .type = TREE_FILE, .mode = 0400, .show = show_kcore, UNCACHED },
 };
 const struct attrs proc_attrs = ATTRS(proc_attr_table);
 
 /* /sys/kernel (kernel/ksysfs.c) */
 static const struct attr kernel_attr_table[] = {
-	ATTR_RO(kexec_loaded, show_kexec_loaded),
-	ATTR_RO(kexec_crash_loaded, show_kexec_crash_loaded),
-	ATTR_RW(kexec_crash_size, show_kexec_crash_size, store_kexec_crash_size),
-	ATTR_RO(vmcoreinfo, show_vmcoreinfo),
+	/* The loaded flags change on another thread (fs/kexec_safe.c): never cached. */
+	ATTR_RO(kexec_loaded, show_kexec_loaded, UNCACHED),
+	ATTR_RO(kexec_crash_loaded, show_kexec_crash_loaded, UNCACHED),
+	ATTR_RW(kexec_crash_size, show_kexec_crash_size, store_kexec_crash_size, UNCACHED),
+	ATTR_RO(vmcoreinfo, show_vmcoreinfo, STATIC),
 };
 const struct attrs kernel_attrs = ATTRS(kernel_attr_table);
 

@@ -138,9 +138,11 @@ static bool pm_debug(const struct machine *m)
 	return m->profile.pm_advanced_debug;
 }
 
-#define PM_DEBUG_RO(n, show) { #n, TREE_FILE, 0444, show, NULL, NULL, pm_debug }
+#define PM_DEBUG_RO(n, fn) { .name = #n, .type = TREE_FILE, .mode = 0444, .show = fn, \
+			      .exists = pm_debug }
 static const struct attr power_attr_table[] = {
-	{ "async", TREE_FILE, 0644, show_power_async, store_power_async, NULL, pm_debug },
+	{ .name = "async", .type = TREE_FILE, .mode = 0644, .show = show_power_async,
+	  .store = store_power_async, .exists = pm_debug },
 	ATTR_RW(autosuspend_delay_ms, show_eio, store_eio),
 	ATTR_RW(control, show_power_control, store_power_control),
 	PM_DEBUG_RO(runtime_active_kids, show_zero),
@@ -207,6 +209,13 @@ static int show_valid_zones(const struct machine *m, uint64_t id, const struct t
 	return 0;
 }
 
+/* An online block's valid_zones names its zone, which changes only with its
+ * own online or offline; an offline one's depends on the zones around. */
+static enum tree_cache valid_zones_cache(const struct machine *m, uint64_t id)
+{
+	return block_of(m, id)->state == BLOCK_OFFLINE ? TREE_CACHE_GLOBAL : TREE_CACHE_OBJECT;
+}
+
 static int store_state(struct machine *m, uint64_t id, const char *buf, size_t len)
 {
 	return memory_block_store_state(m, id, buf, len);
@@ -236,15 +245,15 @@ static int store_soft_offline(struct machine *m, uint64_t obj, const char *buf, 
 }
 
 static const struct attr block_attr_table[] = {
-	ATTR_RW(online, show_online, store_online),
-	ATTR_RO(phys_device, show_phys_device),
-	ATTR_RO(phys_index, show_phys_index),
+	ATTR_RW(online, show_online, store_online, OBJECT),
+	ATTR_RO(phys_device, show_phys_device, STATIC),
+	ATTR_RO(phys_index, show_phys_index, STATIC),
 	[BLOCK_ATTR_POWER] = ATTR_DIR(power),
-	ATTR_RO(removable, show_removable),
-	ATTR_RW(state, show_state, store_state),
+	ATTR_RO(removable, show_removable, STATIC),
+	ATTR_RW(state, show_state, store_state, OBJECT),
 	ATTR_LINK(subsystem, "../../../../bus/memory"),
-	ATTR_RW(uevent, show_empty, store_uevent),
-	ATTR_RO(valid_zones, show_valid_zones),
+	ATTR_RW(uevent, show_empty, store_uevent, STATIC),
+	ATTR_RO(valid_zones, show_valid_zones, .cache_class = valid_zones_cache),
 };
 const struct attrs block_attrs = ATTRS(block_attr_table);
 
@@ -275,9 +284,9 @@ static int show_memmap_type(const struct machine *m, uint64_t nr, const struct t
 }
 
 static const struct attr memmap_attr_table[] = {
-	ATTR_RO(end, show_memmap_end),
-	ATTR_RO(start, show_memmap_start),
-	ATTR_RO(type, show_memmap_type),
+	ATTR_RO(end, show_memmap_end, STATIC),
+	ATTR_RO(start, show_memmap_start, STATIC),
+	ATTR_RO(type, show_memmap_type, STATIC),
 };
 const struct attrs memmap_attrs = ATTRS(memmap_attr_table);
 
@@ -421,14 +430,12 @@ static bool has_memory_failure(const struct machine *m)
 /* The memory subsystem's root device (memory_root_attr_groups, 6.12). */
 static const struct attr memory_root_attr_table[] = {
 	ATTR_RW(auto_online_blocks, show_auto_online, store_auto_online),
-	ATTR_RO(block_size_bytes, show_block_size),
-	{ "crash_hotplug", TREE_FILE, 0444, show_crash_hotplug, NULL, NULL, has_crash_hotplug },
-	{ "probe", TREE_FILE, 0200, NULL, store_probe, NULL, has_probe },
-	{ "hard_offline_page", TREE_FILE, 0200, NULL, store_hard_offline, NULL,
-	  has_memory_failure },
-	{ "soft_offline_page", TREE_FILE, 0200, NULL, store_soft_offline, NULL,
-	  has_memory_failure },
-	ATTR_RW(uevent, show_empty, store_uevent),
+	ATTR_RO(block_size_bytes, show_block_size, STATIC),
+	ATTR_RO(crash_hotplug, show_crash_hotplug, .exists = has_crash_hotplug, STATIC),
+	ATTR_WO(probe, store_probe, .exists = has_probe),
+	ATTR_WO(hard_offline_page, store_hard_offline, .exists = has_memory_failure),
+	ATTR_WO(soft_offline_page, store_soft_offline, .exists = has_memory_failure),
+	ATTR_RW(uevent, show_empty, store_uevent, STATIC),
 };
 const struct attrs memory_root_attrs = ATTRS(memory_root_attr_table);
 

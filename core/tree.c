@@ -710,7 +710,13 @@ int tree_stat(const struct machine *m, tree_node n, struct tree_stat *st)
 		if (kind_of(n) == K_DIR_ATTR)
 			st->cls = dirs[obj_of(n)].cls;
 	} else if (kind_of(n) == K_DIR) {
+		enum objects o = dirs[dir_index(n)].objects;
+
 		st->mode = dirs[dir_index(n)].mode;
+		st->listing_changes = o == OBJ_BLOCKS || o == OBJ_BUS_BLOCKS ||
+				      o == OBJ_FAULT_BLOCKS || o == OBJ_NODES || o == OBJ_MEMMAP;
+	} else if (kind_of(n) == K_NODE) {
+		st->listing_changes = true;
 	}
 	return 0;
 }
@@ -804,6 +810,32 @@ int tree_resolve(const struct machine *m, const char *path, tree_node *out)
 	return 0;
 }
 
+/* ---- caching ---------------------------------------------------------------- */
+
+enum tree_cache tree_cache_class(const struct machine *m, tree_node n)
+{
+	const struct attr *a;
+
+	if (!exists(m, n))
+		return TREE_CACHE_NONE;
+	a = attr_of(n);
+	if (!a || a->type != TREE_FILE)
+		return TREE_CACHE_NONE;
+	if (a->cache_class)
+		return a->cache_class(m, ops_of(n)->callback_obj(n));
+	return a->cache;
+}
+
+void tree_block_files(uint64_t id, void (*fn)(void *ctx, tree_node n), void *ctx)
+{
+	for (unsigned i = 0; i < block_attrs.n; i++)
+		fn(ctx, make(K_BLOCK_ATTR, id, i));
+	for (unsigned i = 0; i < power_attrs.n; i++)
+		fn(ctx, make(K_BLOCK_POWER_ATTR, id, i));
+	for (unsigned i = 0; i < fault_attrs.n; i++)
+		fn(ctx, make(K_FAULT_ATTR, id, i));
+}
+
 /* ---- what a change did ---------------------------------------------------- */
 
 static void block_gone(const struct machine *m, uint64_t id, tree_change_fn fn, void *ctx)
@@ -830,10 +862,17 @@ void tree_event_changes(const struct machine *m, const struct event *e, tree_cha
 	case EVENT_UEVENT:
 		if (e->uevent == UEVENT_REMOVE)
 			block_gone(m, e->block, fn, ctx);
-		/* Directory link counts count the subdirectories. */
+		/* Listings and link counts (which count subdirectories) change. */
 		if (e->uevent == UEVENT_REMOVE || e->uevent == UEVENT_ADD) {
 			fn(ctx, TREE_NODE_CHANGED, dir_node(D_MEMORY), NULL);
+			fn(ctx, TREE_NODE_CHANGED, dir_node(D_BUS_DEVICES), NULL);
 			fn(ctx, TREE_NODE_CHANGED, dir_node(D_HOTPLUGFS_DEBUG), NULL);
+			/* A block may bring its node online, and joins its listing. */
+			fn(ctx, TREE_NODE_CHANGED, dir_node(D_NODE), NULL);
+			for (guint i = 0; i < m->nodes->len; i++)
+				fn(ctx, TREE_NODE_CHANGED,
+				   make(K_NODE, (uint64_t)g_array_index(m->nodes, struct numa_node, i).nid,
+					0), NULL);
 		}
 		break;
 	case EVENT_FIRMWARE_MAP:

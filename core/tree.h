@@ -34,6 +34,16 @@ struct tree_stat {
 	mode_t mode;              /* permission bits only */
 	enum tree_file_class cls;
 	uint32_t nlink;
+	bool listing_changes;     /* a directory whose entries come and go (memory, nodeK) */
+};
+
+/* How a file's contents may change, for whoever caches them (fs/page_cache.c). */
+enum tree_cache {
+	TREE_CACHE_GLOBAL,   /* with any change of the machine */
+	TREE_CACHE_OBJECT,   /* only with an event naming its object (a block's uevent
+				or notifier call) */
+	TREE_CACHE_STATIC,   /* never, while it exists */
+	TREE_CACHE_NONE,     /* per opener, or changed elsewhere: never cached */
 };
 
 /* Who opened a file: /proc/iomem hides addresses from the unprivileged. */
@@ -71,10 +81,17 @@ int tree_readlink(const struct machine *m, tree_node n, GString *out);
 /* Resolves a slash-separated path from the root ("sys/devices/system/memory"). */
 int tree_resolve(const struct machine *m, const char *path, tree_node *out);
 
+/* How n's contents may change (TREE_CACHE_NONE for what is not a file). */
+enum tree_cache tree_cache_class(const struct machine *m, tree_node n);
+/* Every file node memoryN's contents may be cached under (its attributes,
+ * power/ and fault files), whether or not it exists now. */
+void tree_block_files(uint64_t id, void (*fn)(void *ctx, tree_node n), void *ctx);
+
 /*
- * What a change did to the tree, for whoever caches it (the kernel's dentry
- * and attribute caches behind FUSE): a name that left a directory, or a
- * node whose attributes or listing changed.
+ * What a change did to the tree's names, for whoever caches them (the
+ * kernel's dentry, attribute and readdir caches behind FUSE): a name that
+ * left a directory, or a directory whose listing or attributes changed.
+ * (Files' contents: tree_cache_class.)
  */
 enum tree_change { TREE_NAME_REMOVED, TREE_NODE_CHANGED };
 typedef void (*tree_change_fn)(void *ctx, enum tree_change what, tree_node n, const char *name);

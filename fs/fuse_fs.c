@@ -31,6 +31,7 @@
 #include "control.h"
 #include "inval.h"
 #include "opener.h"
+#include "page_cache.h"
 #include "tree.h"
 
 /* The tree is static apart from block add/remove: let the kernel cache it. */
@@ -69,10 +70,26 @@ struct hotplugfs_session {
 	 */
 	struct inval *iv;
 	uint64_t inval_done;          /* last invalidation batch finished */
+	struct page_cache *pc;        /* what the kernel holds of our files */
+	/*
+	 * Stores that have ended, answered once the kernel has dropped what
+	 * they changed (their invalidation batch is done): a reader that starts
+	 * after the writer's write(2) returned sees the new state.
+	 */
+	GArray *finished;             /* struct finished_store */
+	GString *render;              /* contents for the page cache, reused */
 	struct control *ctl;
 	struct fuse_buf fbuf;         /* the request being read */
 	bool mounted;
 	uint64_t requests[FUSE_REQUEST_KINDS];   /* received, by opcode (stats) */
+};
+
+/* A store whose result waits for its invalidations. */
+struct finished_store {
+	fuse_req_t req;
+	int rc;                       /* 0 or -errno */
+	size_t count;                 /* what write(2) returns on success */
+	uint64_t batch;               /* 0: not known yet (this iteration's) */
 };
 
 /* A store that found the hotplug lock taken, to run again in order. */
@@ -109,8 +126,30 @@ static struct hotplugfs_session *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
+/*
+ * A file's st_size.  Files served through the page cache report the length
+ * of their contents, which the kernel's reads stop at; kernfs would say
+ * 4096, but a page-cache read of a file whose size the kernel thinks is
+ * 4096 returns the page's zeroes, and the size the first read trims it to
+ * would flip back at every GETATTR, dropping the page each time.  The size
+ * is part of what the kernel holds, so the file is tracked from here on.
+ * Direct-I/O files keep kernfs's page and procfs's 0.
+ */
+static off_t file_size(struct hotplugfs_session *fs, tree_node n, const struct tree_stat *ts)
+{
+	const struct tree_reader anyone = { .cap_sys_admin = true };
+
+	if (tree_cache_class(fs->m, n) == TREE_CACHE_NONE)
+		return ts->cls == TREE_SYSFS ? 4096 : 0;
+	g_string_truncate(fs->render, 0);
+	if (tree_read(fs->m, n, &anyone, fs->render) < 0)
+		return 4096;
+	page_cache_seen(fs->pc, n, fs->render);
+	return (off_t)fs->render->len;
+}
+
 /* Attributes of n as the kernel's sysfs/procfs would report them; -errno. */
-static int fill_stat(const struct hotplugfs_session *fs, tree_node n, struct stat *st)
+static int fill_stat(struct hotplugfs_session *fs, tree_node n, struct stat *st)
 {
 	struct tree_stat ts;
 	int rc = tree_stat(fs->m, n, &ts);
@@ -130,8 +169,7 @@ static int fill_stat(const struct hotplugfs_session *fs, tree_node n, struct sta
 		break;
 	case TREE_FILE:
 		st->st_mode = S_IFREG | ts.mode;
-		/* kernfs attributes claim a page; procfs seq_files claim nothing. */
-		st->st_size = ts.cls == TREE_SYSFS ? 4096 : 0;
+		st->st_size = file_size(fs, n, &ts);
 		break;
 	case TREE_LINK: {
 		g_autoptr(GString) target = g_string_new(NULL);
@@ -147,7 +185,7 @@ static int fill_stat(const struct hotplugfs_session *fs, tree_node n, struct sta
 	return 0;
 }
 
-static void reply_entry(fuse_req_t req, const struct hotplugfs_session *fs, tree_node n)
+static void reply_entry(fuse_req_t req, struct hotplugfs_session *fs, tree_node n)
 {
 	struct fuse_entry_param e;
 	int rc;
@@ -170,8 +208,9 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 	(void)userdata;
 	/*
 	 * Plain READDIR only: READDIRPLUS would instantiate a kernel inode per
-	 * memoryN entry (fuse_direntplus_link, fs/fuse/readdir.c).  O_TRUNC arrives as SETATTR(size=0), which
-	 * setattr accepts as a no-op like LXCFS does.
+	 * memoryN entry (fuse_direntplus_link, fs/fuse/readdir.c).  O_TRUNC
+	 * arrives as SETATTR(size=0), which setattr accepts as a no-op like
+	 * LXCFS does.
 	 */
 	conn->want &= ~(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO |
 			FUSE_CAP_ATOMIC_O_TRUNC | FUSE_CAP_WRITEBACK_CACHE);
@@ -381,6 +420,24 @@ static int check_open_mode(const struct tree_stat *ts, int flags)
 	return 0;
 }
 
+/*
+ * Directories are listed statelessly (the offset is the cursor), but are
+ * opened for real: ENOSYS would save the OPENDIR and RELEASEDIR round trips
+ * and make the kernel cache every listing (no_opendir implies
+ * FOPEN_CACHE_DIR, fuse_file_open), and a READDIR answered just before a
+ * change can fill that cache after the change was dropped from it: nothing
+ * orders the two (fuse_add_dirent_to_cache checks only its own version).
+ * A listing must never lag behind a view read directly, so none is cached.
+ */
+static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	fi->fh = 0;
+	fi->cache_readdir = 0;
+	fi->keep_cache = 0;
+	fuse_reply_open(req, fi);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hotplugfs_session *fs = fs_of(req);
@@ -394,6 +451,19 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = check_open_mode(&ts, fi->flags);
 	if (rc < 0) {
 		fuse_reply_err(req, -rc);
+		return;
+	}
+	/*
+	 * Read-only opens of files that read the same for everyone go through
+	 * the page cache: no snapshot, no READ once cached (fs/page_cache.h).
+	 * Writers and /proc files (which depend on the opener) get a snapshot
+	 * of their own and direct I/O, as kernfs and seq_file serve them.
+	 */
+	if (acc == O_RDONLY && tree_cache_class(fs->m, ino) != TREE_CACHE_NONE) {
+		fi->fh = 0;
+		fi->direct_io = 0;
+		fi->keep_cache = 1;
+		fuse_reply_open(req, fi);
 		return;
 	}
 	of = g_new0(struct open_file, 1);
@@ -424,12 +494,36 @@ static struct open_file *open_file_of(const struct fuse_file_info *fi)
 	return (struct open_file *)(uintptr_t)fi->fh;
 }
 
+/* A page-cache read: the contents now, remembered as what the kernel holds. */
+static void read_for_page_cache(struct hotplugfs_session *fs, fuse_req_t req, tree_node n,
+				size_t size, off_t off)
+{
+	const struct tree_reader anyone = { .cap_sys_admin = true };
+	int rc;
+
+	g_string_truncate(fs->render, 0);
+	rc = tree_read(fs->m, n, &anyone, fs->render);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	page_cache_seen(fs->pc, n, fs->render);
+	if (off < 0 || (size_t)off >= fs->render->len)
+		fuse_reply_buf(req, NULL, 0);
+	else
+		fuse_reply_buf(req, fs->render->str + off, MIN(size, fs->render->len - (size_t)off));
+}
+
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
 	struct open_file *of = open_file_of(fi);
 	size_t len;
 
+	if (!of) {
+		read_for_page_cache(fs_of(req), req, ino, size, off);
+		return;
+	}
 	if (!of->readable) {
 		fuse_reply_err(req, EBADF);
 		return;
@@ -450,6 +544,41 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, of->snap->str + off, len);
 }
 
+/* A store has ended with rc (0 or -errno): answered by answer_finished()
+ * once what it changed is dropped from the kernel's caches. */
+static void finish_store(struct hotplugfs_session *fs, fuse_req_t req, int rc, size_t count)
+{
+	struct finished_store f = { .req = req, .rc = rc, .count = count };
+
+	g_array_append_val(fs->finished, f);
+}
+
+static void answer(const struct finished_store *f)
+{
+	if (f->rc == 0)
+		fuse_reply_write(f->req, f->count);
+	else
+		fuse_reply_err(f->req, f->rc < 0 ? -f->rc : EIO);
+}
+
+/* After the iteration's changes were queued as batch: the stores whose
+ * batch is done (all of them, usually) are answered, in order. */
+static void answer_finished(struct hotplugfs_session *fs, uint64_t batch)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < fs->finished->len; i++) {
+		struct finished_store *f = &g_array_index(fs->finished, struct finished_store, i);
+
+		if (!f->batch)
+			f->batch = batch;
+	}
+	while (n < fs->finished->len &&
+	       g_array_index(fs->finished, struct finished_store, n).batch <= fs->inval_done)
+		answer(&g_array_index(fs->finished, struct finished_store, n++));
+	g_array_remove_range(fs->finished, 0, n);
+}
+
 /* Ends the pending store with ret (0 or -errno from the core) and lets the
  * loop run the stores queued behind it. */
 static void end_pending(struct hotplugfs_session *fs, int ret)
@@ -458,10 +587,7 @@ static void end_pending(struct hotplugfs_session *fs, int ret)
 
 	fs->pending_req = NULL;
 	fs->drain = true;
-	if (ret == 0)
-		fuse_reply_write(req, fs->pending_count);
-	else
-		fuse_reply_err(req, ret < 0 ? -ret : EIO);
+	finish_store(fs, req, ret, fs->pending_count);
 }
 
 /*
@@ -508,10 +634,8 @@ static void reply_store(struct hotplugfs_session *fs, fuse_req_t req, int rc, si
 		/* STORE_RETRY with no pending store: nothing will free the lock. */
 		g_warning("store result %d without a pending store", rc);
 		fuse_reply_err(req, EBUSY);
-	} else if (rc < 0) {
-		fuse_reply_err(req, -rc);
 	} else {
-		fuse_reply_write(req, count);
+		finish_store(fs, req, rc, count);
 	}
 }
 
@@ -584,7 +708,8 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	g_hash_table_remove(fs_of(req)->open_files, open_file_of(fi));
+	if (open_file_of(fi))
+		g_hash_table_remove(fs_of(req)->open_files, open_file_of(fi));
 	fuse_reply_err(req, 0);
 }
 
@@ -608,17 +733,22 @@ static const struct fuse_lowlevel_ops hotplugfs_ops = {
 	.getattr = op_getattr,
 	.setattr = op_setattr,
 	.readlink = op_readlink,
+	.opendir = op_opendir,
 	.open = op_open,
 	.read = op_read,
 	.write = op_write,
 	.release = op_release,
 	.readdir = op_readdir,
 	.statfs = op_statfs,
-	/* No .poll: a registered poll makes every poll() a round trip (fuse_file_poll, fs/fuse/file.c).
-	 * No .opendir/.releasedir: readdir is stateless (the offset is the
-	 * cursor), and their ENOSYS sets the kernel's no_opendir, saving two
-	 * round trips per directory lsmem lists (FUSE_CAP_NO_OPENDIR_SUPPORT). */
+	/* No .poll: a registered poll makes every poll() a round trip
+	 * (fuse_file_poll, fs/fuse/file.c). */
 };
+
+static void settle_page_cache(void *pc)
+{
+	page_cache_check(pc);
+}
+
 
 struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *mountpoint)
 {
@@ -632,6 +762,8 @@ struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *m
 	fs->m = b->model;
 	fs->open_files = g_hash_table_new_full(g_direct_hash, g_direct_equal, open_file_free,
 					       NULL);
+	fs->finished = g_array_new(FALSE, FALSE, sizeof(struct finished_store));
+	fs->render = g_string_new(NULL);
 	clock_gettime(CLOCK_REALTIME, &fs->mount_time);
 	g_queue_init(&fs->retry);
 	/*
@@ -657,6 +789,10 @@ struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *m
 		hotplugfs_session_destroy(fs);
 		return NULL;
 	}
+	fs->pc = page_cache_new(b, fs->iv);
+	/* Every batch closed (here or for a control op) carries the page
+	 * cache's drops of the changes before it. */
+	inval_set_settle(fs->iv, settle_page_cache, fs->pc);
 	return fs;
 }
 
@@ -773,6 +909,7 @@ int hotplugfs_session_loop(struct hotplugfs_session *fs)
 		rc = inval_start(fs->iv);
 	while (rc == 0 && !fuse_session_exited(se)) {
 		struct timespec ts, *timeout = NULL;
+		uint64_t batch;
 		int ms = fs->ctl ? control_timeout_ms(fs->ctl) : -1;
 
 		/* /dev/fuse, the backend's completion, the notifier's eventfd,
@@ -804,10 +941,12 @@ int hotplugfs_session_loop(struct hotplugfs_session *fs)
 		}
 		if (fs->drain)
 			drain_queue(fs);
-		/* Whatever the request above changed, before anyone else is served. */
-		inval_flush(fs->iv);
+		/* Whatever the request above changed, before anyone else is served:
+		 * stores are answered once the kernel has forgotten it. */
+		batch = inval_flush(fs->iv);
 		if (pfd[2].revents & POLLIN)
 			fs->inval_done = inval_done(fs->iv);
+		answer_finished(fs, batch);
 		if (fs->ctl)
 			control_dispatch(fs->ctl, pfd + 3, pfds->len - 3, fs->inval_done);
 	}
@@ -839,6 +978,9 @@ static void fail_outstanding(struct hotplugfs_session *fs)
 		fuse_reply_err(q->req, ENODEV);
 		g_free(q);
 	}
+	for (guint i = 0; i < fs->finished->len; i++)
+		answer(&g_array_index(fs->finished, struct finished_store, i));
+	g_array_set_size(fs->finished, 0);
 }
 
 /* inval_stop's helper: requests keep being answered while it waits. */
@@ -864,6 +1006,7 @@ void hotplugfs_session_destroy(struct hotplugfs_session *fs)
 		/* The notifier thread may still use the session: leave both. */
 		return;
 	}
+	page_cache_free(fs->pc);
 	inval_free(fs->iv);
 	if (fs->se) {
 		if (fs->mounted)
@@ -872,5 +1015,7 @@ void hotplugfs_session_destroy(struct hotplugfs_session *fs)
 	}
 	free(fs->fbuf.mem);
 	g_hash_table_unref(fs->open_files);
+	g_array_unref(fs->finished);
+	g_string_free(fs->render, TRUE);
 	g_free(fs);
 }

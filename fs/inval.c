@@ -21,11 +21,11 @@
 /* How long inval_stop waits for a notification in progress. */
 #define STOP_WAIT_MS 30000
 
-enum item_kind { IT_ENTRY, IT_ATTR, IT_BARRIER, IT_STOP };
+enum item_kind { IT_ENTRY, IT_NODE, IT_BARRIER, IT_STOP };
 
 struct item {
 	enum item_kind kind;
-	tree_node ino;            /* IT_ENTRY: the parent; IT_ATTR: the inode */
+	tree_node ino;            /* IT_ENTRY: the parent; IT_NODE: the inode */
 	uint64_t batch;           /* IT_BARRIER */
 	char name[32];            /* IT_ENTRY: "memory" + 20 digits at most */
 };
@@ -40,6 +40,8 @@ struct inval {
 	int exit_fd;              /* the thread has ended */
 	uint64_t batch;           /* last batch closed */
 	bool open_batch;          /* items queued since the last flush */
+	void (*settle)(void *ctx);  /* called before a batch closes */
+	void *settle_ctx;
 	_Atomic uint64_t done;    /* last batch the thread finished */
 	_Atomic uint64_t queued, sent, not_cached, failed;
 };
@@ -50,6 +52,16 @@ static void signal_fd(int fd)
 
 	if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 		perror("hotplugfs: eventfd write");
+}
+
+static void count(struct inval *iv, int rc)
+{
+	if (rc == 0)
+		atomic_fetch_add(&iv->sent, 1);
+	else if (rc == -ENOENT)
+		atomic_fetch_add(&iv->not_cached, 1);
+	else
+		atomic_fetch_add(&iv->failed, 1);
 }
 
 static void *notifier_main(void *p)
@@ -73,16 +85,11 @@ static void *notifier_main(void *p)
 		case IT_ENTRY:
 			rc = iv->sink.entry(iv->sink.ctx, it->ino, it->name);
 			break;
-		case IT_ATTR:
+		case IT_NODE:
 			rc = iv->sink.inode(iv->sink.ctx, it->ino);
 			break;
 		}
-		if (rc == 0)
-			atomic_fetch_add(&iv->sent, 1);
-		else if (rc == -ENOENT)
-			atomic_fetch_add(&iv->not_cached, 1);
-		else
-			atomic_fetch_add(&iv->failed, 1);
+		count(iv, rc);
 		g_free(it);
 	}
 }
@@ -104,7 +111,7 @@ static void on_change(void *ctx, enum tree_change what, tree_node n, const char 
 {
 	struct inval *iv = ctx;
 
-	push(iv, what == TREE_NAME_REMOVED ? IT_ENTRY : IT_ATTR, n, name);
+	push(iv, what == TREE_NAME_REMOVED ? IT_ENTRY : IT_NODE, n, name);
 }
 
 /* Every event, as it is logged: what it touched goes on the queue at once. */
@@ -120,9 +127,11 @@ static int fuse_entry(void *ctx, tree_node parent, const char *name)
 	return fuse_lowlevel_notify_inval_entry(ctx, parent, name, strlen(name));
 }
 
+/* Offset 0, length 0: the attributes and every cached page (for a
+ * directory, its cached entries: FOPEN_CACHE_DIR). */
 static int fuse_inode(void *ctx, tree_node ino)
 {
-	return fuse_lowlevel_notify_inval_inode(ctx, ino, -1, 0);
+	return fuse_lowlevel_notify_inval_inode(ctx, ino, 0, 0);
 }
 
 struct inval *inval_new(struct fuse_session *se, struct backend *b)
@@ -211,10 +220,23 @@ void inval_free(struct inval *iv)
 	g_free(iv);
 }
 
+void inval_node(struct inval *iv, tree_node n)
+{
+	push(iv, IT_NODE, n, NULL);
+}
+
+void inval_set_settle(struct inval *iv, void (*fn)(void *ctx), void *ctx)
+{
+	iv->settle = fn;
+	iv->settle_ctx = ctx;
+}
+
 uint64_t inval_flush(struct inval *iv)
 {
 	struct item *it;
 
+	if (iv->settle)
+		iv->settle(iv->settle_ctx);
 	if (!iv->open_batch)
 		return iv->batch;
 	it = g_new0(struct item, 1);

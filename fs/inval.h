@@ -13,7 +13,8 @@
  * (tree_event_changes).  The notifications are sent by a thread of their
  * own: fuse_lowlevel_notify_inval_entry takes the parent directory's inode
  * lock in the kernel, and a lookup in that directory may hold it while it
- * waits for the loop.  Work is grouped in numbered batches so that a reply
+ * waits for the loop; a page being read stays locked until the loop answers
+ * the read.  Work is grouped in numbered batches so that a reply
  * (an op over the control socket) can be held until the names its op
  * removed are gone from the cache.
  */
@@ -32,7 +33,7 @@ struct inval;
 /* Where the notifications go: 0, -ENOENT (nothing was cached), or -errno. */
 struct inval_sink {
 	int (*entry)(void *ctx, tree_node parent, const char *name);   /* drop a name */
-	int (*inode)(void *ctx, tree_node ino);                        /* drop attributes */
+	int (*inode)(void *ctx, tree_node ino);    /* drop attributes, pages, dirents */
 	void *ctx;
 };
 
@@ -55,6 +56,12 @@ bool inval_stop(struct inval *iv, void (*serve)(void *ctx), void *ctx);
 /* Unsubscribes and frees; the thread must have been stopped (or never run). */
 void inval_free(struct inval *iv);
 
+/* Queues the invalidation of n's attributes and cached contents (a file
+ * whose contents changed: fs/page_cache.c). */
+void inval_node(struct inval *iv, tree_node n);
+/* fn(ctx) is called when a batch is about to close, to queue what it
+ * knows only then (the page cache's re-checked files). */
+void inval_set_settle(struct inval *iv, void (*fn)(void *ctx), void *ctx);
 /* Closes the current batch: the invalidations queued since the last flush
  * are done when inval_done() reaches the returned number (at once when
  * nothing was queued).  Cheap when nothing happened. */
