@@ -66,7 +66,16 @@ struct resource {
 	uint32_t flags;
 	int desc;
 	struct resource *parent, *sibling, *child;
+	/* Not the kernel's: one of this resource's children near where the last
+	 * request under it was placed, or NULL; scans for the next slot start
+	 * there (resource.c, slot_from()).  The functions below keep it a child
+	 * or NULL; code that unlinks children by hand must clear it. */
+	struct resource *hint;
 };
+
+/* Siblings the slot scans of the functions below have stepped over since
+ * start: a statistic for tests (the model is single-threaded). */
+extern uint64_t resource_scan_steps;
 
 /* Allocation (g_new0); a resource is linked into no tree when made. */
 struct resource *resource_new(const char *name, uint64_t start, uint64_t end,

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -32,10 +34,39 @@ static G_DEFINE_QUARK(hotplugfs-capture-error, capture_error)
 #define IOMEM_MAX_LEVEL 5          /* MAX_IORES_LEVEL: deeper lines print 10 spaces */
 #define MAX_BLOCK_NODES 8          /* struct fx_blocks.nids */
 
-/* A directory of the sysroot: its fd and the path that messages show. */
+/*
+ * What a captured file may hold.  Every attribute read here is printed by
+ * sysfs_emit() or into the page that sysfs_kf_seq_show() hands a show()
+ * method, which never exceeds PAGE_SIZE (fs/sysfs/file.c, 6.12); 64 KiB is
+ * the largest page size of the architectures a fixture can name (arm64 with
+ * CONFIG_ARM64_64K_PAGES).
+ */
+#define SYSFS_ATTR_MAX ((gsize)64 * 1024)
+/*
+ * /proc/iomem is a seq_file without a size limit, printing one line per
+ * resource (r_show(), kernel/resource.c 6.12): at most 10 spaces, two 16-digit
+ * addresses and " : " (46 bytes) before the name.  E820_MAX_ENTRIES is 3,200,
+ * each of which may add a "RAM buffer"; PCI, ACPI and device resources of a
+ * large server add a few thousand more lines.  65,536 lines of 256 bytes is
+ * ten times more than that with room for long names, and still refuses a file
+ * that is not /proc/iomem (a sparse file, a device) before it is read whole.
+ */
+#define IOMEM_MAX ((gsize)65536 * 256)
+
+/*
+ * A directory of the tree being captured: its fd, the path that messages
+ * show, and how names below it are looked up.  With --sysroot, every lookup
+ * starts at the sysroot (root_fd, rel) and stays beneath it: a symlink that
+ * leads out (absolute, or too many "..") is refused, while symlinks inside
+ * the tree (memoryN/nodeK -> ../../node/nodeK) resolve as usual.  A live
+ * capture of / resolves names as the host does.
+ */
 struct dir {
 	int fd;
 	char *path;
+	char *rel;                /* from the sysroot, "" for the sysroot itself */
+	int root_fd;              /* the sysroot's fd (borrowed) */
+	bool beneath;             /* --sysroot given: lookups stay beneath it */
 };
 
 static void dir_close(struct dir *d)
@@ -43,8 +74,10 @@ static void dir_close(struct dir *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	g_free(d->path);
+	g_free(d->rel);
 	d->fd = -1;
 	d->path = NULL;
+	d->rel = NULL;
 }
 
 static char *dir_child_path(const struct dir *d, const char *rel)
@@ -58,35 +91,141 @@ static gboolean set_errno_error(GError **err, int errnum)
 	return FALSE;
 }
 
-/* The one reader: the whole of d/rel, NUL-terminated; errors name the path. */
-static char *read_at(const struct dir *d, const char *rel, gsize *len, GError **err)
+/*
+ * openat() of d/rel, beneath the sysroot when there is one: openat2() with
+ * RESOLVE_BENEATH fails with EXDEV on a symlink or ".." that leads out, and
+ * RESOLVE_NO_MAGICLINKS with ELOOP on /proc/PID/fd-style links (Linux 5.6+,
+ * fs/namei.c).  EAGAIN means a rename raced the lookup: it is retried.
+ */
+static int open_at(const struct dir *d, const char *rel, int flags)
+{
+	struct open_how how = { .flags = (uint64_t)flags,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	g_autofree char *from_root = NULL;
+	long fd;
+
+	if (!d->beneath)
+		return openat(d->fd, rel, flags);
+	from_root = *d->rel ? g_build_filename(d->rel, rel, NULL) : g_strdup(rel);
+	for (int tries = 0;; tries++) {
+		fd = syscall(SYS_openat2, d->root_fd, from_root, &how, sizeof(how));
+		if (fd >= 0 || (errno != EAGAIN && errno != EINTR) || tries == 16)
+			return (int)fd;
+	}
+}
+
+/* *err for errno errnum from opening or reading d/rel, naming the path. */
+static void path_error(const struct dir *d, const char *rel, int errnum, GError **err)
+{
+	g_autofree char *path = dir_child_path(d, rel);
+
+	if (d->beneath && errnum == EXDEV)
+		g_set_error(err, CAPTURE_ERROR, errnum,
+			    "%s: leads out of the sysroot (a symlink on the way points outside it)",
+			    path);
+	else if (d->beneath && errnum == ELOOP)
+		g_set_error(err, CAPTURE_ERROR, errnum,
+			    "%s: a symlink loop or a /proc magic link, refused beneath the sysroot",
+			    path);
+	else if (d->beneath && errnum == ENOSYS)
+		g_set_error(err, CAPTURE_ERROR, errnum,
+			    "%s: openat2() is not available (Linux 5.6+), so lookups cannot be kept "
+			    "beneath the sysroot", path);
+	else
+		g_set_error(err, CAPTURE_ERROR, errnum, "%s: %s", path, g_strerror(errnum));
+}
+
+static const char *file_type_name(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFIFO: return "a FIFO";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	case S_IFDIR: return "a directory";
+	case S_IFLNK: return "a symlink";
+	default: return "not a regular file";
+	}
+}
+
+/*
+ * Opens the regular file d/rel for reading, or fails naming the path.  The
+ * type is checked on an O_PATH descriptor first, which opens nothing: a FIFO
+ * would block open() until a writer comes, and opening a device node (a
+ * tarball extracted as root can hold any) runs its driver.  The file then
+ * opened must be the same one, and O_NONBLOCK keeps even a racing swap for a
+ * FIFO from blocking.  sysfs and procfs files are regular files.
+ */
+static int open_regular_at(const struct dir *d, const char *rel, GError **err)
+{
+	struct stat st, st2;
+	int pfd = open_at(d, rel, O_PATH | O_CLOEXEC), fd = -1;
+	int errnum = 0;
+
+	if (pfd < 0) {
+		path_error(d, rel, errno, err);
+		return -1;
+	}
+	if (fstat(pfd, &st) != 0) {
+		errnum = errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		g_autofree char *path = dir_child_path(d, rel);
+
+		g_set_error(err, CAPTURE_ERROR, 0, "%s: not a regular file but %s", path,
+			    file_type_name(st.st_mode));
+	} else if ((fd = open_at(d, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0 ||
+		   fstat(fd, &st2) != 0) {
+		errnum = errno;
+	} else if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
+		g_autofree char *path = dir_child_path(d, rel);
+
+		g_set_error(err, CAPTURE_ERROR, 0, "%s: replaced while being captured", path);
+	} else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		errnum = errno;
+	} else {
+		close(pfd);
+		return fd;
+	}
+	if (errnum)
+		path_error(d, rel, errnum, err);
+	if (fd >= 0)
+		close(fd);
+	close(pfd);
+	return -1;
+}
+
+/* The one reader: the whole of d/rel, NUL-terminated, when it is a regular
+ * file of at most max bytes; errors name the path. */
+static char *read_at(const struct dir *d, const char *rel, gsize max, gsize *len, GError **err)
 {
 	g_autoptr(GString) buf = g_string_new(NULL);
 	char chunk[4096];
-	int fd = openat(d->fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open_regular_at(d, rel, err);
 
-	if (fd < 0) {
-		set_errno_error(err, errno);
-	} else {
-		for (;;) {
-			ssize_t n = read(fd, chunk, sizeof(chunk));
+	if (fd < 0)
+		return NULL;
+	/* One byte past max tells a file of max bytes from a longer one. */
+	while (buf->len <= max) {
+		ssize_t n = read(fd, chunk, MIN(sizeof(chunk), max + 1 - buf->len));
 
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				set_errno_error(err, errno);
-				break;
-			}
-			if (n == 0)
-				break;
-			g_string_append_len(buf, chunk, n);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			path_error(d, rel, errno, err);
+			break;
 		}
-		close(fd);
+		if (n == 0)
+			break;
+		g_string_append_len(buf, chunk, n);
 	}
-	if (err && *err) {
+	close(fd);
+	if (err && *err)
+		return NULL;
+	if (buf->len > max) {
 		g_autofree char *path = dir_child_path(d, rel);
 
-		g_prefix_error(err, "%s: ", path);
+		g_set_error(err, CAPTURE_ERROR, 0, "%s: longer than %" G_GSIZE_FORMAT " bytes, "
+			    "more than the kernel prints there", path, max);
 		return NULL;
 	}
 	if (len)
@@ -98,7 +237,7 @@ static char *read_at(const struct dir *d, const char *rel, gsize *len, GError **
 static char *read_attr(const struct dir *d, const char *rel, GError **err)
 {
 	gsize len;
-	g_autofree char *text = read_at(d, rel, &len, err);
+	g_autofree char *text = read_at(d, rel, SYSFS_ATTR_MAX, &len, err);
 
 	if (!text)
 		return NULL;
@@ -114,36 +253,38 @@ static char *read_attr(const struct dir *d, const char *rel, GError **err)
 	return g_steal_pointer(&text);
 }
 
-/* 1 if d/rel exists, 0 if not, -1 with *err on any other failure. */
+/* 1 if d/rel exists (a symlink counts as it is, not followed), 0 if not,
+ * -1 with *err on any other failure. */
 static int probe_at(const struct dir *d, const char *rel, GError **err)
 {
-	struct stat st;
+	int fd = open_at(d, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 
-	if (fstatat(d->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
+	if (fd >= 0) {
+		close(fd);
 		return 1;
+	}
 	if (errno == ENOENT)
 		return 0;
-	set_errno_error(err, errno);
-	g_autofree char *path = dir_child_path(d, rel);
-	g_prefix_error(err, "%s: ", path);
+	path_error(d, rel, errno, err);
 	return -1;
 }
 
 /* Opens the directory d/rel into out: 1, 0 when absent, -1 with *err. */
 static int open_dir_at(const struct dir *d, const char *rel, struct dir *out, GError **err)
 {
-	int fd = openat(d->fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open_at(d, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		set_errno_error(err, errno);
-		g_autofree char *path = dir_child_path(d, rel);
-		g_prefix_error(err, "%s: ", path);
+		path_error(d, rel, errno, err);
 		return -1;
 	}
 	out->fd = fd;
 	out->path = dir_child_path(d, rel);
+	out->rel = *d->rel ? g_build_filename(d->rel, rel, NULL) : g_strdup(rel);
+	out->root_fd = d->root_fd;
+	out->beneath = d->beneath;
 	return 1;
 }
 
@@ -376,7 +517,7 @@ static int capture_iomem(const struct dir *root, json_object *fixture, GError **
 
 	if (present <= 0)
 		return present;
-	text = read_at(root, "proc/iomem", &len, err);
+	text = read_at(root, "proc/iomem", IOMEM_MAX, &len, err);
 	if (!text)
 		return -1;
 	if (strlen(text) != len) {
@@ -454,7 +595,7 @@ static json_object *fw_entries_to_json(const GArray *entries)
 
 static int capture_firmware_memmap(const struct dir *root, json_object *fixture, GError **err)
 {
-	struct dir memmap = { -1, NULL };
+	struct dir memmap = { .fd = -1 };
 	g_autoptr(GArray) entries = g_array_new(FALSE, TRUE, sizeof(struct fw_entry));
 	g_autoptr(GPtrArray) names = NULL;
 	int present = open_dir_at(root, "sys/firmware/memmap", &memmap, err);
@@ -642,7 +783,7 @@ static gboolean read_block(const struct dir *mem, const char *name, uint64_t id,
 			   struct memory_capture *mc, GError **err)
 {
 	struct block_rec b = { .id = id };
-	struct dir blk = { -1, NULL };
+	struct dir blk = { .fd = -1 };
 	gboolean ok;
 
 	if (open_dir_at(mem, name, &blk, err) <= 0) {
@@ -791,7 +932,7 @@ static gboolean capture_auto_online(const struct dir *mem, json_object *fixture,
 static int capture_memory(const struct dir *root, json_object *fixture,
 			  struct memory_capture *mc, GError **err)
 {
-	struct dir mem = { -1, NULL };
+	struct dir mem = { .fd = -1 };
 	int present = open_dir_at(root, "sys/devices/system/memory", &mem, err);
 	int crash, pm_debug, ret = -1;
 
@@ -841,7 +982,7 @@ static int capture_params(const struct dir *root, json_object *fixture, GError *
 	static const char *const policies[] = { "contig-zones", "auto-movable", NULL };
 	static const char *const yn[] = { "Y", "N", NULL };
 	static const char *const memmap[] = { "Y", "N", "force", NULL };
-	struct dir params = { -1, NULL };
+	struct dir params = { .fd = -1 };
 	g_autofree char *policy = NULL, *aware = NULL, *mom = NULL;
 	json_object *ratio = NULL, *hp;
 	int present = open_dir_at(root, "sys/module/memory_hotplug/parameters", &params, err);
@@ -874,7 +1015,7 @@ out:
 /* ------------------------------------------------------------------- command */
 
 struct capture_opts {
-	char *sysroot;
+	char *sysroot;                /* NULL: a live capture of / */
 	char *output;
 	char *description;
 	char *kernel;
@@ -934,7 +1075,7 @@ static json_object *fixture_header(const struct capture_opts *o)
 {
 	json_object *fx = json_object_new_object();
 	g_autofree char *desc = o->description ? g_strdup(o->description)
-					       : default_description(o->sysroot);
+					       : default_description(o->sysroot ? o->sysroot : "/");
 
 	json_object_object_add(fx, "hotplugfs-fixture", json_object_new_int(FIXTURE_FORMAT));
 	json_object_object_add(fx, "description", json_object_new_string(desc));
@@ -944,19 +1085,21 @@ static json_object *fixture_header(const struct capture_opts *o)
 /* Reads every tree that exists under the sysroot into a fixture. */
 static json_object *capture_sysroot(const struct capture_opts *o, GError **err)
 {
-	struct dir root = { -1, g_strdup(o->sysroot) };
+	struct dir root = { .fd = -1, .path = g_strdup(o->sysroot ? o->sysroot : "/"),
+			    .rel = g_strdup(""), .beneath = o->sysroot != NULL };
 	struct memory_capture mc = { g_array_new(FALSE, TRUE, sizeof(struct block_rec)),
 				     g_string_chunk_new(4096), false, false };
 	json_object *fx = fixture_header(o);
 	json_object *body = json_object_new_object();
 	bool ok = false;
 
-	root.fd = open(o->sysroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	root.fd = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root.fd < 0) {
 		set_errno_error(err, errno);
-		g_prefix_error(err, "%s: ", o->sysroot);
+		g_prefix_error(err, "%s: ", root.path);
 		goto out;
 	}
+	root.root_fd = root.fd;
 	/* Captured into body first: kernel and arch come before them in the file. */
 	if (capture_memory(&root, body, &mc, err) < 0 || capture_params(&root, body, err) < 0 ||
 	    capture_iomem(&root, body, err) < 0 || capture_firmware_memmap(&root, body, err) < 0)
@@ -1000,7 +1143,7 @@ static int parse_capture_args(int argc, char **argv, struct capture_opts *o)
 {
 	GOptionEntry entries[] = {
 		{ "sysroot", 0, 0, G_OPTION_ARG_FILENAME, &o->sysroot,
-		  "Capture DIR/proc and DIR/sys instead of /", "DIR" },
+		  "Capture DIR/proc and DIR/sys instead of / (no symlink may lead out of DIR)", "DIR" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
 		  "Write the fixture to FILE (default: stdout)", "FILE" },
 		{ "description", 0, 0, G_OPTION_ARG_STRING, &o->description,
@@ -1034,8 +1177,6 @@ static int parse_capture_args(int argc, char **argv, struct capture_opts *o)
 		fprintf(stderr, "hotplugfs capture: --arch: unknown architecture \"%s\"\n", o->arch);
 		return EXIT_USAGE;
 	}
-	if (!o->sysroot)
-		o->sysroot = g_strdup("/");
 	return 0;
 }
 

@@ -148,6 +148,27 @@ static const char *reply_error(json_object *reply)
 							      : "refused";
 }
 
+/*
+ * The refusal as one line.  A kernel failure's error already ends in
+ * "(EBUSY)" (kernel_failed() in core/device.c writes it), so errno_name is
+ * added only to an error that does not name it yet.
+ */
+static void print_refusal(json_object *reply)
+{
+	const char *msg = reply_error(reply);
+	json_object *en;
+
+	if (json_object_object_get_ex(reply, "errno_name", &en)) {
+		g_autofree char *suffix = g_strdup_printf("(%s)", json_object_get_string(en));
+
+		if (!g_str_has_suffix(msg, suffix)) {
+			fprintf(stderr, "hotplugfs ctl: %s %s\n", msg, suffix);
+			return;
+		}
+	}
+	fprintf(stderr, "hotplugfs ctl: %s\n", msg);
+}
+
 int cmd_ctl(int argc, char **argv)
 {
 	g_autoptr(GString) buf = g_string_new(NULL), line = g_string_new(NULL);
@@ -225,13 +246,7 @@ int cmd_ctl(int argc, char **argv)
 		goto out;
 	}
 	if (!json_object_get_boolean(ok)) {
-		json_object *en;
-
-		if (json_object_object_get_ex(reply, "errno_name", &en))
-			fprintf(stderr, "hotplugfs ctl: %s (%s)\n", reply_error(reply),
-				json_object_get_string(en));
-		else
-			fprintf(stderr, "hotplugfs ctl: %s\n", reply_error(reply));
+		print_refusal(reply);
 		status = EXIT_REFUSED;
 		goto out;
 	}

@@ -9,7 +9,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "machine.h"
 #include "resource.h"
+#include "util.h"
 
 #define RAM_BUSY (IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY)
 #define MEM_BUSY (IORESOURCE_MEM | IORESOURCE_BUSY)
@@ -19,12 +21,14 @@ static struct resource *new_root(void)
 	return resource_new("PCI mem", 0, UINT64_MAX, IORESOURCE_MEM, IORES_DESC_NONE);
 }
 
-/* Parents, order, nesting: what every operation must preserve. */
+/* Parents, order, nesting, hints: what every operation must preserve. */
 static void check_subtree(const struct resource *parent)
 {
 	const struct resource *prev = NULL;
+	bool hint_is_child = !parent->hint;
 
 	for (const struct resource *c = parent->child; c; c = c->sibling) {
+		hint_is_child |= c == parent->hint;
 		g_assert_true(c->parent == parent);
 		g_assert_cmphex(c->start, <=, c->end);
 		g_assert_cmphex(c->start, >=, parent->start);
@@ -34,6 +38,8 @@ static void check_subtree(const struct resource *parent)
 		check_subtree(c);
 		prev = c;
 	}
+	/* A hint that is not a child could be freed memory. */
+	g_assert_true(hint_is_child);
 }
 
 /* The tree as text: one "name start-end" line per node, one space per level. */
@@ -1041,6 +1047,187 @@ static void test_reserve_split_clipped(void)
 	resource_free(io);
 }
 
+/* ------------------------------------------------------------- slot hints */
+
+/* Requests below the last one placed scan from the head: the same tree. */
+static void test_hint_out_of_order(void)
+{
+	struct resource *root = new_root();
+	struct resource *d = resource_new("D", 0x2000, 0x2fff, MEM_BUSY, 0);
+	struct resource *e = resource_new("E", 0x0, 0xfff, MEM_BUSY, 0);
+	struct resource *x = resource_new("X", 0x3800, 0x38ff, MEM_BUSY, 0);
+	struct resource *y = resource_new("Y", 0x6000, 0x6fff, MEM_BUSY, 0);
+
+	add(root, "A", 0x1000, 0x1fff, MEM_BUSY, 0);
+	add(root, "B", 0x3000, 0x3fff, MEM_BUSY, 0);
+	add(root, "C", 0x5000, 0x5fff, MEM_BUSY, 0);
+	g_assert_cmpint(request_resource(root, d), ==, 0);
+	g_assert_cmpint(request_resource(root, e), ==, 0);
+	/* Conflicts behind the hint are still found; after one, so is a free slot. */
+	g_assert_cmpstr(request_resource_conflict(root, x)->name, ==, "B");
+	g_assert_cmpint(request_resource(root, y), ==, 0);
+	assert_tree(root, "E 0-fff\nA 1000-1fff\nD 2000-2fff\nB 3000-3fff\nC 5000-5fff\n"
+			  "Y 6000-6fff\n");
+	resource_free(x);
+	resource_free(root);
+}
+
+/* The hint never outlives its resource: each way a child leaves the list
+ * (ASan reports a use of freed memory otherwise, check_subtree a hint that
+ * is not a child). */
+static void test_hint_child_leaves(void)
+{
+	struct resource *root = new_root();
+	struct resource *r;
+	static const char *const sysram = "System RAM";
+
+	/* release_resource() of the resource placed last. */
+	r = add(root, "A", 0x1000, 0x1fff, MEM_BUSY, 0);
+	g_assert_cmpint(release_resource(r), ==, 0);
+	resource_free(r);
+	add(root, "B", 0x2000, 0x2fff, MEM_BUSY, 0);
+	/* remove_resource(): its children take its place. */
+	r = add(root, "C", 0x3000, 0x3fff, IORESOURCE_MEM, 0);
+	add(r, "c1", 0x3000, 0x30ff, MEM_BUSY, 0);
+	add(r, "c2", 0x3800, 0x38ff, MEM_BUSY, 0);
+	g_assert_cmpint(remove_resource(r), ==, 0);
+	resource_free(r);
+	add(root, "D", 0x4000, 0x4fff, MEM_BUSY, 0);
+	/* release_region() of the region requested last. */
+	g_assert_nonnull(request_region(root, 0x5000, 0x1000, "E", 0));
+	g_assert_cmpint(release_region(root, 0x5000, 0x1000), ==, 0);
+	add(root, "F", 0x6000, 0x6fff, MEM_BUSY, 0);
+	/* release_mem_region_adjustable() deleting the resource placed last. */
+	add(root, "G", 0x7000, 0x7fff, MEM_BUSY, 0);
+	g_assert_cmpint(release_mem_region_adjustable(root, 0x7000, 0x1000), ==, 0);
+	add(root, "H", 0x8000, 0x8fff, MEM_BUSY, 0);
+	/* merge_system_ram_resource() freeing the resource placed last... */
+	add(root, sysram, 0x9000, 0x9fff, RAM_BUSY | IORESOURCE_SYSRAM_MERGEABLE, 0);
+	r = add(root, sysram, 0xa000, 0xafff, RAM_BUSY, 0);
+	merge_system_ram_resource(r);
+	add(root, "I", 0xb000, 0xbfff, MEM_BUSY, 0);
+	/* ... or the one after it. */
+	r = add(root, sysram, 0xc000, 0xcfff, RAM_BUSY, IORES_DESC_NONE);
+	r->flags |= IORESOURCE_SYSRAM_MERGEABLE;
+	add(root, sysram, 0xd000, 0xdfff, RAM_BUSY | IORESOURCE_SYSRAM_MERGEABLE, 0);
+	merge_system_ram_resource(r);
+	add(root, "J", 0xe000, 0xefff, MEM_BUSY, 0);
+	/* insert_resource() adopting the resource placed last, which is then
+	 * released from its new parent. */
+	r = add(root, "K", 0xf000, 0xf0ff, MEM_BUSY, 0);
+	struct resource *wrap = resource_new("wrap", 0xf000, 0xffff, IORESOURCE_MEM, 0);
+	g_assert_cmpint(insert_resource(root, wrap), ==, 0);
+	g_assert_cmpint(release_resource(r), ==, 0);
+	resource_free(r);
+	add(root, "L", 0x10000, 0x10fff, MEM_BUSY, 0);
+	add(wrap, "k2", 0xf800, 0xf8ff, MEM_BUSY, 0);
+	assert_tree(root, "B 2000-2fff\nc1 3000-30ff\nc2 3800-38ff\nD 4000-4fff\n"
+			  "F 6000-6fff\nH 8000-8fff\nSystem RAM 9000-afff\nI b000-bfff\n"
+			  "System RAM c000-dfff\nJ e000-efff\nwrap f000-ffff\n k2 f800-f8ff\n"
+			  "L 10000-10fff\n");
+	resource_free(root);
+}
+
+/* ------------------------------------------------------------------ scale */
+
+/* Steps of the slot scans for n resources placed in address order. */
+static void test_scale_in_order(void)
+{
+	const unsigned n = 3200;
+	struct resource *root = new_root();
+	uint64_t steps = resource_scan_steps;
+
+	for (unsigned i = 0; i < n; i++)
+		add(root, "R", 0x100000 * (uint64_t)i, 0x100000 * (uint64_t)i + 0xfff, MEM_BUSY, 0);
+	/* A RAM buffer after each, reaching past the next one: split around it,
+	 * and starting inside the piece the one before left. */
+	for (unsigned i = 0; i < n; i++)
+		reserve_region_with_split(root, 0x100000 * (uint64_t)i + 0x1000,
+					  0x100000 * (uint64_t)i + 0x101fff, "RAM buffer");
+	steps = resource_scan_steps - steps;
+	g_test_message("%u resources and RAM buffers in address order: %" PRIu64 " steps", n, steps);
+	/* A few steps per request, each scan starting at the last one; scans
+	 * from the head would take about n * n. */
+	g_assert_cmpuint(steps, <=, 8 * n);
+	resource_free(root);
+}
+
+/*
+ * A boot-form fixture with n e820 entries: RAM below 640K, the legacy hole,
+ * RAM from 1 MiB to 2 GiB (for the kernel image), then n - 3 entries of
+ * `size` bytes every `stride` bytes from 4 GiB, RAM and Reserved in turn
+ * (bench/e820.sh times the same fixtures).
+ */
+static char *e820_fixture(unsigned n, uint64_t size, uint64_t stride)
+{
+	GString *s = g_string_new("{ \"hotplugfs-fixture\": 1, \"description\": \"scale\",\n"
+				  "  \"e820\": [\n"
+				  "    { \"start\": \"0x0\", \"end\": \"0x9fbff\", \"type\": \"ram\" },\n"
+				  "    { \"start\": \"0x9fc00\", \"end\": \"0xfffff\", \"type\": \"reserved\" },\n"
+				  "    { \"start\": \"0x100000\", \"end\": \"0x7fffffff\", \"type\": \"ram\" }");
+
+	for (unsigned i = 0; i + 3 < n; i++) {
+		uint64_t start = 0x100000000 + i * stride;
+
+		g_string_append_printf(s, ",\n    { \"start\": \"0x%" PRIx64 "\", \"end\": \"0x%"
+				       PRIx64 "\", \"type\": \"%s\" }", start, start + size - 1,
+				       i % 2 ? "reserved" : "ram");
+	}
+	g_string_append(s, "\n  ]\n}\n");
+	return g_string_free(s, FALSE);
+}
+
+/* Slot scan steps of booting that fixture, and its /proc/iomem line count. */
+static uint64_t boot_steps(unsigned n, uint64_t size, uint64_t stride, unsigned *lines)
+{
+	g_autofree char *json = e820_fixture(n, size, stride);
+	uint64_t steps = resource_scan_steps;
+	struct machine *m = boot_fixture_json(json);
+	g_autofree char *iomem = NULL;
+
+	steps = resource_scan_steps - steps;
+	iomem = read_tree(m, "proc/iomem");
+	*lines = 0;
+	for (const char *p = iomem; (p = strchr(p, '\n')); p++)
+		(*lines)++;
+	machine_free(m);
+	return steps;
+}
+
+/*
+ * E820_MAX_ENTRIES (3,200) entries of 2 MiB every 4 MiB: each RAM buffer
+ * (up to the next 64 MiB) overlaps at most 16 entries, so the boot is linear
+ * in n.  Scanning from the head for every insert and every conflict took
+ * about n * n / 2 steps.
+ */
+static void test_scale_e820_spread(void)
+{
+	const unsigned n = 3200;
+	unsigned lines;
+	uint64_t steps = boot_steps(n, 0x200000, 0x400000, &lines);
+
+	g_test_message("%u spread e820 entries: %" PRIu64 " steps", n, steps);
+	g_assert_cmpuint(lines, ==, 2 * n + 2);   /* a RAM buffer per RAM entry, 4 kernel parts */
+	g_assert_cmpuint(steps, <=, 16 * n);
+}
+
+/*
+ * 3,200 entries of 4 KiB every 8 KiB: every RAM buffer overlaps all the
+ * entries after it, and the kernel's algorithm meets each of them as a
+ * conflict: about n * n / 2 conflicts in all, each now one step.  Scanning
+ * from the head for each was cubic (minutes).
+ */
+static void test_scale_e820_dense(void)
+{
+	const unsigned n = 3200;
+	unsigned lines;
+	uint64_t steps = boot_steps(n, 0x1000, 0x2000, &lines);
+
+	g_test_message("%u dense e820 entries: %" PRIu64 " steps", n, steps);
+	g_assert_cmpuint(lines, ==, 2 * n + 2);
+	g_assert_cmpuint(steps, <=, (uint64_t)n * n);
+}
+
 /* ---------------------------------------------------------- resource_next */
 
 static void test_resource_next(void)
@@ -1402,6 +1589,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/resource/reserve-split/gaps", test_reserve_split);
 	g_test_add_func("/resource/reserve-split/edges", test_reserve_split_edges);
 	g_test_add_func("/resource/reserve-split/clipped", test_reserve_split_clipped);
+
+	g_test_add_func("/resource/hint/out-of-order", test_hint_out_of_order);
+	g_test_add_func("/resource/hint/child-leaves", test_hint_child_leaves);
+	g_test_add_func("/resource/scale/in-order", test_scale_in_order);
+	g_test_add_func("/resource/scale/e820-spread", test_scale_e820_spread);
+	g_test_add_func("/resource/scale/e820-dense", test_scale_e820_dense);
 
 	g_test_add_func("/resource/next/pre-order", test_resource_next);
 
