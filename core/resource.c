@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The resource tree with the semantics of kernel/resource.c (6.1.y and
- * 6.12).  Written from the documented behaviour (spec §1.6), not from the
- * kernel's code.  Each tree is owned by its caller: no lock, and no global
+ * 6.12).  Written from the documented behaviour (the comments of
+ * kernel/resource.c and Documentation/), not from the kernel's code.  Each tree is owned by its caller: no lock, and no global
  * state but a statistic for tests (resource_scan_steps).
  *
  * Invariants every operation keeps: siblings are sorted by start and never

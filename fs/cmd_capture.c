@@ -26,6 +26,8 @@
 
 #include "commands.h"
 #include "fixture.h"
+#include "jsonutil.h"
+#include "memory_block.h"
 #include "profile.h"
 
 #define CAPTURE_ERROR (capture_error_quark())
@@ -356,18 +358,6 @@ static bool parse_u64_exact(const char *text, const char *fmt, int base, uint64_
 	return strcmp(back, text) == 0;
 }
 
-static char *hex_string(uint64_t v)
-{
-	return g_strdup_printf("0x%" PRIx64, v);
-}
-
-static json_object *json_hex(uint64_t v)
-{
-	g_autofree char *s = hex_string(v);
-
-	return json_object_new_string(s);
-}
-
 static gboolean malformed(GError **err, const char *path, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static gboolean malformed(GError **err, const char *path, const char *fmt, ...)
 {
@@ -632,13 +622,6 @@ out:
 
 /* ------------------------------------------------ /sys/devices/system/memory */
 
-/* Indexed by enum block_state (memory_block.h). */
-static const char *const state_names[] = {
-	[BLOCK_ONLINE] = "online",
-	[BLOCK_GOING_OFFLINE] = "going-offline",
-	[BLOCK_OFFLINE] = "offline",
-};
-
 struct block_rec {
 	uint64_t id;
 	int32_t phys_device;
@@ -671,14 +654,14 @@ static gint int_cmp(gconstpointer a, gconstpointer b)
 static gboolean read_block_state(const struct dir *blk, struct block_rec *b, GError **err)
 {
 	g_autofree char *state = read_attr(blk, "state", err);
+	int s;
 
 	if (!state)
 		return FALSE;
-	for (unsigned i = 0; i < G_N_ELEMENTS(state_names); i++) {
-		if (!strcmp(state, state_names[i])) {
-			b->state = i;
-			return TRUE;
-		}
+	s = block_state_from_string(state);
+	if (s >= 0) {
+		b->state = (uint8_t)s;
+		return TRUE;
 	}
 	g_autofree char *p = dir_child_path(blk, "state");
 	return malformed(err, p, "unknown state \"%s\"", state);
@@ -699,7 +682,7 @@ static gboolean check_block_online(const struct dir *blk, const struct block_rec
 	if (strcmp(online, want)) {
 		g_autofree char *p = dir_child_path(blk, "online");
 		return malformed(err, p, "\"%s\" is not \"%s\" as state \"%s\" implies", online,
-				 want, state_names[b->state]);
+				 want, block_state_to_string(b->state));
 	}
 	return TRUE;
 }
@@ -854,7 +837,7 @@ static json_object *block_run_new(const struct block_rec *b, uint64_t count)
 		json_object_array_add(nodes, json_object_new_int(b->nids[i]));
 	json_object_object_add(o, "first", json_object_new_int64((int64_t)b->id));
 	json_object_object_add(o, "count", json_object_new_int64((int64_t)count));
-	json_object_object_add(o, "state", json_object_new_string(state_names[b->state]));
+	json_object_object_add(o, "state", json_object_new_string(block_state_to_string(b->state)));
 	json_object_object_add(o, "nodes", nodes);
 	json_object_object_add(o, "removable", json_object_new_int(b->removable));
 	json_object_object_add(o, "phys_device", json_object_new_int(b->phys_device));
