@@ -121,8 +121,11 @@ timed() {   # OUTFILE CMD...: prints the seconds CMD took
 	elapsed "$t0" "$t1"
 }
 
-stores_per_s() {   # MEMORY-DIR FIRST COUNT: "RATE ERRORS"
-	"$T/store_loop" "$1" "$2" "$3" 2 | awk '{ printf "%.0f %d\n", $1 / $2, $3 }'
+# The best of three runs of the store loop: "RATE ERRORS".
+stores_per_s() {   # MEMORY-DIR FIRST COUNT
+	for i in 1 2 3; do
+		"$T/store_loop" "$1" "$2" "$3" 2 | awk '{ printf "%.0f %d\n", $1 / $2, $3 }'
+	done | sort -g -r | head -1
 }
 
 ROWS=()
@@ -153,14 +156,17 @@ for n in $SIZES; do
 	row "lsmem, $n blocks, cold" "$cold s" "$tcold s" "$(ratio "$cold" "$tcold")"
 	row "lsmem, $n blocks, warm (best of 3)" "$w s" "$tw s" "$(ratio "$w" "$tw")"
 	NOTES+=("$n blocks: mount $mount_s s; lsmem output $same; FUSE requests per block: cold $(per_block "$r0" "$r1" "$n"), warm $(per_block "$r1" "$r2" $((3 * n)))")
-	# Stores over the upper half (no kernel image, no holes there).
+	# Stores over the upper half (no kernel image, no holes there), on a
+	# fresh mount: the caches lsmem filled are not part of this workload.
+	unmount_fixture
+	mount_fixture "$T/fx.json" || exit 1
 	count=$(( n / 2 < 4096 ? n / 2 : 4096 )); first=$(( n - count ))
 	r3=$(requests)
 	read -r fr fe < <(stores_per_s "$MNT/sys/devices/system/memory" "$first" "$count")
 	r4=$(requests)
 	read -r tr te < <(stores_per_s "$TMPFS/sys/devices/system/memory" "$first" "$count")
-	row "stores/s, $n-block machine ($((2 * count)) stores)" "$fr" "$tr" "$(ratio "$tr" "$fr")"
-	NOTES+=("$n blocks: store errors: hotplugfs $fe, tmpfs $te; FUSE requests per store: $(per_block "$r3" "$r4" $((2 * count)))")
+	row "stores/s, $n-block machine (best of 3 x $((2 * count)))" "$fr" "$tr" "$(ratio "$tr" "$fr")"
+	NOTES+=("$n blocks: store errors: hotplugfs $fe, tmpfs $te; FUSE requests per store: $(per_block "$r3" "$r4" $((6 * count)))")
 	echo "$fr" > "$T/stores.$n"
 	echo "$w" > "$T/warm.$n"; echo "$cold" > "$T/cold.$n"
 	unmount_fixture

@@ -52,6 +52,7 @@ struct hotplugfs_session {
 	 * so whatever is left here is freed with the session.
 	 */
 	GHashTable *open_files;
+	GPtrArray *spare_files;       /* released ones, reused: no allocation per open */
 	/*
 	 * Slow stores.  A store the kernel would still be executing (an offline
 	 * in its migration loop) keeps its write request here unanswered until
@@ -119,6 +120,38 @@ static void open_file_free(gpointer p)
 
 	g_string_free(of->snap, TRUE);
 	g_free(of);
+}
+
+#define SPARE_FILES 64
+
+/* An open file, reused from the spares when there is one. */
+static struct open_file *open_file_get(struct hotplugfs_session *fs)
+{
+	struct open_file *of;
+
+	if (!fs->spare_files->len) {
+		of = g_new0(struct open_file, 1);
+		of->snap = g_string_new(NULL);
+	} else {
+		GString *snap;
+
+		of = g_ptr_array_steal_index_fast(fs->spare_files, fs->spare_files->len - 1);
+		snap = of->snap;
+		g_string_truncate(snap, 0);
+		*of = (struct open_file){ .snap = snap };
+	}
+	g_hash_table_add(fs->open_files, of);
+	return of;
+}
+
+static void open_file_put(struct hotplugfs_session *fs, struct open_file *of)
+{
+	if (!g_hash_table_steal(fs->open_files, of))
+		return;
+	if (fs->spare_files->len < SPARE_FILES)
+		g_ptr_array_add(fs->spare_files, of);
+	else
+		open_file_free(of);
 }
 
 static struct hotplugfs_session *fs_of(fuse_req_t req)
@@ -466,8 +499,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_open(req, fi);
 		return;
 	}
-	of = g_new0(struct open_file, 1);
-	of->snap = g_string_new(NULL);
+	of = open_file_get(fs);
 	of->readable = acc == O_RDONLY || acc == O_RDWR;
 	/*
 	 * Only /proc files look at the opener (r_show's file_ns_capable); reading
@@ -482,10 +514,9 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->direct_io = 1;        /* reads and writes reach us with the caller's counts */
 	fi->keep_cache = 0;
 	fi->nonseekable = 0;      /* lseek(0) + re-read is how sysfs pollers work */
-	g_hash_table_add(fs->open_files, of);
 	if (fuse_reply_open(req, fi) == -ENOENT) {
 		/* The opener was interrupted: no release will follow. */
-		g_hash_table_remove(fs->open_files, of);
+		open_file_put(fs, of);
 	}
 }
 
@@ -709,7 +740,7 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
 	(void)ino;
 	if (open_file_of(fi))
-		g_hash_table_remove(fs_of(req)->open_files, open_file_of(fi));
+		open_file_put(fs_of(req), open_file_of(fi));
 	fuse_reply_err(req, 0);
 }
 
@@ -762,6 +793,7 @@ struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *m
 	fs->m = b->model;
 	fs->open_files = g_hash_table_new_full(g_direct_hash, g_direct_equal, open_file_free,
 					       NULL);
+	fs->spare_files = g_ptr_array_new_with_free_func(open_file_free);
 	fs->finished = g_array_new(FALSE, FALSE, sizeof(struct finished_store));
 	fs->render = g_string_new(NULL);
 	clock_gettime(CLOCK_REALTIME, &fs->mount_time);
@@ -1015,6 +1047,7 @@ void hotplugfs_session_destroy(struct hotplugfs_session *fs)
 	}
 	free(fs->fbuf.mem);
 	g_hash_table_unref(fs->open_files);
+	g_ptr_array_unref(fs->spare_files);
 	g_array_unref(fs->finished);
 	g_string_free(fs->render, TRUE);
 	g_free(fs);
