@@ -8,9 +8,14 @@ struct event_subscriber {
 	void *ctx;
 };
 
+/* Entries a new log starts with: a machine that logs little (every `show`,
+ * every test) should not pay for zeroing the whole ring. */
+#define EVENT_LOG_INITIAL 256
+
 void event_log_init(struct event_log *log)
 {
-	log->ring = g_new0(struct event, EVENT_LOG_CAPACITY);
+	log->size = EVENT_LOG_INITIAL;
+	log->ring = g_new0(struct event, log->size);
 	log->next_seq = 1;
 	log->subscribers = g_array_new(FALSE, FALSE, sizeof(struct event_subscriber));
 }
@@ -25,7 +30,15 @@ void event_log_clear(struct event_log *log)
 
 uint64_t event_log_add(struct event_log *log, struct event e)
 {
-	struct event *kept = &log->ring[log->next_seq % EVENT_LOG_CAPACITY];
+	struct event *kept;
+
+	/* Doubled before the first wrap: every kept seq is still at
+	 * seq % size, since no seq has reached the old size yet. */
+	if (log->next_seq == log->size && log->size < EVENT_LOG_CAPACITY) {
+		log->ring = g_renew(struct event, log->ring, log->size * 2);
+		log->size *= 2;
+	}
+	kept = &log->ring[log->next_seq % log->size];
 
 	e.seq = log->next_seq++;
 	*kept = e;
@@ -62,7 +75,7 @@ const struct event *event_log_get(const struct event_log *log, uint64_t seq)
 {
 	if (seq == 0 || seq >= log->next_seq || log->next_seq - seq > EVENT_LOG_CAPACITY)
 		return NULL;
-	return &log->ring[seq % EVENT_LOG_CAPACITY];
+	return &log->ring[seq % log->size];
 }
 
 static const char *const uevent_names[] = {

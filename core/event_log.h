@@ -51,7 +51,8 @@ struct event {
 typedef void (*event_fn)(void *ctx, const struct event *e);
 
 struct event_log {
-	struct event *ring;
+	struct event *ring;        /* grows to EVENT_LOG_CAPACITY before it wraps */
+	uint32_t size;             /* entries allocated in ring, a power of two */
 	uint64_t next_seq;         /* seq of the next event; the oldest kept is
 				      max(1, next_seq - EVENT_LOG_CAPACITY) */
 	GArray *subscribers;       /* struct event_subscriber */

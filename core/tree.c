@@ -772,6 +772,14 @@ int tree_write(struct machine *m, tree_node n, const char *buf, size_t len)
 		return -EISDIR;
 	if (a->type != TREE_FILE || !a->store)
 		return -EACCES;
+	/* An empty write: sysfs_kf_write() (6.12) stores nothing; debugfs's
+	 * simple_attr_write() parses the empty string.  Either way the store
+	 * sees a string, as kernfs and debugfs copy and terminate the bytes. */
+	if (len == 0) {
+		if (kind_of(n) != K_INJECT_ATTR && kind_of(n) != K_FAULT_ATTR)
+			return 0;
+		buf = "";
+	}
 	return a->store(m, ops_of(n)->callback_obj(n), buf, len);
 }
 

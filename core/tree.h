@@ -73,7 +73,8 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 int tree_read(const struct machine *m, tree_node n, const struct tree_reader *who,
 	      GString *out);
 /* One store() of buf[0..len): the kernel's errno, or 0 when accepted.  The
- * caller passes at most 4096 bytes (kernfs truncates to PAGE_SIZE). */
+ * caller passes at most 4096 bytes (kernfs truncates to PAGE_SIZE); an empty
+ * write (buf may be NULL) is 0 for sysfs files, as in the kernel. */
 int tree_write(struct machine *m, tree_node n, const char *buf, size_t len);
 /* Symlink target. */
 int tree_readlink(const struct machine *m, tree_node n, GString *out);

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libFuzzer target: the control socket (fs/control.c,
+ * docs/control-protocol.md) as a client drives it.  The first byte picks a
+ * machine (a repository fixture, its scenario run); the rest is what the
+ * client sends, in chunks, then it shuts down its sending side, except that
+ * the first byte 0xff, followed by a count N, stands for N % 80 KiB of 'x'
+ * (so that short inputs reach the 64 KiB line limit; 0xff never occurs in
+ * UTF-8).  The
+ * server's loop is pumped the way fs/fuse_fs.c pumps it until the client has
+ * read everything.  Every line that comes back must be one JSON object, a
+ * reply ("ok") or an event ("event").
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "control.h"
+#include "fuzz_util.h"
+
+static const char *const fixture_names[] = {
+	"dimm-hotplug-6.1.json", "virtio-mem-6.12.json", "nvdimm-kmem.json", "cxl-host.json",
+	"cxl-kmem.json", "s390-standby-6.12.json", "chmem-vm.json", "legacy-pmem-vm.json",
+};
+static struct fixture *fixtures[G_N_ELEMENTS(fixture_names)];
+static char *sock_dir, *sock_path;
+
+static void remove_sock_dir(void)
+{
+	rmdir(sock_dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	g_autoptr(GError) err = NULL;
+
+	(void)argc, (void)argv;
+	fuzz_quiet();
+	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+	for (size_t i = 0; i < G_N_ELEMENTS(fixture_names); i++)
+		fixtures[i] = fuzz_fixture(fixture_names[i]);
+	/* tmpfs when there is one: a bind per input costs less there */
+	if (!g_getenv("TMPDIR") && g_file_test("/dev/shm", G_FILE_TEST_IS_DIR))
+		sock_dir = g_mkdtemp(g_strdup("/dev/shm/hotplugfs-fuzz-control.XXXXXX"));
+	else
+		sock_dir = g_dir_make_tmp("hotplugfs-fuzz-control.XXXXXX", &err);
+	if (!sock_dir) {
+		fprintf(stderr, "fuzz: cannot make a temporary directory\n");
+		abort();
+	}
+	atexit(remove_sock_dir);
+	sock_path = g_build_filename(sock_dir, "sock", NULL);
+	return 0;
+}
+
+/* One iteration of the loop's control part, without waiting. */
+static void pump(struct control *c)
+{
+	g_autoptr(GArray) pfds = g_array_new(FALSE, FALSE, sizeof(struct pollfd));
+
+	control_poll_fds(c, pfds);
+	if (poll((struct pollfd *)pfds->data, pfds->len, 0) < 0)
+		abort();
+	control_dispatch(c, (struct pollfd *)pfds->data, pfds->len, 0);
+}
+
+static int connect_client(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	g_strlcpy(sa.sun_path, sock_path, sizeof(sa.sun_path));
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		abort();
+	return fd;
+}
+
+/* Every complete line is a JSON object with "ok" or "event". */
+static void check_replies(const GString *out)
+{
+	const char *p = out->str, *end = out->str + out->len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		g_autofree char *line = NULL;
+		json_object *o;
+
+		if (!nl)
+			break;   /* a watcher's stream cut by the end of the run */
+		line = g_strndup(p, (size_t)(nl - p));
+		o = json_tokener_parse(line);
+		if (!o || !json_object_is_type(o, json_type_object) ||
+		    (!json_object_object_get_ex(o, "ok", NULL) &&
+		     !json_object_object_get_ex(o, "event", NULL))) {
+			fprintf(stdout, "fuzz: not a reply or an event: %.*s\n", (int)(nl - p), p);
+			abort();
+		}
+		json_object_put(o);
+		p = nl + 1;
+	}
+}
+
+/* What the client sends: the input with its first 0xff N made N % 80 KiB
+ * of 'x'. */
+static GString *expand(struct fuzz_in *in)
+{
+	const uint8_t *ff = memchr(in->p, 0xff, in->left);
+	GString *s = g_string_new_len((const char *)in->p, ff ? ff - in->p : (gssize)in->left);
+	size_t kib;
+
+	if (!ff)
+		return s;
+	in->left -= (size_t)(ff + 1 - in->p);
+	in->p = ff + 1;
+	kib = fuzz_u8(in) % 80;
+	g_string_set_size(s, s->len + kib * 1024);
+	memset(s->str + s->len - kib * 1024, 'x', kib * 1024);
+	g_string_append_len(s, (const char *)in->p, (gssize)in->left);
+	return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_in raw = { data, size };
+	const struct fixture *fx = fixtures[fuzz_u8(&raw) % G_N_ELEMENTS(fixtures)];
+	g_autoptr(GString) sent = expand(&raw);
+	struct fuzz_in in = { (const uint8_t *)sent->str, sent->len };
+	g_autoptr(GError) err = NULL;
+	g_autoptr(backend) b = sim_backend_new(fuzz_boot(fx), &err);
+	g_autoptr(GString) out = g_string_new(NULL);
+	struct control *c = control_new(b, sock_path, NULL, NULL, NULL);
+	bool shut = false;
+	int fd, idle = 0;
+
+	if (!c)
+		abort();
+	fd = connect_client();
+	for (unsigned iter = 0; idle < 4; iter++) {
+		char buf[65536];
+		ssize_t n;
+		bool progress = false;
+
+		/* A server that neither reads nor closes would hang a client. */
+		if (iter > 100000)
+			abort();
+		if (in.left) {
+			n = send(fd, in.p, MIN(in.left, (size_t)16384), MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n > 0) {
+				in.p += n;
+				in.left -= (size_t)n;
+				progress = true;
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				in.left = 0;   /* closed after a too-long line */
+			}
+		} else if (!shut) {
+			shutdown(fd, SHUT_WR);
+			shut = progress = true;
+		}
+		pump(c);
+		while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+			g_string_append_len(out, buf, n);
+			progress = true;
+		}
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+			break;   /* the server closed: all said */
+		idle = progress || !shut ? 0 : idle + 1;
+	}
+	check_replies(out);
+	close(fd);
+	control_free(c);
+	return 0;
+}
