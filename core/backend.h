@@ -89,5 +89,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(backend, backend_free)
 struct backend *sim_backend_load(const char *fixture, size_t n_steps, GError **err);
 /* Serves a machine already built (tests); takes it over, also on failure. */
 struct backend *sim_backend_new(struct machine *m, GError **err);
+/* From now on, every change the backend acknowledges is appended to the
+ * journal file (core/journal.h, docs/journal.md) and synced before store()
+ * or op() returns; first, what the file already holds is replayed, so that
+ * the machine is the one a daemon serving the same fixture had when it was
+ * killed.  Call right after loading.  false with *err (JOURNAL_ERROR). */
+bool sim_backend_journal(struct backend *b, const char *fixture, const char *file, GError **err);
 
 #endif

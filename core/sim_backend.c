@@ -12,6 +12,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "kexec.h"
 #include "machine.h"
 #include "online.h"
@@ -21,7 +22,20 @@
 struct sim_backend {
 	struct backend b;
 	struct machine *m;
+	struct journal *journal;   /* --state: every acknowledged change; NULL: none */
 };
+
+static struct journal *journal_of(struct backend *b)
+{
+	return ((struct sim_backend *)b)->journal;
+}
+
+/* Whether anything changed since (generation, last event): a change the
+ * journal must hold.  What changed nothing need not be replayed. */
+static bool changed(const struct machine *m, uint64_t gen, uint64_t seq)
+{
+	return m->generation != gen || event_log_last(&m->log) != seq;
+}
 
 static struct machine *machine_of(struct backend *b)
 {
@@ -43,16 +57,28 @@ static void set_timer(struct backend *b, unsigned ms)
 static int sim_store(struct backend *b, tree_node n, const char *buf, size_t len)
 {
 	struct machine *m = machine_of(b);
+	uint64_t gen = m->generation, seq = event_log_last(&m->log);
+	g_autofree char *path = journal_of(b) ? journal_path(m, n) : NULL;
 	int rc = tree_write(m, n, buf, len);
 
 	if (rc == STORE_PENDING)
 		set_timer(b, m->pending.duration_ms ? m->pending.duration_ms : 1);
+	/* Before the reply: the journal holds what was answered.  A pending
+	 * store is recorded where it started, since ops may follow it. */
+	if (path && rc != STORE_RETRY && (rc == STORE_PENDING || changed(m, gen, seq)))
+		journal_store(journal_of(b), m, path, buf, len, rc);
 	return rc;
 }
 
 static int sim_op(struct backend *b, json_object *req, json_object **result, GError **err)
 {
-	return machine_op(machine_of(b), req, result, err);
+	struct machine *m = machine_of(b);
+	uint64_t gen = m->generation, seq = event_log_last(&m->log);
+	int rc = machine_op(m, req, result, err);
+
+	if (journal_of(b) && changed(m, gen, seq))
+		journal_op(journal_of(b), m, req, rc);
+	return rc;
 }
 
 static int sim_complete(struct backend *b)
@@ -61,31 +87,43 @@ static int sim_complete(struct backend *b)
 	uint64_t ticks;
 
 	/* Nonblocking: a disarm racing with the expiry leaves nothing to read. */
+	int rc;
+
 	if (read(b->completion_fd, &ticks, sizeof(ticks)) != (ssize_t)sizeof(ticks) ||
 	    !machine_hotplug_busy(m))
 		return STORE_PENDING;
-	return machine_hotplug_finish(m);
+	rc = machine_hotplug_finish(m);
+	if (journal_of(b))
+		journal_store_end(journal_of(b), m, false, rc);
+	return rc;
 }
 
 static int sim_interrupt(struct backend *b)
 {
 	struct machine *m = machine_of(b);
+	int rc;
 
 	set_timer(b, 0);
 	if (!machine_hotplug_busy(m))
 		return -EINTR;
-	return machine_hotplug_interrupt(m);
+	rc = machine_hotplug_interrupt(m);
+	if (journal_of(b))
+		journal_store_end(journal_of(b), m, true, rc);
+	return rc;
 }
 
 static void sim_kexec_record(struct backend *b, bool crash, bool unload)
 {
 	kexec_record(machine_of(b), crash, unload);
+	if (journal_of(b))
+		journal_kexec(journal_of(b), crash, unload);
 }
 
 static void sim_free(struct backend *b)
 {
 	struct sim_backend *s = (struct sim_backend *)b;
 
+	journal_free(s->journal);
 	machine_free(s->m);
 	close(b->completion_fd);
 	g_free(s);
@@ -130,4 +168,13 @@ struct backend *sim_backend_load(const char *fixture, size_t n_steps, GError **e
 	struct machine *m = scenario_load(fixture, n_steps, err);
 
 	return m ? sim_backend_new(m, err) : NULL;
+}
+
+bool sim_backend_journal(struct backend *b, const char *fixture, const char *file, GError **err)
+{
+	struct sim_backend *s = (struct sim_backend *)b;
+
+	g_return_val_if_fail(!s->journal, false);
+	s->journal = journal_open(file, fixture, s->m, err);
+	return s->journal != NULL;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* hotplugfs mount [-f] [--control SOCKET] FIXTURE MOUNTPOINT: serve a machine
- * until unmounted, optionally with a control socket (docs/control-protocol.md). */
+/* hotplugfs mount [-f] [--control SOCKET] [--state FILE] FIXTURE MOUNTPOINT:
+ * serve a machine until unmounted, optionally with a control socket
+ * (docs/control-protocol.md) and a journal that survives a crash
+ * (docs/journal.md). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -12,10 +14,12 @@
 #include "backend.h"
 #include "commands.h"
 #include "fuse_fs.h"
+#include "stale_mount.h"
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: hotplugfs mount [-f] [--control SOCKET] FIXTURE MOUNTPOINT\n");
+	fprintf(stderr, "usage: hotplugfs mount [-f] [--control SOCKET] [--state FILE] FIXTURE "
+		"MOUNTPOINT\n");
 	return EXIT_USAGE;
 }
 
@@ -23,10 +27,12 @@ int cmd_mount(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
+		{ "state", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	g_autoptr(backend) b = NULL;
-	const char *control = NULL;
+	const char *control = NULL, *state = NULL;
+	g_autoptr(GError) err = NULL;
 	struct hotplugfs_session *hs;
 	struct fuse_session *se;
 	sigset_t stops, old_mask;
@@ -39,6 +45,8 @@ int cmd_mount(int argc, char **argv)
 			foreground = true;
 		else if (opt == 'c')
 			control = optarg;
+		else if (opt == 's')
+			state = optarg;
 		else
 			return usage();
 	}
@@ -47,6 +55,14 @@ int cmd_mount(int argc, char **argv)
 	b = load_backend_or_report(argv[optind], SIZE_MAX);
 	if (!b)
 		return EXIT_USAGE;
+	/* The machine a daemon killed on this journal had, and from now on
+	 * every acknowledged change in it. */
+	if (state && !sim_backend_journal(b, argv[optind], state, &err)) {
+		fprintf(stderr, "hotplugfs: %s\n", err->message);
+		return EXIT_USAGE;
+	}
+	if (stale_mount_clear(argv[optind + 1]) < 0)
+		return EXIT_SETUP;
 	/*
 	 * SIGINT/SIGTERM/SIGHUP end the loop; we then unmount and exit 0.  They
 	 * are held back from the moment the mount appears until libfuse's

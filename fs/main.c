@@ -13,7 +13,7 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *args, *help;
 } commands[] = {
-	{ "mount", cmd_mount, "[-f] [--control SOCKET] FIXTURE MOUNTPOINT",
+	{ "mount", cmd_mount, "[-f] [--control SOCKET] [--state FILE] FIXTURE MOUNTPOINT",
 	  "serve a machine (foreground with -f)" },
 	{ "run", cmd_run, "[--control SOCKET] [--kexec-safe] FIXTURE -- CMD [ARGS...]",
 	  "run CMD with the machine bound over the real paths" },

@@ -30,7 +30,7 @@ LAYERS = [
     ("ops", ["ops"]),
     ("boot/fixture", ["fixture", "boot", "scenario"]),
     ("tree", ["tree", "attr", "attrs_*"]),
-    ("backend", ["backend", "sim_backend"]),
+    ("backend", ["backend", "sim_backend", "journal"]),
 ]
 
 

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The journal of acknowledged changes (core/journal.h, docs/journal.md)
+ * through the backend seam, as `hotplugfs mount --state` uses it: a machine
+ * rebuilt from the fixture and the journal reads byte for byte like the one
+ * that wrote it, with stores, ops, kernel failures, slow offlines finished,
+ * interrupted and cut off, ops made while one was running, binary stores
+ * and kexec loads; a torn last record is dropped; a changed fixture, a
+ * corrupt or diverging journal and a second user are refused.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "journal.h"
+#include "util.h"
+
+static const char guest[] =
+	"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.12\",\"hypervisor\":true,"
+	"\"memory_hotplug\":{\"auto_online_blocks\":\"offline\"},"
+	"\"e820\":[{\"start\":\"0\",\"end\":\"0x9fbff\",\"type\":\"ram\"},"
+	"{\"start\":\"0x100000\",\"end\":\"0x3ffdffff\",\"type\":\"ram\"}]}";
+
+struct files {
+	char *dir, *fixture, *journal;
+};
+
+static void files_init(struct files *f)
+{
+	g_autoptr(GError) err = NULL;
+
+	f->dir = g_dir_make_tmp("hotplugfs-journal.XXXXXX", &err);
+	g_assert_no_error(err);
+	f->fixture = g_build_filename(f->dir, "fixture.json", NULL);
+	f->journal = g_build_filename(f->dir, "state", NULL);
+	g_assert_true(g_file_set_contents(f->fixture, guest, -1, NULL));
+}
+
+static void files_clear(struct files *f)
+{
+	unlink(f->fixture);
+	unlink(f->journal);
+	rmdir(f->dir);
+	g_free(f->dir);
+	g_free(f->fixture);
+	g_free(f->journal);
+}
+
+/* The fixture's machine with the journal replayed and attached. */
+static struct backend *open_journaled(const struct files *f)
+{
+	g_autoptr(GError) err = NULL;
+	struct backend *b = sim_backend_load(f->fixture, SIZE_MAX, &err);
+
+	g_assert_no_error(err);
+	g_assert_true(sim_backend_journal(b, f->fixture, f->journal, &err));
+	g_assert_no_error(err);
+	return b;
+}
+
+/* ---- every view, as text ---------------------------------------------------- */
+
+struct entry {
+	char *name;
+	tree_node n;
+	enum tree_type type;
+};
+
+static int collect(void *ctx, const char *name, tree_node n, enum tree_type type, uint64_t next)
+{
+	GArray *entries = ctx;
+	struct entry e = { g_strdup(name), n, type };
+
+	(void)next;
+	g_array_append_val(entries, e);
+	return 0;
+}
+
+static void render_dir(const struct machine *m, tree_node dir, const char *path, GString *out)
+{
+	static const struct tree_reader root = { .cap_sys_admin = true };
+	g_autoptr(GArray) entries = g_array_new(FALSE, FALSE, sizeof(struct entry));
+
+	tree_readdir(m, dir, 0, collect, entries);
+	for (guint i = 0; i < entries->len; i++) {
+		struct entry *e = &g_array_index(entries, struct entry, i);
+		g_autofree char *child = g_strdup_printf("%s/%s", path, e->name);
+		g_autoptr(GString) s = g_string_new(NULL);
+		int rc;
+
+		switch (e->type) {
+		case TREE_DIR:
+			g_string_append_printf(out, "%s/\n", child);
+			render_dir(m, e->n, child, out);
+			break;
+		case TREE_LINK:
+			tree_readlink(m, e->n, s);
+			g_string_append_printf(out, "%s -> %s\n", child, s->str);
+			break;
+		case TREE_FILE:
+			rc = tree_read(m, e->n, &root, s);
+			g_string_append_printf(out, "%s: [%d] %s\n", child, rc, s->str);
+			break;
+		}
+		g_free(e->name);
+	}
+}
+
+/* Every file and link of the machine, and its event log. */
+static char *render(const struct backend *b)
+{
+	const struct machine *m = b->model;
+	GString *out = g_string_new(NULL);
+
+	render_dir(m, TREE_ROOT, "", out);
+	for (uint64_t seq = 1; seq <= event_log_last(&m->log); seq++)
+		event_format(event_log_get(&m->log, seq), out), g_string_append_c(out, '\n');
+	g_string_append_printf(out, "generation %" G_GUINT64_FORMAT " kexec %d %d %u\n",
+			       m->generation, m->kexec.loaded, m->kexec.crash_loaded, m->kexec.loads);
+	return g_string_free(out, FALSE);
+}
+
+/* ---- driving the backend --------------------------------------------------------- */
+
+static int op(struct backend *b, const char *json)
+{
+	g_autoptr(GError) err = NULL;
+	json_object *req = json_tokener_parse(json), *result = NULL;
+	int rc;
+
+	g_assert_nonnull(req);
+	rc = backend_op(b, req, &result, &err);
+	json_object_put(result);
+	json_object_put(req);
+	return rc;
+}
+
+static int store(struct backend *b, const char *path, const char *buf, size_t len)
+{
+	tree_node n;
+
+	g_assert_cmpint(tree_resolve(b->model, path, &n), ==, 0);
+	return backend_store(b, n, buf, len);
+}
+
+#define STATE(id) "sys/devices/system/memory/memory" #id "/state"
+
+/* The pending store ends when the backend's timer says so. */
+static int wait_complete(struct backend *b)
+{
+	struct pollfd p = { .fd = b->completion_fd, .events = POLLIN };
+	int rc = STORE_PENDING;
+
+	for (int i = 0; i < 100 && rc == STORE_PENDING; i++) {
+		g_assert_cmpint(poll(&p, 1, 1000), ==, 1);
+		rc = backend_complete(b);
+	}
+	return rc;
+}
+
+/* Everything the journal records, in one history. */
+static void make_history(struct backend *b)
+{
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"512M\"}"),
+			==, 0);
+	g_assert_cmpint(op(b, "{\"op\":\"state\",\"block\":32,\"state\":\"online_movable\"}"), ==, 0);
+	g_assert_cmpint(store(b, STATE(33), "online\n", 7), ==, 0);
+	/* daxctl's trailing NUL: recorded as hex */
+	g_assert_cmpint(store(b, STATE(34), "online_movable\0", 15), ==, 0);
+	/* a slow offline that finishes, with an op while it runs */
+	g_assert_cmpint(op(b, "{\"op\":\"fault\",\"block\":33,\"slow_offline_ms\":20}"), ==, 0);
+	g_assert_cmpint(store(b, STATE(33), "offline", 7), ==, STORE_PENDING);
+	g_assert_cmpint(op(b, "{\"op\":\"inject\",\"action\":\"MEM_GOING_ONLINE\",\"errno\":0}"), ==,
+			0);
+	g_assert_cmpint(store(b, STATE(34), "offline", 7), ==, STORE_RETRY);
+	g_assert_cmpint(wait_complete(b), ==, 0);
+	/* one interrupted by its writer's signal */
+	g_assert_cmpint(op(b, "{\"op\":\"fault\",\"block\":32,\"slow_offline_ms\":5000}"), ==, 0);
+	g_assert_cmpint(store(b, STATE(32), "offline\n", 8), ==, STORE_PENDING);
+	g_assert_cmpint(backend_interrupt(b), ==, -EINTR);
+	/* kernel failures: a vetoed online, an eject that cannot offline */
+	g_assert_cmpint(op(b, "{\"op\":\"inject\",\"action\":\"MEM_GOING_ONLINE\",\"errno\":"
+			      "\"EBUSY\"}"), ==, 0);
+	g_assert_cmpint(store(b, STATE(35), "online", 6), ==, -EBUSY);
+	g_assert_cmpint(op(b, "{\"op\":\"fault\",\"block\":34,\"unmovable\":true}"), ==, 0);
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-eject\",\"device\":\"dimm0\"}"), ==, -EBUSY);
+	/* what changes nothing is not recorded */
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-eject\",\"device\":\"dimm7\"}"), ==, -EINVAL);
+	g_assert_cmpint(store(b, STATE(33), "bogus", 5), ==, -EINVAL);
+	g_assert_cmpint(op(b, "{\"op\":\"dump\"}"), ==, 0);
+	backend_kexec_record(b, true, false);
+	g_assert_cmpint(store(b, "sys/devices/system/memory/auto_online_blocks", "online", 6), ==, 0);
+}
+
+static unsigned count_lines(const char *file)
+{
+	g_autofree char *text = NULL;
+	unsigned n = 0;
+
+	g_assert_true(g_file_get_contents(file, &text, NULL, NULL));
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static void test_replay(void)
+{
+	struct files f;
+	g_autofree char *before = NULL, *after = NULL, *again = NULL, *more = NULL;
+	struct backend *b;
+
+	files_init(&f);
+	b = open_journaled(&f);
+	make_history(b);
+	before = render(b);
+	backend_free(b);
+	/* The header and 17 records: 9 ops and 6 stores that changed something
+	 * (the slow ones where they started), 2 ends, 1 kexec load; not the
+	 * store that waited for the lock, nor what was refused or only read. */
+	g_assert_cmpuint(count_lines(f.journal), ==, 1 + 17);
+
+	b = open_journaled(&f);
+	after = render(b);
+	g_assert_cmpstr(after, ==, before);
+	/* and it goes on from there */
+	g_assert_cmpint(op(b, "{\"op\":\"inject\",\"action\":\"MEM_GOING_ONLINE\",\"errno\":0}"), ==,
+			0);
+	g_assert_cmpint(store(b, STATE(35), "online_kernel", 13), ==, 0);
+	more = render(b);
+	backend_free(b);
+	b = open_journaled(&f);
+	again = render(b);
+	g_assert_cmpstr(again, ==, more);
+	backend_free(b);
+	files_clear(&f);
+}
+
+/* A slow offline running at the kill was never answered: the restart ends
+ * it as its writer's signal would, and records that. */
+static void test_pending_at_kill(void)
+{
+	struct files f;
+	g_autofree char *want = NULL, *got = NULL, *text = NULL;
+	struct backend *b;
+
+	files_init(&f);
+	b = open_journaled(&f);
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\"}"),
+			==, 0);
+	g_assert_cmpint(store(b, STATE(32), "online", 6), ==, 0);
+	g_assert_cmpint(op(b, "{\"op\":\"fault\",\"block\":32,\"slow_offline_ms\":60000}"), ==, 0);
+	g_assert_cmpint(store(b, STATE(32), "offline", 7), ==, STORE_PENDING);
+	/* an op while it runs is acknowledged, and kept */
+	g_assert_cmpint(op(b, "{\"op\":\"auto-online\",\"value\":\"online\"}"), ==, 0);
+	backend_free(b);   /* the kill: nothing ends the store */
+
+	b = open_journaled(&f);
+	got = render(b);
+	g_assert_true(strstr(got, "memory32/state: [0] online\n"));
+	backend_free(b);
+	g_assert_true(g_file_get_contents(f.journal, &text, NULL, NULL));
+	g_assert_true(g_str_has_suffix(text, "\"n\":6}\n"));
+	g_assert_true(strstr(text, "{\"end\":\"interrupt\",\"rc\":-4,"));
+
+	/* the same as a machine whose writer was signalled */
+	unlink(f.journal);
+	b = open_journaled(&f);
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\"}"),
+			==, 0);
+	g_assert_cmpint(store(b, STATE(32), "online", 6), ==, 0);
+	g_assert_cmpint(op(b, "{\"op\":\"fault\",\"block\":32,\"slow_offline_ms\":60000}"), ==, 0);
+	g_assert_cmpint(store(b, STATE(32), "offline", 7), ==, STORE_PENDING);
+	g_assert_cmpint(op(b, "{\"op\":\"auto-online\",\"value\":\"online\"}"), ==, 0);
+	g_assert_cmpint(backend_interrupt(b), ==, -EINTR);
+	want = render(b);
+	g_assert_cmpstr(got, ==, want);
+	backend_free(b);
+	files_clear(&f);
+}
+
+/* A record cut short by the kill was never synced nor answered. */
+static void test_torn_tail(void)
+{
+	struct files f;
+	g_autofree char *before = NULL, *after = NULL, *text = NULL;
+	struct backend *b;
+	FILE *fp;
+
+	files_init(&f);
+	b = open_journaled(&f);
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\"}"),
+			==, 0);
+	before = render(b);
+	backend_free(b);
+	fp = fopen(f.journal, "a");
+	fputs("{\"store\":\"sys/devices/system/memory/memory32/state\",\"data\":\"onl", fp);
+	fclose(fp);
+
+	b = open_journaled(&f);
+	after = render(b);
+	g_assert_cmpstr(after, ==, before);
+	g_assert_cmpint(store(b, STATE(32), "online", 6), ==, 0);
+	backend_free(b);
+	g_assert_true(g_file_get_contents(f.journal, &text, NULL, NULL));
+	g_assert_null(strstr(text, "\"onl\""));
+	g_assert_cmpuint(count_lines(f.journal), ==, 3);
+	backend_free(open_journaled(&f));
+	/* a header cut short: as if new */
+	g_assert_true(g_file_set_contents(f.journal, "{\"hotplugfs-jour", -1, NULL));
+	backend_free(open_journaled(&f));
+	g_assert_cmpuint(count_lines(f.journal), ==, 1);
+	files_clear(&f);
+}
+
+/* The journal refuses what it cannot stand for; nothing is changed. */
+static void expect_refused(const struct files *f, int code, const char *message)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(backend) b = sim_backend_load(f->fixture, SIZE_MAX, &err);
+
+	g_assert_no_error(err);
+	g_assert_false(sim_backend_journal(b, f->fixture, f->journal, &err));
+	g_assert_error(err, JOURNAL_ERROR, code);
+	if (!strstr(err->message, message))
+		g_error("\"%s\" does not say \"%s\"", err->message, message);
+}
+
+static void rewrite(const char *file, const char *from, const char *to)
+{
+	g_autofree char *text = NULL;
+	g_autoptr(GString) s = NULL;
+
+	g_assert_true(g_file_get_contents(file, &text, NULL, NULL));
+	s = g_string_new(text);
+	g_assert_cmpint(g_string_replace(s, from, to, 1), ==, 1);
+	g_assert_true(g_file_set_contents(file, s->str, -1, NULL));
+}
+
+static void test_refusals(void)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = NULL, *changed = g_strconcat(guest, "\n", NULL);
+	struct files f;
+	struct backend *b, *other;
+
+	files_init(&f);
+	b = open_journaled(&f);
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\"}"),
+			==, 0);
+	g_assert_cmpint(store(b, STATE(32), "online", 6), ==, 0);
+	/* in use */
+	other = sim_backend_load(f.fixture, SIZE_MAX, &err);
+	g_assert_false(sim_backend_journal(other, f.fixture, f.journal, &err));
+	g_assert_error(err, JOURNAL_ERROR, JOURNAL_ERROR_BUSY);
+	g_assert_true(strstr(err->message, "in use by another hotplugfs"));
+	backend_free(other);
+	backend_free(b);
+	g_assert_true(g_file_get_contents(f.journal, &text, NULL, NULL));
+
+	/* the fixture changed, if only by a byte */
+	g_assert_true(g_file_set_contents(f.fixture, changed, -1, NULL));
+	expect_refused(&f, JOURNAL_ERROR_FIXTURE, "the fixture changed");
+	g_assert_true(g_file_set_contents(f.fixture, guest, -1, NULL));
+	/* a result that does not come out again */
+	rewrite(f.journal, "\"rc\":0,", "\"rc\":-16,");
+	expect_refused(&f, JOURNAL_ERROR_DIVERGED, "line 2: replays to rc 0");
+	g_assert_true(g_file_set_contents(f.journal, text, -1, NULL));
+	rewrite(f.journal, "memory32/state", "memory99/state");
+	expect_refused(&f, JOURNAL_ERROR_DIVERGED,
+		       "line 3: sys/devices/system/memory/memory99/state does not exist");
+	/* not a journal, another version, a broken line, a missing one */
+	g_assert_true(g_file_set_contents(f.journal, "[]\n", -1, NULL));
+	expect_refused(&f, JOURNAL_ERROR_CORRUPT, "line 1: not a hotplugfs journal");
+	g_assert_true(g_file_set_contents(f.journal, text, -1, NULL));
+	rewrite(f.journal, "\"hotplugfs-journal\":1", "\"hotplugfs-journal\":2");
+	expect_refused(&f, JOURNAL_ERROR_CORRUPT, "journal format 2; this hotplugfs reads 1");
+	g_assert_true(g_file_set_contents(f.journal, text, -1, NULL));
+	rewrite(f.journal, "{\"op\":{", "{\"op\":[");
+	expect_refused(&f, JOURNAL_ERROR_CORRUPT, "line 2: not a JSON object");
+	g_assert_true(g_file_set_contents(f.journal, text, -1, NULL));
+	rewrite(f.journal, "\"n\":1}", "\"n\":7}");
+	expect_refused(&f, JOURNAL_ERROR_CORRUPT, "line 2: expected record number 1");
+	/* the file is as it was: a refusal writes nothing */
+	g_assert_true(g_file_set_contents(f.journal, text, -1, NULL));
+	backend_free(open_journaled(&f));
+	files_clear(&f);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/journal/replay", test_replay);
+	g_test_add_func("/journal/pending-at-kill", test_pending_at_kill);
+	g_test_add_func("/journal/torn-tail", test_torn_tail);
+	g_test_add_func("/journal/refusals", test_refusals);
+	return g_test_run();
+}
