@@ -24,9 +24,15 @@
 #define PCPU_UNIT UINT64_C(0x200000)
 #define PCPU_CRASH_NOTES_OFF UINT64_C(0x1b5a0)
 
+static uint64_t boot_ram_top(const struct machine *m);
+
 void kexec_boot(struct machine *m, const char *cmdline)
 {
 	m->cmdline = (char *)machine_strdup(m, cmdline);
+	/* setup_per_cpu_areas() -> pcpu_embed_first_chunk() allocates from
+	 * memblock at boot, top-down: the areas stay where they are whatever
+	 * memory is hot-added later. */
+	m->kexec.pcpu_top = boot_ram_top(m);
 }
 
 /* ---- resources ----------------------------------------------------------- */
@@ -128,7 +134,7 @@ void kexec_vmcoreinfo(const struct machine *m, GString *out)
 /* crash_notes_show(), drivers/base/cpu.c: "%llx\n" of per_cpu_ptr(crash_notes). */
 void kexec_crash_notes(const struct machine *m, unsigned cpu, GString *out)
 {
-	uint64_t top = boot_ram_top(m) & ~(PCPU_UNIT - 1);
+	uint64_t top = m->kexec.pcpu_top & ~(PCPU_UNIT - 1);
 	uint64_t base = top > (uint64_t)m->cpus * PCPU_UNIT ? top - (uint64_t)m->cpus * PCPU_UNIT : 0;
 
 	g_string_append_printf(out, "%" PRIx64 "\n", base + cpu * PCPU_UNIT + PCPU_CRASH_NOTES_OFF);

@@ -59,6 +59,7 @@ struct kexec_state {
 	bool loaded;              /* kexec_image != NULL */
 	bool crash_loaded;        /* kexec_crash_image != NULL */
 	unsigned loads;           /* intercepted load/unload calls answered */
+	uint64_t pcpu_top;        /* where boot put the per-CPU areas: the top of boot RAM */
 };
 
 /* Per-device power/ settings a store changed (drivers/base/power/sysfs.c). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kexec.h"
+#include "ops.h"
 #include "util.h"
 
 static const char guest[] =
@@ -76,11 +77,32 @@ static void test_loaded_crash_image_pins_the_reservation(void)
 	g_assert_cmpint(store(m, "0"), ==, 0);
 }
 
+/* The per-CPU crash notes were placed at boot: memory hot-added above the
+ * boot RAM does not move them (and their files are cached as static). */
+static void test_crash_notes_stay_after_hot_add(void)
+{
+	g_autoptr(machine) m = boot_fixture_json(guest);
+	g_autofree char *before = read_tree(m, "sys/devices/system/cpu/cpu0/crash_notes");
+	g_autofree char *after = NULL;
+	g_autoptr(GError) err = NULL;
+	json_object *op = json_tokener_parse("{\"op\":\"dimm-add\",\"start\":\"0x100000000\","
+					     "\"size\":\"1G\"}");
+
+	g_assert_cmpint(machine_op(m, op, NULL, &err), ==, 0);
+	g_assert_no_error(err);
+	json_object_put(op);
+	after = read_tree(m, "sys/devices/system/cpu/cpu0/crash_notes");
+	g_assert_cmpstr(after, ==, before);
+	/* below the boot RAM's top (0x7ffdffff): the last 2 MiB-aligned units */
+	g_assert_cmpuint(g_ascii_strtoull(before, NULL, 16), <, 0x7fe00000);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/kexec/store-while-kexec-lock-is-held", test_store_while_kexec_lock_is_held);
 	g_test_add_func("/kexec/loaded-crash-image-pins-the-reservation",
 			test_loaded_crash_image_pins_the_reservation);
+	g_test_add_func("/kexec/crash-notes-stay-after-hot-add", test_crash_notes_stay_after_hot_add);
 	return g_test_run();
 }

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Crash safety (docs/journal.md): a daemon serving with --state is killed
+# with SIGKILL at a random moment, ROUNDS times (default 100), while a client
+# keeps sending control ops and stores through the mount and records which
+# were acknowledged.  After each kill the same `mount --state` clears the
+# dead mount (ENOTCONN) and must serve exactly the machine of the
+# acknowledged changes: every file and link of the mount, the dump and the
+# event log equal those of a reference daemon (no journal) to which the
+# same acknowledged changes were applied -- plus, at most, the one change in
+# flight at the kill, which may or may not have been journaled.  Then: a
+# second daemon on the journal and a changed fixture are refused.
+# Private mount namespace; every daemon bounded in time.
+# Env: HOTPLUGFS = the binary, SRCDIR = the repository root; ROUNDS.
+set -u
+. "$SRCDIR/tests/lib.sh"
+skip_unless_root "FUSE mounts"
+command -v python3 > /dev/null || { echo "SKIP: needs python3"; exit 77; }
+in_private_ns 900 "$@"
+
+ROUNDS=${ROUNDS:-100}
+scratch crash
+CLIENT=$SRCDIR/tests/fuse/crash_client.py
+MNT=$T/mnt SOCK=$T/ctl.sock STATE=$T/state
+REF=$T/ref REF_SOCK=$T/ref.sock
+# The DIMM fixture without its scenario: 1 GiB, DIMM slots from 4 GiB.
+python3 - "$SRCDIR/fixtures/dimm-hotplug-6.1.json" > "$T/fixture.json" <<'PY'
+import json, sys
+fx = json.load(open(sys.argv[1]))
+fx.pop("scenario", None)
+json.dump(fx, sys.stdout, indent=1)
+PY
+
+DPID= RPID=
+EXIT_HOOKS+=('[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null; umount -l "$MNT" 2>/dev/null')
+EXIT_HOOKS+=('[ -n "$RPID" ] && kill "$RPID" 2>/dev/null; umount -l "$REF" 2>/dev/null')
+mkdir -p "$MNT" "$REF"
+# serve MNT SOCK [ARGS...]: a daemon (bounded by the test's own timeout);
+# its pid in PID once it answers on the socket.
+serve() {
+	local mnt=$1 sock=$2 deadline=$((SECONDS + 20))
+	shift 2
+	"$HOTPLUGFS" mount -f --control "$sock" "$@" "$T/fixture.json" "$mnt" 2>> "$T/daemon.err" &
+	PID=$!
+	while [ $SECONDS -le $deadline ]; do
+		mountpoint -q "$mnt" && [ -S "$sock" ] && stat "$mnt/sys" > /dev/null 2>&1 &&
+			"$HOTPLUGFS" ctl "$sock" stats > /dev/null 2>&1 && return 0
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.02
+	done
+	tail -5 "$T/daemon.err" >&2
+	return 1
+}
+# the daemon under test, restoring from $STATE
+start_daemon() { serve "$MNT" "$SOCK" --state "$STATE" && DPID=$PID; }
+
+serve "$REF" "$REF_SOCK" && RPID=$PID || { bad "the reference daemon did not start"; finish; exit 1; }
+start_daemon || { bad "the daemon did not start"; finish; exit 1; }
+acked=0 in_doubt=0 committed=0 lost=0 stale=0 restore_ms=0
+for ((round = 1; round <= ROUNDS; round++)); do
+	rm -f "$T/round.json.ready"
+	timeout 60 python3 "$CLIENT" run "$SOCK" "$MNT" "$round" "$T/round.json" &
+	client=$!
+	for _ in $(seq 500); do [ -e "$T/round.json.ready" ] && break; sleep 0.01; done
+	# 0 to 60 ms into the client's run
+	sleep "0.$(printf '%03d' $((RANDOM % 60)))"
+	kill -9 "$DPID"; wait "$DPID" 2>/dev/null
+	wait "$client" || { bad "round $round: the client failed"; break; }
+	# The dead daemon's mount answers ENOTCONN until the restart clears it.
+	stat -f "$MNT" > /dev/null 2>&1 || stale=$((stale + 1))
+	t0=$(date +%s%N)
+	start_daemon || { bad "round $round: the daemon did not come back"; break; }
+	restore_ms=$((restore_ms + ($(date +%s%N) - t0) / 1000000))
+	# The reference gets the acknowledged changes (with the same outcomes),
+	# then the two must read alike, or alike once the change in flight is
+	# applied too (it was journaled before the kill).
+	t1=$(date +%s%N)
+	result=$(timeout 300 python3 "$CLIENT" check "$SOCK" "$MNT" "$REF_SOCK" "$REF" \
+		"$T/round.json" 2> "$T/check.err")
+	[ -n "${TIMING:-}" ] && echo "round $round: $result, restore $(( (t1 - t0) / 1000000 )) ms, check $(( ($(date +%s%N) - t1) / 1000000 )) ms"
+	set -- $result
+	acked=$((acked + ${2:-0})); in_doubt=$((in_doubt + ${3:-0})); result=${1:-}
+	case $result in
+	same) ;;
+	committed) committed=$((committed + 1)) ;;
+	lost) lost=$((lost + 1))
+		bad "round $round: the restarted machine is not the acknowledged one"
+		head -20 "$T/check.err" | sed 's/^/    /'
+		break ;;
+	*) bad "round $round: the reference answered differently ($result)"
+		head -20 "$T/check.err" | sed 's/^/    /'
+		break ;;
+	esac
+done
+echo "measured: $((round - 1)) kills, $acked acknowledged changes, $lost lost; $in_doubt in flight at the kill, $committed of them journaled; $stale stale mounts cleared; $(grep -c . "$STATE") journal lines; restore $((restore_ms / (round > 1 ? round - 1 : 1))) ms on average"
+same "kills survived" "$((round - 1))" "$ROUNDS"
+same "acknowledged changes lost" "$lost" 0
+same "every kill left a stale mount (ENOTCONN)" "$stale" "$((round - 1))"
+check "the restarts said they cleared it" test "$(grep -c 'unmounted the mount of a daemon that is gone (ENOTCONN)' "$T/daemon.err")" -ge "$((round - 1))"
+check "some changes were acknowledged" test "$acked" -gt "$ROUNDS"
+
+# --- refusals -------------------------------------------------------------------
+"$HOTPLUGFS" mount -f --state "$STATE" "$T/fixture.json" "$T/mnt2" > /dev/null 2> "$T/second.err"
+same "a second daemon on the journal: exit status" "$?" 2
+check "a second daemon on the journal: the reason" grep -q "in use by another hotplugfs" "$T/second.err"
+"$HOTPLUGFS" ctl "$SOCK" stats > /dev/null 2>&1
+same "the daemon still serves" "$?" 0
+kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
+same "a clean stop after all that" "$rc" 0
+cp "$T/fixture.json" "$T/changed.json"; echo >> "$T/changed.json"
+"$HOTPLUGFS" mount -f --state "$STATE" "$T/changed.json" "$T/mnt2" > /dev/null 2> "$T/changed.err"
+same "a changed fixture: exit status" "$?" 2
+check "a changed fixture: the reason" grep -q "the fixture changed" "$T/changed.err"
+finish
