@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Stress: for STRESS_SECONDS (default 30), one client plugs and ejects DIMMs
+# over the control socket, two write state/online/auto_online_blocks through
+# the mount, and two readers take snapshots of the views.  A snapshot is
+# checked when the hot-added blocks listed before and after it agree: then
+# /proc/iomem's System RAM above 4 GiB, the firmware map's entries there and
+# the node links must name exactly those blocks (and every /proc/iomem read
+# shows whole DIMMs).  The daemon must survive, answer no store with an
+# errno the kernel would not give, and exit cleanly (under ASan and UBSan
+# in the sanitizer pass, with leak checking).  Prints the operations, the
+# snapshots checked and the inconsistencies.  Private mount namespace.
+# Env: HOTPLUGFS = the binary, SRCDIR = the repository root; STRESS_SECONDS.
+set -u
+. "$SRCDIR/tests/lib.sh"
+skip_unless_root "FUSE mounts"
+command -v python3 > /dev/null || { echo "SKIP: needs python3"; exit 77; }
+in_private_ns 300 "$@"
+
+SECS=${STRESS_SECONDS:-30}
+scratch stress
+W=$SRCDIR/tests/fuse/stress.py
+MNT=$T/mnt SOCK=$T/ctl.sock
+python3 - "$SRCDIR/fixtures/dimm-hotplug-6.1.json" > "$T/fixture.json" <<'PY'
+import json, sys
+fx = json.load(open(sys.argv[1]))
+fx.pop("scenario", None)
+json.dump(fx, sys.stdout, indent=1)
+PY
+if ! mount_fixture "$T/fixture.json" "$MNT" --control "$SOCK"; then
+	bad "the daemon did not start"; finish; exit 1
+fi
+deadline=$(python3 -c "import time; print(time.monotonic() + $SECS)")
+BG=()
+EXIT_HOOKS+=('for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done')
+run() { timeout $((SECS + 120)) python3 "$W" "$@" > "$T/$1.$RANDOM.out" 2>&1 & BG+=($!); }
+run dimms "$SOCK" "$deadline"
+run stores "$MNT" 1 "$deadline"
+run stores "$MNT" 2 "$deadline"
+run reader "$MNT" "$deadline"
+run reader "$MNT" "$deadline"
+for p in "${BG[@]}"; do wait "$p" || bad "a worker failed: $(cat "$T"/*.out | grep -v '^{' | head -5)"; done
+
+sum() {   # sum ROLE KEY: over the workers of ROLE
+	cat "$T/$1".*.out | python3 -c 'import json,sys; print(sum(json.loads(l)[sys.argv[1]] for l in sys.stdin if l.startswith("{")))' "$2"
+}
+examples() { cat "$T/$1".*.out | python3 -c 'import json,sys
+for l in sys.stdin:
+    if l.startswith("{"):
+        for e in json.loads(l)[sys.argv[1]]: print("    " + e)' "$2"; }
+dimm_ops=$(sum dimms ops) store_ops=$(sum stores ops) checked=$(sum reader checked)
+inconsistent=$(sum reader inconsistent)
+echo "measured: $((dimm_ops + store_ops)) operations in $SECS s ($dimm_ops DIMM add/eject, $store_ops stores, $(sum stores errors) of them refused: $(cat "$T"/stores.*.out | python3 -c 'import json,sys,collections; c=collections.Counter()
+for l in sys.stdin: c.update(json.loads(l)["by_errno"])
+print(" ".join("%s=%d" % kv for kv in sorted(c.items())))')); $(sum reader reads) snapshots, $checked checked, $inconsistent inconsistent, $(sum reader torn) torn by a removal"
+same "inconsistent snapshots" "$inconsistent" 0
+examples reader examples | head -5
+check "snapshots were checked ($checked)" test "$checked" -gt 20
+check "DIMMs were added and ejected" test "$dimm_ops" -gt 16
+check "stores were made" test "$store_ops" -gt 100
+same "DIMM ops refused for another reason than EBUSY" "$(examples dimms unexpected | wc -l)" 0
+examples dimms unexpected | head -3
+same "stores answered with an unexpected errno" "$(examples stores unexpected | wc -l)" 0
+examples stores unexpected | head -3
+check "the daemon survived" kill -0 "$MOUNT_PID"
+kill -TERM "$MOUNT_PID"; wait "$MOUNT_PID"; rc=$?; MOUNT_PID=
+same "the daemon's exit status" "$rc" 0
+[ "$rc" = 0 ] || tail -20 "$MNT.err"
+finish
