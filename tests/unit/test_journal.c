@@ -389,6 +389,47 @@ static void test_refusals(void)
 	files_clear(&f);
 }
 
+struct named {
+	const struct machine *m;
+	unsigned nodes;
+};
+
+static int check_named(void *ctx, const char *name, tree_node n, enum tree_type type,
+		       uint64_t next)
+{
+	struct named *w = ctx;
+	g_autofree char *path = journal_path(w->m, n);
+	tree_node back;
+
+	(void)name, (void)next;
+	g_assert_nonnull(path);
+	g_assert_cmpint(tree_resolve(w->m, path, &back), ==, 0);
+	g_assert_cmphex(back, ==, n);
+	w->nodes++;
+	if (type == TREE_DIR)
+		tree_readdir(w->m, n, 0, check_named, w);
+	return 0;
+}
+
+/* A store record names its file by path: every node of a machine (DIMMs,
+ * memmap entries, debugfs, power/) has one that resolves back to it. */
+static void test_every_node_has_a_path(void)
+{
+	struct files f;
+	struct backend *b;
+	struct named w = { 0 };
+
+	files_init(&f);
+	b = open_journaled(&f);
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\"}"),
+			==, 0);
+	w.m = b->model;
+	tree_readdir(w.m, TREE_ROOT, 0, check_named, &w);
+	g_assert_cmpuint(w.nodes, >, 300);
+	backend_free(b);
+	files_clear(&f);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -396,5 +437,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/journal/pending-at-kill", test_pending_at_kill);
 	g_test_add_func("/journal/torn-tail", test_torn_tail);
 	g_test_add_func("/journal/refusals", test_refusals);
+	g_test_add_func("/journal/every-node-has-a-path", test_every_node_has_a_path);
 	return g_test_run();
 }
