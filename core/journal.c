@@ -295,8 +295,12 @@ static bool replay_store(struct replay *r, json_object *rec, GError **err)
 	g_autoptr(GByteArray) data = store_data(rec);
 	tree_node n;
 
-	if (!data)
-		return bad(r, err, JOURNAL_ERROR_CORRUPT, "a store record needs data or data_hex");
+	if (!path)
+		return bad(r, err, JOURNAL_ERROR_CORRUPT, "store: expected a path");
+	/* kernfs_fop_write_iter: at most a page reaches a store */
+	if (!data || data->len > 4096)
+		return bad(r, err, JOURNAL_ERROR_CORRUPT,
+			   "a store record needs data or data_hex, of at most 4096 bytes");
 	if (tree_resolve(r->m, path, &n) != 0)
 		return bad(r, err, JOURNAL_ERROR_DIVERGED, "%s does not exist on replay", path);
 	return same_outcome(r, rec, tree_write(r->m, n, (const char *)data->data, data->len), err);

@@ -383,6 +383,12 @@ static void test_refusals(void)
 	g_assert_true(g_file_set_contents(f.journal, text, -1, NULL));
 	rewrite(f.journal, "\"n\":1}", "\"n\":7}");
 	expect_refused(&f, JOURNAL_ERROR_CORRUPT, "line 2: expected record number 1");
+	g_assert_true(g_file_set_contents(f.journal, text, -1, NULL));
+	rewrite(f.journal, "\"store\":\"sys/devices/system/memory/memory32/state\"", "\"store\":32");
+	expect_refused(&f, JOURNAL_ERROR_CORRUPT, "line 3: store: expected a path");
+	g_assert_true(g_file_set_contents(f.journal, text, -1, NULL));
+	rewrite(f.journal, "\"data\":\"online\"", "\"data_hex\":\"6f6\"");
+	expect_refused(&f, JOURNAL_ERROR_CORRUPT, "line 3: a store record needs data or data_hex");
 	/* the file is as it was: a refusal writes nothing */
 	g_assert_true(g_file_set_contents(f.journal, text, -1, NULL));
 	backend_free(open_journaled(&f));
