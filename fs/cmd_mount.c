@@ -32,6 +32,7 @@ int cmd_mount(int argc, char **argv)
 	};
 	g_autoptr(backend) b = NULL;
 	const char *control = NULL, *state = NULL;
+	g_autofree char *mountpoint = NULL;
 	g_autoptr(GError) err = NULL;
 	struct hotplugfs_session *hs;
 	struct fuse_session *se;
@@ -52,6 +53,9 @@ int cmd_mount(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return usage();
+	/* fuse_daemonize() changes to "/" even in the foreground (libfuse
+	 * 3.14): a relative mountpoint would not be found to unmount. */
+	mountpoint = g_canonicalize_filename(argv[optind + 1], NULL);
 	b = load_backend_or_report(argv[optind], SIZE_MAX);
 	if (!b)
 		return EXIT_USAGE;
@@ -61,7 +65,7 @@ int cmd_mount(int argc, char **argv)
 		fprintf(stderr, "hotplugfs: %s\n", err->message);
 		return EXIT_USAGE;
 	}
-	if (stale_mount_clear(argv[optind + 1]) < 0)
+	if (stale_mount_clear(mountpoint) < 0)
 		return EXIT_SETUP;
 	/*
 	 * SIGINT/SIGTERM/SIGHUP end the loop; we then unmount and exit 0.  They
@@ -74,7 +78,7 @@ int cmd_mount(int argc, char **argv)
 	sigaddset(&stops, SIGTERM);
 	sigaddset(&stops, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stops, &old_mask);
-	hs = hotplugfs_session_new(b, argv[optind + 1]);
+	hs = hotplugfs_session_new(b, mountpoint);
 	if (!hs) {
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		return EXIT_SETUP;

@@ -52,6 +52,7 @@ serve() {
 	tail -5 "$T/daemon.err" >&2
 	return 1
 }
+not_mounted() { ! mountpoint -q "$1"; }
 # the daemon under test, restoring from $STATE
 start_daemon() { serve "$MNT" "$SOCK" --state "$STATE" && DPID=$PID; }
 
@@ -110,6 +111,15 @@ check "a second daemon on the journal: the reason" grep -q "in use by another ho
 same "the daemon still serves" "$?" 0
 kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
 same "a clean stop after all that" "$rc" 0
+# A relative mountpoint: libfuse changes to / in the foreground too, and a
+# clean stop must still unmount what it mounted.
+mkdir -p "$T/rel"
+(cd "$T" && exec "$HOTPLUGFS" mount -f fixture.json rel 2> rel.err) & PID=$!
+for _ in $(seq 200); do mountpoint -q "$T/rel" && break; sleep 0.02; done
+kill -TERM "$PID"; wait "$PID"
+same "a relative mountpoint: exit status" "$?" 0
+check "a relative mountpoint: unmounted at the stop" not_mounted "$T/rel"
+same "a relative mountpoint: nothing said" "$(cat "$T/rel.err")" ""
 cp "$T/fixture.json" "$T/changed.json"; echo >> "$T/changed.json"
 "$HOTPLUGFS" mount -f --state "$STATE" "$T/changed.json" "$T/mnt2" > /dev/null 2> "$T/changed.err"
 same "a changed fixture: exit status" "$?" 2
