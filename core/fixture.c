@@ -1076,7 +1076,8 @@ static bool read_fault_run(struct ctx *c, json_object *o, const char *path, void
 	struct fx_fault_run r = { .path = g_strdup(path) };
 	json_object *v;
 	uint64_t ms;
-	bool ok = check_keys(c, o, path, keys) && read_block_ids(c, o, path, &r.first, &r.count) &&
+	bool ok = read_object(c, o, path, NULL, keys) &&
+		  read_block_ids(c, o, path, &r.first, &r.count) &&
 		  (!has(o, "unmovable", &v) || read_bool(c, v, path, "unmovable", &r.fault.unmovable)) &&
 		  (!has(o, "unmovable_late", &v) ||
 		   read_bool(c, v, path, "unmovable_late", &r.fault.unmovable_late)) &&

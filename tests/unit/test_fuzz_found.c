@@ -87,9 +87,38 @@ static void test_empty_store(void)
 	g_assert_cmpuint(event_log_last(&m->log), ==, last);
 }
 
+/*
+ * fuzz_fixture: an element of faults.blocks that is not an object (a string,
+ * a number, null, an array) went to check_keys as if it were one, and the
+ * key walk dereferenced the NULL table of a non-object: a segfault at
+ * parse time.  Each is a precise error naming the element.
+ */
+static void test_fault_run_not_an_object(void)
+{
+	static const char *const elements[] = { "\"online_movable\"", "7", "null", "[]", "true" };
+	static const char *const found[] = { "a string", "an integer", "null", "an array",
+					     "a boolean" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(elements); i++) {
+		g_autofree char *json = g_strdup_printf(
+			"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"e820\":[{\"start\":\"0\","
+			"\"size\":\"1G\",\"type\":\"ram\"}],\"faults\":{\"blocks\":[{\"first\":1,"
+			"\"count\":1,\"unmovable\":true},%s]}}", elements[i]);
+		g_autofree char *want = g_strdup_printf(
+			"t.json: $.faults.blocks[1]: expected an object, found %s", found[i]);
+		g_autoptr(GError) err = NULL;
+		g_autoptr(fixture) fx = fixture_parse("t.json", json, strlen(json), &err);
+
+		g_assert_null(fx);
+		g_assert_error(err, FIXTURE_ERROR, FIXTURE_ERROR_INVALID);
+		g_assert_cmpstr(err->message, ==, want);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/fuzz-found/empty-store", test_empty_store);
+	g_test_add_func("/fuzz-found/fault-run-not-an-object", test_fault_run_not_an_object);
 	return g_test_run();
 }
