@@ -71,7 +71,7 @@ declare -A MAX_LEN=([fixture]=32768 [control]=8192 [store]=16384 [capture]=65536
 
 # run_target NAME: one bounded run; prints one line; 0 unless it crashed.
 run_target() {
-	local t=$1 log=$W/logs/$1.log rc execs rate corpus
+	local t=$1 log=$W/logs/$1.log rc execs rate corpus start=$SECONDS took
 	mkdir -p "$W/corpus/$t"
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0:handle_abort=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -81,17 +81,18 @@ run_target() {
 		-print_final_stats=1 "$W/corpus/$t" "$W/seed/$t" "tests/fuzz/regress/$t" \
 		> "$log" 2>&1
 	rc=$?
+	took=$((SECONDS - start))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	corpus=$(ls "$W/corpus/$t" | wc -l)
-	printf '%s\t%s\t%s\t%s\n' "$t" "${execs:-0}" "$secs" "$((rc != 0))" >> "$LEDGER"
+	printf '%s\t%s\t%s\t%s\n' "$t" "${execs:-0}" "$took" "$((rc != 0))" >> "$LEDGER"
 	if [ $rc -ne 0 ]; then
 		echo "FAIL: fuzz $t: exit $rc after ${execs:-?} execs; the end of $log:"
 		grep -v '^#' "$log" | tail -40 | sed 's/^/    /'
 		ls -t "$W/crashes/$t-"* 2>/dev/null | head -1 | sed 's/^/    input: /'
 		return 1
 	fi
-	echo "fuzz $t: ${execs:-0} execs in $secs s (${rate:-0}/s), corpus $corpus, 0 crashes"
+	echo "fuzz $t: ${execs:-0} execs in $took s (${rate:-0}/s), corpus $corpus, 0 crashes"
 }
 
 fail=0 running=0
