@@ -79,3 +79,30 @@ unmount_fixture() {
 	fusermount3 -u "$1" 2>/dev/null || umount -l "$1"
 	wait "$MOUNT_PID" 2>/dev/null
 }
+
+# without_scenario FIXTURE OUT: the fixture as booted, for a test that
+# drives the machine itself.
+without_scenario() {
+	python3 - "$1" > "$2" <<'EOF'
+import json, sys
+fx = json.load(open(sys.argv[1]))
+fx.pop("scenario", None)
+json.dump(fx, sys.stdout, indent=1)
+EOF
+}
+
+# blocks_fixture N FILE: a boot-form machine of N memory blocks of 128 MiB:
+# RAM below 640K, the legacy hole, then RAM from 1 MiB to N * 128 MiB, so
+# every block (block 0 too) has present memory.
+blocks_fixture() {
+	printf '{
+  "hotplugfs-fixture": 1,
+  "description": "%d memory blocks of 128 MiB, one RAM range",
+  "block_size": "128M",
+  "e820": [
+    { "start": "0x0", "end": "0x9fbff", "type": "ram" },
+    { "start": "0x9fc00", "end": "0xfffff", "type": "reserved" },
+    { "start": "0x100000", "end": "0x%x", "type": "ram" }
+  ]
+}\n' "$1" $(( $1 * 128 * 1024 * 1024 - 1 )) > "$2"
+}
