@@ -25,6 +25,13 @@ struct profile {
 /* MAX_NUMNODES: Debian builds x86_64 with CONFIG_NODES_SHIFT=10. */
 #define MAX_NUMNODES 1024
 
+/* The versions whose behaviour the profile helpers below model. */
+#define PROFILE_KERNELS "6.1 to 6.19"
+static inline bool profile_kernel_known(unsigned kernel)
+{
+	return kernel >= KERNEL(6, 1) && kernel <= KERNEL(6, 19);
+}
+
 /* Parses "6.1", "6.12", "6.19" ... ; false when malformed. */
 bool profile_parse_kernel(const char *s, unsigned *out);
 bool profile_parse_arch(const char *s, enum arch *out);

@@ -292,7 +292,8 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 	struct kexec_plan plan;
 	int sock[2] = { -1, -1 };
 	unsigned cpus = b->cpus;
-	char mnt[] = "/tmp/hotplugfs-run.XXXXXX";
+	/* Under $TMPDIR, as mkdtemp(1) would. */
+	g_autofree char *mnt = g_build_filename(g_get_tmp_dir(), "hotplugfs-run.XXXXXX", NULL);
 	struct ns_mounts mounts;
 	struct loop_thread lt = { 0 };
 	bool served[G_N_ELEMENTS(binds)];

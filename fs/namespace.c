@@ -155,7 +155,7 @@ static int fill_replacement(const char *stash, const char *parent, const struct 
 int ns_replace_entries(struct ns_mounts *mounts, const char *parent, const struct ns_graft *g,
 		       size_t n)
 {
-	char stash[] = "/tmp/hotplugfs-stash.XXXXXX";
+	g_autofree char *stash = g_build_filename(g_get_tmp_dir(), "hotplugfs-stash.XXXXXX", NULL);
 	g_autofree char *opts = NULL;
 	struct stat pst;
 	int rc = 0;

@@ -31,6 +31,7 @@ LAYERS = [
     ("boot/fixture", ["fixture", "boot", "scenario"]),
     ("tree", ["tree", "attr", "attrs_*"]),
     ("backend", ["backend", "sim_backend"]),
+    ("live", ["sysdir", "kmod_files", "capture_kmod", "capture", "live_backend"]),
 ]
 
 
