@@ -304,21 +304,22 @@ class Guest:
         self.boot_seconds = time.monotonic() - start
 
     def boot(self):
-        """Boots; a boot that never reaches /init is retried once."""
+        """Boots; a boot that never reaches /init is retried once (TCG now and
+        then oopses early, e.g. while patching kernel text)."""
         initrd = self.build_initramfs()
         for attempt in (1, 2):
             try:
                 self._boot_once(initrd)
                 return self.boot_seconds
-            except (BootFailed, TimeoutError, OSError) as e:
+            except (GuestError, TimeoutError, OSError) as e:
                 tail = self.console_tail()
                 self._kill()
                 if attempt == 2:
                     raise BootFailed("%s\n--- console ---\n%s" % (e, tail))
                 self.log("# boot attempt 1 failed (%s); retrying" % e)
-                shutil.copyfile(os.path.join(self.workdir, "console.log"),
-                                os.path.join(self.workdir, "console.boot1.log")) \
-                    if os.path.exists(os.path.join(self.workdir, "console.log")) else None
+                log = os.path.join(self.workdir, "console.log")
+                if os.path.exists(log):
+                    shutil.copyfile(log, os.path.join(self.workdir, "console.boot1.log"))
 
     def console_tail(self, n=40):
         try:

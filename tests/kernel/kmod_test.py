@@ -121,6 +121,8 @@ def build_module(abi, root, workdir):
 
 
 class Scenario:
+    capture_suffix = ""
+
     def __init__(self, series, g, checks, captures):
         self.series = series
         self.g = g
@@ -142,7 +144,8 @@ class Scenario:
     def step(self, label):
         self.step_no += 1
         if self.captures:
-            self.g.capture("%02d-%s" % (self.step_no, label), os.path.join(self.captures, self.series))
+            self.g.capture("%02d-%s" % (self.step_no, label),
+                           os.path.join(self.captures, self.series + self.capture_suffix))
 
     # ---- the module's views and the kernel's ----
 
@@ -244,6 +247,11 @@ class Scenario:
     def run(self):
         g, s = self.g, self.series
         t0 = time.monotonic()
+        rc, out = g.run("insmod /lib/modules/hotplugfs_kmod.ko first_priority=0 last_priority=0")
+        self.check("module refuses to load with first_priority <= last_priority", rc != 0, out)
+        # (busybox insmod tries finit_module, then init_module: the line may come twice)
+        rc, out = g.run("dmesg | grep 'hotplugfs_kmod: first_priority (0) must be above last_priority (0)'")
+        self.check("the refusal says why in the kernel log", rc == 0, out)
         rc, out = g.run("insmod /lib/modules/hotplugfs_kmod.ko && cat %s/version && cat %s/info"
                         % (DEBUGFS, DEBUGFS))
         self.check("module loads", rc == 0, out)
@@ -291,7 +299,12 @@ class Scenario:
         self.same("dimm: plugging made no notifier call", self.events(), [])
         self.step("dimm-plugged")
 
-        for bid in new[:3] + new[3:]:
+        # a live consumer of the `events` stream (O_NONBLOCK, poll()) sees the first online
+        kept = len(g.check("cat %s/events_log" % DEBUGFS).splitlines())
+        g.check("( events_reader %s/events %d 30000 > /tmp/stream 2> /tmp/stream.err; "
+                "echo $? > /tmp/stream.rc ) > /dev/null 2>&1 &" % (DEBUGFS, kept + 2 * len(ONLINE[s])))
+        g.check("sleep 1")  # let it drain what is kept and block in poll()
+        for bid in new:
             err = self.store("%s/memory%d/state" % (MEMORY, bid), "online_movable")
             self.same("dimm: memory%d online_movable" % bid, err, "")
             start, nr = self.block_range(blocks, bid)
@@ -301,6 +314,14 @@ class Scenario:
             self.same("dimm: memory%d in Movable, predicted offlinable" % bid,
                       (blocks[bid]["zone"], blocks[bid]["offline"]), ("Movable", "ok"))
             self.step("dimm-online-%d" % bid)
+            if bid == new[0]:
+                self.wait_for("events: the stream reader ends", "test -e /tmp/stream.rc", 60)
+                rc, out = g.run("cat /tmp/stream.rc /tmp/stream.err")
+                self.check("events: poll() woke the reader and it read every record",
+                           out.startswith("0\n") and "woken by poll() 0 times" not in out, out)
+                stream = g.check("cat /tmp/stream")
+                log = g.check("cat %s/events_log" % DEBUGFS)
+                self.same("events: the stream equals events_log", stream, log)
 
         last = new[3]
         err = self.store("%s/memory%d/state" % (MEMORY, last), "offline")
@@ -335,9 +356,12 @@ class Scenario:
                          VETO_OFFLINE_FIRST, VETO_OFFLINE_LAST, victim)
         blocks = self.compare_views("veto offline")
         self.same("veto: memory%d still online" % victim, blocks[victim]["state"], "online")
-        rc, out = g.run("echo 'MEM_ONLINE 0x0 0x1 -16' > %s/inject" % DEBUGFS)
-        self.check("veto: an action whose result the kernel ignores is refused",
-                   rc != 0 and "not supported" in out, out)
+        for rule, errno in (("MEM_ONLINE 0x0 0x1 -16", 95), ("MEM_GOING_ONLINE 0x0 0x1 5", 34),
+                            ("MEM_GOING_ONLINE 0x0 0x1 -16 0", 34), ("MEM_GOING_ONLINE 0x0 0x0 -16", 22),
+                            ("MEM_BOGUS 0x0 0x1 -16", 22), ("MEM_GOING_ONLINE 0x0 0x1", 22)):
+            err = self.store("%s/inject" % DEBUGFS, "'%s'" % rule)
+            self.same("inject: %r refused with %s" % (rule, os.strerror(errno)), err, os.strerror(errno))
+        self.same("inject: refused rules armed nothing", g.check("cat %s/inject" % DEBUGFS), "")
         self.step("vetoes")
 
         # ---- unload and load while hotplug runs ----
@@ -424,6 +448,91 @@ class Scenario:
         return time.monotonic() - t0
 
 
+class MemmapScenario(Scenario):
+    """A second boot with memory_hotplug.memmap_on_memory=1: a 128 MiB DIMM (one
+    block, so 6.1 applies it too) keeps its memmap in its first pages."""
+
+    def run(self):
+        g, s = self.g, self.series
+        t0 = time.monotonic()
+        g.check("insmod /lib/modules/hotplugfs_kmod.ko")
+        rc, out = g.run("cat /sys/module/memory_hotplug/parameters/memmap_on_memory")
+        self.check("memmap: memmap_on_memory enabled (%s)" % out.strip(), out.strip() in ("Y", "force"), out)
+        before = set(self.compare_views("memmap boot"))
+        self.events()
+        g.qmp("object-add", **{"qom-type": "memory-backend-ram", "id": "m2", "size": 128 * MIB})
+        g.qmp("device_add", driver="pc-dimm", id="d2", memdev="m2")
+        self.wait_for("memmap: 1 new memory block",
+                      "[ $(ls -d %s/memory* | wc -l) -eq %d ]" % (MEMORY, len(before) + 1))
+        blocks = self.compare_views("memmap dimm plugged")
+        new = sorted(set(blocks) - before)
+        if not self.same("memmap: one new block", len(new), 1):
+            return time.monotonic() - t0
+        bid = new[0]
+        # 128 MiB of struct page (64 bytes per 4 KiB page): 2 MiB, 0x200 pages
+        self.same("memmap: memory%d holds its memmap in 0x200 pages" % bid,
+                  blocks[bid]["vmemmap_pages"], "0x200")
+        self.step("memmap-dimm-plugged")
+        err = self.store("%s/memory%d/state" % (MEMORY, bid), "online_movable")
+        self.same("memmap: memory%d online_movable" % bid, err, "")
+        start, nr = self.block_range(blocks, bid)
+        self.same("memmap: notifier range starts after the memmap", (start, nr),
+                  (bid * self.pages_per_block + 0x200, self.pages_per_block - 0x200))
+        self.check_calls("memmap: memory%d online" % bid, self.events(), ONLINE[s], ONLINE[s],
+                         bid, start, nr)
+        blocks = self.compare_views("memmap memory%d online" % bid)
+        self.step("memmap-online")
+        err = self.store("%s/memory%d/state" % (MEMORY, bid), "offline")
+        self.same("memmap: memory%d offline" % bid, err, "")
+        self.check_calls("memmap: memory%d offline" % bid, self.events(), OFFLINE[s], OFFLINE[s],
+                         bid, start, nr)
+        self.compare_views("memmap memory%d offline" % bid)
+        self.step("memmap-offline")
+        g.qmp("device_del", id="d2")
+        try:
+            g.wait_qmp_event("DEVICE_DELETED", timeout=120)
+            self.check("memmap: DEVICE_DELETED", True)
+        except (guest.GuestError, TimeoutError) as e:
+            self.check("memmap: DEVICE_DELETED", False, e)
+        self.wait_for("memmap: its block removed", "! ls -d %s/memory%d" % (MEMORY, bid))
+        self.same("memmap: removing an offline block made no call", self.events(), [])
+        self.compare_views("memmap dimm unplugged")
+        self.step("memmap-unplugged")
+        return time.monotonic() - t0
+
+
+def boot_and_run(name, scenario_class, series, g, checks, captures):
+    """Boots G and runs SCENARIO_CLASS on it; G is shut down in any case."""
+    try:
+        try:
+            secs = g.boot()
+            checks.check("%s: %s boots to /init (%.1f s)" % (series, name, secs), True)
+        except guest.BootFailed as e:
+            checks.check("%s: %s boots to /init" % (series, name), False, e)
+            return
+        if scenario_class is Scenario:
+            extra_checks(series, g, checks)
+        sc = scenario_class(series, g, checks, captures)
+        try:
+            secs = sc.run()
+            print("# %s: %s scenario took %.0f s" % (series, name, secs or 0), flush=True)
+        except (guest.GuestError, TimeoutError, OSError, KeyError, ValueError) as e:
+            checks.check("%s: %s scenario ran to its end" % (series, name), False,
+                         "%s: %s\n--- console ---\n%s" % (type(e).__name__, e, g.console_tail()))
+    finally:
+        g.shutdown()
+
+
+def extra_checks(series, g, checks):
+    lsmem = shutil.which("lsmem")
+    if lsmem:
+        rc, out = g.run(lsmem + " -b")
+        checks.check("%s: the host's lsmem runs in the guest with its ldd libraries" % series,
+                     rc == 0 and "Memory block size:" in out, out)
+    rc, out = g.run("grep -w fuse /proc/filesystems")
+    checks.check("%s: fuse is available in the guest" % series, rc == 0, out)
+
+
 def run_series(series, workdir, checks, captures):
     log = lambda m: print(m, flush=True)  # noqa: E731
     try:
@@ -440,27 +549,29 @@ def run_series(series, workdir, checks, captures):
     if not ko:
         return 0
     print("# %s: module built in %.0f s" % (series, time.monotonic() - t), flush=True)
-    g = guest.Guest((abi, root), os.path.join(wd, "guest"), kmod=ko, modules=["virtio_mem"],
-                    append="memhp_default_state=offline",
-                    qemu_args=["-object", "memory-backend-ram,id=vmem0,size=2G",
-                               "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,requested-size=0"],
-                    log=log)
-    try:
-        try:
-            secs = g.boot()
-            checks.check("%s: boots to /init (%.1f s)" % (series, secs), True)
-        except guest.BootFailed as e:
-            checks.check("%s: boots to /init" % series, False, e)
-            return 0
-        sc = Scenario(series, g, checks, captures)
-        try:
-            secs = sc.run()
-            print("# %s: scenario took %.0f s" % (series, secs or 0), flush=True)
-        except (guest.GuestError, TimeoutError, OSError, KeyError, ValueError) as e:
-            checks.check("%s: scenario ran to its end" % series, False,
-                         "%s: %s\n--- console ---\n%s" % (type(e).__name__, e, g.console_tail()))
-    finally:
-        g.shutdown()
+    reader = os.path.join(wd, "events_reader")
+    r = subprocess.run(["gcc", "-std=c11", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", reader,
+                        os.path.join(HERE, "events_reader.c")], capture_output=True, text=True)
+    if not checks.check("%s: events_reader builds (static)" % series, r.returncode == 0, r.stderr):
+        return 0
+
+    def make_guest(name, append):
+        g = guest.Guest((abi, root), os.path.join(wd, name), kmod=ko, modules=["virtio_mem", "fuse"],
+                        append=append,
+                        qemu_args=["-object", "memory-backend-ram,id=vmem0,size=2G",
+                                   "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,requested-size=0"],
+                        log=log)
+        g.add_file(reader, "/bin/events_reader")
+        # a dynamically linked host tool with its libraries, as hotplugfs itself will be
+        if shutil.which("lsmem"):
+            g.add_executable(shutil.which("lsmem"))
+        return g
+
+    boot_and_run("guest", Scenario, series, make_guest("guest", "memhp_default_state=offline"),
+                 checks, captures)
+    boot_and_run("memmap guest", MemmapScenario, series,
+                 make_guest("memmap", "memhp_default_state=offline memory_hotplug.memmap_on_memory=1"),
+                 checks, captures)
     return 1
 
 
