@@ -8,6 +8,7 @@
 #define HPK_H
 
 #include <linux/device.h>
+#include <linux/kconfig.h>
 #include <linux/memory.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
@@ -28,6 +29,11 @@
 #define HPK_LAYOUT_612 1
 #else
 #error "hotplugfs_kmod knows the memory-hotplug layout of Linux 6.1 and 6.12 only"
+#endif
+
+/* Without these there are no memory blocks to mirror (struct memory_block, sections). */
+#if !IS_ENABLED(CONFIG_MEMORY_HOTPLUG) || !IS_ENABLED(CONFIG_SPARSEMEM)
+#error "hotplugfs_kmod needs CONFIG_MEMORY_HOTPLUG and CONFIG_SPARSEMEM"
 #endif
 
 /*

@@ -456,10 +456,16 @@ class Guest:
                 s.close()
         self.cmd_sock = self.qmp_sock = None
         if self.proc and self.proc.poll() is None:
+            # TERM to `timeout`, which passes it on to qemu and reaps it (killing
+            # the group would orphan qemu); KILL the group if that does not do
+            self.proc.send_signal(signal.SIGTERM)
             try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         if self.proc:
             self.proc.wait()
 

@@ -269,6 +269,10 @@ class Scenario:
         predicted = {b: v for b, v in boot.items() if v["state"] == "online" and v["offline"] != "ok"}
         self.check("boot: some boot block predicted to refuse offlining", bool(predicted), boot)
         for bid, b in sorted(predicted.items()):
+            if b["reason"] == "unmovable":
+                # an in-use kernel page can be freed before the kernel looks: not a stable fact
+                print("# %s: memory%d predicted EBUSY (unmovable page %s): not tried" % (s, bid, b["pfn"]))
+                continue
             err = self.store("%s/memory%d/state" % (MEMORY, bid), "offline")
             want = os.strerror(16 if b["offline"] == "EBUSY" else 22)
             self.same("boot: offlining memory%d fails as predicted (%s, %s)" % (bid, b["offline"], b["reason"]),
@@ -365,10 +369,10 @@ class Scenario:
         self.step("vetoes")
 
         # ---- unload and load while hotplug runs ----
-        g.check("( i=0; while [ $i -lt 6 ]; do echo offline > %s/memory%d/state; "
+        g.check("( i=0; while [ $i -lt 10 ]; do echo offline > %s/memory%d/state; "
                 "echo online_movable > %s/memory%d/state; i=$((i+1)); done; echo done > /tmp/loop.done ) "
                 "> /tmp/loop.log 2>&1 &" % (MEMORY, victim, MEMORY, victim))
-        rc, out = g.run("n=0; while [ ! -e /tmp/loop.done ] || [ $n -lt 2 ]; do "
+        rc, out = g.run("n=0; while [ ! -e /tmp/loop.done ] || [ $n -lt 5 ]; do "
                         "rmmod hotplugfs_kmod || exit 1; insmod /lib/modules/hotplugfs_kmod.ko || exit 2; "
                         "cat %s/iomem %s/blocks %s/events_log > /dev/null || exit 3; n=$((n+1)); done; "
                         "echo $n" % (DEBUGFS, DEBUGFS, DEBUGFS), timeout=300)
