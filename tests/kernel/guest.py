@@ -12,6 +12,8 @@ from the host.  Standard library only.
     g.capture("03-dimm-plugged", "/tmp/captures")  # the three views + the module's files
     g.shutdown()
 
+From a shell: python3 tests/kernel/guest.py --help.
+
 Channels: the serial console (ttyS0) goes to console.log in the work
 directory; the command channel is a virtio serial port (named
 hotplugfs.cmd) on a unix socket, on which /init runs a command agent; QMP
@@ -44,7 +46,7 @@ BUSYBOX = "/bin/busybox"
 
 INIT = r"""#!/bin/busybox sh
 /bin/busybox --install -s /bin
-export PATH=/bin:/sbin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mkdir -p /proc /sys /dev /tmp /run
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -487,3 +489,63 @@ class Guest:
 
     def __exit__(self, *exc):
         self.shutdown()
+
+
+def main(argv=None):
+    """guest.py [options] [--] COMMAND: boots a Debian kernel, runs COMMAND with
+    sh in the guest, prints its output, exits with its exit code (77 when no
+    kernel can be had).  For trying things by hand and for scripts."""
+    import argparse
+    import sys
+    import tempfile
+
+    p = argparse.ArgumentParser(description=main.__doc__)
+    p.add_argument("--series", default="6.12", choices=sorted(kernels.SERIES))
+    p.add_argument("--memory", default="1G,slots=4,maxmem=8G", help="qemu -m")
+    p.add_argument("--machine", default="pc", help="qemu -machine")
+    p.add_argument("--append", default="", help="extra kernel command line")
+    p.add_argument("--qemu", action="append", default=[], metavar="ARG",
+                   help="an extra qemu argument (repeat: --qemu=-device --qemu=...)")
+    p.add_argument("--module", action="append", default=[], metavar="NAME",
+                   help="a guest kernel module for /init to load (with its dependencies)")
+    p.add_argument("--kmod", metavar="KO", help="put this hotplugfs_kmod.ko at /lib/modules/")
+    p.add_argument("--file", action="append", default=[], metavar="HOST:GUEST",
+                   help="an extra host file for the initramfs")
+    p.add_argument("--exec", action="append", default=[], metavar="PATH",
+                   help="a host executable plus the libraries ldd lists")
+    p.add_argument("--capture", metavar="DIR", help="after COMMAND, capture the views into DIR/after")
+    p.add_argument("--workdir", help="work directory (default: a temporary one, removed)")
+    p.add_argument("--timeout", type=int, default=120, help="seconds COMMAND may run")
+    p.add_argument("command", nargs=argparse.REMAINDER)
+    a = p.parse_args(argv)
+    command = " ".join(a.command[1:] if a.command[:1] == ["--"] else a.command) or "true"
+    try:
+        kernel = kernels.ensure(a.series, log=lambda m: print(m, file=sys.stderr))
+    except kernels.Unavailable as e:
+        print("SKIP: %s" % e, file=sys.stderr)
+        return 77
+    workdir = a.workdir or tempfile.mkdtemp(prefix="hotplugfs-guest.")
+    g = Guest(kernel, workdir, memory=a.memory, machine=a.machine, qemu_args=a.qemu,
+              append=a.append, modules=a.module, kmod=a.kmod,
+              log=lambda m: print(m, file=sys.stderr))
+    for spec in a.file:
+        host, _, guest_path = spec.partition(":")
+        g.add_file(host, guest_path or host)
+    for path in a.exec:
+        g.add_executable(path)
+    try:
+        g.boot()
+        print("# booted in %.1f s" % g.boot_seconds, file=sys.stderr)
+        rc, out = g.run_bytes(command, a.timeout)
+        sys.stdout.buffer.write(out)
+        if a.capture:
+            g.capture("after", a.capture)
+        return rc
+    finally:
+        g.shutdown()
+        if not a.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,6 +8,7 @@ Cache layout (root: $HOTPLUGFS_KERNEL_CACHE, default /var/cache/hotplugfs-kernel
                         usr/src/linux-headers-<abi>/ (KDIR), usr/lib/linux-kbuild-*/
   <abi>/complete        written last: the tree is whole and its symlinks rewritten
 """
+import fcntl
 import os
 import re
 import subprocess
@@ -125,7 +126,19 @@ def ensure_modules_dep(abi, root):
 
 def ensure(series, log=print):
     """Returns (abi, root) of the newest SERIES kernel, downloading and
-    unpacking it on first use; raises Unavailable when it cannot."""
+    unpacking it on first use; raises Unavailable when it cannot.  Runs
+    that share the cache take turns (a lock file in it)."""
+    try:
+        os.makedirs(cache_root(), exist_ok=True)
+        lock = open(os.path.join(cache_root(), ".lock"), "w")
+    except OSError as e:
+        raise Unavailable("cannot use the kernel cache %s: %s" % (cache_root(), e))
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_locked(series, log)
+
+
+def _ensure_locked(series, log):
     abi = newest_abi(series)
     cached = _cached_abis(series)
     if abi is None:
