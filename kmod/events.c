@@ -52,8 +52,9 @@ static void record(bool last, unsigned long action, const struct memory_notify *
 #if HPK_HAS_PREPARE_FINISH
 	/*
 	 * The kernel sets the altmap fields for these two only
-	 * (memory_block_online()/_offline(), 6.12); online_pages() leaves
-	 * them unset on its own stack.
+	 * (memory_block_online()/_offline(), 6.12; <linux/memory.h> reserves
+	 * them for these); the calls from online_pages()/offline_pages()
+	 * come with a struct memory_notify that does not set them.
 	 */
 	if (action == MEM_PREPARE_ONLINE || action == MEM_FINISH_OFFLINE) {
 		e->altmap_start_pfn = arg->altmap_start_pfn;

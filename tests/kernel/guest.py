@@ -285,6 +285,9 @@ class Guest:
             return ""
 
     def _boot_once(self, initrd):
+        longest = os.path.join(self.workdir, "cmd.sock")
+        if len(longest.encode()) > 100:  # sun_path holds 108 bytes
+            raise BootFailed("work directory too long for a unix socket: %s" % self.workdir)
         for name in ("cmd.sock", "qmp.sock", "console.log"):
             try:
                 os.unlink(os.path.join(self.workdir, name))
