@@ -122,6 +122,7 @@ struct backend *sim_backend_new(struct machine *m, GError **err)
 	s->b.cpus = m->cpus;
 	s->b.inject_priority = m->inject.nb.priority;
 	s->b.completion_fd = fd;
+	s->b.changes_fd = -1;
 	return &s->b;
 }
 

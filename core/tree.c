@@ -810,6 +810,53 @@ int tree_resolve(const struct machine *m, const char *path, tree_node *out)
 	return 0;
 }
 
+struct name_search {
+	tree_node want;
+	GString *name;
+};
+
+static int match_name(void *ctx, const char *name, tree_node n, enum tree_type type,
+		      uint64_t cursor)
+{
+	struct name_search *s = ctx;
+
+	(void)type;
+	(void)cursor;
+	if (n != s->want)
+		return 0;
+	g_string_assign(s->name, name);
+	return 1;
+}
+
+int tree_path(const struct machine *m, tree_node n, GString *out)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+	if (!exists(m, n))
+		return -ENOENT;
+	/* Each name is found in its parent's listing: a store's path is asked
+	 * for once, and the longest listing is memory/'s. */
+	while (n != TREE_ROOT) {
+		tree_node parent = tree_parent(m, n);
+		struct name_search s = { n, g_string_new(NULL) };
+
+		tree_readdir(m, parent, 0, match_name, &s);
+		if (!s.name->len) {
+			g_string_free(s.name, TRUE);
+			return -ENOENT;
+		}
+		g_ptr_array_add(names, g_string_free(s.name, FALSE));
+		n = parent;
+	}
+	g_string_truncate(out, 0);
+	for (guint i = names->len; i-- > 0;) {
+		if (out->len)
+			g_string_append_c(out, '/');
+		g_string_append(out, names->pdata[i]);
+	}
+	return 0;
+}
+
 /* ---- caching ---------------------------------------------------------------- */
 
 enum tree_cache tree_cache_class(const struct machine *m, tree_node n)

@@ -80,6 +80,9 @@ int tree_readlink(const struct machine *m, tree_node n, GString *out);
 
 /* Resolves a slash-separated path from the root ("sys/devices/system/memory"). */
 int tree_resolve(const struct machine *m, const char *path, tree_node *out);
+/* The inverse: n's path below the root ("sys/devices/system/memory/memory8/state");
+ * 0, or -ENOENT. */
+int tree_path(const struct machine *m, tree_node n, GString *out);
 
 /* How n's contents may change (TREE_CACHE_NONE for what is not a file). */
 enum tree_cache tree_cache_class(const struct machine *m, tree_node n);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hotplugfs mount [-f] [--control SOCKET] FIXTURE MOUNTPOINT: serve a machine
- * until unmounted, optionally with a control socket (docs/control-protocol.md). */
+ * until unmounted, optionally with a control socket (docs/control-protocol.md).
+ * With --live instead of a fixture: the running kernel, through hotplugfs_kmod
+ * (docs/kmod-protocol.md). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -15,16 +17,35 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: hotplugfs mount [-f] [--control SOCKET] FIXTURE MOUNTPOINT\n");
+	fprintf(stderr, "usage: hotplugfs mount [-f] [--control SOCKET] FIXTURE MOUNTPOINT\n"
+		"       hotplugfs mount [-f] [--control SOCKET] --live [--live-stores] "
+		"[--sysroot DIR] MOUNTPOINT\n");
 	return EXIT_USAGE;
+}
+
+/* The running kernel; exit 2 with the reason when it cannot be mirrored
+ * (the module is not loaded, a protocol it does not speak ...). */
+static struct backend *open_live_or_report(const struct live_options *o)
+{
+	g_autoptr(GError) err = NULL;
+	struct backend *b = live_backend_open(o, &err);
+
+	if (!b)
+		fprintf(stderr, "hotplugfs: --live: %s\n", err->message);
+	return b;
 }
 
 int cmd_mount(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
+		{ "live", no_argument, NULL, 'l' },
+		{ "live-stores", no_argument, NULL, 's' },
+		{ "sysroot", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct live_options live = { 0 };
+	bool is_live = false;
 	g_autoptr(backend) b = NULL;
 	const char *control = NULL;
 	struct hotplugfs_session *hs;
@@ -39,14 +60,21 @@ int cmd_mount(int argc, char **argv)
 			foreground = true;
 		else if (opt == 'c')
 			control = optarg;
+		else if (opt == 'l')
+			is_live = true;
+		else if (opt == 's')
+			live.stores = true;
+		else if (opt == 'r')
+			live.sysroot = optarg;
 		else
 			return usage();
 	}
-	if (argc - optind != 2)
+	if (argc - optind != (is_live ? 1 : 2) || (!is_live && (live.stores || live.sysroot)))
 		return usage();
-	b = load_backend_or_report(argv[optind], SIZE_MAX);
+	b = is_live ? open_live_or_report(&live) : load_backend_or_report(argv[optind], SIZE_MAX);
 	if (!b)
 		return EXIT_USAGE;
+	optind += is_live ? 0 : 1;   /* at the mount point */
 	/*
 	 * SIGINT/SIGTERM/SIGHUP end the loop; we then unmount and exit 0.  They
 	 * are held back from the moment the mount appears until libfuse's
@@ -58,7 +86,7 @@ int cmd_mount(int argc, char **argv)
 	sigaddset(&stops, SIGTERM);
 	sigaddset(&stops, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stops, &old_mask);
-	hs = hotplugfs_session_new(b, argv[optind + 1]);
+	hs = hotplugfs_session_new(b, argv[optind]);
 	if (!hs) {
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		return EXIT_SETUP;

@@ -43,8 +43,7 @@
 
 struct hotplugfs_session {
 	struct fuse_session *se;
-	struct backend *b;
-	const struct machine *m;      /* b->model, what the tree reads */
+	struct backend *b;            /* its model is what the tree reads (model()) */
 	struct timespec mount_time;   /* every file's times: stable like sysfs */
 	/*
 	 * Open files not yet released.  The kernel sends RELEASE asynchronously
@@ -159,6 +158,12 @@ static struct hotplugfs_session *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
+/* The backend's current model: a live one replaces it in changes(). */
+static const struct machine *model(const struct hotplugfs_session *fs)
+{
+	return fs->b->model;
+}
+
 /*
  * A file's st_size.  Files served through the page cache report the length
  * of their contents, which the kernel's reads stop at; kernfs would say
@@ -172,10 +177,10 @@ static off_t file_size(struct hotplugfs_session *fs, tree_node n, const struct t
 {
 	const struct tree_reader anyone = { .cap_sys_admin = true };
 
-	if (tree_cache_class(fs->m, n) == TREE_CACHE_NONE)
+	if (tree_cache_class(model(fs), n) == TREE_CACHE_NONE)
 		return ts->cls == TREE_SYSFS ? 4096 : 0;
 	g_string_truncate(fs->render, 0);
-	if (tree_read(fs->m, n, &anyone, fs->render) < 0)
+	if (tree_read(model(fs), n, &anyone, fs->render) < 0)
 		return 4096;
 	page_cache_seen(fs->pc, n, fs->render);
 	return (off_t)fs->render->len;
@@ -185,7 +190,7 @@ static off_t file_size(struct hotplugfs_session *fs, tree_node n, const struct t
 static int fill_stat(struct hotplugfs_session *fs, tree_node n, struct stat *st)
 {
 	struct tree_stat ts;
-	int rc = tree_stat(fs->m, n, &ts);
+	int rc = tree_stat(model(fs), n, &ts);
 
 	if (rc < 0)
 		return rc;
@@ -207,7 +212,7 @@ static int fill_stat(struct hotplugfs_session *fs, tree_node n, struct stat *st)
 	case TREE_LINK: {
 		g_autoptr(GString) target = g_string_new(NULL);
 
-		rc = tree_readlink(fs->m, n, target);
+		rc = tree_readlink(model(fs), n, target);
 		if (rc < 0)
 			return rc;
 		st->st_mode = S_IFLNK | 0777;
@@ -259,9 +264,9 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		child = parent;
 	} else if (strcmp(name, "..") == 0) {
 		/* Only asked for with export support, but cheap to answer. */
-		child = tree_parent(fs->m, parent);
+		child = tree_parent(model(fs), parent);
 	} else {
-		rc = tree_lookup(fs->m, parent, name, &child);
+		rc = tree_lookup(model(fs), parent, name, &child);
 		if (rc < 0) {
 			/*
 			 * Not cached: blocks may appear later (probe, hot-add).
@@ -340,7 +345,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	g_autoptr(GString) target = g_string_new(NULL);
-	int rc = tree_readlink(fs_of(req)->m, ino, target);
+	int rc = tree_readlink(model(fs_of(req)), ino, target);
 
 	if (rc < 0)
 		fuse_reply_err(req, -rc);
@@ -412,9 +417,9 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	db.buf = g_malloc(size ? size : 1);
 	if (off == 0 && !add_dirent(&db, ".", ino, S_IFDIR, 1))
 		goto out;
-	if (off <= 1 && !add_dirent(&db, "..", tree_parent(fs->m, ino), S_IFDIR, 2))
+	if (off <= 1 && !add_dirent(&db, "..", tree_parent(model(fs), ino), S_IFDIR, 2))
 		goto out;
-	rc = tree_readdir(fs->m, ino, off <= DOT_ENTRIES ? 0 : (uint64_t)off - DOT_ENTRIES,
+	rc = tree_readdir(model(fs), ino, off <= DOT_ENTRIES ? 0 : (uint64_t)off - DOT_ENTRIES,
 			  collect_dirent, &db);
 out:
 	if (rc < 0)
@@ -429,7 +434,7 @@ out:
 static void take_snapshot(const struct hotplugfs_session *fs, tree_node n, struct open_file *of)
 {
 	g_string_truncate(of->snap, 0);
-	of->read_err = tree_read(fs->m, n, &of->who, of->snap);
+	of->read_err = tree_read(model(fs), n, &of->who, of->snap);
 	if (of->read_err < 0)
 		g_string_truncate(of->snap, 0);
 	of->served = false;
@@ -479,7 +484,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	int acc = fi->flags & O_ACCMODE;
 	int rc;
 
-	rc = tree_stat(fs->m, ino, &ts);
+	rc = tree_stat(model(fs), ino, &ts);
 	if (rc == 0)
 		rc = check_open_mode(&ts, fi->flags);
 	if (rc < 0) {
@@ -492,7 +497,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * Writers and /proc files (which depend on the opener) get a snapshot
 	 * of their own and direct I/O, as kernfs and seq_file serve them.
 	 */
-	if (acc == O_RDONLY && tree_cache_class(fs->m, ino) != TREE_CACHE_NONE) {
+	if (acc == O_RDONLY && tree_cache_class(model(fs), ino) != TREE_CACHE_NONE) {
 		fi->fh = 0;
 		fi->direct_io = 0;
 		fi->keep_cache = 1;
@@ -533,7 +538,7 @@ static void read_for_page_cache(struct hotplugfs_session *fs, fuse_req_t req, tr
 	int rc;
 
 	g_string_truncate(fs->render, 0);
-	rc = tree_read(fs->m, n, &anyone, fs->render);
+	rc = tree_read(model(fs), n, &anyone, fs->render);
 	if (rc < 0) {
 		fuse_reply_err(req, -rc);
 		return;
@@ -790,7 +795,6 @@ struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *m
 	struct hotplugfs_session *fs = g_new0(struct hotplugfs_session, 1);
 
 	fs->b = b;
-	fs->m = b->model;
 	fs->open_files = g_hash_table_new_full(g_direct_hash, g_direct_equal, open_file_free,
 					       NULL);
 	fs->spare_files = g_ptr_array_new_with_free_func(open_file_free);
@@ -945,12 +949,14 @@ int hotplugfs_session_loop(struct hotplugfs_session *fs)
 		int ms = fs->ctl ? control_timeout_ms(fs->ctl) : -1;
 
 		/* /dev/fuse, the backend's completion, the notifier's eventfd,
-		 * then the control socket's listener and clients. */
-		g_array_set_size(pfds, 3);
+		 * the backend's changes, then the control socket's listener and
+		 * clients. */
+		g_array_set_size(pfds, 4);
 		pfd = (struct pollfd *)pfds->data;
 		pfd[0] = (struct pollfd){ .fd = fuse_session_fd(se), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = fs->b->completion_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = inval_fd(fs->iv), .events = POLLIN };
+		pfd[3] = (struct pollfd){ .fd = fs->b->changes_fd, .events = POLLIN };
 		if (fs->ctl)
 			control_poll_fds(fs->ctl, pfds);
 		pfd = (struct pollfd *)pfds->data;
@@ -963,6 +969,10 @@ int hotplugfs_session_loop(struct hotplugfs_session *fs)
 				rc = -errno;
 			continue;
 		}
+		/* The kernel changed (a live backend): the model first, so no
+		 * request below is answered from the old one. */
+		if (pfd[3].revents & POLLIN)
+			backend_changes(fs->b);
 		if (pfd[1].revents & POLLIN)
 			on_completion(fs);
 		/* POLLERR: the connection is gone, and the read says ENODEV. */
@@ -980,7 +990,7 @@ int hotplugfs_session_loop(struct hotplugfs_session *fs)
 			fs->inval_done = inval_done(fs->iv);
 		answer_finished(fs, batch);
 		if (fs->ctl)
-			control_dispatch(fs->ctl, pfd + 3, pfds->len - 3, fs->inval_done);
+			control_dispatch(fs->ctl, pfd + 4, pfds->len - 4, fs->inval_done);
 	}
 	pthread_sigmask(SIG_SETMASK, &wait_mask, NULL);
 	/* Unlike fuse_session_loop, no fuse_session_reset: with the exited flag
