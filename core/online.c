@@ -119,10 +119,25 @@ static int memory_block_online(struct machine *m, struct memory_block *b)
 
 /* ---- offline ----------------------------------------------------------- */
 
-/* offline_pages(): pages that are not System RAM are holes (walk_system_ram_range). */
+static int count_system_ram(const struct resource *hit, void *arg)
+{
+	*(uint64_t *)arg += hit->end - hit->start + 1;
+	return 0;
+}
+
+/* offline_pages(), 6.1 and 6.12: "memory holes" when the System RAM
+ * resources (walk_system_ram_range(), busy System RAM of any desc, nested
+ * ones included) do not cover the whole block: what /proc/iomem shows, not
+ * memblock (a firmware-reserved tail of RAM is present but not System RAM). */
 static bool block_has_holes(const struct machine *m, const struct memory_block *b)
 {
-	return machine_present_bytes(m, block_start(m, b), m->block_size) != m->block_size;
+	uint64_t ram = 0, s = block_start(m, b);
+
+	/* A captured tree without /proc/iomem: its blocks' memory is RAM. */
+	if (!m->has_iomem)
+		return machine_present_bytes(m, s, m->block_size) != m->block_size;
+	walk_system_ram_res(&m->iomem, s, s + m->block_size - 1, count_system_ram, &ram);
+	return ram != m->block_size;
 }
 
 /* Reserved memblock pages (kernel image, crash kernel) are unmovable:

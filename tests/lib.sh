@@ -59,10 +59,18 @@ scratch() {
 # stderr goes to MNT.err and is shown when the mount fails.  MOUNT_PID is the
 # daemon.  Unmounted and stopped on exit.
 mount_fixture() {
-	local fixture=$1 mnt=$2 deadline=$((SECONDS + ${MOUNT_WAIT:-10}))
+	local fixture=$1 mnt=$2
 	shift 2
+	mount_with "$mnt" "$@" "$fixture"
+}
+
+# mount_with MNT ARGS...: the same for `hotplugfs mount -f ARGS... MNT`
+# (e.g. --live --sysroot DIR).
+mount_with() {
+	local mnt=$1 deadline=$((SECONDS + ${MOUNT_WAIT:-10}))
+	shift
 	mkdir -p "$mnt"
-	timeout --kill-after=5 240 "$HOTPLUGFS" mount -f "$@" "$fixture" "$mnt" 2> "$mnt.err" &
+	timeout --kill-after=5 240 "$HOTPLUGFS" mount -f "$@" "$mnt" 2> "$mnt.err" &
 	MOUNT_PID=$!
 	EXIT_HOOKS+=("umount -l '$mnt' 2>/dev/null; kill $MOUNT_PID 2>/dev/null; wait $MOUNT_PID 2>/dev/null")
 	while [ $SECONDS -le $deadline ]; do

@@ -272,6 +272,23 @@ static void test_notify_bad_is_eperm(void)
 	notifier_chain_unregister(&m->memory_chain, &counter);
 }
 
+/* offline_pages() (6.1, 6.12) counts System RAM with walk_system_ram_range(),
+ * not memblock: a literal machine whose RAM resource ends 128 KiB before the
+ * end of memory7, as QEMU's firmware reserves it (seen on a 6.12 guest). */
+static void test_holes_follow_system_ram(void)
+{
+	g_autoptr(machine) m = boot_fixture_json(
+		"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.12\","
+		"\"block_size\":\"128M\",\"iomem\":["
+		"{\"start\":\"0x8000000\",\"end\":\"0x3ffdffff\",\"name\":\"System RAM\"},"
+		"{\"start\":\"0x3ffe0000\",\"end\":\"0x3fffffff\",\"name\":\"Reserved\"}],"
+		"\"memory_blocks\":[{\"first\":1,\"count\":7,\"state\":\"online\","
+		"\"valid_zones\":\"DMA32\"}]}");
+
+	g_assert_cmpint(set_state(m, 7, "offline"), ==, -EINVAL);
+	g_assert_cmpint(set_state(m, 6, "offline"), ==, 0);
+}
+
 static void test_offline_failures(void)
 {
 	g_autoptr(machine) m = boot_vm("6.12", ",\"crashkernel\":\"128M@0x10000000\"");
@@ -441,6 +458,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/online/online_vetoes", test_online_vetoes);
 	g_test_add_func("/online/notify_bad_is_eperm", test_notify_bad_is_eperm);
 	g_test_add_func("/online/offline_failures", test_offline_failures);
+	g_test_add_func("/online/holes_follow_system_ram", test_holes_follow_system_ram);
 	g_test_add_func("/online/hwpoison", test_hwpoison);
 	g_test_add_func("/online/slow_offline", test_slow_offline);
 	g_test_add_func("/online/zones_after_online", test_zones_after_online);
