@@ -499,13 +499,43 @@ static enum zone_type first_zone_word(const char *valid_zones)
 	return z < 0 ? ZONE_NONE : (enum zone_type)z;
 }
 
+/* Captured memory groups (memory_group_register_static/_dynamic): ids 1, 2 ...
+ * in the order of their first blocks; the kernel's own ids (the index of the
+ * memory_groups xarray) cannot be captured and nothing shows them. */
+static void boot_literal_groups(struct machine *m, const struct fixture *fx)
+{
+	for (guint i = 0; fx->memory_groups && i < fx->memory_groups->len; i++) {
+		const struct fx_group *f = &g_array_index(fx->memory_groups, struct fx_group, i);
+		struct memory_group g = {
+			.id = (int)i + 1, .nid = f->nid, .dynamic = f->dynamic,
+			.max_pages = f->dynamic ? 0 : f->pages, .unit_pages = f->dynamic ? f->pages : 0,
+		};
+
+		g_array_append_val(m->groups, g);
+		machine_node_add(m, f->nid);
+	}
+}
+
+/* The machine's id of the group whose first block is first (ascending). */
+static int literal_group_id(const struct fixture *fx, uint64_t first)
+{
+	for (guint i = 0; i < fx->memory_groups->len; i++)
+		if (g_array_index(fx->memory_groups, struct fx_group, i).first == first)
+			return (int)i + 1;
+	g_return_val_if_reached(0);   /* the parser checked every "group" */
+}
+
 /* Captured blocks: state, nodes and zones as recorded; valid_zones kept
- * verbatim only where the model would print something else. */
+ * verbatim only where the model would print something else.  A block of a
+ * memory group, or with its memmap on itself, was hot-added: it is on its
+ * group's node unless its nodes are given, and its pages are not boot memory
+ * (present_early_pages), so the zone choice treats it as add_memory()'s. */
 static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 {
 	g_autoptr(GString) derived = g_string_new(NULL);
 
 	m->has_memory_dir = true;
+	boot_literal_groups(m, fx);
 	if (!m->present->len)
 		for (guint i = 0; i < fx->memory_blocks->len; i++) {
 			const struct fx_blocks *run = &g_array_index(fx->memory_blocks, struct fx_blocks, i);
@@ -515,6 +545,7 @@ static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 		}
 	for (guint i = 0; i < fx->memory_blocks->len; i++) {
 		const struct fx_blocks *run = &g_array_index(fx->memory_blocks, struct fx_blocks, i);
+		int group = run->has_group ? literal_group_id(fx, run->group) : 0;
 
 		for (int k = 0; k < run->nr_nids; k++)
 			machine_node_add(m, run->nids[k]);
@@ -523,10 +554,19 @@ static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 
 			b->state = (uint8_t)run->state;
 			b->phys_device = run->phys_device;
+			b->group = (uint16_t)group;
 			if (!run->removable)
 				b->flags |= BLOCK_NOT_REMOVABLE;
-			b->nid = (uint16_t)(run->nr_nids ? run->nids[run->nr_nids - 1]
-							  : machine_nid_of(m, id * m->block_size));
+			if (group || run->memmap_on_memory)
+				b->flags |= BLOCK_HOTPLUGGED;
+			if (run->memmap_on_memory)
+				b->flags |= BLOCK_ALTMAP;
+			if (run->nr_nids)
+				b->nid = (uint16_t)run->nids[run->nr_nids - 1];
+			else if (group)
+				b->nid = (uint16_t)machine_group(m, group)->nid;
+			else
+				b->nid = (uint16_t)machine_nid_of(m, id * m->block_size);
 			if (run->nr_nids > 1) {
 				GArray *nids = g_array_new(FALSE, FALSE, sizeof(int));
 

@@ -116,6 +116,9 @@ void devices_boot(struct machine *m);
 /* ---- ACPI memory device (dev_acpi_dimm.c) ------------------------------ */
 struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, GError **err);
 int dimm_eject(struct machine *m, struct device *d, GError **err);
+/* Whether block b belongs to an ACPI memory device; its firmware_node link
+ * target is appended to out (if not NULL). */
+bool dimm_firmware_node(const struct machine *m, const struct memory_block *b, GString *out);
 
 /* ---- virtio-mem (dev_virtio_mem.c) ------------------------------------- */
 struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region_size,

@@ -20,6 +20,7 @@
 #include "resource.h"
 #include "resource_defaults.h"
 #include "size.h"
+#include "units.h"
 
 G_DEFINE_QUARK(hotplugfs-fixture-error-quark, fixture_error)
 
@@ -423,6 +424,11 @@ static void clear_blocks(gpointer p)
 	g_free(b->path);
 }
 
+static void clear_group(gpointer p)
+{
+	g_free(((struct fx_group *)p)->path);
+}
+
 static GArray *array_new(size_t elt, GDestroyNotify clear)
 {
 	GArray *a = g_array_new(FALSE, TRUE, (guint)elt);
@@ -462,6 +468,8 @@ void fixture_free(struct fixture *fx)
 		g_array_unref(fx->firmware_memmap);
 	if (fx->memory_blocks)
 		g_array_unref(fx->memory_blocks);
+	if (fx->memory_groups)
+		g_array_unref(fx->memory_groups);
 	json_object_put(fx->scenario);
 	if (fx->scenario_expect)
 		g_array_unref(fx->scenario_expect);
@@ -545,7 +553,7 @@ static bool read_header(struct ctx *c, json_object *root)
 	static const char *const keys[] = { "hotplugfs-fixture", "description", "kernel", "arch",
 		"hypervisor", "block_size", "memory_hotplug", "cpus", "cmdline", "e820", "memmap",
 		"mem", "numa", "kernel_image", "crashkernel", "early_resources", "resources",
-		"late_resources", "memory_blocks", "iomem", "firmware_memmap", "faults",
+		"late_resources", "memory_blocks", "memory_groups", "iomem", "firmware_memmap", "faults",
 		"pm_advanced_debug", "device_backed_vmemmap", "scenario", NULL };
 	struct fixture *fx = c->fx;
 	json_object *v;
@@ -914,7 +922,7 @@ static bool read_block_nodes(struct ctx *c, json_object *v, const char *path, st
 static bool read_block_run(struct ctx *c, json_object *o, const char *path, void *out)
 {
 	static const char *const keys[] = { "first", "count", "start", "size", "state", "nodes",
-		"removable", "phys_device", "valid_zones", NULL };
+		"removable", "phys_device", "valid_zones", "group", "memmap_on_memory", NULL };
 	struct fx_blocks b = { .state = BLOCK_ONLINE, .removable = true };
 	json_object *v;
 	const char *s;
@@ -945,8 +953,70 @@ static bool read_block_run(struct ctx *c, json_object *o, const char *path, void
 			return false;
 		b.valid_zones = g_strdup(s);
 	}
+	/* Checked against memory_groups once both are read (check_groups). */
+	if (has(o, "group", &v)) {
+		if (!read_uint(c, v, path, "group", 0, UINT64_MAX - 1, &b.group)) {
+			g_free(b.valid_zones);
+			return false;
+		}
+		b.has_group = true;
+	}
+	if (has(o, "memmap_on_memory", &v) &&
+	    !read_bool(c, v, path, "memmap_on_memory", &b.memmap_on_memory)) {
+		g_free(b.valid_zones);
+		return false;
+	}
 	b.path = g_strdup(path);
 	g_array_append_val(out, b);
+	return true;
+}
+
+/* Pages of one memory block: the literal form's block size is given or the
+ * section size (boot_literal). */
+static uint64_t block_pages(const struct fixture *fx)
+{
+	uint64_t bs = fx->block_size ? fx->block_size : profile_section_size(&fx->profile);
+
+	return bs >> PAGE_SHIFT;
+}
+
+/* memory_groups[i]: memory_group_register_static() / _dynamic() arguments,
+ * mm/memory_hotplug.c 6.1/6.12. */
+static bool read_memory_group(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	static const char *const keys[] = { "first", "type", "node", "max_pages", "unit_pages",
+		NULL };
+	static const struct word type_words[] = { { "static", 0 }, { "dynamic", 1 } };
+	const char *pages_key, *other_key;
+	struct fx_group g = { 0 };
+	json_object *v;
+	uint32_t type;
+	uint64_t nid;
+
+	if (!read_object(c, o, path, NULL, keys) || !require(c, o, path, "first", &v) ||
+	    !read_uint(c, v, path, "first", 0, UINT64_MAX - 1, &g.first) ||
+	    !require(c, o, path, "type", &v) ||
+	    !read_word(c, v, path, "type", "group type", WORDS(type_words), &type) ||
+	    !require(c, o, path, "node", &v) ||
+	    !read_uint(c, v, path, "node", 0, MAX_NUMNODES - 1, &nid))
+		return false;
+	g.dynamic = type;
+	g.nid = (int)nid;
+	pages_key = g.dynamic ? "unit_pages" : "max_pages";
+	other_key = g.dynamic ? "max_pages" : "unit_pages";
+	if (has(o, other_key, &v))
+		return fail(c, path, other_key, "only a %s group has %s", g.dynamic ? "static" : "dynamic",
+			    other_key);
+	if (!require(c, o, path, pages_key, &v) || !read_size(c, v, path, pages_key, &g.pages))
+		return false;
+	if (!g.pages)
+		return fail(c, path, pages_key, "0 pages: memory_group_register() refuses an empty group");
+	/* memory_group_register_dynamic(): a power of two of at least a block. */
+	if (g.dynamic && (g.pages & (g.pages - 1) || g.pages < block_pages(c->fx)))
+		return fail(c, path, pages_key, "0x%" PRIx64 " is not a power of two of at least the "
+			    "0x%" PRIx64 " pages of a memory block", g.pages, block_pages(c->fx));
+	g.path = g_strdup(path);
+	g_array_append_val(out, g);
 	return true;
 }
 
@@ -956,7 +1026,8 @@ static bool read_block_run(struct ctx *c, json_object *o, const char *path, void
 /* A fixture is boot form (e820) or literal form, never a mix. */
 static bool check_form(struct ctx *c, json_object *root)
 {
-	static const char *const literal_only[] = { "iomem", "firmware_memmap", NULL };
+	static const char *const literal_only[] = { "iomem", "firmware_memmap", "memory_groups",
+		NULL };
 	static const char *const boot_only[] = { "memmap", "mem", "kernel_image", "crashkernel",
 		"early_resources", "resources", "late_resources", NULL };
 	json_object *v;
@@ -1016,6 +1087,123 @@ static bool check_block_runs(struct ctx *c)
 	return check_ascending(c, s, a->len, true, "runs must not overlap");
 }
 
+static const struct fx_group *find_group(const struct fixture *fx, uint64_t first)
+{
+	for (guint i = 0; fx->memory_groups && i < fx->memory_groups->len; i++) {
+		const struct fx_group *g = &g_array_index(fx->memory_groups, struct fx_group, i);
+
+		if (g->first == first)
+			return g;
+	}
+	return NULL;
+}
+
+/* One run's "group": the kernel's invariants of a group's blocks.  A group is
+ * named by its lowest block; add_memory_resource() with MHP_NID_IS_MGID puts
+ * every block on the group's node; a static group is one device's memory
+ * (acpi_memory_enable_device(), dev_dax_kmem_probe(): max_pages is all of it),
+ * so its blocks lie within max_pages of its first (mm/memory_hotplug.c,
+ * drivers/acpi/acpi_memhotplug.c, drivers/dax/kmem.c, 6.1/6.12). */
+static bool check_run_group(struct ctx *c, const struct fx_blocks *run)
+{
+	const struct fx_group *g = find_group(c->fx, run->group);
+	uint64_t last = run->first + run->count - 1, span;
+
+	if (!g)
+		return fail(c, run->path, "group", "%" PRIu64 " names no group of memory_groups (a "
+			    "group is named by its first block)", run->group);
+	if (run->first < g->first)
+		return fail(c, run->path, "group", "block %" PRIu64 " is below %" PRIu64 ", the "
+			    "first block of its group (a group is named by its lowest block)",
+			    run->first, g->first);
+	span = (g->pages + block_pages(c->fx) - 1) / block_pages(c->fx);
+	if (!g->dynamic && last - g->first >= span)
+		return fail(c, run->path, "group", "blocks %" PRIu64 "-%" PRIu64 " lie beyond the "
+			    "static group of %s: its max_pages 0x%" PRIx64 " cover blocks %" PRIu64
+			    "-%" PRIu64, run->first, last, g->path, g->pages, g->first,
+			    g->first + span - 1);
+	if (run->nr_nids > 1 || (run->nr_nids == 1 && run->nids[0] != g->nid))
+		return fail(c, run->path, "nodes", "a block of the group of %s is on its node %d "
+			    "only", g->path, g->nid);
+	return true;
+}
+
+/* A run's "memmap_on_memory": what the kernel version can have added so.
+ * ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE: x86_64 and arm64 since 5.13, s390 since
+ * 6.8; mhp_supports_memmap_on_memory(), mm/memory_hotplug.c 6.1/6.12: the
+ * memory_hotplug.memmap_on_memory parameter, and on 6.1 only a range of
+ * exactly one block, which only acpi_memory_enable_device() passes.  (Its
+ * size rule always holds here: a block is a power of two of at least 128
+ * MiB, so its memmap, 1/64 of it, is a multiple of 2 MiB and leaves room.) */
+static bool check_run_memmap(struct ctx *c, const struct fx_blocks *run)
+{
+	const struct fixture *fx = c->fx;
+	uint64_t pages = block_pages(fx);
+	const struct fx_group *g = run->has_group ? find_group(fx, run->group) : NULL;
+
+	if (fx->profile.arch == ARCH_S390X && fx->profile.kernel < KERNEL(6, 8))
+		return fail(c, run->path, "memmap_on_memory", "s390x has memmap_on_memory since "
+			    "6.8 (this is %u.%u)", fx->profile.kernel / 100, fx->profile.kernel % 100);
+	if (fx->params.memmap_on_memory == MEMMAP_ON_MEMORY_N)
+		return fail(c, run->path, "memmap_on_memory", "needs memory_hotplug.memmap_on_memory "
+			    "Y or force (it is N)");
+	if (!profile_memmap_on_memory_per_block(&fx->profile) &&
+	    (!g || g->dynamic || g->pages != pages))
+		return fail(c, run->path, "memmap_on_memory", "kernel %u.%u adds with "
+			    "memmap_on_memory only an ACPI memory device of one block (a static "
+			    "group of max_pages 0x%" PRIx64 ")", fx->profile.kernel / 100,
+			    fx->profile.kernel % 100, pages);
+	return true;
+}
+
+/* memory_groups and the runs' "group" and "memmap_on_memory" (literal form). */
+static bool check_groups(struct ctx *c)
+{
+	const struct fixture *fx = c->fx;
+	GArray *runs = fx->memory_blocks;
+
+	for (guint i = 0; runs && i < runs->len; i++) {
+		const struct fx_blocks *run = &g_array_index(runs, struct fx_blocks, i);
+
+		/* Boot blocks were present at boot: no group, no altmap. */
+		if (fx->e820 && (run->has_group || run->memmap_on_memory))
+			return fail(c, run->path, run->has_group ? "group" : "memmap_on_memory",
+				    "only in the literal form (boot-form blocks were present at boot)");
+		if (run->has_group && !check_run_group(c, run))
+			return false;
+		if (run->memmap_on_memory && !check_run_memmap(c, run))
+			return false;
+	}
+	for (guint i = 0; fx->memory_groups && i < fx->memory_groups->len; i++) {
+		const struct fx_group *g = &g_array_index(fx->memory_groups, struct fx_group, i);
+		bool listed = false;
+
+		for (guint k = 0; runs && k < runs->len && !listed; k++) {
+			const struct fx_blocks *run = &g_array_index(runs, struct fx_blocks, k);
+
+			listed = run->has_group && run->group == g->first && run->first == g->first;
+		}
+		if (!listed)
+			return fail(c, g->path, "first", "block %" PRIu64 " is not in a run of "
+				    "memory_blocks with \"group\": %" PRIu64 " (a group is named by its "
+				    "lowest block)", g->first, g->first);
+	}
+	return true;
+}
+
+static bool check_group_order(struct ctx *c)
+{
+	GArray *a = c->fx->memory_groups;
+	g_autofree struct span *s = g_new(struct span, a->len ? a->len : 1);
+
+	for (guint i = 0; i < a->len; i++) {
+		const struct fx_group *g = &g_array_index(a, struct fx_group, i);
+
+		s[i] = (struct span){ g->first, g->first, g->path };
+	}
+	return check_ascending(c, s, a->len, true, "two groups cannot have the same first block");
+}
+
 static bool read_boot_form(struct ctx *c, json_object *root)
 {
 	struct fixture *fx = c->fx;
@@ -1063,6 +1251,17 @@ static bool read_literal_form(struct ctx *c, json_object *root)
 	if (has(root, "firmware_memmap", &v)) {
 		fx->firmware_memmap = array_new(sizeof(struct fx_fwmap), clear_fwmap);
 		if (!read_array(c, v, "$", "firmware_memmap", read_fwmap_entry, fx->firmware_memmap))
+			return false;
+	}
+	if (has(root, "memory_groups", &v)) {
+		/* struct memory_block keeps a group's id in 16 bits. */
+		if (json_object_is_type(v, json_type_array) &&
+		    json_object_array_length(v) >= UINT16_MAX)
+			return fail(c, "$", "memory_groups", "%zu groups (hotplugfs keeps at most %u)",
+				    json_object_array_length(v), UINT16_MAX - 1);
+		fx->memory_groups = array_new(sizeof(struct fx_group), clear_group);
+		if (!read_array(c, v, "$", "memory_groups", read_memory_group, fx->memory_groups) ||
+		    !check_group_order(c))
 			return false;
 	}
 	return true;
@@ -1220,6 +1419,8 @@ static bool read_fixture(struct ctx *c, json_object *root)
 		    !check_block_runs(c))
 			return false;
 	}
+	if (!check_groups(c))
+		return false;
 	/* A captured tree without blocks had no memory directory to capture. */
 	fx->has_memory_dir = boot || fx->memory_blocks;
 	if (has(root, "faults", &v) && !read_faults(c, v))

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "attr.h"
+#include "device.h"
 #include "firmware_map.h"
 #include "machine.h"
 
@@ -28,6 +29,7 @@ enum kind {
 	K_BLOCK_ATTR,        /* obj: block id, sub: block_attrs index */
 	K_BLOCK_POWER_ATTR,  /* obj: block id, sub: power_attrs index */
 	K_BLOCK_NODE_LINK,   /* obj: block id, sub: nid */
+	K_BLOCK_FW_LINK,     /* obj: block id: memoryN/firmware_node */
 	K_MEMMAP,            /* obj: entry number */
 	K_MEMMAP_ATTR,       /* obj: entry number, sub: memmap_attrs index */
 	K_NODE,              /* obj: nid */
@@ -299,7 +301,7 @@ struct kind_ops {
 	int (*lookup)(const struct machine *m, tree_node dir, const char *name, tree_node *child);
 	void (*emit)(struct dir_walk *w, const struct machine *m, tree_node dir);
 	/* Links that are not attributes: */
-	void (*readlink)(tree_node n, GString *out);
+	void (*readlink)(const struct machine *m, tree_node n, GString *out);
 	/* What a show/store callback gets as its object. */
 	uint64_t (*callback_obj)(tree_node n);
 	/* Object directories: the attribute table of their files, and its kind. */
@@ -463,6 +465,10 @@ static int block_lookup(const struct machine *m, tree_node dir, const char *name
 
 	if (lookup_attr(m, &block_attrs, K_BLOCK_ATTR, id, name, child) == 0)
 		return 0;
+	if (strcmp(name, "firmware_node") == 0 && dimm_firmware_node(m, block_of(m, id), NULL)) {
+		*child = make(K_BLOCK_FW_LINK, id, 0);
+		return 0;
+	}
 	if (parse_numbered(name, "node", &nid) && nid < MAX_NUMNODES &&
 	    block_in_node(m, block_of(m, id), (int)nid)) {
 		*child = make(K_BLOCK_NODE_LINK, id, (unsigned)nid);
@@ -477,6 +483,11 @@ static void block_emit(struct dir_walk *w, const struct machine *m, tree_node di
 	int n = block_nodes(m, block_of(m, id), nids, G_N_ELEMENTS(nids));
 	char name[32];
 
+	/* Right before node0, where kernfs's hash order puts it too (seen on
+	 * 6.1 and 6.12: uevent, firmware_node, node0, power, online ...). */
+	if (dimm_firmware_node(m, block_of(m, id), NULL) &&
+	    !emit(w, "firmware_node", make(K_BLOCK_FW_LINK, id, 0), TREE_LINK))
+		return;
 	for (int i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "node%d", nids[i]);
 		if (!emit(w, name, make(K_BLOCK_NODE_LINK, id, (unsigned)nids[i]), TREE_LINK))
@@ -518,9 +529,20 @@ static bool block_node_link_exists(const struct machine *m, tree_node n)
 {
 	return block_of(m, obj_of(n)) && block_in_node(m, block_of(m, obj_of(n)), (int)sub_of(n));
 }
-static void block_node_readlink(tree_node n, GString *out)
+static void block_node_readlink(const struct machine *m, tree_node n, GString *out)
 {
+	(void)m;
 	g_string_append_printf(out, "../../node/node%u", sub_of(n));
+}
+
+/* K_BLOCK_FW_LINK: memoryN/firmware_node -> its ACPI memory device */
+static bool block_fw_link_exists(const struct machine *m, tree_node n)
+{
+	return block_exists(m, n) && dimm_firmware_node(m, block_of(m, obj_of(n)), NULL);
+}
+static void block_fw_readlink(const struct machine *m, tree_node n, GString *out)
+{
+	dimm_firmware_node(m, block_of(m, obj_of(n)), out);
 }
 
 /* K_NODE_BLOCK_LINK: nodeK/memoryN -> ../../memory/memoryN */
@@ -528,8 +550,9 @@ static tree_node node_block_link_parent(tree_node n)
 {
 	return make(K_NODE, sub_of(n), 0);
 }
-static void node_block_readlink(tree_node n, GString *out)
+static void node_block_readlink(const struct machine *m, tree_node n, GString *out)
 {
+	(void)m;
 	g_string_append_printf(out, "../../memory/memory%" PRIu64, obj_of(n));
 }
 
@@ -543,8 +566,9 @@ static tree_node bus_block_parent(tree_node n)
 	(void)n;
 	return dir_node(D_BUS_DEVICES);
 }
-static void bus_block_readlink(tree_node n, GString *out)
+static void bus_block_readlink(const struct machine *m, tree_node n, GString *out)
 {
+	(void)m;
 	g_string_append_printf(out, "../../../devices/system/memory/memory%" PRIu64, obj_of(n));
 }
 
@@ -635,6 +659,8 @@ static const struct kind_ops kinds[NR_KINDS] = {
 				 .callback_obj = block_power_callback, .table = &power_attrs },
 	[K_BLOCK_NODE_LINK] = { .exists = block_node_link_exists, .parent = object_attr_parent,
 				.readlink = block_node_readlink, .dir = K_BLOCK },
+	[K_BLOCK_FW_LINK] = { .exists = block_fw_link_exists, .parent = object_attr_parent,
+			      .readlink = block_fw_readlink, .dir = K_BLOCK },
 	[K_MEMMAP] = { .exists = memmap_exists, .parent = memmap_parent,
 		       OBJECT_DIR(memmap_attrs, K_MEMMAP_ATTR) },
 	[K_MEMMAP_ATTR] = { OBJECT_FILE(memmap_attrs, K_MEMMAP) },
@@ -782,7 +808,7 @@ int tree_readlink(const struct machine *m, tree_node n, GString *out)
 	if (!exists(m, n))
 		return -ENOENT;
 	if (ops_of(n)->readlink) {
-		ops_of(n)->readlink(n, out);
+		ops_of(n)->readlink(m, n, out);
 		return 0;
 	}
 	a = attr_of(n);

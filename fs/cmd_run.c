@@ -56,7 +56,9 @@
 enum bind_policy {
 	BIND_IF_BOTH = 0,         /* only when the host has the path too */
 	BIND_GRAFT = 1 << 0,      /* host lacks it: add it to the parent directory */
-	BIND_HIDE = 1 << 1,       /* machine lacks it: hide the host's */
+	BIND_HIDE = 1 << 1,       /* machine lacks it: leave it out of the parent directory */
+	BIND_MISSING = 1 << 2,    /* machine lacks it: a dangling link over the host's
+				     (a directory such as /proc cannot be replaced) */
 };
 
 /* Served path (relative to the mount) -> the real path it stands for. */
@@ -66,16 +68,24 @@ struct bind_spec {
 	unsigned policy;
 };
 
+/*
+ * What the machine lacks (a literal fixture without iomem, firmware_memmap
+ * or memory_blocks) is absent inside run, never the host's: a test must not
+ * pass on the data of the machine it happens to run on (docs/fixture-format.md).
+ */
 static const struct bind_spec binds[] = {
-	{ "proc/iomem", "/proc/iomem", BIND_IF_BOTH },
+	{ "proc/iomem", "/proc/iomem", BIND_MISSING },
 	/* Never let CMD see the host's blocks: serve ours or show none. */
 	{ "sys/devices/system/memory", MEMORY_DIR, BIND_GRAFT | BIND_HIDE },
-	{ "sys/devices/system/node", "/sys/devices/system/node", BIND_IF_BOTH },
+	{ "sys/devices/system/node", "/sys/devices/system/node", BIND_HIDE },
 	/* kexec-tools takes any existing /sys/firmware/memmap as the firmware map. */
 	{ "sys/firmware/memmap", "/sys/firmware/memmap", BIND_GRAFT | BIND_HIDE },
-	{ "sys/module/memory_hotplug", "/sys/module/memory_hotplug", BIND_IF_BOTH },
-	{ "sys/bus/memory", "/sys/bus/memory", BIND_IF_BOTH },
+	{ "sys/module/memory_hotplug", "/sys/module/memory_hotplug", BIND_HIDE },
+	{ "sys/bus/memory", "/sys/bus/memory", BIND_HIDE },
 };
+
+/* Where a missing file's dangling link points (relative: it resolves to nothing). */
+#define MISSING_TARGET "(not in the hotplugfs machine)"
 
 struct loop_thread {
 	pthread_t tid;
@@ -104,27 +114,96 @@ static void *run_loop(void *arg)
 	return NULL;
 }
 
-/* Applies one bind_spec; missing paths are skipped as the policy says. */
-static int apply_bind(struct ns_mounts *mounts, bool served, const char *mnt,
-		      const struct bind_spec *b)
+/* What apply_binds does with one bind_spec. */
+enum bind_action { ACT_NONE, ACT_BIND, ACT_GRAFT, ACT_HIDE, ACT_MISSING };
+
+static enum bind_action bind_action(bool served, const struct bind_spec *b)
 {
-	g_autofree char *src = g_build_filename(mnt, b->tree_path, NULL);
 	g_autofree char *parent = g_path_get_dirname(b->host_path);
-	g_autofree char *name = g_path_get_basename(b->host_path);
-	bool on_host;
+	bool on_host = access(b->host_path, F_OK) == 0;
+
+	if (served && on_host)
+		return ACT_BIND;
+	if (served && (b->policy & BIND_GRAFT) && access(parent, F_OK) == 0)
+		return ACT_GRAFT;
+	if (!served && on_host && (b->policy & BIND_HIDE))
+		return ACT_HIDE;
+	if (!served && on_host && (b->policy & BIND_MISSING))
+		return ACT_MISSING;
+	return ACT_NONE;
+}
+
+/*
+ * Puts the machine's files over the host's (binds[]).  Entries grafted into
+ * or hidden from one directory are changed with one replacement of it
+ * (node and memory share /sys/devices/system), then the binds go over what
+ * is left; missing files get their dangling link last.
+ */
+static int apply_binds(struct ns_mounts *mounts, const bool *served, const char *mnt)
+{
+	enum bind_action act[G_N_ELEMENTS(binds)];
+	bool done[G_N_ELEMENTS(binds)] = { false };
 	int rc = 0;
 
-	on_host = access(b->host_path, F_OK) == 0;
-	if (served && on_host)
-		rc = ns_bind_over(mounts, src, b->host_path);
-	else if (served && (b->policy & BIND_GRAFT) && access(parent, F_OK) == 0)
-		rc = ns_replace_entry(mounts, parent, name, src);
-	else if (!served && on_host && (b->policy & BIND_HIDE))
-		rc = ns_replace_entry(mounts, parent, name, NULL);
-	if (rc < 0)
-		fprintf(stderr, "hotplugfs: cannot put %s over %s: %s\n", src, b->host_path,
-			strerror(-rc));
+	for (size_t i = 0; i < G_N_ELEMENTS(binds); i++)
+		act[i] = bind_action(served[i], &binds[i]);
+	for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(binds); i++) {
+		g_autofree char *parent = g_path_get_dirname(binds[i].host_path);
+		g_autoptr(GArray) g = g_array_new(FALSE, FALSE, sizeof(struct ns_graft));
+		g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+		if (done[i] || (act[i] != ACT_GRAFT && act[i] != ACT_HIDE))
+			continue;
+		for (size_t k = i; k < G_N_ELEMENTS(binds); k++) {
+			g_autofree char *kparent = g_path_get_dirname(binds[k].host_path);
+			struct ns_graft e;
+
+			if (done[k] || (act[k] != ACT_GRAFT && act[k] != ACT_HIDE) ||
+			    strcmp(kparent, parent) != 0)
+				continue;
+			g_ptr_array_add(names, g_path_get_basename(binds[k].host_path));
+			g_ptr_array_add(names, act[k] == ACT_GRAFT ?
+					g_build_filename(mnt, binds[k].tree_path, NULL) : NULL);
+			e = (struct ns_graft){ g_ptr_array_index(names, names->len - 2),
+					       g_ptr_array_index(names, names->len - 1) };
+			g_array_append_val(g, e);
+			done[k] = true;
+		}
+		rc = ns_replace_entries(mounts, parent, (struct ns_graft *)(void *)g->data, g->len);
+		if (rc < 0)
+			fprintf(stderr, "hotplugfs: cannot change the entries of %s: %s\n", parent,
+				strerror(-rc));
+	}
+	for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(binds); i++) {
+		g_autofree char *src = g_build_filename(mnt, binds[i].tree_path, NULL);
+
+		if (act[i] == ACT_BIND)
+			rc = ns_bind_over(mounts, src, binds[i].host_path);
+		else if (act[i] == ACT_MISSING)
+			rc = ns_cover_missing(mounts, binds[i].host_path, MISSING_TARGET);
+		if (rc < 0)
+			fprintf(stderr, "hotplugfs: cannot put %s over %s: %s\n",
+				act[i] == ACT_BIND ? src : "a dangling link", binds[i].host_path,
+				strerror(-rc));
+	}
 	return rc;
+}
+
+/* The rule for what the machine lacks: the host's is not there either. */
+static bool absent_is_absent(const bool *served)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(binds); i++) {
+		if (served[i] || !(binds[i].policy & (BIND_HIDE | BIND_MISSING)))
+			continue;
+		if (stat(binds[i].host_path, &st) == 0 || errno != ENOENT) {
+			fprintf(stderr, "hotplugfs: refusing to run: the machine has no %s, and the "
+				"host's would show\n", binds[i].host_path);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Whether host_path is the served tree_path (or, when absent, nothing). */
@@ -347,9 +426,8 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 		perror("hotplugfs: stat mount point");
 		goto out;
 	}
-	for (size_t i = 0; i < G_N_ELEMENTS(binds); i++)
-		if (apply_bind(&mounts, served[i], mnt, &binds[i]) < 0)
-			goto out;
+	if (apply_binds(&mounts, served, mnt) < 0 || !absent_is_absent(served))
+		goto out;
 	if (!memory_dir_is_ours(mnt)) {
 		fprintf(stderr, "hotplugfs: refusing to run: %s is not served by hotplugfs "
 			"(the host's memory blocks must never be written)\n", MEMORY_DIR);

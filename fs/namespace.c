@@ -40,7 +40,12 @@ void ns_unmount_all(struct ns_mounts *mounts)
 	for (guint i = mounts->targets->len; i > 0; i--) {
 		const char *t = g_ptr_array_index(mounts->targets, i - 1);
 
-		if (umount2(t, MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT)
+		/* A dangling link mounted by ns_cover_missing() is unmounted
+		 * without following it. */
+		if (umount2(t, MNT_DETACH) == 0 ||
+		    (errno == ENOENT && umount2(t, MNT_DETACH | UMOUNT_NOFOLLOW) == 0))
+			continue;
+		if (errno != EINVAL && errno != ENOENT)
 			fprintf(stderr, "hotplugfs: cannot unmount %s: %s\n", t, strerror(errno));
 	}
 	g_ptr_array_set_size(mounts->targets, 0);
@@ -200,6 +205,47 @@ int ns_replace_entry(struct ns_mounts *mounts, const char *parent, const char *n
 	struct ns_graft g = { name, (char *)src };
 
 	return ns_replace_entries(mounts, parent, &g, 1);
+}
+
+int ns_cover_missing(struct ns_mounts *mounts, const char *path, const char *target)
+{
+	char stash[] = "/tmp/hotplugfs-missing.XXXXXX";
+	g_autofree char *link = NULL;
+	struct stat st;
+	int fd, rc = 0;
+
+	if (stat(path, &st) != 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!mkdtemp(stash))
+		return -errno;
+	/* A tmpfs of our own: the link must not stay behind in /tmp. */
+	if (mount("hotplugfs", stash, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,mode=0755") != 0) {
+		rc = -errno;
+		rmdir(stash);
+		return rc;
+	}
+	link = g_build_filename(stash, "missing", NULL);
+	if (symlink(target, link) != 0) {
+		rc = -errno;
+	} else {
+		fd = open_tree(AT_FDCWD, link, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			       AT_SYMLINK_NOFOLLOW);
+		if (fd < 0) {
+			rc = -errno;
+		} else {
+			if (move_mount(fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) != 0)
+				rc = -errno;
+			else
+				record_mount(mounts, path);
+			close(fd);
+		}
+	}
+	umount2(stash, MNT_DETACH);
+	rmdir(stash);
+	return rc;
 }
 
 bool path_is_fuse(const char *path)

@@ -55,6 +55,15 @@ struct ns_graft {
 int ns_replace_entries(struct ns_mounts *mounts, const char *parent, const struct ns_graft *g,
 		       size_t n);
 
+/*
+ * Makes the file path read as absent (stat and open fail with ENOENT) while
+ * its directory stays the real one: a dangling symbolic link whose target is
+ * the text target is mounted over it (open_tree() of the link with
+ * AT_SYMLINK_NOFOLLOW, then move_mount(): a link can cover a file).  For
+ * files of directories that cannot be replaced, such as /proc.  0 or -errno.
+ */
+int ns_cover_missing(struct ns_mounts *mounts, const char *path, const char *target);
+
 /* Whether path is on a FUSE filesystem (statfs f_type == FUSE_SUPER_MAGIC). */
 bool path_is_fuse(const char *path);
 

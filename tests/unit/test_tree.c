@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "device.h"
 #include "fixture.h"
 #include "tree.h"
 #include "util.h"
@@ -221,6 +222,65 @@ static void test_stores(void)
 	g_assert_cmpint(store(m, "sys/devices/system/memory/uevent", "explode"), ==, -EINVAL);
 }
 
+/* memoryN/firmware_node: only blocks of an ACPI memory device have it
+ * (acpi_bind_memory_blocks()), pointing at the slot's PNP0C80 node as 6.1
+ * and 6.12 guests of QEMU 7.2 showed it, listed before node0. */
+static void test_firmware_node(void)
+{
+	g_autoptr(machine) m = boot();
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GString) names = g_string_new(NULL);
+	struct listing all = { .names = names, .limit = -1 };
+	struct device *dimm0, *dimm1;
+	struct tree_stat st;
+	tree_node n;
+
+	dimm0 = dimm_add(m, 0x100000000, 256 << 20, 0, &err);
+	g_assert_no_error(err);
+	dimm1 = dimm_add(m, 0x110000000, 128 << 20, 0, &err);
+	g_assert_no_error(err);
+	g_assert_cmpstr(dimm1->name, ==, "dimm1");
+	g_assert_nonnull(virtio_mem_add(m, 0x200000000, 1ull << 30, 2 << 20, 0, -1, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(virtio_mem_resize(m, device_find(m, "virtio0"), 128 << 20, &err), ==, 0);
+	g_assert_cmpint(store(m, "sys/devices/system/memory/probe", "0x120000000"), ==, 0);
+
+	assert_link(m, "sys/devices/system/memory/memory32/firmware_node",
+		    "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00");
+	assert_link(m, "sys/devices/system/memory/memory33/firmware_node",
+		    "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00");
+	assert_link(m, "sys/devices/system/memory/memory34/firmware_node",
+		    "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01");
+	assert_mode(m, "sys/devices/system/memory/memory34/firmware_node", TREE_LINK, 0777,
+		    TREE_SYSFS);
+	g_assert_cmpint(tree_readdir(m, resolve(m, "sys/devices/system/memory/memory34"), 0, list,
+				     &all), ==, 0);
+	g_assert_cmpstr(names->str, ==, "firmware_node node0 online phys_device phys_index power "
+					"removable state subsystem uevent valid_zones ");
+	/* Boot memory, probe, virtio-mem: no ACPI device, no link. */
+	for (unsigned i = 0; i < 3; i++) {
+		static const char *const none[] = { "memory1", "memory36", "memory64" };
+		g_autofree char *path = g_strdup_printf("sys/devices/system/memory/%s/firmware_node",
+							none[i]);
+		g_autofree char *dir = g_strdup_printf("sys/devices/system/memory/%s", none[i]);
+
+		g_assert_cmpint(tree_resolve(m, dir, &n), ==, 0);
+		g_assert_cmpint(tree_resolve(m, path, &n), ==, -ENOENT);
+	}
+	/* The node id outlives the block: it is gone with the DIMM. */
+	n = resolve(m, "sys/devices/system/memory/memory32/firmware_node");
+	g_assert_cmpint(dimm_eject(m, dimm0, &err), ==, 0);
+	g_assert_no_error(err);
+	g_assert_cmpint(tree_stat(m, n, &st), ==, -ENOENT);
+	/* The next DIMM takes the lowest free slot, as QEMU plugs it. */
+	g_assert_nonnull(dimm_add(m, 0x100000000, 128 << 20, 0, &err));
+	g_assert_no_error(err);
+	assert_link(m, "sys/devices/system/memory/memory32/firmware_node",
+		    "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00");
+	assert_link(m, "sys/devices/system/memory/memory34/firmware_node",
+		    "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01");
+}
+
 static void test_missing(void)
 {
 	g_autoptr(machine) m = boot();
@@ -242,5 +302,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/tree/reads", test_reads);
 	g_test_add_func("/tree/stores", test_stores);
 	g_test_add_func("/tree/missing", test_missing);
+	g_test_add_func("/tree/firmware_node", test_firmware_node);
 	return g_test_run();
 }
