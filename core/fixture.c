@@ -366,16 +366,6 @@ static const struct word flag_words[] = {
 	{ "mem_64", IORESOURCE_MEM_64 }, { "disabled", IORESOURCE_DISABLED },
 };
 
-static const struct word desc_words[] = {
-	{ "none", IORES_DESC_NONE }, { "crash_kernel", IORES_DESC_CRASH_KERNEL },
-	{ "acpi_tables", IORES_DESC_ACPI_TABLES }, { "acpi_nv_storage", IORES_DESC_ACPI_NV_STORAGE },
-	{ "persistent_memory", IORES_DESC_PERSISTENT_MEMORY },
-	{ "persistent_memory_legacy", IORES_DESC_PERSISTENT_MEMORY_LEGACY },
-	{ "device_private_memory", IORES_DESC_DEVICE_PRIVATE_MEMORY },
-	{ "reserved", IORES_DESC_RESERVED }, { "soft_reserved", IORES_DESC_SOFT_RESERVED },
-	{ "cxl", IORES_DESC_CXL },
-};
-
 
 /* ------------------------------------------------------------------ */
 /* Freeing                                                             */
@@ -807,7 +797,7 @@ static bool read_resource(struct ctx *c, json_object *o, const char *path, GPtrA
 	if (has(o, "flags", &v) && !read_flags(c, v, path, &r->flags))
 		return false;
 	if (has(o, "desc", &v)) {
-		if (!read_word(c, v, path, "desc", "desc", WORDS(desc_words), &w))
+		if (!read_table_word(c, v, path, "desc", "desc", TABLE(iores_desc), &w))
 			return false;
 		r->desc = (int)w;
 	}

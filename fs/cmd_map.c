@@ -4,7 +4,8 @@
  * address space, drawn from the files a mount would serve (/proc/iomem and
  * /sys/devices/system/memory, read through the tree as a tool reads them).
  * The machine is the fixture's after its scenario ops, or after the first N,
- * as `hotplugfs show` loads it.  Without -o, or with -o -, the SVG goes to
+ * as `hotplugfs show` loads it; with --live, the running kernel's (the
+ * module loaded), or a copy of its files with --sysroot.  Without -o, or with -o -, the SVG goes to
  * standard output; a file is replaced only once the picture is complete.
  */
 #include <errno.h>
@@ -21,7 +22,8 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: hotplugfs map FIXTURE [--step N] [-o FILE]\n");
+	fprintf(stderr, "usage: hotplugfs map FIXTURE [--step N] [-o FILE]\n"
+		"       hotplugfs map --live [--sysroot DIR] [-o FILE]\n");
 	return EXIT_USAGE;
 }
 
@@ -93,9 +95,15 @@ int cmd_map(int argc, char **argv)
 	const char *fixture = NULL, *out = NULL;
 	size_t steps = SIZE_MAX;
 	struct map_model model;
+	struct live_options live = { 0 };
+	bool is_live = false;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--step") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--live") == 0) {
+			is_live = true;
+		} else if (strcmp(argv[i], "--sysroot") == 0 && i + 1 < argc) {
+			live.sysroot = argv[++i];
+		} else if (strcmp(argv[i], "--step") == 0 && i + 1 < argc) {
 			if (!parse_step(argv[++i], &steps))
 				return usage();
 		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
@@ -106,9 +114,9 @@ int cmd_map(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (!fixture)
+	if (is_live ? fixture || steps != SIZE_MAX : !fixture || live.sysroot)
 		return usage();
-	b = load(fixture, steps, &note);
+	b = is_live ? open_live_or_report(&live) : load(fixture, steps, &note);
 	if (!b)
 		return EXIT_USAGE;
 	if (!map_model_read(b->model, &model, &err)) {
@@ -121,7 +129,8 @@ int cmd_map(int argc, char **argv)
 		map_model_clear(&model);
 		return 1;
 	}
-	name = fixture_name(fixture);
+	name = is_live ? g_strdup(live.sysroot ? live.sysroot : "the running kernel")
+		       : fixture_name(fixture);
 	title = g_strdup_printf("Physical address map · %s", name);
 	svg = g_string_new(NULL);
 	map_svg_write(&model, title, note, svg);

@@ -23,18 +23,6 @@ static int usage(void)
 	return EXIT_USAGE;
 }
 
-/* The running kernel; exit 2 with the reason when it cannot be mirrored
- * (the module is not loaded, a protocol it does not speak ...). */
-static struct backend *open_live_or_report(const struct live_options *o)
-{
-	g_autoptr(GError) err = NULL;
-	struct backend *b = live_backend_open(o, &err);
-
-	if (!b)
-		fprintf(stderr, "hotplugfs: --live: %s\n", err->message);
-	return b;
-}
-
 int cmd_mount(int argc, char **argv)
 {
 	static const struct option longopts[] = {

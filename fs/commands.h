@@ -23,4 +23,9 @@ struct backend;
  * printing "FILE: PATH: reason" on failure (exit 2). */
 struct backend *load_backend_or_report(const char *fixture, size_t n_steps);
 
+struct live_options;
+/* The running kernel (core/backend.h), printing why not (the module is not
+ * loaded, a protocol it does not speak ...): then exit 2. */
+struct backend *open_live_or_report(const struct live_options *o);
+
 #endif

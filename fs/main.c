@@ -47,6 +47,16 @@ struct backend *load_backend_or_report(const char *file, size_t n_steps)
 	return b;
 }
 
+struct backend *open_live_or_report(const struct live_options *o)
+{
+	g_autoptr(GError) err = NULL;
+	struct backend *b = live_backend_open(o, &err);
+
+	if (!b)
+		fprintf(stderr, "hotplugfs: --live: %s\n", err->message);
+	return b;
+}
+
 int main(int argc, char **argv)
 {
 	const char *self = argc > 0 ? strrchr(argv[0], '/') : NULL;

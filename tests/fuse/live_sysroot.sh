@@ -83,6 +83,17 @@ else
 	bad "mount the capture"
 fi
 
+# --- the picture of the mirror ------------------------------------------------------
+if "$HOTPLUGFS" map --live --sysroot "$DATA" -o "$T/live.svg"; then
+	ok
+	"$HOTPLUGFS" show "$T/live.json" memory > "$T/live.memory"
+	check "map --live: the resources and blocks of the kernel's files" \
+		python3 "$SRCDIR/tests/tools/map_check.py" facts "$T/live.svg" \
+		"$DATA/proc/iomem" "$T/live.memory"
+else
+	bad "map --live --sysroot"
+fi
+
 # --- without the module ----------------------------------------------------------
 mkdir -p "$T/nomod"
 cp -a "$DATA/proc" "$DATA/sys" "$T/nomod/"
