@@ -326,6 +326,7 @@ bool sysdir_open_root(const char *sysroot, struct sysdir *out, GError **err)
 	if (out->fd < 0) {
 		capture_errno_error(err, errno);
 		g_prefix_error(err, "%s: ", out->path);
+		sysdir_close(out);
 		return false;
 	}
 	out->root_fd = out->fd;

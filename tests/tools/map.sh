@@ -161,7 +161,8 @@ JSON
 same_error "bad fixture" "$T/bad.json" -o "$T/bad.svg" -- "$T/bad.json" iomem
 check "bad fixture: no file written" test ! -e "$T/bad.svg"
 
-USAGE='usage: hotplugfs map FIXTURE [--step N] [-o FILE]'
+USAGE='usage: hotplugfs map FIXTURE [--step N] [-o FILE]
+       hotplugfs map --live [--sysroot DIR] [-o FILE]'
 for step in -1 1x "" 99999999999999999999; do
 	"$HOTPLUGFS" map "$FX/cxl-kmem.json" --step "$step" > "$T/s.out" 2> "$T/s.err"
 	same "--step '$step': exit status" "$?" 2
