@@ -7,6 +7,7 @@
  * /sys/dev/char, 6.1 and 6.12).  Attribute contents: attrs_nd.c, attrs_dax.c.
  */
 #include "nd_tree.h"
+#include "nd_chardev.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -1093,4 +1094,76 @@ void nd_event_changes(const struct machine *m, tree_change_fn fn, void *ctx)
 	}
 	for_each_nd_device(m, changed_object, &l);
 	for_each_dax_device(m, changed_object, &l);
+}
+
+/* ---- character devices (nd_chardev.h) ------------------------------------------ */
+
+bool chardevs_exist(const struct machine *m)
+{
+	return m->has_memory_dir && has_dax_bus(m);
+}
+
+void chardevs_list(const struct machine *m, chardev_fn fn, void *ctx)
+{
+	char name[32];
+
+	for (unsigned bus = 0; nd_bus_exists(m, bus); bus++) {
+		snprintf(name, sizeof(name), "ndctl%u", bus);
+		fn(ctx, name, ND_NDCTL_MAJOR, (int)bus, true);
+	}
+	for (guint i = 0; i < m->devices->len; i++) {
+		const struct device *d = g_ptr_array_index(m->devices, i);
+
+		if (d->kind == DEV_DAX)
+			fn(ctx, d->name, ND_DAX_MAJOR, d->minor, true);
+	}
+}
+
+struct chardev_follower {
+	struct machine *m;
+	chardev_fn fn;
+	void *ctx;
+};
+
+/* device_register/unregister log the dax device while it is in the list. */
+static void follow_event(void *ctx, const struct event *e)
+{
+	struct chardev_follower *f = ctx;
+	const struct device *d;
+
+	if (e->kind != EVENT_DEVICE || strncmp(e->name, "dax", 3) != 0)
+		return;
+	d = device_find(f->m, e->name);
+	if (e->change == CHANGE_REMOVE)
+		f->fn(f->ctx, e->name, ND_DAX_MAJOR, d ? d->minor : -1, false);
+	else if (e->change == CHANGE_ADD && d && d->kind == DEV_DAX)
+		f->fn(f->ctx, d->name, ND_DAX_MAJOR, d->minor, true);
+}
+
+struct chardev_follower *chardevs_follow(struct machine *m, chardev_fn fn, void *ctx)
+{
+	struct chardev_follower *f = g_new(struct chardev_follower, 1);
+
+	*f = (struct chardev_follower){ m, fn, ctx };
+	event_log_subscribe(&m->log, follow_event, f);
+	return f;
+}
+
+void chardevs_unfollow(struct chardev_follower *f)
+{
+	if (!f)
+		return;
+	event_log_unsubscribe(&f->m->log, follow_event, f);
+	g_free(f);
+}
+
+/* Whether a device event concerns the nd and dax devices. */
+bool nd_event_is_ours(const struct event *e)
+{
+	static const char *const prefixes[] = { "dax", "namespace", "region", "cxl_window" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(prefixes); i++)
+		if (e->name && strncmp(e->name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
 }

@@ -47,6 +47,9 @@ const struct attr *nd_file_attr(uint64_t obj, unsigned sub);
 bool nd_link_exists(const struct machine *m, uint64_t obj, unsigned role);
 tree_node nd_link_parent(uint64_t obj, unsigned role);
 void nd_readlink(const struct machine *m, uint64_t obj, unsigned role, GString *out);
+/* Whether a device event concerns these devices (tree_event_changes). */
+struct event;
+bool nd_event_is_ours(const struct event *e);
 /* What a change of the devices did to the nd names (tree_event_changes). */
 void nd_event_changes(const struct machine *m, tree_change_fn fn, void *ctx);
 

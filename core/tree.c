@@ -1064,6 +1064,8 @@ void tree_event_changes(const struct machine *m, const struct event *e, tree_cha
 	case EVENT_DEVICE:
 		/* nd and dax devices came, went or changed drivers; their bus,
 		 * class and /sys/dev/char listings with them. */
+		if (!nd_event_is_ours(e))
+			break;
 		fn(ctx, TREE_NODE_CHANGED, dir_node(D_SYS), NULL);
 		fn(ctx, TREE_NODE_CHANGED, dir_node(D_DEVICES), NULL);
 		fn(ctx, TREE_NODE_CHANGED, dir_node(D_BUS), NULL);

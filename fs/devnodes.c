@@ -17,53 +17,28 @@
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
 
-#include "device.h"
-#include "nd_tree.h"
-#include "tree.h"
+#include "nd_chardev.h"
 
 #define DEV_DIR "/dev"
 
-/* devtmpfs makes nodes 0600 root:root (devtmpfs_create_node, mode of the
- * device or 0600). */
-static void make_node(const char *name, int major, int minor)
+static struct chardev_follower *follower;
+
+/* devtmpfs_create_node() / devtmpfs_delete_node(): 0600 root:root nodes. */
+static void keep_node(void *ctx, const char *name, int major, int minor, bool add)
 {
 	g_autofree char *path = g_build_filename(DEV_DIR, name, NULL);
 
+	(void)ctx;
 	unlink(path);
-	if (mknod(path, S_IFCHR | 0600, makedev(major, minor)) != 0)
+	if (add && mknod(path, S_IFCHR | 0600, makedev(major, minor)) != 0)
 		fprintf(stderr, "hotplugfs: cannot make %s: %s\n", path, strerror(errno));
-}
-
-static void remove_node(const char *name)
-{
-	g_autofree char *path = g_build_filename(DEV_DIR, name, NULL);
-
-	unlink(path);
-}
-
-/* Device events, in the thread that changes the machine. */
-static void follow(void *ctx, const struct event *e)
-{
-	struct machine *m = ctx;
-	const struct device *d;
-
-	if (e->kind != EVENT_DEVICE || strncmp(e->name, "dax", 3) != 0)
-		return;
-	if (e->change == CHANGE_REMOVE) {
-		remove_node(e->name);
-		return;
-	}
-	d = device_find(m, e->name);
-	if (e->change == CHANGE_ADD && d && d->kind == DEV_DAX)
-		make_node(d->name, ND_DAX_MAJOR, d->minor);
 }
 
 int devnodes_serve(struct ns_mounts *mounts, struct machine *m)
 {
-	tree_node n;
 	int rc;
 
-	if (tree_resolve(m, "sys/bus/dax", &n) != 0)
+	if (!chardevs_exist(m))
 		return 0;
 	rc = ns_replace_entries(mounts, DEV_DIR, NULL, 0);
 	/* Writable, as devtmpfs is for root; still nodev and nosuid. */
@@ -75,25 +50,16 @@ int devnodes_serve(struct ns_mounts *mounts, struct machine *m)
 			strerror(-rc));
 		return rc;
 	}
-	for (unsigned bus = 0; nd_bus_exists(m, bus); bus++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "ndctl%u", bus);
-		make_node(name, ND_NDCTL_MAJOR, (int)bus);
-	}
-	for (guint i = 0; i < m->devices->len; i++) {
-		const struct device *d = g_ptr_array_index(m->devices, i);
-
-		if (d->kind == DEV_DAX)
-			make_node(d->name, ND_DAX_MAJOR, d->minor);
-	}
-	event_log_subscribe(&m->log, follow, m);
+	chardevs_list(m, keep_node, NULL);
+	follower = chardevs_follow(m, keep_node, NULL);
 	return 0;
 }
 
 void devnodes_stop(struct machine *m)
 {
-	event_log_unsubscribe(&m->log, follow, m);
+	(void)m;
+	chardevs_unfollow(follower);
+	follower = NULL;
 }
 
 #if defined(__x86_64__)
