@@ -61,7 +61,7 @@ show daxctl list
 show ndctl create-namespace -m devdax -r region0
 show ndctl list -RN
 show daxctl list -D -R
-show stat -c '%n %F %t:%T %a %U' /dev/dax0.0
+show stat -c %n:%F:%t:%T:%a:%U /dev/dax0.0
 show cat /sys/bus/dax/devices/dax0.0/resource /sys/bus/dax/devices/dax0.0/target_node
 grep -e namespace -e dax /proc/iomem
 show daxctl reconfigure-device --mode=system-ram dax0.0
