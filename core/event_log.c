@@ -77,6 +77,7 @@ const char *uevent_action_name(enum uevent_action a)
 
 static const char *const change_names[] = {
 	[CHANGE_ADD] = "add", [CHANGE_REMOVE] = "remove", [CHANGE_RESIZE] = "resize",
+	[CHANGE_BIND] = "bind", [CHANGE_UNBIND] = "unbind",
 };
 
 const char *change_name(enum change c)

@@ -21,7 +21,8 @@ enum event_kind {
 	EVENT_DEVICE,          /* a hotplug device (core/device.h) appeared or went */
 };
 
-enum change { CHANGE_ADD, CHANGE_REMOVE, CHANGE_RESIZE };
+/* CHANGE_BIND/UNBIND: a device's driver came or went (KOBJ_BIND, KOBJ_UNBIND). */
+enum change { CHANGE_ADD, CHANGE_REMOVE, CHANGE_RESIZE, CHANGE_BIND, CHANGE_UNBIND };
 
 /* kobject_action: the uevents memory blocks emit (memory_block_online/offline, add/remove_memory_block, drivers/base/memory.c). */
 enum uevent_action { UEVENT_ADD, UEVENT_REMOVE, UEVENT_ONLINE, UEVENT_OFFLINE };
@@ -75,6 +76,6 @@ const char *uevent_action_name(enum uevent_action a);   /* "add", "online", ... 
 /* One line: "seq=N notify MEM_GOING_ONLINE(8) block=32 start_pfn=0x100000 ..." or
  * "seq=N uevent ACTION=online DEVPATH=/devices/system/memory/memory32 SUBSYSTEM=memory". */
 void event_format(const struct event *e, GString *out);
-const char *change_name(enum change c);   /* "add", "remove", "resize" */
+const char *change_name(enum change c);   /* "add", "remove", "resize", "bind", "unbind" */
 
 #endif

@@ -19,6 +19,7 @@
 #include "device.h"
 #include "firmware_map.h"
 #include "machine.h"
+#include "nd_tree.h"
 
 /* ---- node ids ---------------------------------------------------------- */
 
@@ -41,6 +42,8 @@ enum kind {
 	K_FAULT_ATTR,        /* obj: block id, sub: fault_attrs index */
 	K_CPU,               /* obj: cpu number */
 	K_CPU_ATTR,          /* obj: cpu number, sub: cpu_attrs index */
+	K_ND,                /* obj: nd object (nd_tree.h); sub 0: its directory, else file sub - 1 */
+	K_ND_LINK,           /* obj: nd object, sub: link role (nd_tree.c) */
 	NR_KINDS
 };
 
@@ -62,7 +65,7 @@ static bool has_memmap(const struct machine *m) { return m->has_firmware_map; }
 
 /* Objects a fixed directory lists after its fixed entries. */
 enum objects { OBJ_NONE, OBJ_BLOCKS, OBJ_NODES, OBJ_MEMMAP, OBJ_BUS_BLOCKS, OBJ_INJECT,
-	       OBJ_FAULT_BLOCKS, OBJ_CPUS };
+	       OBJ_FAULT_BLOCKS, OBJ_CPUS, OBJ_ND };
 
 struct fixed_dir {
 	const char *name;
@@ -84,8 +87,8 @@ enum {
 static const struct fixed_dir dirs[NR_FIXED_DIRS] = {
 	[D_ROOT] = { "", D_ROOT, 0755, NULL, NULL, TREE_SYSFS, OBJ_NONE },
 	[D_PROC] = { "proc", D_ROOT, 0755, NULL, &proc_attrs, TREE_PROCFS, OBJ_NONE },
-	[D_SYS] = { "sys", D_ROOT, 0755, NULL, NULL, TREE_SYSFS, OBJ_NONE },
-	[D_DEVICES] = { "devices", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_SYS] = { "sys", D_ROOT, 0755, NULL, NULL, TREE_SYSFS, OBJ_ND },
+	[D_DEVICES] = { "devices", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_ND },
 	[D_SYSTEM] = { "system", D_DEVICES, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
 	[D_MEMORY] = { "memory", D_SYSTEM, 0755, has_memory, &memory_root_attrs, TREE_SYSFS,
 		       OBJ_BLOCKS },
@@ -94,11 +97,11 @@ static const struct fixed_dir dirs[NR_FIXED_DIRS] = {
 	[D_NODE] = { "node", D_SYSTEM, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NODES },
 	[D_FIRMWARE] = { "firmware", D_SYS, 0755, has_memmap, NULL, TREE_SYSFS, OBJ_NONE },
 	[D_MEMMAP] = { "memmap", D_FIRMWARE, 0755, has_memmap, NULL, TREE_SYSFS, OBJ_MEMMAP },
-	[D_BUS] = { "bus", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_BUS] = { "bus", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_ND },
 	[D_BUS_MEMORY] = { "memory", D_BUS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
 	[D_BUS_DEVICES] = { "devices", D_BUS_MEMORY, 0755, has_memory, NULL, TREE_SYSFS,
 			    OBJ_BUS_BLOCKS },
-	[D_MODULE] = { "module", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_MODULE] = { "module", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_ND },
 	[D_MODULE_MHP] = { "memory_hotplug", D_MODULE, 0755, has_memory, NULL, TREE_SYSFS,
 			   OBJ_NONE },
 	[D_PARAMS] = { "parameters", D_MODULE_MHP, 0755, has_memory, &memory_param_attrs,
@@ -119,6 +122,47 @@ static const struct fixed_dir dirs[NR_FIXED_DIRS] = {
 static tree_node dir_node(int d)
 {
 	return make(K_DIR, 0, (unsigned)d + 1);
+}
+
+/* ---- the nd and dax devices (nd_tree.c) ----------------------------------- */
+
+tree_node tree_nd_node(uint64_t obj, unsigned sub)
+{
+	return make(K_ND, obj, sub);
+}
+tree_node tree_nd_link(uint64_t obj, unsigned role)
+{
+	return make(K_ND_LINK, obj, role);
+}
+tree_node tree_nd_anchor(enum nd_anchor at)
+{
+	static const int anchor_dirs[NR_ND_ANCHORS] = {
+		[ND_AT_SYS] = D_SYS, [ND_AT_DEVICES] = D_DEVICES, [ND_AT_BUS] = D_BUS,
+		[ND_AT_MODULE] = D_MODULE,
+	};
+
+	return dir_node(anchor_dirs[at]);
+}
+static enum nd_anchor anchor_of(int d)
+{
+	return d == D_DEVICES ? ND_AT_DEVICES : d == D_BUS ? ND_AT_BUS :
+	       d == D_MODULE ? ND_AT_MODULE : ND_AT_SYS;
+}
+
+struct nd_find {
+	const char *name;
+	tree_node found;
+};
+
+static bool nd_find_entry(void *ctx, const char *name, tree_node n, enum tree_type type)
+{
+	struct nd_find *f = ctx;
+
+	(void)type;
+	if (strcmp(name, f->name) != 0)
+		return true;
+	f->found = n;
+	return false;
 }
 static int dir_index(tree_node n)
 {
@@ -204,6 +248,12 @@ static bool emit(struct dir_walk *w, const char *name, tree_node n, enum tree_ty
 	return !w->stopped;
 }
 
+/* nd_tree.c's listings go through emit(). */
+static bool nd_emit_entry(void *ctx, const char *name, tree_node n, enum tree_type type)
+{
+	return emit(ctx, name, n, type);
+}
+
 static void emit_attrs(struct dir_walk *w, const struct machine *m, const struct attrs *t,
 		       enum kind k, uint64_t obj)
 {
@@ -284,6 +334,7 @@ static void emit_objects(struct dir_walk *w, const struct machine *m, enum objec
 				return;
 		}
 		break;
+	case OBJ_ND:      /* listed by dir_emit, which knows the directory */
 	case OBJ_NONE:
 		break;
 	}
@@ -408,6 +459,15 @@ static int dir_lookup(const struct machine *m, tree_node dir, const char *name, 
 			return -ENOENT;
 		*child = make(K_CPU, id, 0);
 		return 0;
+	case OBJ_ND: {
+		struct nd_find f = { name, 0 };
+
+		nd_anchor_list(m, anchor_of(d), nd_find_entry, &f);
+		if (!f.found)
+			return -ENOENT;
+		*child = f.found;
+		return 0;
+	}
 	case OBJ_NONE:
 		break;
 	}
@@ -424,6 +484,8 @@ static void dir_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
 			return;
 	if (dirs[d].files)
 		emit_attrs(w, m, dirs[d].files, K_DIR_ATTR, (uint64_t)d);
+	if (dirs[d].objects == OBJ_ND)
+		nd_anchor_list(m, anchor_of(d), nd_emit_entry, w);
 	emit_objects(w, m, dirs[d].objects);
 }
 
@@ -639,6 +701,46 @@ static tree_node cpu_parent(tree_node n)
 	return dir_node(D_CPU);
 }
 
+/* K_ND and K_ND_LINK: nd_tree.c */
+static bool nd_exists(const struct machine *m, tree_node n)
+{
+	return sub_of(n) ? nd_file_exists(m, obj_of(n), sub_of(n)) : nd_dir_exists(m, obj_of(n));
+}
+static const struct attr *nd_attr(tree_node n)
+{
+	return sub_of(n) ? nd_file_attr(obj_of(n), sub_of(n)) : NULL;
+}
+static tree_node nd_parent(tree_node n)
+{
+	return sub_of(n) ? make(K_ND, obj_of(n), 0) : nd_dir_parent(obj_of(n));
+}
+static int nd_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
+{
+	struct nd_find f = { name, 0 };
+
+	nd_dir_list(m, obj_of(dir), nd_find_entry, &f);
+	if (!f.found)
+		return -ENOENT;
+	*child = f.found;
+	return 0;
+}
+static void nd_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	nd_dir_list(m, obj_of(dir), nd_emit_entry, w);
+}
+static bool nd_link_node_exists(const struct machine *m, tree_node n)
+{
+	return nd_link_exists(m, obj_of(n), sub_of(n));
+}
+static tree_node nd_link_node_parent(tree_node n)
+{
+	return nd_link_parent(obj_of(n), sub_of(n));
+}
+static void nd_link_readlink(const struct machine *m, tree_node n, GString *out)
+{
+	nd_readlink(m, obj_of(n), sub_of(n), out);
+}
+
 #define OBJECT_DIR(tbl, fk) .lookup = object_dir_lookup, .emit = object_dir_emit, \
 	.files = &(tbl), .file_kind = (fk)
 #define OBJECT_FILE(tbl, dk) .exists = object_attr_exists, .attr = object_attr, \
@@ -678,6 +780,10 @@ static const struct kind_ops kinds[NR_KINDS] = {
 	[K_FAULT_ATTR] = { OBJECT_FILE(fault_attrs, K_FAULT_BLOCK) },
 	[K_CPU] = { .exists = cpu_exists, .parent = cpu_parent, OBJECT_DIR(cpu_attrs, K_CPU_ATTR) },
 	[K_CPU_ATTR] = { OBJECT_FILE(cpu_attrs, K_CPU) },
+	[K_ND] = { .exists = nd_exists, .attr = nd_attr, .parent = nd_parent, .lookup = nd_lookup,
+		   .emit = nd_emit, .callback_obj = obj_callback },
+	[K_ND_LINK] = { .exists = nd_link_node_exists, .parent = nd_link_node_parent,
+			.readlink = nd_link_readlink },
 };
 
 /* The row of n, or NULL for an id no kind has. */
@@ -741,7 +847,7 @@ int tree_stat(const struct machine *m, tree_node n, struct tree_stat *st)
 		st->mode = dirs[dir_index(n)].mode;
 		st->listing_changes = o == OBJ_BLOCKS || o == OBJ_BUS_BLOCKS ||
 				      o == OBJ_FAULT_BLOCKS || o == OBJ_NODES || o == OBJ_MEMMAP;
-	} else if (kind_of(n) == K_NODE) {
+	} else if (kind_of(n) == K_NODE || kind_of(n) == K_ND) {
 		st->listing_changes = true;
 	}
 	return 0;
@@ -955,9 +1061,19 @@ void tree_event_changes(const struct machine *m, const struct event *e, tree_cha
 		}
 		fn(ctx, TREE_NODE_CHANGED, dir_node(D_MEMMAP), NULL);
 		break;
+	case EVENT_DEVICE:
+		/* nd and dax devices came, went or changed drivers; their bus,
+		 * class and /sys/dev/char listings with them. */
+		if (!nd_event_is_ours(e))
+			break;
+		fn(ctx, TREE_NODE_CHANGED, dir_node(D_SYS), NULL);
+		fn(ctx, TREE_NODE_CHANGED, dir_node(D_DEVICES), NULL);
+		fn(ctx, TREE_NODE_CHANGED, dir_node(D_BUS), NULL);
+		fn(ctx, TREE_NODE_CHANGED, dir_node(D_MODULE), NULL);
+		nd_event_changes(m, fn, ctx);
+		break;
 	case EVENT_NOTIFY:
 	case EVENT_IOMEM:
-	case EVENT_DEVICE:
 		break;
 	}
 }

@@ -45,6 +45,7 @@
 
 #include "backend.h"
 #include "commands.h"
+#include "devnodes.h"
 #include "fuse_fs.h"
 #include "kexec_safe.h"
 #include "namespace.h"
@@ -82,6 +83,21 @@ static const struct bind_spec binds[] = {
 	{ "sys/firmware/memmap", "/sys/firmware/memmap", BIND_GRAFT | BIND_HIDE },
 	{ "sys/module/memory_hotplug", "/sys/module/memory_hotplug", BIND_HIDE },
 	{ "sys/bus/memory", "/sys/bus/memory", BIND_HIDE },
+	/* ndctl and daxctl (docs/ndctl.md): the buses, the class, the devices'
+	 * directories and /sys/dev/char (the machine's only), and the modules
+	 * libkmod checks before it would load one. */
+	{ "sys/bus/nd", "/sys/bus/nd", BIND_GRAFT | BIND_HIDE },
+	{ "sys/bus/dax", "/sys/bus/dax", BIND_GRAFT | BIND_HIDE },
+	{ "sys/class/nd", "/sys/class/nd", BIND_GRAFT | BIND_HIDE },
+	{ "sys/dev/char", "/sys/dev/char", BIND_IF_BOTH },
+	{ "sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00",
+	  "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00", BIND_GRAFT },
+	{ "sys/devices/platform/e820_pmem", "/sys/devices/platform/e820_pmem", BIND_GRAFT },
+	{ "sys/devices/platform/ACPI0017:00", "/sys/devices/platform/ACPI0017:00", BIND_GRAFT },
+	{ "sys/module/kmem", "/sys/module/kmem", BIND_GRAFT },
+	{ "sys/module/device_dax", "/sys/module/device_dax", BIND_GRAFT },
+	{ "sys/module/dax_pmem", "/sys/module/dax_pmem", BIND_GRAFT },
+	{ "sys/module/nd_pmem", "/sys/module/nd_pmem", BIND_GRAFT },
 };
 
 /* Where a missing file's dangling link points (relative: it resolves to nothing). */
@@ -273,6 +289,13 @@ static pid_t spawn(char **cmd, const sigset_t *child_mask, int seccomp_sock,
 		/* Only async-signal-safe calls: another thread serves FUSE. */
 		close(pipefd[0]);
 		sigprocmask(SIG_SETMASK, child_mask, NULL);
+		/* libkmod loads modules itself: never into the host kernel. */
+		if (module_guard_child() < 0) {
+			err = EPERM;
+			if (write(pipefd[1], &err, sizeof(err)) < 0)
+				_exit(126);
+			_exit(126);
+		}
 		if (seccomp_sock >= 0) {
 			int rc = plan ? kexec_plan_run(plan) : 0;
 
@@ -435,6 +458,8 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 	}
 	if (served_debugfs && serve_debugfs(&mounts, mnt) < 0)
 		goto out;
+	if (devnodes_serve(&mounts, (struct machine *)m) < 0)
+		goto out;
 	if (kexec_serve(&mounts, mnt, cpus, kexec_safe, kexec_safe ? &plan : NULL) < 0)
 		goto out;
 	/* A write to the host's kexec_crash_size would free its reservation. */
@@ -496,6 +521,7 @@ out:
 	ns_unmount_all(&mounts);
 	g_ptr_array_unref(mounts.targets);
 	stop_loop(&lt, mnt, mst.st_dev);
+	devnodes_stop((struct machine *)m);
 	hotplugfs_session_destroy(lt.hs);
 	if (rmdir(mnt) != 0)
 		fprintf(stderr, "hotplugfs: cannot remove %s: %s\n", mnt, strerror(errno));
