@@ -428,6 +428,17 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 		return EXIT_SETUP;
 	}
+	ns_mounts_init(&mounts);
+	/* /dev's nodes follow the machine's devices: set up while only this
+	 * thread reads the machine (the FUSE thread owns it once started). */
+	if (devnodes_serve(&mounts, (struct machine *)m) < 0) {
+		ns_unmount_all(&mounts);
+		g_ptr_array_unref(mounts.targets);
+		devnodes_stop((struct machine *)m);
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+		rmdir(mnt);
+		return EXIT_SETUP;
+	}
 	lt.hs = hotplugfs_session_new(b, mnt);
 	if (lt.hs && opt->control && hotplugfs_session_control(lt.hs, opt->control) < 0) {
 		hotplugfs_session_destroy(lt.hs);
@@ -439,11 +450,13 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 		lt.hs = NULL;
 	}
 	if (!lt.hs) {
+		ns_unmount_all(&mounts);
+		g_ptr_array_unref(mounts.targets);
+		devnodes_stop((struct machine *)m);
 		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 		rmdir(mnt);
 		return EXIT_SETUP;
 	}
-	ns_mounts_init(&mounts);
 	/* stat() is the first request: it waits for the INIT the thread answers. */
 	if (stat(mnt, &mst) != 0) {
 		perror("hotplugfs: stat mount point");
@@ -457,8 +470,6 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 		goto out;
 	}
 	if (served_debugfs && serve_debugfs(&mounts, mnt) < 0)
-		goto out;
-	if (devnodes_serve(&mounts, (struct machine *)m) < 0)
 		goto out;
 	if (kexec_serve(&mounts, mnt, cpus, kexec_safe, kexec_safe ? &plan : NULL) < 0)
 		goto out;
