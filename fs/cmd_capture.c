@@ -24,6 +24,7 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "fixture.h"
 #include "jsonutil.h"
@@ -790,18 +791,24 @@ static gboolean read_block(const struct dir *mem, const char *name, uint64_t id,
 static gboolean read_blocks(const struct dir *mem, struct memory_capture *mc, GError **err)
 {
 	g_autoptr(GPtrArray) names = list_dir(mem, err);
+	struct cli_progress *progress;
+	gboolean ok = TRUE;
 
 	if (!names)
 		return FALSE;
-	for (guint i = 0; i < names->len; i++) {
+	/* A million blocks take seconds: say how far it got (on a terminal). */
+	progress = cli_progress_begin("capturing memory blocks");
+	for (guint i = 0; ok && i < names->len; i++) {
 		uint64_t id;
 
-		if (parse_numbered_name(names->pdata[i], "memory", &id) &&
-		    !read_block(mem, names->pdata[i], id, mc, err))
-			return FALSE;
+		if (parse_numbered_name(names->pdata[i], "memory", &id))
+			ok = read_block(mem, names->pdata[i], id, mc, err);
+		cli_progress_count(progress, mc->blocks->len, "blocks");
 	}
-	g_array_sort(mc->blocks, block_rec_cmp);
-	return TRUE;
+	cli_progress_end(progress);
+	if (ok)
+		g_array_sort(mc->blocks, block_rec_cmp);
+	return ok;
 }
 
 /* block_size_bytes prints "%lx\n" (no 0x). */
@@ -1137,21 +1144,20 @@ static int parse_capture_args(int argc, char **argv, struct capture_opts *o)
 		  "x86_64, s390x or aarch64 (default: guessed)", "ARCH" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	g_autoptr(GOptionContext) ctx = g_option_context_new("- write a literal-form fixture");
-	g_autoptr(GError) err = NULL;
+	const struct cli_spec spec = {
+		.name = "capture", .params = "",
+		.summary = "Write a literal-form fixture from a live system or a copied tree, such\n"
+			   "that serving it reproduces every captured file byte for byte.",
+		.entries = entries,
+	};
 	unsigned kernel;
 	enum arch arch;
+	int rc = cli_parse(&spec, &argc, &argv);
 
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		fprintf(stderr, "hotplugfs capture: %s\n", err->message);
-		return EXIT_USAGE;
-	}
-	/* argv[0] is "capture" or the program name followed by "capture". */
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "capture"))) {
-		fprintf(stderr, "hotplugfs capture: unexpected argument \"%s\"\n", argv[argc - 1]);
-		return EXIT_USAGE;
-	}
+	if (rc >= 0)
+		return rc == 0 ? -1 : rc;
+	if (argc > 1)
+		return cli_usage_error("capture", "unexpected argument \"%s\"", argv[argc - 1]);
 	if (o->kernel && !profile_parse_kernel(o->kernel, &kernel)) {
 		fprintf(stderr, "hotplugfs capture: --kernel: \"%s\" is not a version\n", o->kernel);
 		return EXIT_USAGE;
@@ -1186,8 +1192,10 @@ int cmd_capture(int argc, char **argv)
 	json_object *fx;
 	int ret = parse_capture_args(argc, argv, &o);
 
-	if (ret)
+	if (ret) {
+		ret = ret < 0 ? 0 : ret;   /* -1: --version printed */
 		goto out;
+	}
 	fx = capture_sysroot(&o, &err);
 	if (fx) {
 		text = g_strconcat(json_object_to_json_string_ext(fx, JSON_C_TO_STRING_PRETTY |
