@@ -109,13 +109,22 @@ struct cli_progress {
 	pthread_mutex_t lock;
 	pthread_cond_t stop;
 	bool stopping, shown;
+	struct timespec start;
 	guint64 done;
 	const char *unit;
 };
 
-/* Silence before the first line: quick work never prints anything. */
+/* Silence before the first line: quick work never prints anything.
+ * HOTPLUGFS_PROGRESS_DELAY_MS changes it (0: at once; for tests). */
 #define PROGRESS_QUIET_MS 500
 #define PROGRESS_EVERY_MS 500
+
+static long progress_delay_ms(void)
+{
+	const char *env = g_getenv("HOTPLUGFS_PROGRESS_DELAY_MS");
+
+	return env && *env ? (long)g_ascii_strtoll(env, NULL, 10) : PROGRESS_QUIET_MS;
+}
 
 static void progress_print(struct cli_progress *p, double secs)
 {
@@ -131,10 +140,9 @@ static void progress_print(struct cli_progress *p, double secs)
 static void *progress_thread(void *arg)
 {
 	struct cli_progress *p = arg;
-	struct timespec start, at;
-	long wait_ms = PROGRESS_QUIET_MS;
+	struct timespec start = p->start, at;
+	long wait_ms = progress_delay_ms() > 0 ? progress_delay_ms() : PROGRESS_EVERY_MS;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	pthread_mutex_lock(&p->lock);
 	while (!p->stopping) {
 		clock_gettime(CLOCK_REALTIME, &at);
@@ -167,6 +175,9 @@ struct cli_progress *cli_progress_begin(const char *what)
 	p->what = g_strdup(what);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->stop, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	if (progress_delay_ms() <= 0)
+		progress_print(p, 0);
 	if (pthread_create(&p->tid, NULL, progress_thread, p) != 0) {
 		g_free(p->what);
 		g_free(p);

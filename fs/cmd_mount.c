@@ -76,6 +76,22 @@ static void take_options(struct mount_request *r, const char *list)
 	}
 }
 
+/* Whether libfuse takes these -o options (it prints what it refuses): a
+ * session parses them, and one that is never mounted costs nothing. */
+static bool options_accepted(const char *opts)
+{
+	static const struct fuse_lowlevel_ops none;
+	char *argv[] = { "hotplugfs", "-o", (char *)opts, NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(*opts ? 3 : 1, argv);
+	struct fuse_session *se = fuse_session_new(&args, &none, sizeof(none), NULL);
+
+	fuse_opt_free_args(&args);
+	if (!se)
+		return false;
+	fuse_session_destroy(se);
+	return true;
+}
+
 static int serve(struct mount_request *r)
 {
 	g_autoptr(backend) b = NULL;
@@ -84,6 +100,8 @@ static int serve(struct mount_request *r)
 	sigset_t stops, old_mask;
 	int rc;
 
+	if (!options_accepted(r->fuse_opts->str))
+		return EXIT_USAGE;
 	b = load_backend_or_report(r->fixture, SIZE_MAX);
 	if (!b)
 		return EXIT_USAGE;

@@ -177,7 +177,8 @@ static long long block_number(const char *name)
 	return g_ascii_strtoll(d, NULL, 10);
 }
 
-/* The node of a block as lsmem finds it: the last "nodeN" entry, or -1. */
+/* The node of a block as lsmem finds it: the first "nodeN" entry in
+ * directory order, or -1 (memory_block_get_node(), 2.38). */
 static int block_node(const struct machine *m, tree_node blk)
 {
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
@@ -189,8 +190,10 @@ static int block_node(const struct machine *m, tree_node blk)
 		const char *name = g_ptr_array_index(names, i);
 
 		if (strncmp(name, "node", 4) == 0 && name[4] &&
-		    strspn(name + 4, "0123456789") == strlen(name + 4))
+		    strspn(name + 4, "0123456789") == strlen(name + 4)) {
 			node = atoi(name + 4);
+			break;
+		}
 	}
 	return node;
 }
@@ -280,9 +283,10 @@ static json_object *memory_json(const struct machine *m, tree_node dir)
 		json_object_object_add(o, "range", json_object_new_string(range));
 		json_object_object_add(o, "size", json_object_new_uint64(block_size));
 		json_object_object_add(o, "state", json_object_new_string(st));
-		/* lsmem fills REMOVABLE for online blocks only. */
-		json_object_object_add(o, "removable", strcmp(st, "online") ? NULL :
-			json_object_new_boolean(removable && g_ascii_strtoull(removable, NULL, 10)));
+		/* lsmem fills REMOVABLE for online blocks only; libsmartcols
+		 * prints an empty boolean cell as false. */
+		json_object_object_add(o, "removable", json_object_new_boolean(
+			!strcmp(st, "online") && removable && g_ascii_strtoull(removable, NULL, 10)));
 		json_object_object_add(o, "block", json_object_new_string(index));
 		json_object_object_add(o, "node", have_nodes ?
 				       json_object_new_int(block_node(m, e->n)) : NULL);

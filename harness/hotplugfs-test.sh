@@ -110,8 +110,12 @@ _hp_walk() {
 		l) printf '%s -> %s\n' "$rel" "$(readlink "$root/$rel")" ;;
 		f)
 			content=
-			IFS= read -r -d '' content < "$root/$rel" || true   # EOF ends it: not an error
-			if [ -z "$content" ]; then printf '%s: <empty>\n' "$rel"
+			# EOF ends the read (status 1): only a message says it failed.
+			{ IFS= read -r -d '' content < "$root/$rel"; } 2> "$HP_DIR/read.err" || true
+			if [ -s "$HP_DIR/read.err" ]; then
+				read -r content < "$HP_DIR/read.err"
+				printf '%s: <%s>\n' "$rel" "${content##*: }"
+			elif [ -z "$content" ]; then printf '%s: <empty>\n' "$rel"
 			elif [ "${content: -1}" != $'\n' ]; then printf '%s: %s <no newline>\n' "$rel" "$content"
 			else printf '%s: %s' "$rel" "$content"
 			fi ;;
