@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # An example test of lsmem and chmem written with hotplugfs-test.sh: a 4 GiB
 # QEMU guest, 256 MiB taken offline with chmem, then a DIMM plugged.  No
-# root needed.  Run it with the library installed:
+# root needed (chmem is in /usr/sbin: have that on PATH).  Run it with the
+# library installed:
 #   bash lsmem-chmem.sh
 # or from a source tree (HOTPLUGFS_TEST_SH names the library):
 #   HOTPLUGFS=build/fs/hotplugfs HOTPLUGFS_FIXTURES_DIR=fixtures \

@@ -6,7 +6,8 @@ harness/ of a source tree):
 
     pytest -p hotplugfs_test test_lsmem_chmem.py
 
-No root is needed.  Each test gets its own machine (hotplugfs_machine).
+No root is needed (chmem is in /usr/sbin: have that on PATH).  Each test
+gets its own machine (hotplugfs_machine).
 """
 import pytest
 

@@ -30,15 +30,17 @@ useradd -M -d "$HOME_DIR" -s /bin/bash "$USER_NAME" || { bad "useradd"; finish; 
 EXIT_HOOKS+=("userdel '$USER_NAME' 2>/dev/null")
 mkdir -p "$HOME_DIR"
 git clone -q "$SRCDIR" "$HOME_DIR/hotplugfs" || { bad "git clone"; finish; exit 1; }
-chown -R "$USER_NAME:$USER_NAME" "$HOME_DIR"
 echo "user $USER_NAME (uid $(id -u "$USER_NAME")), clone of $(git -C "$HOME_DIR/hotplugfs" log -1 --format=%h)"
+chown -R "$USER_NAME:$USER_NAME" "$HOME_DIR"
 
 # as_user SCRIPT: bash -c SCRIPT in the clone, as the user, with a plain
-# login environment (Debian's python3, no root variables).
+# login environment (Debian's python3, no root variables).  The sbin
+# directories are on PATH because chmem lives in /usr/sbin, which Debian's
+# login PATH for users (/etc/login.defs) leaves out.
 as_user() {
 	setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups \
 		env -i HOME="$HOME_DIR" USER="$USER_NAME" LOGNAME="$USER_NAME" LANG=C.UTF-8 \
-		PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb \
+		PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin TERM=dumb \
 		bash -c "cd ~/hotplugfs && $1"
 }
 
@@ -47,6 +49,7 @@ if [ $((0$mode & 06)) != 6 ]; then
 	mkdir "$T/dev"
 	mount -t tmpfs -o mode=0755 hotplugfs-dev "$T/dev" && mknod -m 0666 "$T/dev/fuse" c 10 229 &&
 		mount --bind "$T/dev/fuse" /dev/fuse
+	EXIT_HOOKS+=("umount /dev/fuse '$T/dev'")
 	echo "note: /dev/fuse is $mode here (no udev); a 0666 one stands in, in this namespace only"
 fi
 host_states() { cat /sys/devices/system/memory/memory*/state 2> /dev/null | md5sum; }
