@@ -118,6 +118,9 @@ static int apply_bind(struct ns_mounts *mounts, bool served, const char *mnt,
 	int rc = 0;
 
 	on_host = access(b->host_path, F_OK) == 0;
+	g_debug("%s: %s", b->host_path, served && on_host ? "bound over" :
+		served && (b->policy & BIND_GRAFT) ? "grafted in" :
+		!served && on_host && (b->policy & BIND_HIDE) ? "hidden" : "left alone");
 	if (served && on_host)
 		rc = ns_bind_over(mounts, src, b->host_path);
 	else if (served && (b->policy & BIND_GRAFT) && access(parent, F_OK) == 0)
@@ -365,16 +368,22 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 	if (!memory_dir_is_ours(mnt)) {
 		fprintf(stderr, "hotplugfs: refusing to run: %s is not served by hotplugfs "
 			"(the host's memory blocks must never be written)\n", MEMORY_DIR);
+		status = EXIT_REFUSED;
 		goto out;
 	}
-	if (served_debugfs && serve_debugfs(&mounts, mnt, opt->unprivileged) < 0)
+	g_debug("%s is served by hotplugfs: the machine's", MEMORY_DIR);
+	if (served_debugfs && (rc = serve_debugfs(&mounts, mnt, opt->unprivileged)) < 0) {
+		if (rc == -EEXIST)
+			status = EXIT_REFUSED;
 		goto out;
+	}
 	if (kexec_serve(&mounts, mnt, cpus, kexec_safe, kexec_safe ? &plan : NULL) < 0)
 		goto out;
 	/* A write to the host's kexec_crash_size would free its reservation. */
 	if (!dir_is_ours(mnt, "/sys/kernel/kexec_crash_size", "sys/kernel/kexec_crash_size")) {
 		fprintf(stderr, "hotplugfs: refusing to run: /sys/kernel/kexec_crash_size is not "
 			"served by hotplugfs\n");
+		status = EXIT_REFUSED;
 		goto out;
 	}
 	if (kexec_safe) {

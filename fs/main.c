@@ -68,6 +68,8 @@ static bool mount_helper_form(int argc, char **argv)
 	return argc >= 3 && argv[1][0] != '-' && g_file_test(argv[2], G_FILE_TEST_IS_DIR);
 }
 
+/* The subcommand is picked here by name (GOption has no subcommands); each
+ * parses its own options with GOption (fs/cli.c). */
 int main(int argc, char **argv)
 {
 	const char *self = argc > 0 ? strrchr(argv[0], '/') : NULL;

@@ -114,6 +114,11 @@ static int write_self(const char *file, const char *text)
 	return rc;
 }
 
+/*
+ * Hand-written on purpose: unshare(2) and three writes to /proc/self are the
+ * whole of it (user_namespaces(7)); a library would add a dependency and
+ * hide which setting refused us, which is what the caller must print.
+ */
 int ns_enter_unprivileged(char **why)
 {
 	uid_t uid = geteuid();

@@ -38,6 +38,10 @@ same "installed: every fixture" "$(ls "$P/share/hotplugfs/fixtures" | sort)" \
 same "installed: mount.fuse.hotplugfs is the binary" "$(readlink -f "$P/sbin/mount.fuse.hotplugfs")" \
 	"$P/bin/hotplugfs"
 check "COPYING is the GPL, version 2" grep -q 'Version 2, June 1991' "$P/share/doc/hotplugfs/COPYING"
+# The example CI job installs to /usr/local and uses these paths.
+for path in $(grep -o '/usr/local/share/[^ "]*' "$SRCDIR/docs/examples/github-ci.yml" | sort -u); do
+	check "the CI example's $path is installed" test -e "$P/${path#/usr/local/}"
+done
 
 # --- the installed binary, by fixture name --------------------------------------------
 export PATH=$P/bin:$PATH
