@@ -32,7 +32,8 @@
  * ones where the host has them.  With --kexec-safe, the ones the host lacks
  * are grafted in too, /sbin/shutdown runs /bin/false, and kexec_load,
  * kexec_file_load and reboot are intercepted (fs/kexec_safe.c).  Without it,
- * `kexec` as CMD is refused unless its arguments only parse.
+ * `kexec` as CMD is refused unless its arguments only parse, and those calls
+ * fail with EPERM (the deny filter), from CMD and from anything it starts.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -28,7 +28,7 @@ USER_NAME=hpfs$$
 HOME_DIR=$T/home
 useradd -M -d "$HOME_DIR" -s /bin/bash "$USER_NAME" || { bad "useradd"; finish; exit 1; }
 EXIT_HOOKS+=("userdel '$USER_NAME' 2>/dev/null")
-mkdir -p "$HOME_DIR"
+mkdir -p "$HOME_DIR/tmp"   # the user's TMPDIR: pytest's directories go with the test
 git clone -q "$SRCDIR" "$HOME_DIR/hotplugfs" || { bad "git clone"; finish; exit 1; }
 echo "user $USER_NAME (uid $(id -u "$USER_NAME")), clone of $(git -C "$HOME_DIR/hotplugfs" log -1 --format=%h)"
 chown -R "$USER_NAME:$USER_NAME" "$HOME_DIR"
@@ -41,6 +41,7 @@ as_user() {
 	setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups \
 		env -i HOME="$HOME_DIR" USER="$USER_NAME" LOGNAME="$USER_NAME" LANG=C.UTF-8 \
 		PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin TERM=dumb \
+		TMPDIR="$HOME_DIR/tmp" \
 		bash -c "cd ~/hotplugfs && $1"
 }
 
