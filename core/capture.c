@@ -322,6 +322,7 @@ struct memory_capture {
 	GStringChunk *strings;        /* valid_zones texts, shared */
 	bool any_phys_device;         /* some block has phys_device != 0 (s390) */
 	bool crash_hotplug;
+	const struct capture_request *request;   /* its blocks_read callback */
 };
 
 static gint block_rec_cmp(gconstpointer a, gconstpointer b)
@@ -475,6 +476,7 @@ static gboolean read_block(const struct sysdir *mem, const char *name, uint64_t 
 static gboolean read_blocks(const struct sysdir *mem, struct memory_capture *mc, GError **err)
 {
 	g_autoptr(GPtrArray) names = sysdir_list(mem, err);
+	const struct capture_request *r = mc->request;
 
 	if (!names)
 		return FALSE;
@@ -484,6 +486,8 @@ static gboolean read_blocks(const struct sysdir *mem, struct memory_capture *mc,
 		if (parse_numbered_name(names->pdata[i], "memory", &id) &&
 		    !read_block(mem, names->pdata[i], id, mc, err))
 			return FALSE;
+		if (r->blocks_read)
+			r->blocks_read(r->ctx, mc->blocks->len);
 	}
 	g_array_sort(mc->blocks, block_rec_cmp);
 	return TRUE;
@@ -929,7 +933,7 @@ json_object *capture_fixture(const struct capture_request *r, GError **err)
 		return NULL;
 	for (int tries = 0; !fx && tries < CAPTURE_TRIES; tries++) {
 		struct memory_capture mc = { g_array_new(FALSE, TRUE, sizeof(struct block_rec)),
-					     g_string_chunk_new(4096), false, false };
+					     g_string_chunk_new(4096), false, false, r };
 
 		if (tries)
 			g_clear_error(err);

@@ -12,6 +12,7 @@
 #define HOTPLUGFS_CAPTURE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <glib.h>
 #include <json-c/json.h>
@@ -22,6 +23,9 @@ struct capture_request {
 	const char *kernel;        /* NULL: the release the kernel reports */
 	const char *arch;          /* NULL: guessed */
 	bool kmod;                 /* read hotplugfs_kmod's files too (required then) */
+	/* Called as memory blocks are read (a million take seconds), or NULL. */
+	void (*blocks_read)(void *ctx, uint64_t blocks);
+	void *ctx;
 };
 
 /* The fixture, or NULL with *err ("PATH: reason", CAPTURE_ERROR). */

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "capture.h"
+#include "cli.h"
 #include "commands.h"
 #include "fixture.h"
 #include "profile.h"
@@ -67,21 +68,20 @@ static int parse_capture_args(int argc, char **argv, struct capture_opts *o)
 		  "memory groups, memmap_on_memory, blocks that cannot go offline", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	g_autoptr(GOptionContext) ctx = g_option_context_new("- write a literal-form fixture");
-	g_autoptr(GError) err = NULL;
+	const struct cli_spec spec = {
+		.name = "capture", .params = "",
+		.summary = "Write a literal-form fixture from a live system or a copied tree, such\n"
+			   "that serving it reproduces every captured file byte for byte.",
+		.entries = entries,
+	};
 	unsigned kernel;
 	enum arch arch;
+	int rc = cli_parse(&spec, &argc, &argv);
 
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		fprintf(stderr, "hotplugfs capture: %s\n", err->message);
-		return EXIT_USAGE;
-	}
-	/* argv[0] is "capture" or the program name followed by "capture". */
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "capture"))) {
-		fprintf(stderr, "hotplugfs capture: unexpected argument \"%s\"\n", argv[argc - 1]);
-		return EXIT_USAGE;
-	}
+	if (rc >= 0)
+		return rc == 0 ? -1 : rc;
+	if (argc > 1)
+		return cli_usage_error("capture", "unexpected argument \"%s\"", argv[argc - 1]);
 	if (o->kernel && !profile_parse_kernel(o->kernel, &kernel)) {
 		fprintf(stderr, "hotplugfs capture: --kernel: \"%s\" is not a version\n", o->kernel);
 		return EXIT_USAGE;
@@ -108,18 +108,30 @@ static gboolean check_loadable(const char *text, const char *output, GError **er
 	return TRUE;
 }
 
+static void count_blocks(void *progress, uint64_t blocks)
+{
+	cli_progress_count(progress, blocks, "blocks");
+}
+
 int cmd_capture(int argc, char **argv)
 {
+	struct cli_progress *progress;
 	struct capture_opts o = { 0 };
 	g_autoptr(GError) err = NULL;
 	g_autofree char *text = NULL;
 	json_object *fx;
 	int ret = parse_capture_args(argc, argv, &o);
 
-	if (ret)
+	if (ret) {
+		ret = ret < 0 ? 0 : ret;   /* -1: --version printed */
 		goto out;
-	struct capture_request r = { o.sysroot, o.description, o.kernel, o.arch, o.live };
+	}
+	/* A million blocks take seconds: say how far it got (on a terminal). */
+	progress = cli_progress_begin("capturing memory blocks");
+	struct capture_request r = { o.sysroot, o.description, o.kernel, o.arch, o.live,
+				     count_blocks, progress };
 	fx = capture_fixture(&r, &err);
+	cli_progress_end(progress);
 	if (fx) {
 		text = g_strconcat(json_object_to_json_string_ext(fx, JSON_C_TO_STRING_PRETTY |
 					JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE),

@@ -20,11 +20,20 @@
  *    accepts the injector module and refuses every other: no module ever
  *    reaches the host kernel.
  *
+ * Without root (README.md, "Without root"): the namespace is a user namespace too
+ * (CLONE_NEWUSER, the caller mapped to root inside), in which Linux 4.18+
+ * lets FUSE be mounted; the same check guards CMD.  debugfs cannot be
+ * mounted there, so the machine's debugfs directory is only bound over
+ * /sys/kernel/debug.  CMD holds no capability in the initial user namespace,
+ * so /proc/iomem shows it zeroed addresses, as the kernel shows them to root
+ * in a container (r_show(), kernel/resource.c, 6.12).
+ *
  * kexec (docs/kexec.md): the machine's kexec files are bound over the real
  * ones where the host has them.  With --kexec-safe, the ones the host lacks
  * are grafted in too, /sbin/shutdown runs /bin/false, and kexec_load,
  * kexec_file_load and reboot are intercepted (fs/kexec_safe.c).  Without it,
- * `kexec` as CMD is refused unless its arguments only parse.
+ * `kexec` as CMD is refused unless its arguments only parse, and those calls
+ * fail with EPERM (the deny filter), from CMD and from anything it starts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +53,7 @@
 #include <fuse_lowlevel.h>
 
 #include "backend.h"
+#include "cli.h"
 #include "commands.h"
 #include "devnodes.h"
 #include "fuse_fs.h"
@@ -113,14 +123,8 @@ struct loop_thread {
 struct run_options {
 	const char *control;      /* --control SOCKET */
 	bool kexec_safe;          /* --kexec-safe */
+	bool unprivileged;        /* in a user namespace of our own */
 };
-
-static int usage(void)
-{
-	fprintf(stderr, "usage: hotplugfs run [--kexec-safe] [--control SOCKET] FIXTURE -- CMD "
-		"[ARGS...]\n");
-	return EXIT_USAGE;
-}
 
 static void *run_loop(void *arg)
 {
@@ -161,8 +165,13 @@ static int apply_binds(struct ns_mounts *mounts, const bool *served, const char 
 	bool done[G_N_ELEMENTS(binds)] = { false };
 	int rc = 0;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(binds); i++)
+	for (size_t i = 0; i < G_N_ELEMENTS(binds); i++) {
+		static const char *const words[] = { "left alone", "bound over", "grafted in",
+						     "hidden", "covered as missing" };
+
 		act[i] = bind_action(served[i], &binds[i]);
+		g_debug("%s: %s", binds[i].host_path, words[act[i]]);
+	}
 	for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(binds); i++) {
 		g_autofree char *parent = g_path_get_dirname(binds[i].host_path);
 		g_autoptr(GArray) g = g_array_new(FALSE, FALSE, sizeof(struct ns_graft));
@@ -250,14 +259,16 @@ static bool memory_dir_is_ours(const char *mnt)
  * resolve to the top one (the overmount trick, docs/selftest.md).  A host
  * without /sys/kernel/debug (no CONFIG_DEBUG_FS) gets none.
  */
-static int serve_debugfs(struct ns_mounts *mounts, const char *mnt)
+static int serve_debugfs(struct ns_mounts *mounts, const char *mnt, bool unprivileged)
 {
 	g_autofree char *src = g_build_filename(mnt, "sys/kernel/debug", NULL);
-	int rc;
+	int rc = 0;
 
 	if (access(DEBUGFS_DIR, F_OK) != 0)
 		return 0;
-	rc = ns_mount_debugfs(mounts, DEBUGFS_DIR);
+	/* debugfs has no FS_USERNS_MOUNT: a user namespace cannot mount one. */
+	if (!unprivileged)
+		rc = ns_mount_debugfs(mounts, DEBUGFS_DIR);
 	if (rc == 0)
 		rc = ns_bind_over(mounts, src, DEBUGFS_DIR);
 	if (rc < 0) {
@@ -274,10 +285,11 @@ static int serve_debugfs(struct ns_mounts *mounts, const char *mnt)
 }
 
 /* Execs CMD in a child; an exec failure comes back through a CLOEXEC pipe.
- * With seccomp_sock >= 0 the child first carries out plan and installs the
- * kexec filter (kexec_safe_child); it never execs without it. */
-static pid_t spawn(char **cmd, const sigset_t *child_mask, int seccomp_sock,
-		   const struct kexec_plan *plan)
+ * The child first carries out plan (if any) and installs the kexec filter
+ * (kexec_filter_install: with --kexec-safe its listener goes over
+ * seccomp_sock); it never execs without it. */
+static pid_t spawn(char **cmd, const sigset_t *child_mask, const struct kexec_filter *filter,
+		   int seccomp_sock, const struct kexec_plan *plan)
 {
 	int pipefd[2], err = 0;
 	pid_t pid;
@@ -287,6 +299,8 @@ static pid_t spawn(char **cmd, const sigset_t *child_mask, int seccomp_sock,
 	pid = fork();
 	if (pid == 0) {
 		/* Only async-signal-safe calls: another thread serves FUSE. */
+		int rc;
+
 		close(pipefd[0]);
 		sigprocmask(SIG_SETMASK, child_mask, NULL);
 		/* libkmod loads modules itself: never into the host kernel. */
@@ -296,17 +310,14 @@ static pid_t spawn(char **cmd, const sigset_t *child_mask, int seccomp_sock,
 				_exit(126);
 			_exit(126);
 		}
-		if (seccomp_sock >= 0) {
-			int rc = plan ? kexec_plan_run(plan) : 0;
-
-			if (rc == 0)
-				rc = kexec_safe_child(seccomp_sock);
-			if (rc < 0) {
-				err = -rc;
-				if (write(pipefd[1], &err, sizeof(err)) < 0)
-					_exit(126);
+		rc = plan ? kexec_plan_run(plan) : 0;
+		if (rc == 0)
+			rc = kexec_filter_install(filter, seccomp_sock);
+		if (rc < 0) {
+			err = -rc;
+			if (write(pipefd[1], &err, sizeof(err)) < 0)
 				_exit(126);
-			}
+			_exit(126);
 		}
 		execvp(cmd[0], cmd);
 		err = errno;
@@ -338,7 +349,7 @@ static int wait_forwarding(pid_t child, const sigset_t *waited)
 			break;
 		if (r < 0 && errno != EINTR) {
 			perror("hotplugfs: waitpid");
-			return EXIT_SETUP;
+			return EXIT_RUNTIME;
 		}
 	}
 	if (WIFSIGNALED(status))
@@ -370,7 +381,7 @@ static void abort_connection(dev_t dev)
 }
 
 /* Ends the loop thread: unmount (the kernel then answers ENODEV to its read). */
-static void stop_loop(struct loop_thread *lt, const char *mnt, dev_t dev)
+static void stop_loop(struct loop_thread *lt, const char *mnt, dev_t dev, bool unprivileged)
 {
 	struct timespec deadline;
 
@@ -380,7 +391,10 @@ static void stop_loop(struct loop_thread *lt, const char *mnt, dev_t dev)
 	deadline.tv_sec += 5;
 	if (pthread_timedjoin_np(lt->tid, NULL, &deadline) == 0)
 		return;
-	abort_connection(dev);
+	/* fusectl cannot be mounted in a user namespace; there, the kernel
+	 * aborts the connection when the namespace's last process exits. */
+	if (!unprivileged)
+		abort_connection(dev);
 	pthread_join(lt->tid, NULL);
 }
 
@@ -392,6 +406,7 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 	const struct machine *m = b->model;
 	struct kexec_safe ks = { .listener = -1 };
 	struct kexec_plan plan;
+	struct kexec_filter filter = { 0 };
 	int sock[2] = { -1, -1 };
 	unsigned cpus = b->cpus;
 	/* Under $TMPDIR, as mkdtemp(1) would. */
@@ -403,7 +418,7 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 	tree_node debug_node;
 	sigset_t waited, old_mask, pending;
 	struct stat mst = { 0 };
-	int status = EXIT_SETUP, rc;
+	int status = EXIT_RUNTIME, rc;
 	pid_t child;
 
 	/* Asked before the loop thread starts: from then on only it reads m. */
@@ -426,7 +441,7 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 	if (!mkdtemp(mnt)) {
 		perror("hotplugfs: mkdtemp");
 		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-		return EXIT_SETUP;
+		return EXIT_RUNTIME;
 	}
 	ns_mounts_init(&mounts);
 	/* /dev's nodes follow the machine's devices: set up while only this
@@ -437,9 +452,13 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 		devnodes_stop((struct machine *)m);
 		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 		rmdir(mnt);
-		return EXIT_SETUP;
+		return EXIT_RUNTIME;
 	}
-	lt.hs = hotplugfs_session_new(b, mnt);
+	/* For CMD (lsmem --sysroot "$HOTPLUGFS_MOUNT"), and for the harness,
+	 * which reads the files through /proc/PID/root.  Set while this is
+	 * still the only thread. */
+	setenv("HOTPLUGFS_MOUNT", mnt, 1);
+	lt.hs = hotplugfs_session_new(b, mnt, NULL);
 	if (lt.hs && opt->control && hotplugfs_session_control(lt.hs, opt->control) < 0) {
 		hotplugfs_session_destroy(lt.hs);
 		lt.hs = NULL;
@@ -455,7 +474,7 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 		devnodes_stop((struct machine *)m);
 		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 		rmdir(mnt);
-		return EXIT_SETUP;
+		return EXIT_RUNTIME;
 	}
 	/* stat() is the first request: it waits for the INIT the thread answers. */
 	if (stat(mnt, &mst) != 0) {
@@ -467,16 +486,22 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 	if (!memory_dir_is_ours(mnt)) {
 		fprintf(stderr, "hotplugfs: refusing to run: %s is not served by hotplugfs "
 			"(the host's memory blocks must never be written)\n", MEMORY_DIR);
+		status = EXIT_REFUSED;
 		goto out;
 	}
-	if (served_debugfs && serve_debugfs(&mounts, mnt) < 0)
+	g_debug("%s is served by hotplugfs: the machine's", MEMORY_DIR);
+	if (served_debugfs && (rc = serve_debugfs(&mounts, mnt, opt->unprivileged)) < 0) {
+		if (rc == -EEXIST)
+			status = EXIT_REFUSED;
 		goto out;
+	}
 	if (kexec_serve(&mounts, mnt, cpus, kexec_safe, kexec_safe ? &plan : NULL) < 0)
 		goto out;
 	/* A write to the host's kexec_crash_size would free its reservation. */
 	if (!dir_is_ours(mnt, "/sys/kernel/kexec_crash_size", "sys/kernel/kexec_crash_size")) {
 		fprintf(stderr, "hotplugfs: refusing to run: /sys/kernel/kexec_crash_size is not "
 			"served by hotplugfs\n");
+		status = EXIT_REFUSED;
 		goto out;
 	}
 	if (kexec_safe) {
@@ -507,7 +532,12 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 			goto out;
 		}
 	}
-	child = spawn(cmd, &old_mask, sock[1], kexec_safe ? &plan : NULL);
+	rc = kexec_filter_build(&filter, kexec_safe);
+	if (rc < 0) {
+		fprintf(stderr, "hotplugfs: cannot build the seccomp filter: %s\n", strerror(-rc));
+		goto out;
+	}
+	child = spawn(cmd, &old_mask, &filter, sock[1], kexec_safe ? &plan : NULL);
 	if (child < 0) {
 		perror("hotplugfs: fork");
 		goto out;
@@ -525,13 +555,14 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 	status = wait_forwarding(child, &waited);
 out:
 	kexec_safe_stop(&ks);
+	kexec_filter_clear(&filter);
 	for (int i = 0; i < 2; i++)
 		if (sock[i] >= 0)
 			close(sock[i]);
 	kexec_plan_clear(&plan);
 	ns_unmount_all(&mounts);
 	g_ptr_array_unref(mounts.targets);
-	stop_loop(&lt, mnt, mst.st_dev);
+	stop_loop(&lt, mnt, mst.st_dev, opt->unprivileged);
 	devnodes_stop((struct machine *)m);
 	hotplugfs_session_destroy(lt.hs);
 	if (rmdir(mnt) != 0)
@@ -541,48 +572,91 @@ out:
 	return status;
 }
 
+/* The user namespace, or the reason it cannot be had (exit 1). */
+static int enter_namespace(bool unprivileged)
+{
+	g_autofree char *why = NULL;
+	int rc;
+
+	if (!unprivileged) {
+		rc = ns_enter_private();
+		if (rc < 0) {
+			fprintf(stderr, "hotplugfs run: cannot enter a private mount namespace: %s\n",
+				strerror(-rc));
+			return EXIT_RUNTIME;
+		}
+		return 0;
+	}
+	g_debug("not root: entering a user namespace of our own");
+	rc = ns_enter_unprivileged(&why);
+	if (rc < 0) {
+		fprintf(stderr, "hotplugfs run: refused: without root this needs a user namespace, "
+			"and %s\n", why);
+		return EXIT_REFUSED;
+	}
+	/* libfuse would only say "failed to open /dev/fuse". */
+	if (access("/dev/fuse", R_OK | W_OK) != 0) {
+		struct stat st;
+		int e = errno;
+
+		if (e == EACCES && stat("/dev/fuse", &st) == 0)
+			fprintf(stderr, "hotplugfs run: refused: /dev/fuse is mode %04o: an ordinary "
+				"user needs it readable and writable (0666, as udev's default rules "
+				"make it)\n", (unsigned)(st.st_mode & 07777));
+		else
+			fprintf(stderr, "hotplugfs run: refused: /dev/fuse: %s (the fuse module "
+				"is needed)\n", strerror(e));
+		return EXIT_REFUSED;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	g_autoptr(backend) b = NULL;
-	g_autofree char *exe = NULL;
+	g_autofree char *exe = NULL, *control = NULL;
+	gboolean kexec_safe = FALSE;
+	const GOptionEntry entries[] = {
+		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &control,
+		  "Serve the control socket SOCKET (docs/control-protocol.md)", "SOCKET" },
+		{ "kexec-safe", 0, 0, G_OPTION_ARG_NONE, &kexec_safe,
+		  "Let kexec run: its system calls are answered, never reach the kernel", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	const struct cli_spec spec = {
+		.name = "run", .params = "FIXTURE [--] CMD [ARGS...]",
+		.summary = "Run CMD in a private mount namespace in which the machine's files are\n"
+			   "bound over /proc/iomem, /sys/firmware/memmap, /sys/devices/system/memory\n"
+			   "and their neighbours.  CMD starts only once /sys/devices/system/memory is\n"
+			   "this machine's.  Without root this happens in a user namespace.\n"
+			   "The exit status is CMD's; HOTPLUGFS_MOUNT names the mount point.",
+		.entries = entries,
+		.strict_posix = true,
+	};
 	struct run_options opt = { 0 };
 	char priority[16];
-	int first = 2, rc;
+	int first = 2, rc = cli_parse(&spec, &argc, &argv);
 
-	/* argv[0] is "run", [--kexec-safe,] [--control SOCKET,] the fixture,
-	 * then "--" and CMD. */
-	while (argc > 1 && strncmp(argv[1], "--", 2) == 0 && argv[1][2]) {
-		if (strcmp(argv[1], "--kexec-safe") == 0) {
-			opt.kexec_safe = true;
-			argv++;
-			argc--;
-		} else if (strcmp(argv[1], "--control") == 0 && argc > 2) {
-			opt.control = argv[2];
-			argv += 2;
-			argc -= 2;
-		} else {
-			return usage();
-		}
-	}
-	if (argc < 3)
-		return usage();
-	if (strcmp(argv[2], "--") == 0)
+	if (rc >= 0)
+		return rc;
+	/* argv[0] is "run", then the fixture, an optional "--" and CMD. */
+	if (argc < 2)
+		return cli_usage_error("run", "expected FIXTURE -- CMD");
+	if (argc > 2 && strcmp(argv[2], "--") == 0)
 		first = 3;
 	if (first >= argc)
-		return usage();
+		return cli_usage_error("run", "expected a command after the fixture");
+	opt.control = control;
+	opt.kexec_safe = kexec_safe;
+	opt.unprivileged = geteuid() != 0;
 	if (!opt.kexec_safe) {
 		g_autofree char *base = g_path_get_basename(argv[first]);
 
 		if (strcmp(base, "kexec") == 0 && !kexec_args_parse_only(argv + first)) {
 			fprintf(stderr, "hotplugfs run: refusing to run kexec without --kexec-safe "
 				"(only --print-ckr-size, -h and -v are safe without it)\n");
-			return EXIT_USAGE;
+			return EXIT_REFUSED;
 		}
-	}
-	if (geteuid() != 0) {
-		fprintf(stderr, "hotplugfs run: must be root (it needs a private mount "
-			"namespace and bind mounts)\n");
-		return EXIT_SETUP;
 	}
 	b = load_backend_or_report(argv[1], SIZE_MAX);
 	if (!b)
@@ -592,17 +666,14 @@ int cmd_run(int argc, char **argv)
 	exe = realpath("/proc/self/exe", NULL);
 	if (!exe) {
 		perror("hotplugfs: /proc/self/exe");
-		return EXIT_SETUP;
+		return EXIT_RUNTIME;
 	}
 	/* The guard accepts the priority the machine's injector has.  Set
 	 * before any thread exists (setenv is not thread-safe). */
 	snprintf(priority, sizeof(priority), "%d", b->inject_priority);
 	setenv(NS_INJECT_PRIORITY_ENV, priority, 1);
-	rc = ns_enter_private();
-	if (rc < 0) {
-		fprintf(stderr, "hotplugfs: cannot enter a private mount namespace: %s\n",
-			strerror(-rc));
-		return EXIT_SETUP;
-	}
+	rc = enter_namespace(opt.unprivileged);
+	if (rc)
+		return rc;
 	return run_in_namespace(b, exe, argv + first, &opt);
 }

@@ -786,11 +786,16 @@ static void settle_page_cache(void *pc)
 }
 
 
-struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *mountpoint)
+struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *mountpoint,
+					       const char *options)
 {
-	char *argv[] = { "hotplugfs", "-o",
-			 "fsname=hotplugfs,subtype=hotplugfs,allow_other,default_permissions",
-			 NULL };
+	/* allow_other only on request: fusermount3 refuses it to ordinary
+	 * users unless /etc/fuse.conf says user_allow_other. */
+	g_autofree char *opts = g_strdup_printf("fsname=hotplugfs,subtype=hotplugfs,"
+						"default_permissions%s%s",
+						options && *options ? "," : "",
+						options ? options : "");
+	char *argv[] = { "hotplugfs", "-o", opts, NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
 	struct hotplugfs_session *fs = g_new0(struct hotplugfs_session, 1);
 

@@ -25,6 +25,16 @@ void ns_unmount_all(struct ns_mounts *mounts);
 int ns_enter_private(void);
 
 /*
+ * For an ordinary user: unshare(CLONE_NEWUSER | CLONE_NEWNS) with the caller
+ * mapped to root inside (Linux 4.18+ lets such a namespace mount FUSE), and
+ * every mount private.  0, or -errno with *why saying which setting forbids
+ * it (kernel.unprivileged_userns_clone, user.max_user_namespaces, AppArmor's
+ * kernel.apparmor_restrict_unprivileged_userns), newly allocated.  The
+ * process must be single-threaded.
+ */
+int ns_enter_unprivileged(char **why);
+
+/*
  * Binds src over dst when both exist and are of the same kind (file over
  * file, directory over directory).  0; -ENOENT when either is missing;
  * -ENOTDIR/-EISDIR on a kind mismatch; -errno from mount(2).
@@ -66,6 +76,10 @@ int ns_cover_missing(struct ns_mounts *mounts, const char *path, const char *tar
 
 /* Whether path is on a FUSE filesystem (statfs f_type == FUSE_SUPER_MAGIC). */
 bool path_is_fuse(const char *path);
+
+/* Whether the topmost mount at target (per /proc/self/mountinfo, through
+ * libmount) is a hotplugfs FUSE mount: type fuse.hotplugfs, source hotplugfs. */
+bool ns_mount_is_hotplugfs(const char *target);
 
 /*
  * Makes target a debugfs mount point for `mount -t debugfs` (what the
