@@ -39,12 +39,14 @@ trap 'exit 1' TERM INT
 cc -O2 -o "$T/store_loop" "$HERE/bench/store_loop.c" || exit 1
 
 # N blocks of 128 MiB: RAM below 640K, the legacy hole, RAM from 1 MiB up to
-# N * 128 MiB, so blocks 0..N-1 all exist.
+# N * 128 MiB, so blocks 0..N-1 all exist (la57: a million blocks is 128 TiB,
+# beyond the 46 bits of 4-level paging).
 write_fixture() {   # N FILE
 	printf '{
   "hotplugfs-fixture": 1,
   "description": "speed benchmark: %d memory blocks of 128 MiB",
   "block_size": "128M",
+  "la57": true,
   "e820": [
     { "start": "0x0", "end": "0x9fbff", "type": "ram" },
     { "start": "0x9fc00", "end": "0xfffff", "type": "reserved" },

@@ -16,12 +16,14 @@ scratch scale
 MNT=$T/mnt
 
 # N blocks of 128 MiB: RAM below 640K, the legacy hole, then RAM from 1 MiB
-# to N * 128 MiB, so every block (block 0 too) has present memory.
+# to N * 128 MiB, so every block (block 0 too) has present memory; la57:
+# 128 TiB is beyond the 46 bits of 4-level paging.
 write_fixture() {   # N FILE
 	printf '{
   "hotplugfs-fixture": 1,
   "description": "scale test: %d memory blocks of 128 MiB, one RAM range",
   "block_size": "128M",
+  "la57": true,
   "e820": [
     { "start": "0x0", "end": "0x9fbff", "type": "ram" },
     { "start": "0x9fc00", "end": "0xfffff", "type": "reserved" },
