@@ -230,7 +230,9 @@ static void reply_entry(fuse_req_t req, struct hotplugfs_session *fs, tree_node 
 		return;
 	}
 	e.ino = n;
-	e.generation = 0;   /* same path, same object: a node id is never reused */
+	/* A node id names one object for good (a block added again has other
+	 * ids); the generation tells the ids apart should they wrap (tree.h). */
+	e.generation = tree_generation(fs->m, n);
 	e.attr_timeout = CACHE_TIMEOUT;
 	e.entry_timeout = CACHE_TIMEOUT;
 	fuse_reply_entry(req, &e);
@@ -298,8 +300,12 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct stat st;
 	int rc;
 
-	(void)fi;
 	rc = fill_stat(fs, ino, &st);
+	/* Through an open file (a read's i_size check after its pages were
+	 * dropped): its node was removed, and the read must fail as kernfs's
+	 * does, ENODEV.  A path's stat of a gone node is ENOENT. */
+	if (rc == -ENOENT && fi)
+		rc = -ENODEV;
 	if (rc < 0)
 		fuse_reply_err(req, -rc);
 	else
@@ -480,6 +486,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	int rc;
 
 	rc = tree_stat(fs->m, ino, &ts);
+	/* The kernel opens only what it looked up: a node gone since was
+	 * removed (kernfs_fop_open: kernfs_get_active() fails). */
+	if (rc == -ENOENT)
+		rc = -ENODEV;
 	if (rc == 0)
 		rc = check_open_mode(&ts, fi->flags);
 	if (rc < 0) {
@@ -557,6 +567,12 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	if (!of->readable) {
 		fuse_reply_err(req, EBADF);
+		return;
+	}
+	/* A removed node's open file reads nothing more, not even the snapshot
+	 * (kernfs_seq_start: kernfs_get_active() fails). */
+	if (!tree_exists(fs_of(req)->m, ino)) {
+		fuse_reply_err(req, ENODEV);
 		return;
 	}
 	/* seq_file: a read at offset 0 after earlier I/O starts over. */
