@@ -60,8 +60,6 @@ int dimm_eject(struct machine *m, struct device *d, GError **err)
 	g_autofree bool *put_online = g_new0(bool, n);
 	int err_block = -1, err_ret = 0, ret;
 
-	if (!check_hotplug_idle(m, err))
-		return -EINVAL;
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1 && err_block < 0)
 			break;

@@ -350,8 +350,6 @@ int kmem_unbind(struct machine *m, struct device *dax, GError **err)
 
 	if (dax->dax_state != DAX_KMEM)
 		return bad_request(err, "%s is not bound to kmem", dax->name), -EINVAL;
-	if (!check_hotplug_idle(m, err))
-		return -EINVAL;
 	ret = remove_memory(m, dax->kmem_start, dax->kmem_size);
 	if (ret) {
 		dax->dax_state = DAX_KMEM_STUCK;
@@ -445,8 +443,6 @@ static bool leave_kmem_check(struct machine *m, struct device *dax, GError **err
 	if (online)
 		return bad_request(err, "%s has %u online memory blocks: offline them first",
 				   dax->name, online);
-	if (!check_hotplug_idle(m, err))
-		return false;
 	return true;
 }
 

@@ -147,7 +147,7 @@ bool dimm_firmware_node(const struct machine *m, const struct memory_block *b, G
 /* ---- virtio-mem (dev_virtio_mem.c) ------------------------------------- */
 struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region_size,
 			      uint64_t block_size, int nid, int index, GError **err);
-bool virtio_mem_resize_check(struct machine *m, struct device *d, uint64_t requested,
+bool virtio_mem_resize_check(const struct device *d, uint64_t requested,
 			     GError **err);
 int virtio_mem_resize(struct machine *m, struct device *d, uint64_t requested, GError **err);
 

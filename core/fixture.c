@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "e820.h"
@@ -23,6 +24,8 @@
 #include "units.h"
 
 G_DEFINE_QUARK(hotplugfs-fixture-error-quark, fixture_error)
+
+uint64_t fixture_overlap_steps;
 
 /* Deep enough for any /proc/iomem tree (real ones nest about 6 levels). */
 #define JSON_DEPTH 128
@@ -307,21 +310,79 @@ static bool split_sizes(const char *s, const char *sep, uint64_t *a, uint64_t *b
 /* ------------------------------------------------------------------ */
 /* Ordering checks                                                     */
 
-/* Entries of a table (any order) must not share an address. */
+static bool spans_overlap(const struct span *a, const struct span *b)
+{
+	return a->start <= b->end && b->start <= a->end;
+}
+
+/* A span's place in address order. */
+struct ranked {
+	uint64_t start, end;
+	size_t index;                 /* in the table */
+};
+
+static int by_start(const void *a, const void *b)
+{
+	uint64_t x = ((const struct ranked *)a)->start, y = ((const struct ranked *)b)->start;
+
+	fixture_overlap_steps++;
+	return x < y ? -1 : x > y;
+}
+
+/* Whether two of the first n entries of the table overlap: one sweep in
+ * address order, remembering the highest end so far. */
+static bool prefix_overlaps(const struct ranked *sorted, size_t total, size_t n)
+{
+	bool any = false;
+	uint64_t max_end = 0;
+
+	for (size_t k = 0; k < total; k++) {
+		fixture_overlap_steps++;
+		if (sorted[k].index >= n)
+			continue;
+		if (any && sorted[k].start <= max_end)
+			return true;
+		max_end = any ? MAX(max_end, sorted[k].end) : sorted[k].end;
+		any = true;
+	}
+	return false;
+}
+
+/*
+ * Entries of a table (any order) must not share an address.  The error
+ * names the first entry that overlaps an earlier one, and the earliest of
+ * those: the shortest prefix of the table with an overlap, found by
+ * bisection over sweeps of one sort (n log n).
+ */
 static bool check_disjoint(struct ctx *c, const struct span *s, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		for (size_t j = 0; j < i; j++) {
-			g_autofree char *a = NULL, *b = NULL;
+	g_autofree struct ranked *sorted = g_new(struct ranked, n ? n : 1);
+	g_autofree char *a = NULL, *b = NULL;
+	size_t lo = 1, hi = n;
 
-			if (s[i].start > s[j].end || s[i].end < s[j].start)
-				continue;
-			a = span_text(&s[i], false);
-			b = span_text(&s[j], false);
-			return fail(c, s[i].path, NULL, "%s overlaps %s (%s)", a, s[j].path, b);
-		}
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = (struct ranked){ s[i].start, s[i].end, i };
+	qsort(sorted, n, sizeof(*sorted), by_start);
+	if (!prefix_overlaps(sorted, n, n))
+		return true;
+	/* The shortest overlapping prefix has hi entries: its last one is it. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (prefix_overlaps(sorted, n, mid))
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return true;
+	for (size_t j = 0; j + 1 < hi; j++) {
+		fixture_overlap_steps++;
+		if (!spans_overlap(&s[hi - 1], &s[j]))
+			continue;
+		a = span_text(&s[hi - 1], false);
+		b = span_text(&s[j], false);
+		return fail(c, s[hi - 1].path, NULL, "%s overlaps %s (%s)", a, s[j].path, b);
+	}
+	g_assert_not_reached();
 }
 
 /* Siblings of a literal tree and block runs: ascending and disjoint. */
@@ -544,7 +605,7 @@ static bool read_header(struct ctx *c, json_object *root)
 		"hypervisor", "block_size", "memory_hotplug", "cpus", "cmdline", "e820", "memmap",
 		"mem", "numa", "kernel_image", "crashkernel", "early_resources", "resources",
 		"late_resources", "memory_blocks", "memory_groups", "iomem", "firmware_memmap", "faults",
-		"pm_advanced_debug", "device_backed_vmemmap", "scenario", NULL };
+		"pm_advanced_debug", "device_backed_vmemmap", "scenario", "la57", NULL };
 	struct fixture *fx = c->fx;
 	json_object *v;
 	const char *s;
@@ -577,6 +638,13 @@ static bool read_header(struct ctx *c, json_object *root)
 			return unknown_word(c, "$", "arch", "arch", s, "x86_64, s390x, aarch64");
 	}
 	fx->params.auto_online = profile_onlines_by_default(&fx->profile) ? MMOP_ONLINE : MMOP_OFFLINE;
+	if (has(root, "la57", &v)) {
+		if (!read_bool(c, v, "$", "la57", &fx->profile.la57))
+			return false;
+		if (fx->profile.la57 && fx->profile.arch != ARCH_X86_64)
+			return fail(c, "$", "la57", "5-level paging is an x86_64 feature (this is %s)",
+				    profile_arch_name(fx->profile.arch));
+	}
 
 	if (has(root, "hypervisor", &v) && !read_bool(c, v, "$", "hypervisor", &fx->hypervisor))
 		return false;
@@ -598,6 +666,11 @@ static bool read_header(struct ctx *c, json_object *root)
 	if (has(root, "cmdline", &v)) {
 		if (!read_string(c, v, "$", "cmdline", &s))
 			return false;
+		if (strlen(s) >= profile_command_line_size(&fx->profile))
+			return fail(c, "$", "cmdline", "%zu characters: longer than COMMAND_LINE_SIZE "
+				    "- 1 (%u characters on %s)", strlen(s),
+				    profile_command_line_size(&fx->profile) - 1,
+				    profile_arch_name(fx->profile.arch));
 		fx->cmdline = g_strdup(s);
 	}
 	return true;
@@ -633,16 +706,27 @@ static bool read_e820_entry(struct ctx *c, json_object *o, const char *path, voi
 
 static bool read_memmap_edit(struct ctx *c, json_object *v, const char *path, void *out)
 {
+	GPtrArray *edits = out;
 	const char *s, *sep;
 	uint64_t size, start;
+	size_t line;
 
 	if (!read_string(c, v, path, NULL, &s))
 		return false;
 	sep = strpbrk(s, "!$#@");
+	line = strlen(" memmap=") + strlen(s);
 	if (!sep || !split_sizes(s, sep, &size, &start) || !size)
 		return fail(c, path, NULL,
 			    "\"%s\" is not SIZE!START, SIZE$START, SIZE#START or SIZE@START", s);
-	g_ptr_array_add(out, g_strdup(s));
+	/* Each is a memmap= option of the command line, which has to hold them. */
+	for (guint i = 0; i < edits->len; i++)
+		line += strlen(" memmap=") + strlen(g_ptr_array_index(edits, i));
+	if (line >= profile_command_line_size(&c->fx->profile))
+		return fail(c, path, NULL, "the kernel command line would be longer than "
+			    "COMMAND_LINE_SIZE - 1 (%u characters on %s)",
+			    profile_command_line_size(&c->fx->profile) - 1,
+			    profile_arch_name(c->fx->profile.arch));
+	g_ptr_array_add(edits, g_strdup(s));
 	return true;
 }
 
@@ -1048,7 +1132,19 @@ static bool check_e820(struct ctx *c)
 	}
 	if (!ram)
 		return fail(c, "$", "e820", "no ram entry: the machine would have no memory");
-	return check_disjoint(c, s, a->len);
+	if (!check_disjoint(c, s, a->len))
+		return false;
+	for (guint i = 0; i < a->len; i++) {
+		const struct fx_e820 *e = &g_array_index(a, struct fx_e820, i);
+
+		if ((e->type == E820_TYPE_RAM || e->type == E820_TYPE_RESERVED_KERN) &&
+		    s[i].end > profile_physmem_end(&c->fx->profile))
+			return fail(c, e->path, NULL, "RAM 0x%" PRIx64 "-0x%" PRIx64 " ends above 0x%"
+				    PRIx64 ": %s", s[i].start, s[i].end,
+				    profile_physmem_end(&c->fx->profile),
+				    profile_physmem_limit_text(&c->fx->profile));
+	}
+	return true;
 }
 
 static bool check_numa(struct ctx *c)
@@ -1194,6 +1290,35 @@ static bool check_group_order(struct ctx *c)
 	return check_ascending(c, s, a->len, true, "two groups cannot have the same first block");
 }
 
+/* A kernel table sized at build time: its limit's name, what it is, what
+ * it holds and who says so. */
+struct table_limit {
+	const char *limit, *table, *unit, *kernel;
+	size_t max;
+};
+
+/* An array longer than the table it stands for is refused at its first
+ * element with no room, before any is read. */
+static bool check_length(struct ctx *c, json_object *v, const char *key,
+			 const struct table_limit *t)
+{
+	g_autofree char *path = NULL;
+
+	if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) <= t->max)
+		return true;
+	path = g_strdup_printf("$.%s[%zu]", key, t->max);
+	return fail(c, path, NULL, "beyond %s: the kernel's %s holds %zu %s (%s)", t->limit,
+		    t->table, t->max, t->unit, t->kernel);
+}
+
+static const struct table_limit e820_limit = {
+	"E820_MAX_ENTRIES", "e820 table", "entries", "e820__range_add ignores the rest",
+	E820_MAX_ENTRIES,
+};
+static const struct table_limit numa_limit = {
+	"NR_NODE_MEMBLKS", "NUMA table", "ranges", "numa_add_memblk", NR_NODE_MEMBLKS,
+};
+
 static bool read_boot_form(struct ctx *c, json_object *root)
 {
 	struct fixture *fx = c->fx;
@@ -1201,7 +1326,8 @@ static bool read_boot_form(struct ctx *c, json_object *root)
 
 	fx->e820 = array_new(sizeof(struct fx_e820), clear_e820);
 	if (has(root, "e820", &v) &&
-	    (!read_array(c, v, "$", "e820", read_e820_entry, fx->e820) || !check_e820(c)))
+	    (!check_length(c, v, "e820", &e820_limit) ||
+	     !read_array(c, v, "$", "e820", read_e820_entry, fx->e820) || !check_e820(c)))
 		return false;
 	if (has(root, "memmap", &v) && !read_array(c, v, "$", "memmap", read_memmap_edit, fx->memmap))
 		return false;
@@ -1401,7 +1527,8 @@ static bool read_fixture(struct ctx *c, json_object *root)
 	if (boot ? !read_boot_form(c, root) : !read_literal_form(c, root))
 		return false;
 	if (has(root, "numa", &v) &&
-	    (!read_array(c, v, "$", "numa", read_numa_range, fx->numa) || !check_numa(c)))
+	    (!check_length(c, v, "numa", &numa_limit) ||
+	     !read_array(c, v, "$", "numa", read_numa_range, fx->numa) || !check_numa(c)))
 		return false;
 	if (has(root, "memory_blocks", &v)) {
 		fx->memory_blocks = array_new(sizeof(struct fx_blocks), clear_blocks);

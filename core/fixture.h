@@ -141,6 +141,9 @@ struct fixture {
 	bool has_memory_dir;          /* serve /sys/devices/system/memory */
 };
 
+/* Comparisons the overlap checks have made since start: a statistic for tests. */
+extern uint64_t fixture_overlap_steps;
+
 /* Parses and validates; NULL with *err set (FIXTURE_ERROR) on any problem. */
 struct fixture *fixture_load(const char *file, GError **err);
 struct fixture *fixture_parse(const char *file, const char *json, size_t len, GError **err);

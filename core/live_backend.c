@@ -67,6 +67,7 @@ struct live_backend {
 	struct machine *m;             /* the last model */
 	struct event_log log;          /* outlives the models */
 	uint64_t generation;
+	uint16_t blocks_created;       /* generations of blocks added since the start */
 	GStringChunk *names;           /* event names: the log outlives the models */
 	int events_fd, uevent_fd;
 	GString *partial;              /* `events` bytes short of a whole line */
@@ -319,6 +320,20 @@ static void drain_uevents(struct live_backend *lb)
 
 /* ---- refresh ------------------------------------------------------------ */
 
+/* A block keeps its generation (its node ids) from one model to the next; one
+ * that came since gets a new one, so an old handle of a removed block never
+ * reaches its successor (ENODEV), as in the simulator. */
+static void carry_generations(struct live_backend *lb, const struct machine *old,
+			      struct machine *new)
+{
+	for (size_t i = 0; i < new->blocks.n; i++) {
+		struct memory_block *b = &new->blocks.v[i];
+		const struct memory_block *was = memory_blocks_find(&old->blocks, b->id);
+
+		b->gen = was ? was->gen : ++lb->blocks_created;
+	}
+}
+
 /* Replaces the model by a new capture and logs the differences; on failure
  * (hotplug kept running through every try) the old model stays. */
 static void refresh(struct live_backend *lb)
@@ -332,6 +347,7 @@ static void refresh(struct live_backend *lb)
 			"the previous one: %s\n", err->message);
 		return;
 	}
+	carry_generations(lb, old, new);
 	lb->m = new;
 	lb->b.model = new;
 	lb->generation++;

@@ -105,6 +105,7 @@ struct machine {
 	char *cmdline;                    /* /proc/cmdline (machine_strdup) */
 	struct kexec_state kexec;         /* loaded images (core/kexec.h) */
 	uint64_t generation;              /* bumped by every change of the model */
+	uint16_t blocks_created;          /* after boot, wrapping: a new block's gen */
 	GPtrArray *devices;               /* struct device *: hotplug devices (core/device.h) */
 };
 

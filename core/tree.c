@@ -30,7 +30,7 @@ enum kind {
 	K_BLOCK_ATTR,        /* obj: block id, sub: block_attrs index */
 	K_BLOCK_POWER_ATTR,  /* obj: block id, sub: power_attrs index */
 	K_BLOCK_NODE_LINK,   /* obj: block id, sub: nid */
-	K_BLOCK_FW_LINK,     /* obj: block id: memoryN/firmware_node */
+	K_BLOCK_FW_LINK,     /* obj: the block's: memoryN/firmware_node */
 	K_MEMMAP,            /* obj: entry number */
 	K_MEMMAP_ATTR,       /* obj: entry number, sub: memmap_attrs index */
 	K_NODE,              /* obj: nid */
@@ -50,6 +50,20 @@ enum kind {
 #define OBJ_BITS 40
 #define OBJ_MAX ((UINT64_C(1) << OBJ_BITS) - 1)
 
+/*
+ * A block's object bits: its id, and the low bits of its generation above
+ * (struct memory_block.gen).  A block added again has other node ids, so an
+ * open file of the removed one never reaches it; its files just no longer
+ * exist (ENODEV, as kernfs_get_active() fails on a removed node).  Ids stay
+ * below 2^25: boot and hot-add keep blocks within MAX_PHYSMEM_BITS (at most
+ * 52 or 53 bits of 128 or 256 MiB blocks, core/profile.h).  The generation's
+ * high bits are the FUSE generation (tree_generation), so an id and
+ * generation pair repeats only after 65,536 blocks have been created.
+ */
+#define BLOCK_ID_BITS 26
+#define BLOCK_ID_MASK ((UINT64_C(1) << BLOCK_ID_BITS) - 1)
+#define BLOCK_GEN_MASK ((1u << (OBJ_BITS - BLOCK_ID_BITS)) - 1)
+
 static tree_node make(enum kind k, uint64_t obj, unsigned sub)
 {
 	return (uint64_t)k << 56 | (obj & OBJ_MAX) << 16 | sub;
@@ -57,6 +71,21 @@ static tree_node make(enum kind k, uint64_t obj, unsigned sub)
 static enum kind kind_of(tree_node n) { return (enum kind)(n >> 56); }
 static uint64_t obj_of(tree_node n) { return (n >> 16) & OBJ_MAX; }
 static unsigned sub_of(tree_node n) { return n & 0xffff; }
+
+/* The object bits of a block's nodes, and back. */
+static uint64_t block_obj(const struct memory_block *b)
+{
+	return b->id | (uint64_t)(b->gen & BLOCK_GEN_MASK) << BLOCK_ID_BITS;
+}
+static uint64_t block_id_of(tree_node n) { return obj_of(n) & BLOCK_ID_MASK; }
+
+/* The block a node of a block kind names, if that very block exists now. */
+static const struct memory_block *node_block(const struct machine *m, tree_node n)
+{
+	const struct memory_block *b = block_of(m, block_id_of(n));
+
+	return b && block_obj(b) == obj_of(n) ? b : NULL;
+}
 
 /* ---- the fixed directories ---------------------------------------------- */
 
@@ -281,7 +310,7 @@ static void emit_blocks(struct dir_walk *w, const struct machine *m, enum kind k
 			continue;
 		}
 		snprintf(name, sizeof(name), "memory%" PRIu64, b->id);
-		if (!emit(w, name, make(k, b->id, only_nid >= 0 ? (unsigned)only_nid : 0), type))
+		if (!emit(w, name, make(k, block_obj(b), only_nid >= 0 ? (unsigned)only_nid : 0), type))
 			return;
 	}
 }
@@ -368,6 +397,11 @@ static uint64_t obj_callback(tree_node n)
 	return obj_of(n);
 }
 
+static uint64_t block_callback(tree_node n)
+{
+	return block_id_of(n);
+}
+
 /* An object's directory whose files are its kind's attribute table
  * (kind_ops.files), and those files (kind_ops.table, in kind_ops.dir). */
 static const struct kind_ops *ops_of(tree_node n);
@@ -413,6 +447,7 @@ static tree_node dir_parent(tree_node n)
 }
 static int dir_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
 {
+	const struct memory_block *b;
 	int d = dir_index(dir);
 	uint64_t id;
 
@@ -428,11 +463,11 @@ static int dir_lookup(const struct machine *m, tree_node dir, const char *name, 
 	case OBJ_BLOCKS:
 	case OBJ_BUS_BLOCKS:
 	case OBJ_FAULT_BLOCKS:
-		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
+		if (!parse_numbered(name, "memory", &id) || !(b = block_of(m, id)))
 			return -ENOENT;
 		*child = make(dirs[d].objects == OBJ_BLOCKS ? K_BLOCK :
 			      dirs[d].objects == OBJ_BUS_BLOCKS ? K_BUS_BLOCK_LINK : K_FAULT_BLOCK,
-			      id, 0);
+			      block_obj(b), 0);
 		return 0;
 	case OBJ_NODES:
 		if (!parse_numbered(name, "node", &id) || id >= MAX_NUMNODES ||
@@ -514,7 +549,7 @@ static uint64_t dir_attr_callback(tree_node n)
 /* K_BLOCK: memoryN/ */
 static bool block_exists(const struct machine *m, tree_node n)
 {
-	return m->has_memory_dir && block_of(m, obj_of(n));
+	return m->has_memory_dir && node_block(m, n);
 }
 static tree_node block_parent(tree_node n)
 {
@@ -523,39 +558,40 @@ static tree_node block_parent(tree_node n)
 }
 static int block_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
 {
-	uint64_t id = obj_of(dir), nid;
+	uint64_t obj = obj_of(dir), nid;
 
-	if (lookup_attr(m, &block_attrs, K_BLOCK_ATTR, id, name, child) == 0)
+	if (lookup_attr(m, &block_attrs, K_BLOCK_ATTR, obj, name, child) == 0)
 		return 0;
-	if (strcmp(name, "firmware_node") == 0 && dimm_firmware_node(m, block_of(m, id), NULL)) {
-		*child = make(K_BLOCK_FW_LINK, id, 0);
+	if (strcmp(name, "firmware_node") == 0 &&
+	    dimm_firmware_node(m, node_block(m, dir), NULL)) {
+		*child = make(K_BLOCK_FW_LINK, obj, 0);
 		return 0;
 	}
 	if (parse_numbered(name, "node", &nid) && nid < MAX_NUMNODES &&
-	    block_in_node(m, block_of(m, id), (int)nid)) {
-		*child = make(K_BLOCK_NODE_LINK, id, (unsigned)nid);
+	    block_in_node(m, node_block(m, dir), (int)nid)) {
+		*child = make(K_BLOCK_NODE_LINK, obj, (unsigned)nid);
 		return 0;
 	}
 	return -ENOENT;
 }
 static void block_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
 {
-	uint64_t id = obj_of(dir);
+	uint64_t obj = obj_of(dir);
 	int nids[64];
-	int n = block_nodes(m, block_of(m, id), nids, G_N_ELEMENTS(nids));
+	int n = block_nodes(m, node_block(m, dir), nids, G_N_ELEMENTS(nids));
 	char name[32];
 
 	/* Right before node0, where kernfs's hash order puts it too (seen on
 	 * 6.1 and 6.12: uevent, firmware_node, node0, power, online ...). */
-	if (dimm_firmware_node(m, block_of(m, id), NULL) &&
-	    !emit(w, "firmware_node", make(K_BLOCK_FW_LINK, id, 0), TREE_LINK))
+	if (dimm_firmware_node(m, node_block(m, dir), NULL) &&
+	    !emit(w, "firmware_node", make(K_BLOCK_FW_LINK, obj, 0), TREE_LINK))
 		return;
 	for (int i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "node%d", nids[i]);
-		if (!emit(w, name, make(K_BLOCK_NODE_LINK, id, (unsigned)nids[i]), TREE_LINK))
+		if (!emit(w, name, make(K_BLOCK_NODE_LINK, obj, (unsigned)nids[i]), TREE_LINK))
 			return;
 	}
-	emit_attrs(w, m, &block_attrs, K_BLOCK_ATTR, id);
+	emit_attrs(w, m, &block_attrs, K_BLOCK_ATTR, obj);
 }
 
 /* K_BLOCK_ATTR: memoryN/FILE, and memoryN/power/ */
@@ -589,7 +625,9 @@ static uint64_t block_power_callback(tree_node n)
 /* K_BLOCK_NODE_LINK: memoryN/nodeK -> ../../node/nodeK */
 static bool block_node_link_exists(const struct machine *m, tree_node n)
 {
-	return block_of(m, obj_of(n)) && block_in_node(m, block_of(m, obj_of(n)), (int)sub_of(n));
+	const struct memory_block *b = node_block(m, n);
+
+	return b && block_in_node(m, b, (int)sub_of(n));
 }
 static void block_node_readlink(const struct machine *m, tree_node n, GString *out)
 {
@@ -597,14 +635,14 @@ static void block_node_readlink(const struct machine *m, tree_node n, GString *o
 	g_string_append_printf(out, "../../node/node%u", sub_of(n));
 }
 
-/* K_BLOCK_FW_LINK: memoryN/firmware_node -> its ACPI memory device */
+/* K_BLOCK_FW_LINK: memoryN/firmware_node -> its ACPI memory device (obj: the block's) */
 static bool block_fw_link_exists(const struct machine *m, tree_node n)
 {
-	return block_exists(m, n) && dimm_firmware_node(m, block_of(m, obj_of(n)), NULL);
+	return block_exists(m, n) && dimm_firmware_node(m, node_block(m, n), NULL);
 }
 static void block_fw_readlink(const struct machine *m, tree_node n, GString *out)
 {
-	dimm_firmware_node(m, block_of(m, obj_of(n)), out);
+	dimm_firmware_node(m, node_block(m, n), out);
 }
 
 /* K_NODE_BLOCK_LINK: nodeK/memoryN -> ../../memory/memoryN */
@@ -615,13 +653,13 @@ static tree_node node_block_link_parent(tree_node n)
 static void node_block_readlink(const struct machine *m, tree_node n, GString *out)
 {
 	(void)m;
-	g_string_append_printf(out, "../../memory/memory%" PRIu64, obj_of(n));
+	g_string_append_printf(out, "../../memory/memory%" PRIu64, block_id_of(n));
 }
 
 /* K_BUS_BLOCK_LINK: bus/memory/devices/memoryN */
 static bool any_block_exists(const struct machine *m, tree_node n)
 {
-	return block_of(m, obj_of(n)) != NULL;
+	return node_block(m, n) != NULL;
 }
 static tree_node bus_block_parent(tree_node n)
 {
@@ -631,7 +669,8 @@ static tree_node bus_block_parent(tree_node n)
 static void bus_block_readlink(const struct machine *m, tree_node n, GString *out)
 {
 	(void)m;
-	g_string_append_printf(out, "../../../devices/system/memory/memory%" PRIu64, obj_of(n));
+	g_string_append_printf(out, "../../../devices/system/memory/memory%" PRIu64,
+			       block_id_of(n));
 }
 
 /* K_MEMMAP: /sys/firmware/memmap/N */
@@ -658,12 +697,13 @@ static tree_node node_parent(tree_node n)
 }
 static int node_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
 {
+	const struct memory_block *b;
 	uint64_t id;
 
-	if (!parse_numbered(name, "memory", &id) || !block_of(m, id) ||
-	    !block_in_node(m, block_of(m, id), (int)obj_of(dir)))
+	if (!parse_numbered(name, "memory", &id) || !(b = block_of(m, id)) ||
+	    !block_in_node(m, b, (int)obj_of(dir)))
 		return -ENOENT;
-	*child = make(K_NODE_BLOCK_LINK, id, (unsigned)obj_of(dir));
+	*child = make(K_NODE_BLOCK_LINK, block_obj(b), (unsigned)obj_of(dir));
 	return 0;
 }
 static void node_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
@@ -743,8 +783,11 @@ static void nd_link_readlink(const struct machine *m, tree_node n, GString *out)
 
 #define OBJECT_DIR(tbl, fk) .lookup = object_dir_lookup, .emit = object_dir_emit, \
 	.files = &(tbl), .file_kind = (fk)
-#define OBJECT_FILE(tbl, dk) .exists = object_attr_exists, .attr = object_attr, \
-	.parent = object_attr_parent, .callback_obj = obj_callback, .table = &(tbl), .dir = (dk)
+#define OBJECT_FILE_OF(tbl, dk, cb) .exists = object_attr_exists, .attr = object_attr, \
+	.parent = object_attr_parent, .callback_obj = (cb), .table = &(tbl), .dir = (dk)
+#define OBJECT_FILE(tbl, dk) OBJECT_FILE_OF(tbl, dk, obj_callback)
+/* A block's files: their show and store get the block id. */
+#define BLOCK_FILE(tbl, dk) OBJECT_FILE_OF(tbl, dk, block_callback)
 
 static const struct kind_ops kinds[NR_KINDS] = {
 	[K_DIR] = { .exists = dir_node_exists, .parent = dir_parent, .lookup = dir_lookup,
@@ -754,7 +797,7 @@ static const struct kind_ops kinds[NR_KINDS] = {
 	[K_BLOCK] = { .exists = block_exists, .parent = block_parent, .lookup = block_lookup,
 		      .emit = block_emit },
 	/* memoryN/power is one of these files, and a directory. */
-	[K_BLOCK_ATTR] = { OBJECT_FILE(block_attrs, K_BLOCK), .lookup = block_power_lookup,
+	[K_BLOCK_ATTR] = { BLOCK_FILE(block_attrs, K_BLOCK), .lookup = block_power_lookup,
 			   .emit = block_power_emit },
 	[K_BLOCK_POWER_ATTR] = { .exists = block_power_attr_exists, .attr = object_attr,
 				 .parent = block_power_attr_parent,
@@ -777,7 +820,7 @@ static const struct kind_ops kinds[NR_KINDS] = {
 	[K_INJECT_ATTR] = { OBJECT_FILE(inject_attrs, K_INJECT_ACTION) },
 	[K_FAULT_BLOCK] = { .exists = any_block_exists, .parent = fault_block_parent,
 			    OBJECT_DIR(fault_attrs, K_FAULT_ATTR) },
-	[K_FAULT_ATTR] = { OBJECT_FILE(fault_attrs, K_FAULT_BLOCK) },
+	[K_FAULT_ATTR] = { BLOCK_FILE(fault_attrs, K_FAULT_BLOCK) },
 	[K_CPU] = { .exists = cpu_exists, .parent = cpu_parent, OBJECT_DIR(cpu_attrs, K_CPU_ATTR) },
 	[K_CPU_ATTR] = { OBJECT_FILE(cpu_attrs, K_CPU) },
 	[K_ND] = { .exists = nd_exists, .attr = nd_attr, .parent = nd_parent, .lookup = nd_lookup,
@@ -876,12 +919,32 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 	return 0;
 }
 
+bool tree_exists(const struct machine *m, tree_node n)
+{
+	return exists(m, n);
+}
+
+uint32_t tree_generation(const struct machine *m, tree_node n)
+{
+	const struct memory_block *b;
+
+	switch (kind_of(n)) {
+	case K_BLOCK: case K_BLOCK_ATTR: case K_BLOCK_POWER_ATTR: case K_BLOCK_NODE_LINK:
+	case K_NODE_BLOCK_LINK: case K_BUS_BLOCK_LINK: case K_FAULT_BLOCK: case K_FAULT_ATTR:
+		b = node_block(m, n);
+		return b ? b->gen : 0;
+	default:
+		return 0;
+	}
+}
+
+/* kernfs_get_active() fails once a node is removed: -ENODEV for I/O. */
 int tree_read(const struct machine *m, tree_node n, const struct tree_reader *who, GString *out)
 {
 	const struct attr *a;
 
 	if (!exists(m, n))
-		return -ENOENT;
+		return -ENODEV;
 	a = attr_of(n);
 	if (!a || a->type == TREE_DIR)
 		return -EISDIR;
@@ -898,7 +961,7 @@ int tree_write(struct machine *m, tree_node n, const char *buf, size_t len)
 	const struct attr *a;
 
 	if (!exists(m, n))
-		return -ENOENT;
+		return -ENODEV;
 	a = attr_of(n);
 	if (!a || a->type == TREE_DIR)
 		return -EISDIR;
@@ -1005,14 +1068,31 @@ enum tree_cache tree_cache_class(const struct machine *m, tree_node n)
 	return a->cache;
 }
 
-void tree_block_files(uint64_t id, void (*fn)(void *ctx, tree_node n), void *ctx)
+void tree_block_files(const struct machine *m, uint64_t id, void (*fn)(void *ctx, tree_node n),
+		      void *ctx)
 {
+	const struct memory_block *b = block_of(m, id);
+	uint64_t obj;
+
+	if (!b)
+		return;
+	obj = block_obj(b);
 	for (unsigned i = 0; i < block_attrs.n; i++)
-		fn(ctx, make(K_BLOCK_ATTR, id, i));
+		fn(ctx, make(K_BLOCK_ATTR, obj, i));
 	for (unsigned i = 0; i < power_attrs.n; i++)
-		fn(ctx, make(K_BLOCK_POWER_ATTR, id, i));
+		fn(ctx, make(K_BLOCK_POWER_ATTR, obj, i));
 	for (unsigned i = 0; i < fault_attrs.n; i++)
-		fn(ctx, make(K_FAULT_ATTR, id, i));
+		fn(ctx, make(K_FAULT_ATTR, obj, i));
+}
+
+void tree_removed_files(const struct machine *m, const struct event *e,
+			void (*fn)(void *ctx, tree_node n), void *ctx)
+{
+	if (e->kind == EVENT_UEVENT && e->uevent == UEVENT_REMOVE)
+		tree_block_files(m, e->block, fn, ctx);
+	if (e->kind == EVENT_FIRMWARE_MAP && e->change == CHANGE_REMOVE)
+		for (unsigned i = 0; i < memmap_attrs.n; i++)
+			fn(ctx, make(K_MEMMAP_ATTR, e->nr, i));
 }
 
 /* ---- what a change did ---------------------------------------------------- */

@@ -235,7 +235,9 @@ static void reply_entry(fuse_req_t req, struct hotplugfs_session *fs, tree_node 
 		return;
 	}
 	e.ino = n;
-	e.generation = 0;   /* same path, same object: a node id is never reused */
+	/* A node id names one object for good (a block added again has other
+	 * ids); the generation tells the ids apart should they wrap (tree.h). */
+	e.generation = tree_generation(model(fs), n);
 	e.attr_timeout = CACHE_TIMEOUT;
 	e.entry_timeout = CACHE_TIMEOUT;
 	fuse_reply_entry(req, &e);
@@ -303,8 +305,12 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct stat st;
 	int rc;
 
-	(void)fi;
 	rc = fill_stat(fs, ino, &st);
+	/* Through an open file (a read's i_size check after its pages were
+	 * dropped): its node was removed, and the read must fail as kernfs's
+	 * does, ENODEV.  A path's stat of a gone node is ENOENT. */
+	if (rc == -ENOENT && fi)
+		rc = -ENODEV;
 	if (rc < 0)
 		fuse_reply_err(req, -rc);
 	else
@@ -485,6 +491,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	int rc;
 
 	rc = tree_stat(model(fs), ino, &ts);
+	/* The kernel opens only what it looked up: a node gone since was
+	 * removed (kernfs_fop_open: kernfs_get_active() fails). */
+	if (rc == -ENOENT)
+		rc = -ENODEV;
 	if (rc == 0)
 		rc = check_open_mode(&ts, fi->flags);
 	if (rc < 0) {
@@ -562,6 +572,12 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	if (!of->readable) {
 		fuse_reply_err(req, EBADF);
+		return;
+	}
+	/* A removed node's open file reads nothing more, not even the snapshot
+	 * (kernfs_seq_start: kernfs_get_active() fails). */
+	if (!tree_exists(model(fs_of(req)), ino)) {
+		fuse_reply_err(req, ENODEV);
 		return;
 	}
 	/* seq_file: a read at offset 0 after earlier I/O starts over. */
@@ -749,6 +765,71 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_err(req, 0);
 }
 
+/*
+ * The names are the machine's: nothing is created, removed or renamed
+ * through the mount.  The kernel's VFS has made its own checks by the time
+ * a request comes (an existing name is EEXIST, a missing one ENOENT,
+ * may_create() and may_delete() want write permission on the directory:
+ * EACCES; unlink of a directory EISDIR ...), so what is left is the answer
+ * of a sysfs directory inode (kernfs_dir_iops, fs/kernfs/dir.c 6.12):
+ * kernfs_iop_mkdir, _rmdir and _rename say -EPERM without kernfs syscall
+ * ops (rename -EINVAL for any flag first), and there is no ->create
+ * (vfs_create: -EACCES), ->mknod, ->symlink, ->link or ->unlink (vfs_mknod,
+ * vfs_symlink, vfs_link, vfs_unlink: -EPERM).  /proc and debugfs
+ * directories answer the same.  Without these handlers libfuse said ENOSYS.
+ */
+static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	(void)parent, (void)name, (void)mode;
+	fuse_reply_err(req, EPERM);
+}
+
+/* fuse_create() sends a regular file's mknod too: vfs_create()'s EACCES. */
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+		     dev_t rdev)
+{
+	(void)parent, (void)name, (void)rdev;
+	fuse_reply_err(req, S_ISREG(mode) ? EACCES : EPERM);
+}
+
+static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+		      struct fuse_file_info *fi)
+{
+	(void)parent, (void)name, (void)mode, (void)fi;
+	fuse_reply_err(req, EACCES);
+}
+
+static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+	(void)link, (void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+		      const char *newname, unsigned int flags)
+{
+	(void)parent, (void)name, (void)newparent, (void)newname;
+	fuse_reply_err(req, flags ? EINVAL : EPERM);
+}
+
+static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
+{
+	(void)ino, (void)newparent, (void)newname;
+	fuse_reply_err(req, EPERM);
+}
+
 static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct statvfs sv;
@@ -776,6 +857,14 @@ static const struct fuse_lowlevel_ops hotplugfs_ops = {
 	.release = op_release,
 	.readdir = op_readdir,
 	.statfs = op_statfs,
+	.mkdir = op_mkdir,
+	.mknod = op_mknod,
+	.create = op_create,
+	.unlink = op_unlink,
+	.rmdir = op_rmdir,
+	.symlink = op_symlink,
+	.rename = op_rename,
+	.link = op_link,
 	/* No .poll: a registered poll makes every poll() a round trip
 	 * (fuse_file_poll, fs/fuse/file.c). */
 };
@@ -891,7 +980,10 @@ static const char *const opcode_names[FUSE_REQUEST_KINDS] = {
 	[FUSE_RELEASEDIR] = "RELEASEDIR", [FUSE_ACCESS] = "ACCESS", [FUSE_INTERRUPT] = "INTERRUPT",
 	[FUSE_DESTROY] = "DESTROY", [FUSE_POLL] = "POLL", [FUSE_BATCH_FORGET] = "BATCH_FORGET",
 	[FUSE_READDIRPLUS] = "READDIRPLUS", [FUSE_GETXATTR] = "GETXATTR",
-	[FUSE_LISTXATTR] = "LISTXATTR",
+	[FUSE_LISTXATTR] = "LISTXATTR", [FUSE_MKNOD] = "MKNOD", [FUSE_MKDIR] = "MKDIR",
+	[FUSE_UNLINK] = "UNLINK", [FUSE_RMDIR] = "RMDIR", [FUSE_RENAME] = "RENAME",
+	[FUSE_RENAME2] = "RENAME2", [FUSE_SYMLINK] = "SYMLINK", [FUSE_LINK] = "LINK",
+	[FUSE_CREATE] = "CREATE",
 };
 
 void hotplugfs_session_request_counts(void *ctx, json_object *out)

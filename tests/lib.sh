@@ -101,12 +101,14 @@ EOF
 
 # blocks_fixture N FILE: a boot-form machine of N memory blocks of 128 MiB:
 # RAM below 640K, the legacy hole, then RAM from 1 MiB to N * 128 MiB, so
-# every block (block 0 too) has present memory.
+# every block (block 0 too) has present memory; la57: a million blocks is
+# 128 TiB, beyond the 46 bits of 4-level paging.
 blocks_fixture() {
 	printf '{
   "hotplugfs-fixture": 1,
   "description": "%d memory blocks of 128 MiB, one RAM range",
   "block_size": "128M",
+  "la57": true,
   "e820": [
     { "start": "0x0", "end": "0x9fbff", "type": "ram" },
     { "start": "0x9fc00", "end": "0xfffff", "type": "reserved" },

@@ -428,11 +428,13 @@ static void test_values_groups(void)
 	g_assert_false(b->has_group);
 }
 
-/* JSON integers beyond int64 still work as sizes (json-c keeps them as uint64). */
+/* JSON integers beyond int64 still work as sizes (json-c keeps them as uint64).
+ * (Reserved: RAM there would be beyond MAX_PHYSMEM_BITS, test_limits.c.) */
 static void test_big_integer(void)
 {
 	g_autoptr(fixture) fx = parse_ok("{" HDR ", 'e820': [{'start': 18446744073709547520,"
-					 " 'end': 18446744073709551614, 'type': 'ram'}]}");
+					 " 'end': 18446744073709551614, 'type': 'reserved'},"
+					 " {'start': 0, 'size': '1G', 'type': 'ram'}]}");
 
 	g_assert_cmpuint(g_array_index(fx->e820, struct fx_e820, 0).start, ==, 0xfffffffffffff000);
 }

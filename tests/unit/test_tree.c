@@ -5,6 +5,7 @@
 
 #include "device.h"
 #include "fixture.h"
+#include "ops.h"
 #include "tree.h"
 #include "util.h"
 
@@ -293,6 +294,75 @@ static void test_missing(void)
 	g_assert_cmpint(tree_resolve(m, "proc/iomem/x", &n), ==, -ENOTDIR);
 }
 
+static void op_ok(struct machine *m, const char *json)
+{
+	json_object *o = json_tokener_parse(json), *res = NULL;
+	g_autoptr(GError) err = NULL;
+
+	g_assert_cmpint(machine_op(m, o, &res, &err), ==, 0);
+	g_assert_no_error(err);
+	json_object_put(o);
+	json_object_put(res);
+}
+
+static char *link_target(const struct machine *m, tree_node n)
+{
+	GString *s = g_string_new(NULL);
+
+	g_assert_cmpint(tree_readlink(m, n, s), ==, 0);
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * A block's nodes name that block for good: once it is removed they exist
+ * no more (I/O is ENODEV, as kernfs_get_active() fails), and the block added
+ * again at the same place has other node ids and another FUSE generation,
+ * with the same names and link targets.
+ */
+static void test_removed_block_nodes(void)
+{
+	g_autoptr(machine) m = boot();
+	const char *const paths[] = { "sys/devices/system/memory/memory8/state",
+		"sys/devices/system/memory/memory8/power/control",
+		"sys/devices/system/memory/memory8/node0", "sys/devices/system/node/node0/memory8",
+		"sys/bus/memory/devices/memory8", "sys/kernel/debug/hotplugfs/memory8/unmovable" };
+	tree_node old[G_N_ELEMENTS(paths)], state;
+	uint32_t old_gen;
+	g_autofree char *target = NULL;
+	g_autoptr(GString) s = g_string_new(NULL);
+	const struct tree_reader root = { .cap_sys_admin = true };
+
+	op_ok(m, "{\"op\":\"dimm-add\",\"start\":\"1G\",\"size\":\"128M\"}");
+	for (size_t i = 0; i < G_N_ELEMENTS(paths); i++)
+		old[i] = resolve(m, paths[i]);
+	old_gen = tree_generation(m, old[0]);
+	g_assert_cmpuint(old_gen, !=, 0);
+	op_ok(m, "{\"op\":\"dimm-eject\",\"device\":\"dimm0\"}");
+	for (size_t i = 0; i < G_N_ELEMENTS(paths); i++)
+		g_assert_false(tree_exists(m, old[i]));
+	g_assert_cmpint(tree_write(m, old[0], "online", 6), ==, -ENODEV);
+	g_assert_cmpint(tree_read(m, old[0], &root, s), ==, -ENODEV);
+
+	op_ok(m, "{\"op\":\"dimm-add\",\"start\":\"1G\",\"size\":\"128M\"}");
+	for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
+		g_assert_false(tree_exists(m, old[i]));
+		g_assert_cmphex(resolve(m, paths[i]), !=, old[i]);
+	}
+	state = resolve(m, paths[0]);
+	g_assert_cmpuint(tree_generation(m, state), !=, old_gen);
+	/* The old writer's store reaches nothing; the new block stays offline. */
+	g_assert_cmpint(tree_write(m, old[0], "online", 6), ==, -ENODEV);
+	g_assert_cmpint(tree_read(m, state, &root, s), ==, 0);
+	g_assert_cmpstr(s->str, ==, "offline\n");
+	target = link_target(m, resolve(m, paths[3]));
+	g_assert_cmpstr(target, ==, "../../memory/memory8");
+	g_free(target);
+	target = link_target(m, resolve(m, paths[4]));
+	g_assert_cmpstr(target, ==, "../../../devices/system/memory/memory8");
+	/* Boot blocks are the first of their ids. */
+	g_assert_cmpuint(tree_generation(m, resolve(m, "sys/devices/system/memory/memory1")), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -303,5 +373,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/tree/stores", test_stores);
 	g_test_add_func("/tree/missing", test_missing);
 	g_test_add_func("/tree/firmware_node", test_firmware_node);
+	g_test_add_func("/tree/removed-block-nodes", test_removed_block_nodes);
 	return g_test_run();
 }
