@@ -417,12 +417,14 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 		lt.hs = NULL;
 	}
 	/* Subscribed before the loop thread exists: it logs the events. */
-	if (lt.hs)
-		udev = uevent_udev_start(b);
-	if (lt.hs && (!udev || pthread_create(&lt.tid, NULL, run_loop, &lt) != 0)) {
-		if (udev)
-			fprintf(stderr, "hotplugfs: cannot start the FUSE thread\n");
+	if (lt.hs && !(udev = uevent_udev_start(b))) {
+		hotplugfs_session_destroy(lt.hs);
+		lt.hs = NULL;
+	}
+	if (lt.hs && pthread_create(&lt.tid, NULL, run_loop, &lt) != 0) {
+		fprintf(stderr, "hotplugfs: cannot start the FUSE thread\n");
 		uevent_udev_stop(udev);
+		udev = NULL;
 		hotplugfs_session_destroy(lt.hs);
 		lt.hs = NULL;
 	}
