@@ -463,6 +463,12 @@ static char *last_line(const struct machine *m)
 		g_assert_cmpstr(got_, ==, want_); \
 	} while (0)
 
+static void count_change(void *ctx, enum tree_change what, tree_node n, const char *name)
+{
+	(void)what, (void)n, (void)name;
+	(*(unsigned *)ctx)++;
+}
+
 /* What a 6.12 guest under QEMU answered and sent for each of these writes
  * to memory37/uevent (a static uevent listener in the guest). */
 static void test_uevent_store(void)
@@ -532,9 +538,18 @@ static void test_uevent_store(void)
 	}
 	g_string_free(many, TRUE);
 	g_assert_cmpuint(event_log_last(&m->log), ==, seq + 2);
-	/* Nothing else changed: the block is still there and online. */
+	/* Nothing else changed: the block is still there and online, and a
+	 * synthetic remove drops nothing from the file tree's caches. */
 	assert_attr(m, 33, "state", "online\n");
 	g_assert_cmpuint(m->generation, ==, generation);
+	g_assert_cmpint(store(m, 33, "uevent", "remove"), ==, 0);
+	{
+		unsigned changes = 0;
+
+		tree_event_changes(m, event_log_get(&m->log, event_log_last(&m->log)), count_change,
+				   &changes);
+		g_assert_cmpuint(changes, ==, 0);
+	}
 }
 
 /* The memory root: dev_uevent_filter() drops its uevents (a 6.12 guest sent
