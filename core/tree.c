@@ -1119,6 +1119,9 @@ void tree_event_changes(const struct machine *m, const struct event *e, tree_cha
 
 	switch (e->kind) {
 	case EVENT_UEVENT:
+		/* A synthetic uevent changes nothing (a write to the uevent file). */
+		if (e->synth)
+			break;
 		if (e->uevent == UEVENT_REMOVE)
 			block_gone(m, e->block, fn, ctx);
 		/* Listings and link counts (which count subdirectories) change. */

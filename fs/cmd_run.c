@@ -28,6 +28,10 @@
  * so /proc/iomem shows it zeroed addresses, as the kernel shows them to root
  * in a container (r_show(), kernel/resource.c, 6.12).
  *
+ * uevents (docs/udev.md): CMD gets a network namespace of its own, where
+ * the machine's memory block uevents are sent on the udev netlink group
+ * (fs/uevent_udev.c) for libudev listeners; the host's udevd never hears them.
+ *
  * kexec (docs/kexec.md): the machine's kexec files are bound over the real
  * ones where the host has them.  With --kexec-safe, the ones the host lacks
  * are grafted in too, /sbin/shutdown runs /bin/false, and kexec_load,
@@ -60,6 +64,7 @@
 #include "kexec_safe.h"
 #include "namespace.h"
 #include "tree.h"
+#include "uevent_udev.h"
 
 #define MEMORY_DIR "/sys/devices/system/memory"
 #define DEBUGFS_DIR "/sys/kernel/debug"
@@ -413,6 +418,7 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 	g_autofree char *mnt = g_build_filename(g_get_tmp_dir(), "hotplugfs-run.XXXXXX", NULL);
 	struct ns_mounts mounts;
 	struct loop_thread lt = { 0 };
+	struct uevent_udev *udev = NULL;
 	bool served[G_N_ELEMENTS(binds)];
 	bool served_debugfs;
 	tree_node debug_node;
@@ -463,8 +469,15 @@ static int run_in_namespace(struct backend *b, const char *exe, char **cmd,
 		hotplugfs_session_destroy(lt.hs);
 		lt.hs = NULL;
 	}
+	/* Subscribed before the loop thread exists: it logs the events. */
+	if (lt.hs && !(udev = uevent_udev_start(b))) {
+		hotplugfs_session_destroy(lt.hs);
+		lt.hs = NULL;
+	}
 	if (lt.hs && pthread_create(&lt.tid, NULL, run_loop, &lt) != 0) {
 		fprintf(stderr, "hotplugfs: cannot start the FUSE thread\n");
+		uevent_udev_stop(udev);
+		udev = NULL;
 		hotplugfs_session_destroy(lt.hs);
 		lt.hs = NULL;
 	}
@@ -564,6 +577,7 @@ out:
 	g_ptr_array_unref(mounts.targets);
 	stop_loop(&lt, mnt, mst.st_dev, opt->unprivileged);
 	devnodes_stop((struct machine *)m);
+	uevent_udev_stop(udev);
 	hotplugfs_session_destroy(lt.hs);
 	if (rmdir(mnt) != 0)
 		fprintf(stderr, "hotplugfs: cannot remove %s: %s\n", mnt, strerror(errno));
@@ -672,8 +686,19 @@ int cmd_run(int argc, char **argv)
 	 * before any thread exists (setenv is not thread-safe). */
 	snprintf(priority, sizeof(priority), "%d", b->inject_priority);
 	setenv(NS_INJECT_PRIORITY_ENV, priority, 1);
+	/* sd-device (libudev, udevadm) takes a device only from a directory on
+	 * sysfs (statfs f_type SYSFS_MAGIC), and ours is FUSE; "0" lifts that
+	 * check (systemd's docs/ENVIRONMENT.md), so `udevadm test` and
+	 * enumerating agents see the machine's devices. */
+	setenv("SYSTEMD_DEVICE_VERIFY_SYSFS", "0", 1);
 	rc = enter_namespace(opt.unprivileged);
 	if (rc)
 		return rc;
+	rc = ns_enter_private_net();
+	if (rc < 0) {
+		fprintf(stderr, "hotplugfs: cannot enter a private network namespace: %s\n",
+			strerror(-rc));
+		return EXIT_RUNTIME;
+	}
 	return run_in_namespace(b, exe, argv + first, &opt);
 }

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -162,6 +165,26 @@ int ns_enter_unprivileged(char **why)
 		return rc;
 	}
 	return 0;
+}
+
+int ns_enter_private_net(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd, rc = 0;
+
+	if (unshare(CLONE_NEWNET) != 0)
+		return -errno;
+	/* A new namespace's loopback is down; CMD expects localhost to work. */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0)
+		rc = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (rc == 0 && ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
+		rc = -errno;
+	close(fd);
+	return rc;
 }
 
 int ns_bind_over(struct ns_mounts *mounts, const char *src, const char *dst)

@@ -24,6 +24,12 @@ void ns_unmount_all(struct ns_mounts *mounts);
  * propagates back to the host.  0 or -errno. */
 int ns_enter_private(void);
 
+/* unshare(CLONE_NEWNET): a network namespace of our own (before any thread
+ * exists, so every thread and CMD share it), its loopback up.  Netlink
+ * multicasts stay inside it: the udev-group uevents of fs/uevent_udev.c
+ * reach CMD's listeners only.  0 or -errno. */
+int ns_enter_private_net(void);
+
 /*
  * For an ordinary user: unshare(CLONE_NEWUSER | CLONE_NEWNS) with the caller
  * mapped to root inside (Linux 4.18+ lets such a namespace mount FUSE), and
