@@ -25,7 +25,7 @@ for p in "$PY" /usr/bin/python3; do
 done
 protected=$(cat /proc/sys/fs/protected_hardlinks 2>/dev/null || echo 0)
 
-if mount_fixture "$SRCDIR/fixtures/qemu-vm-4g.json" "$MNT"; then
+if mount_fixture "$SRCDIR/fixtures/qemu-vm-4g.json" "$MNT" -o allow_other; then
 	ok
 	# Everything below is tried on our mount only.
 	same "the mount is hotplugfs" "$(findmnt -n -o FSTYPE "$MNT")" fuse.hotplugfs
