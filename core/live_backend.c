@@ -36,6 +36,7 @@
 
 #include "boot.h"
 #include "capture.h"
+#include "capture_kmod.h"
 #include "errors.h"
 #include "fixture.h"
 #include "kmod_files.h"
@@ -558,6 +559,10 @@ static bool watch_fd(int epfd, int fd, GError **err)
  * and never changes). */
 static bool open_sources(struct live_backend *lb, GError **err)
 {
+	/* Without the module, say how to load it, as capture --live does:
+	 * the stream's ENOENT alone does not name it. */
+	if (!kmod_capture_present(&lb->root, err))
+		return false;
 	lb->events_fd = sysdir_open_file(&lb->root, KMOD_DIR "/events", err);
 	if (lb->events_fd < 0 ||
 	    fcntl(lb->events_fd, F_SETFL, fcntl(lb->events_fd, F_GETFL) | O_NONBLOCK) != 0)
