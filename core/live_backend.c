@@ -320,6 +320,14 @@ static void drain_uevents(struct live_backend *lb)
 
 /* ---- refresh ------------------------------------------------------------ */
 
+static void take_calls(struct live_backend *lb)
+{
+	if (lb->events_fd >= 0 && !read_events(lb)) {
+		close(lb->events_fd);
+		lb->events_fd = -1;
+	}
+}
+
 /* Replaces the model by a new capture and logs the differences; on failure
  * (hotplug kept running through every try) the old model stays. */
 static void refresh(struct live_backend *lb)
@@ -328,6 +336,14 @@ static void refresh(struct live_backend *lb)
 	struct machine *new = build_model(lb, &err);
 	struct machine *old = lb->m;
 
+	/*
+	 * The calls first, read after the capture: a block's state changes only
+	 * once its notifier chain has run, so every call behind a change the
+	 * capture saw is in the stream by now, and the uevent the kernel sent
+	 * after it (device_online()/device_offline(), drivers/base/core.c, 6.1
+	 * and 6.12) is logged after it, as the simulator logs them.
+	 */
+	take_calls(lb);
 	if (!new) {
 		fprintf(stderr, "hotplugfs: live: the kernel's state could not be read, serving "
 			"the previous one: %s\n", err->message);
@@ -348,10 +364,6 @@ static void live_changes(struct backend *b)
 
 	if (lb->uevent_fd >= 0)
 		drain_uevents(lb);
-	if (lb->events_fd >= 0 && !read_events(lb)) {
-		close(lb->events_fd);
-		lb->events_fd = -1;
-	}
 	refresh(lb);
 }
 
