@@ -121,6 +121,7 @@ class LiveScenario:
         self.watch_lines = 0   # the watch lines looked at
         self.pages_per_block = 0x8000
         self.settled = []      # (step, view) that matched only on a later read
+        self.step_events = []  # the watch events of the step under way
 
     # ---- checks ----
 
@@ -258,11 +259,13 @@ class LiveScenario:
         deadline = time.monotonic() + timeout
         while True:
             text = self.g.check("cat /tmp/watch.log")
+            text = text[:text.rfind("\n") + 1]   # whole lines only
             lines = text.splitlines()[self.watch_lines:]
             events = [json.loads(x) for x in lines if x.startswith("{")]
             if (sum(1 for e in events if e.get("event") == "notify") >= want_notify
                     or time.monotonic() > deadline):
                 self.watch_lines += len(lines)
+                self.step_events += events
                 return events
             time.sleep(0.3)
 
@@ -318,12 +321,46 @@ class LiveScenario:
 
     # ---- one step ----
 
+    def check_order(self, events):
+        """The watch events of one step in the kernel's order, per block: "add"
+        before any call (create_memory_block_devices() in
+        add_memory_resource()), "online"/"offline" after its calls
+        (device_online()/device_offline(), drivers/base/core.c), "remove"
+        last (try_remove_memory(); mm/memory_hotplug.c).  Where the step's
+        resource and firmware-map events fall among the blocks' is only
+        reported: a live capture reads those files at other moments than the
+        blocks (see the report of `# order:` lines)."""
+        per_block = {}
+        for e in events:
+            if e["event"] in ("notify", "uevent"):
+                per_block.setdefault(e["block"], []).append(
+                    "notify" if e["event"] == "notify" else e["action"])
+        bad = ["memory%d: %s" % (b, " ".join(k)) for b, k in sorted(per_block.items())
+               if not re.fullmatch(r"(add )?(notify )*((online|offline) )?(remove )?", " ".join(k) + " ")]
+        lines = [e["line"] for e in events]
+        self.check("watch: each block's events in the kernel's order (%d events)" % len(events),
+                   not bad, "\n".join(bad + ["--- the step's events:"] + lines))
+        pos = lambda kind, change: [i for i, e in enumerate(events)  # noqa: E731
+                                    if e["event"] == kind and e.get("change", e.get("action")) == change]
+        # add_memory_resource(): resource, blocks, firmware map; try_remove_memory(): the reverse
+        for before, after in ((pos("iomem", "add"), pos("uevent", "add")),
+                              (pos("uevent", "add"), pos("memmap", "add")),
+                              (pos("memmap", "remove"), pos("uevent", "remove")),
+                              (pos("uevent", "remove"), pos("iomem", "remove"))):
+            if before and after and max(before) > min(after):
+                print("# order: %s: %s: %r came after %r" % (self.series, self.step_name, events[max(before)]["line"],
+                                                           events[min(after)]["line"]), flush=True)
+
     def step(self, label):
-        """After a step: the mounts against the kernel, then a capture of this
-        moment served by the simulator against the live mount."""
+        """After a step: the mounts against the kernel and the order of the
+        step's watch events, then a capture of this moment served by the
+        simulator against the live mount."""
         self.step_no += 1
         self.step_name = "%02d-%s" % (self.step_no, label)
         self.compare([("kernel", "ro"), ("kernel", "rw")], {"kernel": "", "ro": RO, "rw": RW})
+        self.watch_events(0, 0)   # what the rebuilds behind the views logged
+        self.check_order(self.step_events)
+        self.step_events = []
         g = self.g
         t = time.monotonic()
         rc, out = g.run("%s capture --live -o /tmp/capture.json" % HOTPLUGFS, 120)
