@@ -37,21 +37,8 @@ trap cleanup EXIT
 trap 'exit 1' TERM INT
 
 cc -O2 -o "$T/store_loop" "$HERE/bench/store_loop.c" || exit 1
-
-# N blocks of 128 MiB: RAM below 640K, the legacy hole, RAM from 1 MiB up to
-# N * 128 MiB, so blocks 0..N-1 all exist.
-write_fixture() {   # N FILE
-	printf '{
-  "hotplugfs-fixture": 1,
-  "description": "speed benchmark: %d memory blocks of 128 MiB",
-  "block_size": "128M",
-  "e820": [
-    { "start": "0x0", "end": "0x9fbff", "type": "ram" },
-    { "start": "0x9fc00", "end": "0xfffff", "type": "reserved" },
-    { "start": "0x100000", "end": "0x%x", "type": "ram" }
-  ]
-}\n' "$1" $(( $1 * 128 * 1024 * 1024 - 1 )) > "$2"
-}
+# blocks_fixture N FILE: the machines tests/fuse/scale.sh mounts too.
+SRCDIR=$HERE . "$HERE/tests/lib.sh"
 
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -133,7 +120,7 @@ row() { ROWS+=("$(printf '%-44s %12s %12s %8s' "$@")"); }
 NOTES=()
 
 for n in $SIZES; do
-	write_fixture "$n" "$T/fx.json"
+	blocks_fixture "$n" "$T/fx.json"
 	# The tmpfs copy, taken through a mount that is then thrown away.
 	mount_fixture "$T/fx.json" || exit 1
 	copy_to_tmpfs "$MNT/sys/devices/system/memory" || exit 1
@@ -180,7 +167,7 @@ if [ $# -ge 2 ]; then
 fi
 
 if [ -n "$HUGE" ]; then
-	write_fixture "$HUGE" "$T/fx.json"
+	blocks_fixture "$HUGE" "$T/fx.json"
 	t0=$(now); mount_fixture "$T/fx.json" || exit 1; t1=$(now)
 	NOTES+=("$HUGE blocks: mount $(elapsed "$t0" "$t1") s, daemon VmRSS $(rss_kib "$MOUNT_PID") KiB")
 	r0=$(requests)

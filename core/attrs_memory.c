@@ -23,22 +23,16 @@ static int show_empty(const struct machine *m, uint64_t obj, const struct tree_r
 	return 0;
 }
 
-/* kobject_synth_uevent(), lib/kobject_uevent.c: an action word, optionally
- * followed by a UUID and KEY=value arguments. */
-static int store_uevent(struct machine *m, uint64_t obj, const char *buf, size_t len)
+/* uevent_store(), drivers/base/core.c: a synthetic uevent (core/online.c). */
+static int store_block_uevent(struct machine *m, uint64_t id, const char *buf, size_t len)
 {
-	static const char *const actions[] = { "add", "remove", "change", "move",
-					       "online", "offline", "bind", "unbind" };
-	size_t n = strnlen(buf, len);
-	size_t word = 0;
+	return memory_block_store_uevent(m, id, buf, len);
+}
 
-	(void)m, (void)obj;
-	while (word < n && buf[word] != ' ' && buf[word] != '\n')
-		word++;
-	for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
-		if (word == strlen(actions[i]) && memcmp(buf, actions[i], word) == 0)
-			return 0;
-	return -EINVAL;
+static int store_root_uevent(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	(void)obj;
+	return memory_root_store_uevent(m, buf, len);
 }
 
 /* ---- power/ (drivers/base/power/sysfs.c; runtime PM is disabled) ------- */
@@ -252,7 +246,7 @@ static const struct attr block_attr_table[] = {
 	ATTR_RO(removable, show_removable, STATIC),
 	ATTR_RW(state, show_state, store_state, OBJECT),
 	ATTR_LINK(subsystem, "../../../../bus/memory"),
-	ATTR_RW(uevent, show_empty, store_uevent, STATIC),
+	ATTR_RW(uevent, show_empty, store_block_uevent, STATIC),
 	ATTR_RO(valid_zones, show_valid_zones, .cache_class = valid_zones_cache),
 };
 const struct attrs block_attrs = ATTRS(block_attr_table);
@@ -435,7 +429,7 @@ static const struct attr memory_root_attr_table[] = {
 	ATTR_WO(probe, store_probe, .exists = has_probe),
 	ATTR_WO(hard_offline_page, store_hard_offline, .exists = has_memory_failure),
 	ATTR_WO(soft_offline_page, store_soft_offline, .exists = has_memory_failure),
-	ATTR_RW(uevent, show_empty, store_uevent, STATIC),
+	ATTR_RW(uevent, show_empty, store_root_uevent, STATIC),
 };
 const struct attrs memory_root_attrs = ATTRS(memory_root_attr_table);
 

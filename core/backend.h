@@ -5,8 +5,11 @@
  * file_operations.  A backend owns a model of a machine that the file tree
  * (core/tree.h) reads, a log of every change to it (core/event_log.h), and
  * decides what a store, an op or a kexec load does: the simulator
- * (core/sim_backend.c) runs the kernel's paths on its own machine.  A front
- * end holds only a struct backend: the model is opaque to it.
+ * (core/sim_backend.c) runs the kernel's paths on its own machine; the live
+ * backend (core/live_backend.c) mirrors a real kernel through hotplugfs_kmod
+ * and replaces its model whenever the kernel changed.  A front end holds only
+ * a struct backend: the model is opaque to it, and read through b->model
+ * each time (it is a different one after changes()).
  *
  * Threads: everything but kexec_record runs on the thread that owns the
  * backend (the FUSE loop).
@@ -42,6 +45,12 @@ struct backend_ops {
 	/* An intercepted kexec_load/kexec_file_load, answered with success:
 	 * record the image as the kernel would.  Any thread. */
 	void (*kexec_record)(struct backend *b, bool crash, bool unload);
+	/* changes_fd was readable: bring the model up to date, logging what
+	 * changed.  NULL when changes_fd is -1. */
+	void (*changes)(struct backend *b);
+	/* --state: journal every acknowledged change in file (backend_journal).
+	 * NULL when the backend cannot. */
+	bool (*journal)(struct backend *b, const char *fixture, const char *file, GError **err);
 	void (*free)(struct backend *b);
 };
 
@@ -52,6 +61,7 @@ struct backend {
 	struct event_log *log;             /* every change, in order; subscribe here */
 	const uint64_t *generation;        /* bumped by every change of the model */
 	int completion_fd;                 /* readable when the pending store ends; -1: none */
+	int changes_fd;                    /* readable when the machine changed by itself; -1: never */
 	/* What a front end needs to know that no file of the tree says. */
 	unsigned cpus;                     /* for the per-cpu crash notes */
 	int inject_priority;               /* memory-notifier-error-inject's priority= */
@@ -78,6 +88,19 @@ static inline void backend_kexec_record(struct backend *b, bool crash, bool unlo
 {
 	b->ops->kexec_record(b, crash, unload);
 }
+static inline void backend_changes(struct backend *b)
+{
+	if (b->ops->changes)
+		b->ops->changes(b);
+}
+/* From now on, every change the backend acknowledges is appended to the
+ * journal file (core/journal.h, docs/journal.md) and synced before store()
+ * or op() returns; first, what the file already holds is replayed, so that
+ * the machine is the one a daemon serving the same fixture had when it was
+ * killed.  Call right after loading, with the fixture it was loaded from.
+ * false with *err (JOURNAL_ERROR; JOURNAL_ERROR_UNSUPPORTED for a backend
+ * whose state is not its own, such as a live kernel's). */
+bool backend_journal(struct backend *b, const char *fixture, const char *file, GError **err);
 void backend_free(struct backend *b);
 typedef struct backend backend;   /* for g_autoptr(backend) */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(backend, backend_free)
@@ -89,11 +112,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(backend, backend_free)
 struct backend *sim_backend_load(const char *fixture, size_t n_steps, GError **err);
 /* Serves a machine already built (tests); takes it over, also on failure. */
 struct backend *sim_backend_new(struct machine *m, GError **err);
-/* From now on, every change the backend acknowledges is appended to the
- * journal file (core/journal.h, docs/journal.md) and synced before store()
- * or op() returns; first, what the file already holds is replayed, so that
- * the machine is the one a daemon serving the same fixture had when it was
- * killed.  Call right after loading.  false with *err (JOURNAL_ERROR). */
-bool sim_backend_journal(struct backend *b, const char *fixture, const char *file, GError **err);
+
+/* ---- a real kernel (core/live_backend.c) ------------------------------- */
+
+struct live_options {
+	const char *sysroot;       /* NULL: the running kernel; else a copy, which never changes */
+	bool stores;               /* forward stores to the kernel's files (else EROFS) */
+};
+
+/* The running kernel as hotplugfs_kmod reports it.  NULL with *err
+ * (CAPTURE_ERROR or FIXTURE_ERROR: "PATH: reason"), e.g. when the module is
+ * not loaded. */
+struct backend *live_backend_open(const struct live_options *o, GError **err);
 
 #endif

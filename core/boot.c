@@ -80,16 +80,46 @@ static void trim_bios_range(GArray *t)
 	e820_remove_type(t, 0xa0000, 0x100000 - 0xa0000, E820_TYPE_RAM);
 }
 
+/* A memmap= edit must leave a table the kernel could hold: no more than
+ * E820_MAX_ENTRIES entries (__e820__range_add: "too many entries"), and no
+ * RAM beyond MAX_PHYSMEM_BITS (the firmware's was checked when parsed). */
+static bool check_edited(GArray *t, const struct fixture *fx, const char *path, GError **err)
+{
+	uint64_t end = profile_physmem_end(&fx->profile);
+
+	if (t->len > E820_MAX_ENTRIES) {
+		fail(err, fx, path, "the kernel's e820 table would hold more than E820_MAX_ENTRIES "
+		     "(%d) entries", E820_MAX_ENTRIES);
+		return false;
+	}
+	for (guint i = 0; i < t->len; i++) {
+		const struct e820_entry *e = &g_array_index(t, struct e820_entry, i);
+
+		if ((e->type == E820_TYPE_RAM || e->type == E820_TYPE_RESERVED_KERN) &&
+		    e->addr + e->size - 1 > end) {
+			fail(err, fx, path, "RAM 0x%" PRIx64 "-0x%" PRIx64 " ends above 0x%" PRIx64
+			     ": %s", e->addr, e->addr + e->size - 1, end,
+			     profile_physmem_limit_text(&fx->profile));
+			return false;
+		}
+	}
+	return true;
+}
+
 /* The kernel's e820_table: the firmware's, edited by memmap= and mem=. */
 static GArray *kernel_e820(const struct fixture *fx, GError **err)
 {
 	GArray *t = copy_e820(fx);
 
 	for (guint i = 0; fx->memmap && i < fx->memmap->len; i++) {
-		if (!e820_apply_memmap(t, g_ptr_array_index(fx->memmap, i))) {
-			g_autofree char *path = g_strdup_printf("$.memmap[%u]", i);
+		g_autofree char *path = g_strdup_printf("$.memmap[%u]", i);
 
+		if (!e820_apply_memmap(t, g_ptr_array_index(fx->memmap, i))) {
 			fail(err, fx, path, "not SIZE{@,#,$,!}START");
+			g_array_free(t, TRUE);
+			return NULL;
+		}
+		if (!check_edited(t, fx, path, err)) {
 			g_array_free(t, TRUE);
 			return NULL;
 		}
@@ -499,13 +529,64 @@ static enum zone_type first_zone_word(const char *valid_zones)
 	return z < 0 ? ZONE_NONE : (enum zone_type)z;
 }
 
+/* Captured memory groups (memory_group_register_static/_dynamic): ids 1, 2 ...
+ * in the order of their first blocks; the kernel's own ids (the index of the
+ * memory_groups xarray) cannot be captured and nothing shows them. */
+static void boot_literal_groups(struct machine *m, const struct fixture *fx)
+{
+	for (guint i = 0; fx->memory_groups && i < fx->memory_groups->len; i++) {
+		const struct fx_group *f = &g_array_index(fx->memory_groups, struct fx_group, i);
+		struct memory_group g = {
+			.id = (int)i + 1, .nid = f->nid, .dynamic = f->dynamic,
+			.max_pages = f->dynamic ? 0 : f->pages, .unit_pages = f->dynamic ? f->pages : 0,
+		};
+
+		g_array_append_val(m->groups, g);
+		machine_node_add(m, f->nid);
+	}
+}
+
+/* The machine's id of the group whose first block is first (ascending). */
+static int literal_group_id(const struct fixture *fx, uint64_t first)
+{
+	for (guint i = 0; i < fx->memory_groups->len; i++)
+		if (g_array_index(fx->memory_groups, struct fx_group, i).first == first)
+			return (int)i + 1;
+	g_return_val_if_reached(0);   /* the parser checked every "group" */
+}
+
+/* Runs of captured blocks the address space has room for: block ids up to
+ * PHYSMEM_END / block size, checked before any block is made. */
+static bool check_block_runs(const struct machine *m, const struct fixture *fx, GError **err)
+{
+	uint64_t last = profile_physmem_end(&m->profile) / m->block_size;
+
+	for (guint i = 0; i < fx->memory_blocks->len; i++) {
+		const struct fx_blocks *run = &g_array_index(fx->memory_blocks, struct fx_blocks, i);
+
+		if (run->first + (run->count - 1) > last) {
+			fail(err, fx, run->path, "blocks %" PRIu64 "-%" PRIu64 " end above the last "
+			     "block %" PRIu64 ": %s", run->first, run->first + (run->count - 1), last,
+			     profile_physmem_limit_text(&m->profile));
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Captured blocks: state, nodes and zones as recorded; valid_zones kept
- * verbatim only where the model would print something else. */
-static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
+ * verbatim only where the model would print something else.  A block of a
+ * memory group, or with its memmap on itself, was hot-added: it is on its
+ * group's node unless its nodes are given, and its pages are not boot memory
+ * (present_early_pages), so the zone choice treats it as add_memory()'s. */
+static bool boot_literal_blocks(struct machine *m, const struct fixture *fx, GError **err)
 {
 	g_autoptr(GString) derived = g_string_new(NULL);
 
+	if (!check_block_runs(m, fx, err))
+		return false;
 	m->has_memory_dir = true;
+	boot_literal_groups(m, fx);
 	if (!m->present->len)
 		for (guint i = 0; i < fx->memory_blocks->len; i++) {
 			const struct fx_blocks *run = &g_array_index(fx->memory_blocks, struct fx_blocks, i);
@@ -515,6 +596,7 @@ static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 		}
 	for (guint i = 0; i < fx->memory_blocks->len; i++) {
 		const struct fx_blocks *run = &g_array_index(fx->memory_blocks, struct fx_blocks, i);
+		int group = run->has_group ? literal_group_id(fx, run->group) : 0;
 
 		for (int k = 0; k < run->nr_nids; k++)
 			machine_node_add(m, run->nids[k]);
@@ -523,10 +605,19 @@ static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 
 			b->state = (uint8_t)run->state;
 			b->phys_device = run->phys_device;
+			b->group = (uint16_t)group;
 			if (!run->removable)
 				b->flags |= BLOCK_NOT_REMOVABLE;
-			b->nid = (uint16_t)(run->nr_nids ? run->nids[run->nr_nids - 1]
-							  : machine_nid_of(m, id * m->block_size));
+			if (group || run->memmap_on_memory)
+				b->flags |= BLOCK_HOTPLUGGED;
+			if (run->memmap_on_memory)
+				b->flags |= BLOCK_ALTMAP;
+			if (run->nr_nids)
+				b->nid = (uint16_t)run->nids[run->nr_nids - 1];
+			else if (group)
+				b->nid = (uint16_t)machine_group(m, group)->nid;
+			else
+				b->nid = (uint16_t)machine_nid_of(m, id * m->block_size);
 			if (run->nr_nids > 1) {
 				GArray *nids = g_array_new(FALSE, FALSE, sizeof(int));
 
@@ -534,6 +625,9 @@ static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 				g_hash_table_insert(m->literal_nodes, g_memdup2(&id, sizeof(id)), nids);
 				b->flags |= BLOCK_MULTI_NODE;
 			}
+			if (run->firmware_node)
+				g_hash_table_insert(m->literal_fw_nodes, g_memdup2(&id, sizeof(id)),
+						    (gpointer)machine_intern(m, run->firmware_node));
 			b->zone = ZONE_NONE;
 			if (run->valid_zones && b->state == BLOCK_ONLINE && run->nr_nids <= 1)
 				b->zone = (uint8_t)first_zone_word(run->valid_zones);
@@ -554,17 +648,17 @@ static void boot_literal_blocks(struct machine *m, const struct fixture *fx)
 				b->literal_zones = machine_literal(m, run->valid_zones);
 		}
 	}
+	return true;
 }
 
-static void boot_literal(struct machine *m, const struct fixture *fx)
+static bool boot_literal(struct machine *m, const struct fixture *fx, GError **err)
 {
 	m->has_iomem = fx->iomem != NULL;
 	link_literal(m, &m->iomem, fx->iomem);
 	boot_literal_firmware_map(m, fx);
 	setup_numa(m, fx);
 	m->block_size = fx->block_size ? fx->block_size : profile_section_size(&m->profile);
-	if (fx->memory_blocks)
-		boot_literal_blocks(m, fx);
+	return !fx->memory_blocks || boot_literal_blocks(m, fx, err);
 }
 
 /* The injector module loaded with priority=, its action files set, and the
@@ -651,10 +745,11 @@ struct machine *machine_boot(const struct fixture *fx, GError **err)
 			return NULL;
 		if (fx->memory_blocks) {
 			memory_blocks_free(&m->blocks);
-			boot_literal_blocks(m, fx);
+			if (!boot_literal_blocks(m, fx, err))
+				return NULL;
 		}
-	} else {
-		boot_literal(m, fx);
+	} else if (!boot_literal(m, fx, err)) {
+		return NULL;
 	}
 	if (!apply_faults(m, fx, err))
 		return NULL;

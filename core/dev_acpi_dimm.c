@@ -60,8 +60,6 @@ int dimm_eject(struct machine *m, struct device *d, GError **err)
 	g_autofree bool *put_online = g_new0(bool, n);
 	int err_block = -1, err_ret = 0, ret;
 
-	if (!check_hotplug_idle(m, err))
-		return -EINVAL;
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1 && err_block < 0)
 			break;
@@ -101,4 +99,32 @@ int dimm_eject(struct machine *m, struct device *d, GError **err)
 	memory_group_unregister(m, d->mgid);
 	device_unregister(m, d);
 	return 0;
+}
+
+/*
+ * acpi_memory_enable_device() -> acpi_bind_memory_blocks() -> acpi_bind_one()
+ * (drivers/acpi/acpi_memhotplug.c, drivers/acpi/glue.c, 6.1/6.12): every block
+ * of the device gets a "firmware_node" link to the device's ACPI node.  The
+ * node is QEMU's (7.2, machines pc and q35 alike): the slots are MP00, MP01 ...
+ * in the container \_SB.MHPC, the fifth PNP0A06 the ACPI scan meets; every slot
+ * is enumerated at boot, so PNP0C80:NN (acpi_device_set_name(): "%s:%02x" from
+ * a per-HID IDA, drivers/acpi/scan.c) is the slot: the lowest free one, as
+ * QEMU plugs a DIMM and as dimmN is numbered.  Read on Debian 6.1.0-57 and
+ * 6.12.117 guests: ../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00.
+ */
+bool dimm_firmware_node(const struct machine *m, const struct memory_block *b, GString *out)
+{
+	if (!b || !b->group)
+		return false;
+	for (guint i = 0; i < m->devices->len; i++) {
+		const struct device *d = g_ptr_array_index(m->devices, i);
+
+		if (d->kind != DEV_ACPI_DIMM || d->mgid != b->group)
+			continue;
+		if (out)
+			g_string_append_printf(out, "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/"
+					       "PNP0C80:%02x", (unsigned)d->id);
+		return true;
+	}
+	return false;
 }

@@ -92,6 +92,18 @@ struct device *dax_create(struct machine *m, const char *name, struct device *ow
 	d->size = size;
 	d->nid = nid;
 	d->dax_state = DAX_UNBOUND;
+	/* alloc_dax(): ida_alloc_max(&dax_minor_ida, ...): the lowest free minor. */
+	for (d->minor = 0;; d->minor++) {
+		bool used = false;
+
+		for (guint i = 0; i < m->devices->len && !used; i++) {
+			const struct device *o = g_ptr_array_index(m->devices, i);
+
+			used = o->kind == DEV_DAX && o->minor == d->minor;
+		}
+		if (!used)
+			break;
+	}
 	if (parent) {
 		/* dev_dax_probe(): devm_request_mem_region(dev_name(dev)) */
 		d->res = claim(m, parent, start, size, name);
@@ -155,6 +167,22 @@ static void namespace_teardown(struct machine *m, struct device *ns)
 	unclaim(m, &ns->res);
 }
 
+bool pmem_namespace_free_start(struct machine *m, struct device *region, uint64_t size,
+			       uint64_t *start)
+{
+	g_autofree char *why = NULL;
+
+	/* The lowest free space of the region (ndctl's default). */
+	*start = region->start;
+	for (const struct resource *c = region->res->child; c; c = c->sibling) {
+		if (c->start >= *start + size)
+			break;
+		*start = MAX(*start, ALIGN_UP(c->end + 1, SZ_2M));
+	}
+	return size && *start + size - 1 <= region->start + region->size - 1 &&
+	       region_available(m, region->res, *start, size, &why);
+}
+
 struct device *pmem_namespace_create(struct machine *m, struct device *region, bool has_start,
 				     uint64_t start, uint64_t size, enum ns_mode mode,
 				     GError **err)
@@ -166,15 +194,8 @@ struct device *pmem_namespace_create(struct machine *m, struct device *region, b
 	if (!size || size % SZ_2M)
 		return bad_request(err, "size 0x%" PRIx64 " is not a multiple of 2 MiB (the "
 				   "region alignment)", size), NULL;
-	if (!has_start) {
-		/* The lowest free space of the region (ndctl's default). */
-		start = region->start;
-		for (const struct resource *c = region->res->child; c; c = c->sibling) {
-			if (c->start >= start + size)
-				break;
-			start = MAX(start, ALIGN_UP(c->end + 1, SZ_2M));
-		}
-	}
+	if (!has_start)
+		pmem_namespace_free_start(m, region, size, &start);
 	if (start % SZ_2M)
 		return bad_request(err, "start 0x%" PRIx64 " is not 2 MiB aligned", start), NULL;
 	if (start < region->start || start + size - 1 > region->start + region->size - 1 ||
@@ -329,8 +350,6 @@ int kmem_unbind(struct machine *m, struct device *dax, GError **err)
 
 	if (dax->dax_state != DAX_KMEM)
 		return bad_request(err, "%s is not bound to kmem", dax->name), -EINVAL;
-	if (!check_hotplug_idle(m, err))
-		return -EINVAL;
 	ret = remove_memory(m, dax->kmem_start, dax->kmem_size);
 	if (ret) {
 		dax->dax_state = DAX_KMEM_STUCK;
@@ -361,6 +380,54 @@ static void bind_device_dax(struct machine *m, struct device *dax)
 	dax->dax_state = DAX_DEVICE_DAX;
 }
 
+int dax_driver_bind(struct machine *m, struct device *dax, bool kmem, GError **err)
+{
+	int ret;
+
+	/* __driver_probe_device(): "if (dev->driver) return -EBUSY".  A device
+	 * kmem could not let go of keeps its resources: both probes fail to
+	 * request them again (dev_dax_probe, dev_dax_kmem_probe: -EBUSY). */
+	if (dax->dax_state == DAX_DEVICE_DAX || dax->dax_state == DAX_KMEM)
+		return bad_request(err, "%s is bound already", dax->name), -EBUSY;
+	if (dax->dax_state == DAX_KMEM_STUCK)
+		return kernel_failed(err, EBUSY, "%s: its range is still reserved (it could not be "
+				     "hotremoved)", dax->name);
+	if (kmem) {
+		ret = kmem_bind(m, dax, err);
+		if (ret)
+			return ret;
+	} else {
+		bind_device_dax(m, dax);
+	}
+	device_log_driver(m, dax, CHANGE_BIND);
+	return 0;
+}
+
+/* device_driver_detach(): device_dax's devm region goes; kmem runs
+ * dev_dax_kmem_remove(), which cannot fail: memory it could not remove stays
+ * with its resources (DAX_KMEM_STUCK) and the driver is gone all the same. */
+int dax_driver_unbind(struct machine *m, struct device *dax, GError **err)
+{
+	g_autoptr(GError) stuck = NULL;
+
+	switch (dax->dax_state) {
+	case DAX_DEVICE_DAX:
+		unclaim(m, &dax->res);
+		dax->dax_state = DAX_UNBOUND;
+		break;
+	case DAX_KMEM:
+		if (!check_hotplug_idle(m, err))
+			return -EBUSY;
+		kmem_unbind(m, dax, &stuck);
+		break;
+	case DAX_UNBOUND:
+	case DAX_KMEM_STUCK:
+		return bad_request(err, "%s has no driver", dax->name), -ENODEV;
+	}
+	device_log_driver(m, dax, CHANGE_UNBIND);
+	return 0;
+}
+
 /* Leaving kmem needs every block offline first (daxctl offlines them; a
  * failure there is the user's to see through the state files). */
 static bool leave_kmem_check(struct machine *m, struct device *dax, GError **err)
@@ -376,8 +443,6 @@ static bool leave_kmem_check(struct machine *m, struct device *dax, GError **err
 	if (online)
 		return bad_request(err, "%s has %u online memory blocks: offline them first",
 				   dax->name, online);
-	if (!check_hotplug_idle(m, err))
-		return false;
 	return true;
 }
 

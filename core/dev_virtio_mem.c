@@ -85,7 +85,7 @@ struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region
 	return device_register(m, d);
 }
 
-bool virtio_mem_resize_check(struct machine *m, struct device *d, uint64_t requested,
+bool virtio_mem_resize_check(const struct device *d, uint64_t requested,
 			     GError **err)
 {
 	if (requested % d->dev_block_size)
@@ -94,8 +94,6 @@ bool virtio_mem_resize_check(struct machine *m, struct device *d, uint64_t reque
 	if (requested > d->size)
 		return bad_request(err, "requested_size 0x%" PRIx64 " exceeds the region size 0x%"
 				   PRIx64, requested, d->size);
-	if (!check_hotplug_idle(m, err))
-		return false;
 	return true;
 }
 

@@ -27,6 +27,8 @@ void device_free(struct device *d)
 		return;
 	g_free(d->name);
 	g_free(d->assigned);
+	g_free(d->seeds);
+	g_free(d->alt_name);
 	g_free(d);
 }
 
@@ -58,6 +60,12 @@ void device_unregister(struct machine *m, struct device *d)
 	if (d->kind == DEV_S390_STANDBY)
 		notifier_chain_unregister(&m->memory_chain, &d->nb);
 	g_ptr_array_remove(m->devices, d);
+	m->generation++;
+}
+
+void device_log_driver(struct machine *m, const struct device *d, enum change c)
+{
+	log_device(m, c, d);
 	m->generation++;
 }
 

@@ -44,6 +44,21 @@ enum dax_state {
 				     until the next reboot" - resources and blocks stay */
 };
 
+/* An nd region's idle seed devices as userspace configures them before a
+ * driver binds (drivers/nvdimm/namespace_devs.c, pfn_devs.c, dax_devs.c):
+ * the namespace seed's uuid, alt_name and size, the dax seed's uuid, align,
+ * mode and claimed namespace.  Strings as the kernel shows them. */
+struct nd_seeds {
+	char ns_uuid[40];
+	char ns_alt_name[64];
+	uint64_t ns_size;
+	bool ns_size_set;
+	char dax_uuid[40];
+	uint64_t dax_align;       /* 0: the default (2 MiB) */
+	int dax_mode;             /* PFN_MODE_NONE 0, _RAM 1, _PMEM 2 */
+	char dax_ns[32];          /* "namespaceX.Y" or "" */
+};
+
 struct device {
 	enum device_kind kind;
 	char *name;
@@ -71,6 +86,13 @@ struct device {
 	enum dax_state dax_state;
 	uint64_t kmem_start, kmem_size;   /* block-aligned range while kmem holds it */
 	bool memmap_on_memory;    /* daxX.Y/memmap_on_memory (6.8+): kmem adds with an altmap */
+	int minor;                /* its character device's minor (alloc_dax(): dax_minor_ida) */
+	unsigned dax_ids;         /* bit per dax driver whose new_id list names it (dax_id) */
+
+	/* nd region: its seeds' configuration; namespace: what userspace named it */
+	struct nd_seeds *seeds;
+	char uuid[40];            /* namespace and its pfn/dax: "" until configured */
+	char *alt_name;
 
 	/* s390 standby */
 	uint64_t increment;       /* storage increment size (rzm) */
@@ -85,6 +107,8 @@ struct device *device_register(struct machine *m, struct device *d);
 /* Removes from m->devices, logs and frees it. */
 void device_unregister(struct machine *m, struct device *d);
 struct device *device_find(const struct machine *m, const char *name);
+/* Logs that d's driver came (CHANGE_BIND) or went (CHANGE_UNBIND): KOBJ_BIND/UNBIND. */
+void device_log_driver(struct machine *m, const struct device *d, enum change c);
 const char *device_kind_name(enum device_kind k);
 
 /* True when a resource anywhere in iomem has exactly this name. */
@@ -116,11 +140,14 @@ void devices_boot(struct machine *m);
 /* ---- ACPI memory device (dev_acpi_dimm.c) ------------------------------ */
 struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, GError **err);
 int dimm_eject(struct machine *m, struct device *d, GError **err);
+/* Whether block b belongs to an ACPI memory device; its firmware_node link
+ * target is appended to out (if not NULL). */
+bool dimm_firmware_node(const struct machine *m, const struct memory_block *b, GString *out);
 
 /* ---- virtio-mem (dev_virtio_mem.c) ------------------------------------- */
 struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region_size,
 			      uint64_t block_size, int nid, int index, GError **err);
-bool virtio_mem_resize_check(struct machine *m, struct device *d, uint64_t requested,
+bool virtio_mem_resize_check(const struct device *d, uint64_t requested,
 			     GError **err);
 int virtio_mem_resize(struct machine *m, struct device *d, uint64_t requested, GError **err);
 
@@ -136,6 +163,15 @@ int kmem_bind(struct machine *m, struct device *dax, GError **err);
 /* memmap_on_memory_store(), drivers/dax/bus.c 6.8+. */
 int dax_set_memmap_on_memory(struct machine *m, struct device *dax, bool on, GError **err);
 int kmem_unbind(struct machine *m, struct device *dax, GError **err);
+/* The dax bus's driver core (drivers/base/dd.c, drivers/dax/bus.c) for the
+ * sysfs stores: bind device_dax (kmem false) or kmem to an unbound dax
+ * device, or detach its driver.  0 or the kernel's -errno. */
+int dax_driver_bind(struct machine *m, struct device *dax, bool kmem, GError **err);
+int dax_driver_unbind(struct machine *m, struct device *dax, GError **err);
+/* Where the region's next namespace of size would start (ndctl's default,
+ * lowest free space), or false when it does not fit. */
+bool pmem_namespace_free_start(struct machine *m, struct device *region, uint64_t size,
+			       uint64_t *start);
 /* dax_hmem: a dax device over a top-level Soft Reserved range (device_dax bound). */
 struct device *hmem_add(struct machine *m, uint64_t start, GError **err);
 /* A dax device over [start, size) below parent (device_dax bound). */

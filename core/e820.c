@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "e820.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "resource.h"
@@ -23,41 +24,117 @@ const char *e820_type_to_string(uint32_t type)
 	}
 }
 
+uint64_t e820_sanitize_steps;
+
+/* A boundary of an entry: where it starts or where it ends (exclusive). */
+struct edge {
+	uint64_t addr;
+	guint entry;
+	bool start;
+};
+
 static int by_addr(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t x = ((const struct edge *)a)->addr, y = ((const struct edge *)b)->addr;
 
+	e820_sanitize_steps++;
 	return x < y ? -1 : x > y;
 }
 
+/* A max-heap of entry indexes by type, with lazy removal: an entry that has
+ * ended stays until it reaches the top. */
+struct type_heap {
+	guint *v;
+	guint n;
+	const struct e820_entry *entries;
+};
+
+static uint32_t heap_type(const struct type_heap *h, guint i)
+{
+	return h->entries[h->v[i]].type;
+}
+
+static void heap_swap(struct type_heap *h, guint i, guint j)
+{
+	guint t = h->v[i];
+
+	h->v[i] = h->v[j];
+	h->v[j] = t;
+	e820_sanitize_steps++;
+}
+
+static void heap_push(struct type_heap *h, guint entry)
+{
+	guint i = h->n++;
+
+	h->v[i] = entry;
+	while (i && heap_type(h, (i - 1) / 2) < heap_type(h, i)) {
+		heap_swap(h, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_pop(struct type_heap *h)
+{
+	guint i = 0;
+
+	h->v[0] = h->v[--h->n];
+	for (;;) {
+		guint l = 2 * i + 1, r = l + 1, top = i;
+
+		if (l < h->n && heap_type(h, l) > heap_type(h, top))
+			top = l;
+		if (r < h->n && heap_type(h, r) > heap_type(h, top))
+			top = r;
+		if (top == i)
+			return;
+		heap_swap(h, i, top);
+		i = top;
+	}
+}
+
+/*
+ * Sweeps the entries' boundaries in address order, keeping the entries that
+ * cover the current point in a heap: between two boundaries the type is the
+ * largest covering one.  Entries of type 0 never win (and are dropped), as
+ * an empty range is.
+ */
 void e820_sanitize(GArray *table)
 {
-	g_autoptr(GArray) points = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	const struct e820_entry *entries = (const struct e820_entry *)table->data;
 	g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(struct e820_entry));
+	g_autofree struct edge *edges = g_new(struct edge, 2 * (gsize)table->len + 1);
+	g_autofree bool *covering = g_new0(bool, table->len + 1);
+	struct type_heap heap = { .v = g_new(guint, table->len + 1), .entries = entries };
+	guint n = 0;
 
 	for (guint i = 0; i < table->len; i++) {
-		const struct e820_entry *e = &g_array_index(table, struct e820_entry, i);
-		uint64_t end = e->addr + e->size;
-
-		if (!e->size)
+		/* Empty, typeless or wrapping past 2^64: covers nothing. */
+		if (!entries[i].size || !entries[i].type ||
+		    entries[i].addr + entries[i].size < entries[i].addr)
 			continue;
-		g_array_append_val(points, e->addr);
-		g_array_append_val(points, end);
+		edges[n++] = (struct edge){ .addr = entries[i].addr, .entry = i, .start = true };
+		edges[n++] = (struct edge){ .addr = entries[i].addr + entries[i].size, .entry = i };
 	}
-	g_array_sort(points, by_addr);
-	for (guint p = 0; p + 1 < points->len; p++) {
-		uint64_t lo = g_array_index(points, uint64_t, p);
-		uint64_t hi = g_array_index(points, uint64_t, p + 1);
+	qsort(edges, n, sizeof(*edges), by_addr);
+	for (guint p = 0; p < n;) {
+		uint64_t lo = edges[p].addr, hi;
 		uint32_t type = 0;
 
-		if (lo == hi)
-			continue;
-		for (guint i = 0; i < table->len; i++) {
-			const struct e820_entry *e = &g_array_index(table, struct e820_entry, i);
-
-			if (e->size && e->addr <= lo && e->addr + e->size >= hi && e->type > type)
-				type = e->type;
+		/* Every boundary at lo, then the largest type still covering. */
+		for (; p < n && edges[p].addr == lo; p++) {
+			e820_sanitize_steps++;
+			covering[edges[p].entry] = edges[p].start;
+			if (edges[p].start)
+				heap_push(&heap, edges[p].entry);
 		}
+		while (heap.n && !covering[heap.v[0]])
+			heap_pop(&heap);
+		if (p == n)
+			break;
+		hi = edges[p].addr;
+		if (heap.n)
+			type = heap_type(&heap, 0);
 		if (!type)
 			continue;
 		struct e820_entry *last = out->len ?
@@ -71,6 +148,7 @@ void e820_sanitize(GArray *table)
 			g_array_append_val(out, e);
 		}
 	}
+	g_free(heap.v);
 	g_array_set_size(table, 0);
 	g_array_append_vals(table, out->data, out->len);
 }

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "profile.h"
+
 /* e820 types (arch/x86/include/asm/e820/types.h) */
 enum e820_type {
 	E820_TYPE_RAM = 1,
@@ -23,13 +25,21 @@ enum e820_type {
 /* e820_type_to_string(): the resource name and firmware-map type. */
 const char *e820_type_to_string(uint32_t type);
 
+/* E820_MAX_ENTRIES (arch/x86/include/asm/e820/types.h): 128 for the zero
+ * page plus three per NUMA node; Debian's CONFIG_NODES_SHIFT=10 makes 3200. */
+#define E820_MAX_ENTRIES (128 + 3 * MAX_NUMNODES)
+
+/* Steps e820_sanitize() has taken since start (sort comparisons, boundaries
+ * and heap moves): a statistic for tests (the model is single-threaded). */
+extern uint64_t e820_sanitize_steps;
+
 struct e820_entry {
 	uint64_t addr, size;
 	uint32_t type;
 };
 
 /* e820__update_table(): sorted, disjoint, adjacent equal types merged; where
- * entries overlap the larger type number wins. */
+ * entries overlap the larger type number wins.  A sort and one sweep. */
 void e820_sanitize(GArray *table);
 /* e820__range_remove(..., check_type = true): cuts [addr, addr+size) out of
  * the entries of old_type. */

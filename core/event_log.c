@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "event_log.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 
 struct event_subscriber {
 	event_fn fn;
@@ -78,9 +81,11 @@ const struct event *event_log_get(const struct event_log *log, uint64_t seq)
 	return &log->ring[seq % log->size];
 }
 
+/* kobject_actions[], lib/kobject_uevent.c */
 static const char *const uevent_names[] = {
-	[UEVENT_ADD] = "add", [UEVENT_REMOVE] = "remove",
-	[UEVENT_ONLINE] = "online", [UEVENT_OFFLINE] = "offline",
+	[UEVENT_ADD] = "add", [UEVENT_REMOVE] = "remove", [UEVENT_CHANGE] = "change",
+	[UEVENT_MOVE] = "move", [UEVENT_ONLINE] = "online", [UEVENT_OFFLINE] = "offline",
+	[UEVENT_BIND] = "bind", [UEVENT_UNBIND] = "unbind",
 };
 
 const char *uevent_action_name(enum uevent_action a)
@@ -88,8 +93,158 @@ const char *uevent_action_name(enum uevent_action a)
 	return uevent_names[a];
 }
 
+/* struct kobj_uevent_env, include/linux/kobject.h */
+#define UEVENT_NUM_ENVP 64
+#define UEVENT_BUFFER_SIZE 2048
+#define UUID_STRING_LEN 36
+
+/* An environment being built as add_uevent_var() builds one. */
+struct uevent_env {
+	unsigned vars;
+	size_t used;
+};
+
+/* add_uevent_var(): false (-ENOMEM in the kernel) when the variable does not
+ * fit: too many, or its text and NUL past the buffer. */
+static bool env_add(struct uevent_env *env, size_t len)
+{
+	if (env->vars >= UEVENT_NUM_ENVP || len >= UEVENT_BUFFER_SIZE - env->used)
+		return false;
+	env->vars++;
+	env->used += len + 1;
+	return true;
+}
+
+/* One trailing newline or NUL is not part of what was written. */
+static size_t strip_one(const char *buf, size_t len)
+{
+	return len && (buf[len - 1] == '\n' || buf[len - 1] == '\0') ? len - 1 : len;
+}
+
+/* uuid_is_valid(), lib/uuid.c: xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in hex. */
+static bool uuid_valid(const char *s)
+{
+	for (int i = 0; i < UUID_STRING_LEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!g_ascii_isxdigit(s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* action_arg_word_end(): the end of a word of letters and digits that stops
+ * at delim or after last; NULL when empty or another character comes first. */
+static const char *arg_word_end(const char *p, const char *last, char delim)
+{
+	const char *start = p;
+
+	while (p <= last && *p != delim)
+		if (!g_ascii_isalnum(*p++))
+			return NULL;
+	return p == start ? NULL : p;
+}
+
+/* kobject_action_args(): "UUID[ KEY=value]..." */
+static int parse_args(const char *buf, size_t len, GString *synth)
+{
+	struct uevent_env env = { 0 };
+	const char *next, *last;
+
+	len = strip_one(buf, len);
+	if (len < UUID_STRING_LEN || !uuid_valid(buf) ||
+	    !env_add(&env, strlen("SYNTH_UUID=") + UUID_STRING_LEN))
+		return -EINVAL;
+	g_string_append_printf(synth, "SYNTH_UUID=%.*s\n", UUID_STRING_LEN, buf);
+	next = buf + UUID_STRING_LEN;
+	last = buf + len - 1;
+	while (next <= last) {
+		const char *key, *value;
+		size_t key_len, value_len;
+
+		if (*next != ' ')
+			return -EINVAL;
+		key = ++next;
+		if (key > last)
+			return -EINVAL;
+		next = arg_word_end(key, last, '=');
+		if (!next || next > last || *next != '=')
+			return -EINVAL;
+		value = ++next;
+		if (value > last)
+			return -EINVAL;
+		next = arg_word_end(value, last, ' ');
+		if (!next)
+			return -EINVAL;
+		key_len = (size_t)(value - 1 - key);
+		value_len = (size_t)(next - value);
+		if (!env_add(&env, strlen("SYNTH_ARG_=") + key_len + value_len))
+			return -EINVAL;
+		g_string_append_printf(synth, "SYNTH_ARG_%.*s=%.*s\n", (int)key_len, key,
+				       (int)value_len, value);
+	}
+	return 0;
+}
+
+int uevent_synth_parse(const char *buf, size_t len, enum uevent_action *action, GString *synth)
+{
+	/* kobject_action_type() */
+	size_t n = strip_one(buf, len), word;
+	const char *space;
+	int rc;
+
+	if (!n)
+		return -EINVAL;
+	space = memchr(buf, ' ', n);
+	word = space ? (size_t)(space - buf) : n;
+	for (unsigned a = 0; a < G_N_ELEMENTS(uevent_names); a++) {
+		if (strlen(uevent_names[a]) != word || memcmp(uevent_names[a], buf, word) != 0)
+			continue;
+		g_string_truncate(synth, 0);
+		if (!space) {
+			/* kobject_synth_uevent(): no arguments, no_uuid_envp */
+			g_string_append(synth, "SYNTH_UUID=0\n");
+			*action = (enum uevent_action)a;
+			return 0;
+		}
+		/* The arguments are what follows the space in what was written. */
+		rc = parse_args(space + 1, len - word - 1, synth);
+		if (rc < 0) {
+			g_string_truncate(synth, 0);
+			return rc;
+		}
+		*action = (enum uevent_action)a;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int uevent_env_fits(enum uevent_action action, const char *devpath, const char *subsystem,
+		    const char *extra, uint64_t seq)
+{
+	struct uevent_env env = { 0 };
+	char seqnum[32];
+	bool ok;
+
+	ok = env_add(&env, strlen("ACTION=") + strlen(uevent_names[action])) &&
+	     env_add(&env, strlen("DEVPATH=") + strlen(devpath)) &&
+	     env_add(&env, strlen("SUBSYSTEM=") + strlen(subsystem));
+	for (const char *p = extra; ok && p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+
+		ok = env_add(&env, l);
+		p += l + (nl ? 1 : 0);
+	}
+	snprintf(seqnum, sizeof(seqnum), "SEQNUM=%" PRIu64, seq);
+	return ok && env_add(&env, strlen(seqnum)) ? 0 : -ENOMEM;
+}
+
 static const char *const change_names[] = {
 	[CHANGE_ADD] = "add", [CHANGE_REMOVE] = "remove", [CHANGE_RESIZE] = "resize",
+	[CHANGE_BIND] = "bind", [CHANGE_UNBIND] = "unbind",
 };
 
 const char *change_name(enum change c)
@@ -116,11 +271,14 @@ void event_format(const struct event *e, GString *out)
 		return;
 	}
 	if (e->kind == EVENT_UEVENT) {
-		/* kobject_uevent_env(): memory blocks add no variables of their own. */
+		/* kobject_uevent_env(): memory blocks add no variables of their own;
+		 * a synthetic uevent's come after SUBSYSTEM. */
 		g_string_append_printf(out, "seq=%" PRIu64 " uevent ACTION=%s "
 				       "DEVPATH=/devices/system/memory/memory%" PRIu64
-				       " SUBSYSTEM=memory SEQNUM=%" PRIu64, e->seq,
-				       uevent_names[e->uevent], e->block, e->seq);
+				       " SUBSYSTEM=memory ", e->seq, uevent_names[e->uevent], e->block);
+		for (const char *p = e->synth; p && *p; p++)
+			g_string_append_c(out, *p == '\n' ? ' ' : *p);
+		g_string_append_printf(out, "SEQNUM=%" PRIu64, e->seq);
 		return;
 	}
 	g_string_append_printf(out, "seq=%" PRIu64 " notify %s(%u) block=%" PRIu64

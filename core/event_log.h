@@ -21,10 +21,16 @@ enum event_kind {
 	EVENT_DEVICE,          /* a hotplug device (core/device.h) appeared or went */
 };
 
-enum change { CHANGE_ADD, CHANGE_REMOVE, CHANGE_RESIZE };
+/* CHANGE_BIND/UNBIND: a device's driver came or went (KOBJ_BIND, KOBJ_UNBIND). */
+enum change { CHANGE_ADD, CHANGE_REMOVE, CHANGE_RESIZE, CHANGE_BIND, CHANGE_UNBIND };
 
-/* kobject_action: the uevents memory blocks emit (memory_block_online/offline, add/remove_memory_block, drivers/base/memory.c). */
-enum uevent_action { UEVENT_ADD, UEVENT_REMOVE, UEVENT_ONLINE, UEVENT_OFFLINE };
+/* enum kobject_action (include/linux/kobject.h), in its order.  Memory blocks
+ * emit add, remove, online and offline of themselves (add/remove_memory_block,
+ * device_online/offline); a write to their uevent file any of them. */
+enum uevent_action {
+	UEVENT_ADD, UEVENT_REMOVE, UEVENT_CHANGE, UEVENT_MOVE,
+	UEVENT_ONLINE, UEVENT_OFFLINE, UEVENT_BIND, UEVENT_UNBIND,
+};
 
 struct event {
 	uint64_t seq;              /* 1, 2, ... never reused (SEQNUM for uevents) */
@@ -37,6 +43,10 @@ struct event {
 	struct memory_notify arg;
 	/* EVENT_UEVENT */
 	enum uevent_action uevent;
+	/* A synthetic uevent (a write to the block's uevent file): the variables
+	 * kobject_synth_uevent() adds, one "KEY=VALUE\n" each ("SYNTH_UUID=0\n"
+	 * at least; machine-owned).  NULL: the uevent of a real change. */
+	const char *synth;
 	/* EVENT_IOMEM, EVENT_FIRMWARE_MAP, EVENT_DEVICE: the range, inclusive, and its name
 	 * or type (machine-owned strings); nr is the memmap entry */
 	enum change change;
@@ -73,9 +83,28 @@ static inline uint64_t event_log_last(const struct event_log *log)
 }
 
 const char *uevent_action_name(enum uevent_action a);   /* "add", "online", ... */
+
+/*
+ * What a write of buf to a device's uevent file asks for, parsed as
+ * kobject_synth_uevent() does (lib/kobject_uevent.c): an action word, alone
+ * ("add\n": *synth gets "SYNTH_UUID=0\n") or followed by a UUID and
+ * " KEY=value" pairs of letters and digits ("SYNTH_UUID=...\n",
+ * "SYNTH_ARG_KEY=value\n" ...).  0, or -EINVAL (kobject_action_type() or
+ * kobject_action_args() refused it: nothing is sent).
+ */
+int uevent_synth_parse(const char *buf, size_t len, enum uevent_action *action, GString *synth);
+/*
+ * Whether kobject_uevent_env() can build the environment of this uevent:
+ * ACTION, DEVPATH, SUBSYSTEM, the caller's variables (lines of extra, may be
+ * NULL) and SEQNUM=seq in one buffer of UEVENT_BUFFER_SIZE (2048) bytes and
+ * at most UEVENT_NUM_ENVP (64) variables (add_uevent_var()); else -ENOMEM.
+ */
+int uevent_env_fits(enum uevent_action action, const char *devpath, const char *subsystem,
+		    const char *extra, uint64_t seq);
 /* One line: "seq=N notify MEM_GOING_ONLINE(8) block=32 start_pfn=0x100000 ..." or
- * "seq=N uevent ACTION=online DEVPATH=/devices/system/memory/memory32 SUBSYSTEM=memory". */
+ * "seq=N uevent ACTION=online DEVPATH=/devices/system/memory/memory32 SUBSYSTEM=memory
+ * SEQNUM=N" (a synthetic one has its SYNTH_ variables before SEQNUM). */
 void event_format(const struct event *e, GString *out);
-const char *change_name(enum change c);   /* "add", "remove", "resize" */
+const char *change_name(enum change c);   /* "add", "remove", "resize", "bind", "unbind" */
 
 #endif

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "e820.h"
@@ -20,8 +21,11 @@
 #include "resource.h"
 #include "resource_defaults.h"
 #include "size.h"
+#include "units.h"
 
 G_DEFINE_QUARK(hotplugfs-fixture-error-quark, fixture_error)
+
+uint64_t fixture_overlap_steps;
 
 /* Deep enough for any /proc/iomem tree (real ones nest about 6 levels). */
 #define JSON_DEPTH 128
@@ -306,21 +310,79 @@ static bool split_sizes(const char *s, const char *sep, uint64_t *a, uint64_t *b
 /* ------------------------------------------------------------------ */
 /* Ordering checks                                                     */
 
-/* Entries of a table (any order) must not share an address. */
+static bool spans_overlap(const struct span *a, const struct span *b)
+{
+	return a->start <= b->end && b->start <= a->end;
+}
+
+/* A span's place in address order. */
+struct ranked {
+	uint64_t start, end;
+	size_t index;                 /* in the table */
+};
+
+static int by_start(const void *a, const void *b)
+{
+	uint64_t x = ((const struct ranked *)a)->start, y = ((const struct ranked *)b)->start;
+
+	fixture_overlap_steps++;
+	return x < y ? -1 : x > y;
+}
+
+/* Whether two of the first n entries of the table overlap: one sweep in
+ * address order, remembering the highest end so far. */
+static bool prefix_overlaps(const struct ranked *sorted, size_t total, size_t n)
+{
+	bool any = false;
+	uint64_t max_end = 0;
+
+	for (size_t k = 0; k < total; k++) {
+		fixture_overlap_steps++;
+		if (sorted[k].index >= n)
+			continue;
+		if (any && sorted[k].start <= max_end)
+			return true;
+		max_end = any ? MAX(max_end, sorted[k].end) : sorted[k].end;
+		any = true;
+	}
+	return false;
+}
+
+/*
+ * Entries of a table (any order) must not share an address.  The error
+ * names the first entry that overlaps an earlier one, and the earliest of
+ * those: the shortest prefix of the table with an overlap, found by
+ * bisection over sweeps of one sort (n log n).
+ */
 static bool check_disjoint(struct ctx *c, const struct span *s, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		for (size_t j = 0; j < i; j++) {
-			g_autofree char *a = NULL, *b = NULL;
+	g_autofree struct ranked *sorted = g_new(struct ranked, n ? n : 1);
+	g_autofree char *a = NULL, *b = NULL;
+	size_t lo = 1, hi = n;
 
-			if (s[i].start > s[j].end || s[i].end < s[j].start)
-				continue;
-			a = span_text(&s[i], false);
-			b = span_text(&s[j], false);
-			return fail(c, s[i].path, NULL, "%s overlaps %s (%s)", a, s[j].path, b);
-		}
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = (struct ranked){ s[i].start, s[i].end, i };
+	qsort(sorted, n, sizeof(*sorted), by_start);
+	if (!prefix_overlaps(sorted, n, n))
+		return true;
+	/* The shortest overlapping prefix has hi entries: its last one is it. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (prefix_overlaps(sorted, n, mid))
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return true;
+	for (size_t j = 0; j + 1 < hi; j++) {
+		fixture_overlap_steps++;
+		if (!spans_overlap(&s[hi - 1], &s[j]))
+			continue;
+		a = span_text(&s[hi - 1], false);
+		b = span_text(&s[j], false);
+		return fail(c, s[hi - 1].path, NULL, "%s overlaps %s (%s)", a, s[j].path, b);
+	}
+	g_assert_not_reached();
 }
 
 /* Siblings of a literal tree and block runs: ascending and disjoint. */
@@ -363,16 +425,6 @@ static const struct word flag_words[] = {
 	{ "mergeable", IORESOURCE_SYSRAM_MERGEABLE }, { "exclusive", IORESOURCE_EXCLUSIVE },
 	{ "window", IORESOURCE_WINDOW }, { "prefetch", IORESOURCE_PREFETCH },
 	{ "mem_64", IORESOURCE_MEM_64 }, { "disabled", IORESOURCE_DISABLED },
-};
-
-static const struct word desc_words[] = {
-	{ "none", IORES_DESC_NONE }, { "crash_kernel", IORES_DESC_CRASH_KERNEL },
-	{ "acpi_tables", IORES_DESC_ACPI_TABLES }, { "acpi_nv_storage", IORES_DESC_ACPI_NV_STORAGE },
-	{ "persistent_memory", IORES_DESC_PERSISTENT_MEMORY },
-	{ "persistent_memory_legacy", IORES_DESC_PERSISTENT_MEMORY_LEGACY },
-	{ "device_private_memory", IORES_DESC_DEVICE_PRIVATE_MEMORY },
-	{ "reserved", IORES_DESC_RESERVED }, { "soft_reserved", IORES_DESC_SOFT_RESERVED },
-	{ "cxl", IORES_DESC_CXL },
 };
 
 
@@ -420,7 +472,13 @@ static void clear_blocks(gpointer p)
 	struct fx_blocks *b = p;
 
 	g_free(b->valid_zones);
+	g_free(b->firmware_node);
 	g_free(b->path);
+}
+
+static void clear_group(gpointer p)
+{
+	g_free(((struct fx_group *)p)->path);
 }
 
 static GArray *array_new(size_t elt, GDestroyNotify clear)
@@ -462,6 +520,8 @@ void fixture_free(struct fixture *fx)
 		g_array_unref(fx->firmware_memmap);
 	if (fx->memory_blocks)
 		g_array_unref(fx->memory_blocks);
+	if (fx->memory_groups)
+		g_array_unref(fx->memory_groups);
 	json_object_put(fx->scenario);
 	if (fx->scenario_expect)
 		g_array_unref(fx->scenario_expect);
@@ -545,8 +605,8 @@ static bool read_header(struct ctx *c, json_object *root)
 	static const char *const keys[] = { "hotplugfs-fixture", "description", "kernel", "arch",
 		"hypervisor", "block_size", "memory_hotplug", "cpus", "cmdline", "e820", "memmap",
 		"mem", "numa", "kernel_image", "crashkernel", "early_resources", "resources",
-		"late_resources", "memory_blocks", "iomem", "firmware_memmap", "faults",
-		"pm_advanced_debug", "device_backed_vmemmap", "scenario", NULL };
+		"late_resources", "memory_blocks", "memory_groups", "iomem", "firmware_memmap", "faults",
+		"pm_advanced_debug", "device_backed_vmemmap", "scenario", "la57", NULL };
 	struct fixture *fx = c->fx;
 	json_object *v;
 	const char *s;
@@ -579,6 +639,13 @@ static bool read_header(struct ctx *c, json_object *root)
 			return unknown_word(c, "$", "arch", "arch", s, "x86_64, s390x, aarch64");
 	}
 	fx->params.auto_online = profile_onlines_by_default(&fx->profile) ? MMOP_ONLINE : MMOP_OFFLINE;
+	if (has(root, "la57", &v)) {
+		if (!read_bool(c, v, "$", "la57", &fx->profile.la57))
+			return false;
+		if (fx->profile.la57 && fx->profile.arch != ARCH_X86_64)
+			return fail(c, "$", "la57", "5-level paging is an x86_64 feature (this is %s)",
+				    profile_arch_name(fx->profile.arch));
+	}
 
 	if (has(root, "hypervisor", &v) && !read_bool(c, v, "$", "hypervisor", &fx->hypervisor))
 		return false;
@@ -600,6 +667,11 @@ static bool read_header(struct ctx *c, json_object *root)
 	if (has(root, "cmdline", &v)) {
 		if (!read_string(c, v, "$", "cmdline", &s))
 			return false;
+		if (strlen(s) >= profile_command_line_size(&fx->profile))
+			return fail(c, "$", "cmdline", "%zu characters: longer than COMMAND_LINE_SIZE "
+				    "- 1 (%u characters on %s)", strlen(s),
+				    profile_command_line_size(&fx->profile) - 1,
+				    profile_arch_name(fx->profile.arch));
 		fx->cmdline = g_strdup(s);
 	}
 	return true;
@@ -635,16 +707,27 @@ static bool read_e820_entry(struct ctx *c, json_object *o, const char *path, voi
 
 static bool read_memmap_edit(struct ctx *c, json_object *v, const char *path, void *out)
 {
+	GPtrArray *edits = out;
 	const char *s, *sep;
 	uint64_t size, start;
+	size_t line;
 
 	if (!read_string(c, v, path, NULL, &s))
 		return false;
 	sep = strpbrk(s, "!$#@");
+	line = strlen(" memmap=") + strlen(s);
 	if (!sep || !split_sizes(s, sep, &size, &start) || !size)
 		return fail(c, path, NULL,
 			    "\"%s\" is not SIZE!START, SIZE$START, SIZE#START or SIZE@START", s);
-	g_ptr_array_add(out, g_strdup(s));
+	/* Each is a memmap= option of the command line, which has to hold them. */
+	for (guint i = 0; i < edits->len; i++)
+		line += strlen(" memmap=") + strlen(g_ptr_array_index(edits, i));
+	if (line >= profile_command_line_size(&c->fx->profile))
+		return fail(c, path, NULL, "the kernel command line would be longer than "
+			    "COMMAND_LINE_SIZE - 1 (%u characters on %s)",
+			    profile_command_line_size(&c->fx->profile) - 1,
+			    profile_arch_name(c->fx->profile.arch));
+	g_ptr_array_add(edits, g_strdup(s));
 	return true;
 }
 
@@ -799,7 +882,7 @@ static bool read_resource(struct ctx *c, json_object *o, const char *path, GPtrA
 	if (has(o, "flags", &v) && !read_flags(c, v, path, &r->flags))
 		return false;
 	if (has(o, "desc", &v)) {
-		if (!read_word(c, v, path, "desc", "desc", WORDS(desc_words), &w))
+		if (!read_table_word(c, v, path, "desc", "desc", TABLE(iores_desc), &w))
 			return false;
 		r->desc = (int)w;
 	}
@@ -914,7 +997,8 @@ static bool read_block_nodes(struct ctx *c, json_object *v, const char *path, st
 static bool read_block_run(struct ctx *c, json_object *o, const char *path, void *out)
 {
 	static const char *const keys[] = { "first", "count", "start", "size", "state", "nodes",
-		"removable", "phys_device", "valid_zones", NULL };
+		"removable", "phys_device", "valid_zones", "group", "memmap_on_memory",
+		"firmware_node", NULL };
 	struct fx_blocks b = { .state = BLOCK_ONLINE, .removable = true };
 	json_object *v;
 	const char *s;
@@ -945,8 +1029,80 @@ static bool read_block_run(struct ctx *c, json_object *o, const char *path, void
 			return false;
 		b.valid_zones = g_strdup(s);
 	}
+	/* Checked against memory_groups once both are read (check_groups). */
+	if (has(o, "group", &v)) {
+		if (!read_uint(c, v, path, "group", 0, UINT64_MAX - 1, &b.group)) {
+			g_free(b.valid_zones);
+			return false;
+		}
+		b.has_group = true;
+	}
+	if (has(o, "memmap_on_memory", &v) &&
+	    !read_bool(c, v, path, "memmap_on_memory", &b.memmap_on_memory)) {
+		g_free(b.valid_zones);
+		return false;
+	}
+	/* The link acpi_bind_memory_blocks() made, as captured (its target
+	 * depends on the firmware's ACPI namespace). */
+	if (has(o, "firmware_node", &v)) {
+		if (!read_string(c, v, path, "firmware_node", &s) ||
+		    (!*s && !fail(c, path, "firmware_node", "an empty link target"))) {
+			g_free(b.valid_zones);
+			return false;
+		}
+		b.firmware_node = g_strdup(s);
+	}
 	b.path = g_strdup(path);
 	g_array_append_val(out, b);
+	return true;
+}
+
+/* Pages of one memory block: the literal form's block size is given or the
+ * section size (boot_literal). */
+static uint64_t block_pages(const struct fixture *fx)
+{
+	uint64_t bs = fx->block_size ? fx->block_size : profile_section_size(&fx->profile);
+
+	return bs >> PAGE_SHIFT;
+}
+
+/* memory_groups[i]: memory_group_register_static() / _dynamic() arguments,
+ * mm/memory_hotplug.c 6.1/6.12. */
+static bool read_memory_group(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	static const char *const keys[] = { "first", "type", "node", "max_pages", "unit_pages",
+		NULL };
+	static const struct word type_words[] = { { "static", 0 }, { "dynamic", 1 } };
+	const char *pages_key, *other_key;
+	struct fx_group g = { 0 };
+	json_object *v;
+	uint32_t type;
+	uint64_t nid;
+
+	if (!read_object(c, o, path, NULL, keys) || !require(c, o, path, "first", &v) ||
+	    !read_uint(c, v, path, "first", 0, UINT64_MAX - 1, &g.first) ||
+	    !require(c, o, path, "type", &v) ||
+	    !read_word(c, v, path, "type", "group type", WORDS(type_words), &type) ||
+	    !require(c, o, path, "node", &v) ||
+	    !read_uint(c, v, path, "node", 0, MAX_NUMNODES - 1, &nid))
+		return false;
+	g.dynamic = type;
+	g.nid = (int)nid;
+	pages_key = g.dynamic ? "unit_pages" : "max_pages";
+	other_key = g.dynamic ? "max_pages" : "unit_pages";
+	if (has(o, other_key, &v))
+		return fail(c, path, other_key, "only a %s group has %s", g.dynamic ? "static" : "dynamic",
+			    other_key);
+	if (!require(c, o, path, pages_key, &v) || !read_size(c, v, path, pages_key, &g.pages))
+		return false;
+	if (!g.pages)
+		return fail(c, path, pages_key, "0 pages: memory_group_register() refuses an empty group");
+	/* memory_group_register_dynamic(): a power of two of at least a block. */
+	if (g.dynamic && (g.pages & (g.pages - 1) || g.pages < block_pages(c->fx)))
+		return fail(c, path, pages_key, "0x%" PRIx64 " is not a power of two of at least the "
+			    "0x%" PRIx64 " pages of a memory block", g.pages, block_pages(c->fx));
+	g.path = g_strdup(path);
+	g_array_append_val(out, g);
 	return true;
 }
 
@@ -956,7 +1112,8 @@ static bool read_block_run(struct ctx *c, json_object *o, const char *path, void
 /* A fixture is boot form (e820) or literal form, never a mix. */
 static bool check_form(struct ctx *c, json_object *root)
 {
-	static const char *const literal_only[] = { "iomem", "firmware_memmap", NULL };
+	static const char *const literal_only[] = { "iomem", "firmware_memmap", "memory_groups",
+		NULL };
 	static const char *const boot_only[] = { "memmap", "mem", "kernel_image", "crashkernel",
 		"early_resources", "resources", "late_resources", NULL };
 	json_object *v;
@@ -987,7 +1144,19 @@ static bool check_e820(struct ctx *c)
 	}
 	if (!ram)
 		return fail(c, "$", "e820", "no ram entry: the machine would have no memory");
-	return check_disjoint(c, s, a->len);
+	if (!check_disjoint(c, s, a->len))
+		return false;
+	for (guint i = 0; i < a->len; i++) {
+		const struct fx_e820 *e = &g_array_index(a, struct fx_e820, i);
+
+		if ((e->type == E820_TYPE_RAM || e->type == E820_TYPE_RESERVED_KERN) &&
+		    s[i].end > profile_physmem_end(&c->fx->profile))
+			return fail(c, e->path, NULL, "RAM 0x%" PRIx64 "-0x%" PRIx64 " ends above 0x%"
+				    PRIx64 ": %s", s[i].start, s[i].end,
+				    profile_physmem_end(&c->fx->profile),
+				    profile_physmem_limit_text(&c->fx->profile));
+	}
+	return true;
 }
 
 static bool check_numa(struct ctx *c)
@@ -1016,6 +1185,153 @@ static bool check_block_runs(struct ctx *c)
 	return check_ascending(c, s, a->len, true, "runs must not overlap");
 }
 
+static const struct fx_group *find_group(const struct fixture *fx, uint64_t first)
+{
+	for (guint i = 0; fx->memory_groups && i < fx->memory_groups->len; i++) {
+		const struct fx_group *g = &g_array_index(fx->memory_groups, struct fx_group, i);
+
+		if (g->first == first)
+			return g;
+	}
+	return NULL;
+}
+
+/* One run's "group": the kernel's invariants of a group's blocks.  A group is
+ * named by its lowest block; add_memory_resource() with MHP_NID_IS_MGID puts
+ * every block on the group's node; a static group is one device's memory
+ * (acpi_memory_enable_device(), dev_dax_kmem_probe(): max_pages is all of it),
+ * so its blocks lie within max_pages of its first (mm/memory_hotplug.c,
+ * drivers/acpi/acpi_memhotplug.c, drivers/dax/kmem.c, 6.1/6.12). */
+static bool check_run_group(struct ctx *c, const struct fx_blocks *run)
+{
+	const struct fx_group *g = find_group(c->fx, run->group);
+	uint64_t last = run->first + run->count - 1, span;
+
+	if (!g)
+		return fail(c, run->path, "group", "%" PRIu64 " names no group of memory_groups (a "
+			    "group is named by its first block)", run->group);
+	if (run->first < g->first)
+		return fail(c, run->path, "group", "block %" PRIu64 " is below %" PRIu64 ", the "
+			    "first block of its group (a group is named by its lowest block)",
+			    run->first, g->first);
+	span = (g->pages + block_pages(c->fx) - 1) / block_pages(c->fx);
+	if (!g->dynamic && last - g->first >= span)
+		return fail(c, run->path, "group", "blocks %" PRIu64 "-%" PRIu64 " lie beyond the "
+			    "static group of %s: its max_pages 0x%" PRIx64 " cover blocks %" PRIu64
+			    "-%" PRIu64, run->first, last, g->path, g->pages, g->first,
+			    g->first + span - 1);
+	if (run->nr_nids > 1 || (run->nr_nids == 1 && run->nids[0] != g->nid))
+		return fail(c, run->path, "nodes", "a block of the group of %s is on its node %d "
+			    "only", g->path, g->nid);
+	return true;
+}
+
+/* A run's "memmap_on_memory": what the kernel version can have added so.
+ * ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE: x86_64 and arm64 since 5.13, s390 since
+ * 6.8; mhp_supports_memmap_on_memory(), mm/memory_hotplug.c 6.1/6.12: the
+ * memory_hotplug.memmap_on_memory parameter, and on 6.1 only a range of
+ * exactly one block, which only acpi_memory_enable_device() passes.  (Its
+ * size rule always holds here: a block is a power of two of at least 128
+ * MiB, so its memmap, 1/64 of it, is a multiple of 2 MiB and leaves room.) */
+static bool check_run_memmap(struct ctx *c, const struct fx_blocks *run)
+{
+	const struct fixture *fx = c->fx;
+	uint64_t pages = block_pages(fx);
+	const struct fx_group *g = run->has_group ? find_group(fx, run->group) : NULL;
+
+	if (fx->profile.arch == ARCH_S390X && fx->profile.kernel < KERNEL(6, 8))
+		return fail(c, run->path, "memmap_on_memory", "s390x has memmap_on_memory since "
+			    "6.8 (this is %u.%u)", fx->profile.kernel / 100, fx->profile.kernel % 100);
+	if (fx->params.memmap_on_memory == MEMMAP_ON_MEMORY_N)
+		return fail(c, run->path, "memmap_on_memory", "needs memory_hotplug.memmap_on_memory "
+			    "Y or force (it is N)");
+	if (!profile_memmap_on_memory_per_block(&fx->profile) &&
+	    (!g || g->dynamic || g->pages != pages))
+		return fail(c, run->path, "memmap_on_memory", "kernel %u.%u adds with "
+			    "memmap_on_memory only an ACPI memory device of one block (a static "
+			    "group of max_pages 0x%" PRIx64 ")", fx->profile.kernel / 100,
+			    fx->profile.kernel % 100, pages);
+	return true;
+}
+
+/* memory_groups and the runs' "group" and "memmap_on_memory" (literal form). */
+static bool check_groups(struct ctx *c)
+{
+	const struct fixture *fx = c->fx;
+	GArray *runs = fx->memory_blocks;
+
+	for (guint i = 0; runs && i < runs->len; i++) {
+		const struct fx_blocks *run = &g_array_index(runs, struct fx_blocks, i);
+
+		/* Boot blocks were present at boot: no group, no altmap. */
+		if (fx->e820 && (run->has_group || run->memmap_on_memory || run->firmware_node))
+			return fail(c, run->path, run->has_group ? "group" : run->memmap_on_memory ?
+				    "memmap_on_memory" : "firmware_node",
+				    "only in the literal form (boot-form blocks were present at boot)");
+		if (run->has_group && !check_run_group(c, run))
+			return false;
+		if (run->memmap_on_memory && !check_run_memmap(c, run))
+			return false;
+	}
+	for (guint i = 0; fx->memory_groups && i < fx->memory_groups->len; i++) {
+		const struct fx_group *g = &g_array_index(fx->memory_groups, struct fx_group, i);
+		bool listed = false;
+
+		for (guint k = 0; runs && k < runs->len && !listed; k++) {
+			const struct fx_blocks *run = &g_array_index(runs, struct fx_blocks, k);
+
+			listed = run->has_group && run->group == g->first && run->first == g->first;
+		}
+		if (!listed)
+			return fail(c, g->path, "first", "block %" PRIu64 " is not in a run of "
+				    "memory_blocks with \"group\": %" PRIu64 " (a group is named by its "
+				    "lowest block)", g->first, g->first);
+	}
+	return true;
+}
+
+static bool check_group_order(struct ctx *c)
+{
+	GArray *a = c->fx->memory_groups;
+	g_autofree struct span *s = g_new(struct span, a->len ? a->len : 1);
+
+	for (guint i = 0; i < a->len; i++) {
+		const struct fx_group *g = &g_array_index(a, struct fx_group, i);
+
+		s[i] = (struct span){ g->first, g->first, g->path };
+	}
+	return check_ascending(c, s, a->len, true, "two groups cannot have the same first block");
+}
+
+/* A kernel table sized at build time: its limit's name, what it is, what
+ * it holds and who says so. */
+struct table_limit {
+	const char *limit, *table, *unit, *kernel;
+	size_t max;
+};
+
+/* An array longer than the table it stands for is refused at its first
+ * element with no room, before any is read. */
+static bool check_length(struct ctx *c, json_object *v, const char *key,
+			 const struct table_limit *t)
+{
+	g_autofree char *path = NULL;
+
+	if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) <= t->max)
+		return true;
+	path = g_strdup_printf("$.%s[%zu]", key, t->max);
+	return fail(c, path, NULL, "beyond %s: the kernel's %s holds %zu %s (%s)", t->limit,
+		    t->table, t->max, t->unit, t->kernel);
+}
+
+static const struct table_limit e820_limit = {
+	"E820_MAX_ENTRIES", "e820 table", "entries", "e820__range_add ignores the rest",
+	E820_MAX_ENTRIES,
+};
+static const struct table_limit numa_limit = {
+	"NR_NODE_MEMBLKS", "NUMA table", "ranges", "numa_add_memblk", NR_NODE_MEMBLKS,
+};
+
 static bool read_boot_form(struct ctx *c, json_object *root)
 {
 	struct fixture *fx = c->fx;
@@ -1023,7 +1339,8 @@ static bool read_boot_form(struct ctx *c, json_object *root)
 
 	fx->e820 = array_new(sizeof(struct fx_e820), clear_e820);
 	if (has(root, "e820", &v) &&
-	    (!read_array(c, v, "$", "e820", read_e820_entry, fx->e820) || !check_e820(c)))
+	    (!check_length(c, v, "e820", &e820_limit) ||
+	     !read_array(c, v, "$", "e820", read_e820_entry, fx->e820) || !check_e820(c)))
 		return false;
 	if (has(root, "memmap", &v) && !read_array(c, v, "$", "memmap", read_memmap_edit, fx->memmap))
 		return false;
@@ -1063,6 +1380,17 @@ static bool read_literal_form(struct ctx *c, json_object *root)
 	if (has(root, "firmware_memmap", &v)) {
 		fx->firmware_memmap = array_new(sizeof(struct fx_fwmap), clear_fwmap);
 		if (!read_array(c, v, "$", "firmware_memmap", read_fwmap_entry, fx->firmware_memmap))
+			return false;
+	}
+	if (has(root, "memory_groups", &v)) {
+		/* struct memory_block keeps a group's id in 16 bits. */
+		if (json_object_is_type(v, json_type_array) &&
+		    json_object_array_length(v) >= UINT16_MAX)
+			return fail(c, "$", "memory_groups", "%zu groups (hotplugfs keeps at most %u)",
+				    json_object_array_length(v), UINT16_MAX - 1);
+		fx->memory_groups = array_new(sizeof(struct fx_group), clear_group);
+		if (!read_array(c, v, "$", "memory_groups", read_memory_group, fx->memory_groups) ||
+		    !check_group_order(c))
 			return false;
 	}
 	return true;
@@ -1213,7 +1541,8 @@ static bool read_fixture(struct ctx *c, json_object *root)
 	if (boot ? !read_boot_form(c, root) : !read_literal_form(c, root))
 		return false;
 	if (has(root, "numa", &v) &&
-	    (!read_array(c, v, "$", "numa", read_numa_range, fx->numa) || !check_numa(c)))
+	    (!check_length(c, v, "numa", &numa_limit) ||
+	     !read_array(c, v, "$", "numa", read_numa_range, fx->numa) || !check_numa(c)))
 		return false;
 	if (has(root, "memory_blocks", &v)) {
 		fx->memory_blocks = array_new(sizeof(struct fx_blocks), clear_blocks);
@@ -1221,6 +1550,8 @@ static bool read_fixture(struct ctx *c, json_object *root)
 		    !check_block_runs(c))
 			return false;
 	}
+	if (!check_groups(c))
+		return false;
 	/* A captured tree without blocks had no memory directory to capture. */
 	fx->has_memory_dir = boot || fx->memory_blocks;
 	if (has(root, "faults", &v) && !read_faults(c, v))

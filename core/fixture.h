@@ -66,10 +66,24 @@ struct fx_blocks {                    /* a run of blocks with equal attributes *
 	uint64_t first, count;
 	enum block_state state;
 	int nids[8];
-	int nr_nids;                  /* 0: by the NUMA ranges */
+	int nr_nids;                  /* 0: the group's node, else by the NUMA ranges */
 	bool removable;
 	int32_t phys_device;
 	char *valid_zones;            /* NULL: derived */
+	bool has_group;               /* "group" given (literal form) */
+	uint64_t group;               /* the first block of its memory group */
+	bool memmap_on_memory;        /* hot-added with an altmap (literal form) */
+	char *firmware_node;          /* the captured link's target, or NULL (literal form) */
+	char *path;
+};
+
+/* memory_groups[i] (literal form): a memory group, named by its lowest
+ * block id as the kernel module reports it (docs/kmod-protocol.md). */
+struct fx_group {
+	uint64_t first;
+	bool dynamic;
+	int nid;
+	uint64_t pages;               /* max_pages (static) or unit_pages (dynamic) */
 	char *path;
 };
 
@@ -108,6 +122,7 @@ struct fixture {
 	GPtrArray *iomem;             /* struct fx_resource tree; NULL: not given */
 	GArray *firmware_memmap;      /* struct fx_fwmap; NULL: not given */
 	GArray *memory_blocks;        /* struct fx_blocks; NULL: derived from memory */
+	GArray *memory_groups;        /* struct fx_group, ascending first; NULL: none */
 
 	/* Faults (docs/fixture-format.md, "faults") */
 	int inject_priority;          /* memory-notifier-error-inject priority= */
@@ -126,6 +141,9 @@ struct fixture {
 	struct hotplug_params params;
 	bool has_memory_dir;          /* serve /sys/devices/system/memory */
 };
+
+/* Comparisons the overlap checks have made since start: a statistic for tests. */
+extern uint64_t fixture_overlap_steps;
 
 /* Parses and validates; NULL with *err set (FIXTURE_ERROR) on any problem. */
 struct fixture *fixture_load(const char *file, GError **err);

@@ -129,6 +129,7 @@ static int create_blocks(struct machine *m, int nid, int group, uint64_t start, 
 		b->nid = (uint16_t)nid;   /* register_memory_blocks_under_node(), MEMINIT_HOTPLUG */
 		b->group = (uint16_t)group;
 		b->flags = BLOCK_HOTPLUGGED | (altmap ? BLOCK_ALTMAP : 0);
+		b->gen = ++m->blocks_created;
 		memory_block_uevent(m, b->id, UEVENT_ADD);
 	}
 	return 0;

@@ -35,6 +35,7 @@ enum {
 	JOURNAL_ERROR_DIVERGED,       /* a record replays to another result */
 	JOURNAL_ERROR_BUSY,           /* another process has it open */
 	JOURNAL_ERROR_IO,
+	JOURNAL_ERROR_UNSUPPORTED,    /* the backend has no state of its own to journal */
 };
 
 struct machine;

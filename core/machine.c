@@ -21,6 +21,7 @@ struct machine *machine_new(const struct profile *profile)
 	m->possible_nodes = g_array_new(FALSE, FALSE, sizeof(int));
 	m->literal_nodes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 						 (GDestroyNotify)g_array_unref);
+	m->literal_fw_nodes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	m->literals = g_ptr_array_new_with_free_func(g_free);
 	m->power = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	g_mutex_init(&m->kexec.lock);
@@ -54,6 +55,7 @@ void machine_free(struct machine *m)
 	g_array_free(m->groups, TRUE);
 	g_array_free(m->possible_nodes, TRUE);
 	g_hash_table_destroy(m->literal_nodes);
+	g_hash_table_destroy(m->literal_fw_nodes);
 	g_ptr_array_free(m->literals, TRUE);
 	g_hash_table_destroy(m->power);
 	notifier_chain_clear(&m->memory_chain);
@@ -135,39 +137,75 @@ bool machine_node_possible(const struct machine *m, int nid)
 	return false;
 }
 
+/* The NUMA range holding addr, or the first one after it (m->numa is
+ * ascending and disjoint: a binary search, for machines of many ranges);
+ * m->numa->len if none. */
+static guint numa_from(const struct machine *m, uint64_t addr)
+{
+	guint lo = 0, hi = m->numa->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (g_array_index(m->numa, struct numa_range, mid).end < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The same for the present ranges (ascending, disjoint). */
+static guint present_from(const struct machine *m, uint64_t addr)
+{
+	guint lo = 0, hi = m->present->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (g_array_index(m->present, struct mem_range, mid).end < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int machine_nid_of(const struct machine *m, uint64_t addr)
 {
-	for (guint i = 0; i < m->numa->len; i++) {
-		const struct numa_range *r = &g_array_index(m->numa, struct numa_range, i);
+	guint i = numa_from(m, addr);
 
-		if (addr >= r->start && addr <= r->end)
-			return r->nid;
-	}
+	if (i < m->numa->len && g_array_index(m->numa, struct numa_range, i).start <= addr)
+		return g_array_index(m->numa, struct numa_range, i).nid;
 	/* Addresses outside every SRAT range: early_pfn_to_nid() falls back to 0. */
 	return 0;
 }
 
+/* Pieces of [start, end] that are present and within one node: the present
+ * ranges from the first reaching start, each cut at NUMA boundaries. */
 void machine_for_each_present_piece(const struct machine *m, uint64_t start, uint64_t end,
 				    present_piece_fn fn, void *ctx)
 {
-	for (guint i = 0; i < m->present->len; i++) {
+	for (guint i = present_from(m, start); i < m->present->len; i++) {
 		const struct mem_range *p = &g_array_index(m->present, struct mem_range, i);
 		uint64_t s = MAX(p->start, start), e = MIN(p->end, end);
 
-		if (s > e)
-			continue;
+		if (p->start > end)
+			break;
 		while (s <= e) {
-			int nid = machine_nid_of(m, s);
+			guint k = numa_from(m, s);
 			uint64_t piece_end = e;
+			int nid = 0;
 
-			for (guint j = 0; j < m->numa->len; j++) {
-				const struct numa_range *r =
-					&g_array_index(m->numa, struct numa_range, j);
+			if (k < m->numa->len) {
+				const struct numa_range *r = &g_array_index(m->numa, struct numa_range, k);
 
-				if (r->start > s && r->start - 1 < piece_end)
-					piece_end = r->start - 1;
-				if (s >= r->start && s <= r->end && r->end < piece_end)
-					piece_end = r->end;
+				if (r->start <= s) {
+					nid = r->nid;
+					piece_end = MIN(e, r->end);
+				} else {
+					piece_end = MIN(e, r->start - 1);
+				}
 			}
 			fn(ctx, s, piece_end, nid);
 			if (piece_end == UINT64_MAX)

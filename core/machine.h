@@ -94,6 +94,7 @@ struct machine {
 	GArray *groups;                   /* struct memory_group */
 	GArray *possible_nodes;           /* int: nodes that may come online (SRAT) */
 	GHashTable *literal_nodes;        /* block id -> GArray of int: captured node links */
+	GHashTable *literal_fw_nodes;     /* block id -> captured firmware_node target */
 	struct hotplug_params params;
 	GPtrArray *literals;              /* captured strings served as is; [0] unused */
 	GHashTable *power;                /* device -> enum power_flags, when not default */
@@ -106,6 +107,7 @@ struct machine {
 	char *cmdline;                    /* /proc/cmdline (machine_strdup) */
 	struct kexec_state kexec;         /* loaded images (core/kexec.h) */
 	uint64_t generation;              /* bumped by every change of the model */
+	uint16_t blocks_created;          /* after boot, wrapping: a new block's gen */
 	GPtrArray *devices;               /* struct device *: hotplug devices (core/device.h) */
 };
 

@@ -35,6 +35,10 @@ struct memory_block {
 	uint8_t flags;                 /* enum block_flags */
 	uint8_t online_type;           /* enum mmop requested by the last store */
 	uint16_t group;                /* memory group id; 0: none */
+	/* Which block of this id it is: the machine's count of blocks created
+	 * after boot when it was made (0 at boot, wrapping).  A block added
+	 * again is a new device, and its files new files (core/tree.c). */
+	uint16_t gen;
 };
 
 struct memory_blocks {

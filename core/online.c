@@ -2,6 +2,7 @@
 #include "online.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "sysfs_parse.h"
@@ -32,6 +33,34 @@ static int memory_notify(struct machine *m, enum mem_action action, const struct
 void memory_block_uevent(struct machine *m, uint64_t id, enum uevent_action a)
 {
 	event_log_add(&m->log, (struct event){ .kind = EVENT_UEVENT, .block = id, .uevent = a });
+}
+
+/* kobject_synth_uevent() -> kobject_uevent_env(), lib/kobject_uevent.c 6.12:
+ * memory blocks add no variables of their own (memory_subsys has no uevent
+ * callback, the devices no type, devt or driver). */
+int memory_block_store_uevent(struct machine *m, uint64_t id, const char *buf, size_t len)
+{
+	g_autoptr(GString) synth = g_string_new(NULL);
+	g_autofree char *devpath = g_strdup_printf("/devices/system/memory/memory%" PRIu64, id);
+	enum uevent_action a;
+	int rc = uevent_synth_parse(buf, len, &a, synth);
+
+	if (rc == 0)
+		rc = uevent_env_fits(a, devpath, "memory", synth->str, event_log_last(&m->log) + 1);
+	if (rc < 0)
+		return rc;
+	event_log_add(&m->log, (struct event){ .kind = EVENT_UEVENT, .block = id, .uevent = a,
+					      .synth = machine_intern(m, synth->str) });
+	return 0;
+}
+
+int memory_root_store_uevent(struct machine *m, const char *buf, size_t len)
+{
+	g_autoptr(GString) synth = g_string_new(NULL);
+	enum uevent_action a;
+
+	(void)m;
+	return uevent_synth_parse(buf, len, &a, synth);
 }
 
 /* ---- the ranges a block's notifications describe ----------------------- */
@@ -119,10 +148,25 @@ static int memory_block_online(struct machine *m, struct memory_block *b)
 
 /* ---- offline ----------------------------------------------------------- */
 
-/* offline_pages(): pages that are not System RAM are holes (walk_system_ram_range). */
+static int count_system_ram(const struct resource *hit, void *arg)
+{
+	*(uint64_t *)arg += hit->end - hit->start + 1;
+	return 0;
+}
+
+/* offline_pages(), 6.1 and 6.12: "memory holes" when the System RAM
+ * resources (walk_system_ram_range(), busy System RAM of any desc, nested
+ * ones included) do not cover the whole block: what /proc/iomem shows, not
+ * memblock (a firmware-reserved tail of RAM is present but not System RAM). */
 static bool block_has_holes(const struct machine *m, const struct memory_block *b)
 {
-	return machine_present_bytes(m, block_start(m, b), m->block_size) != m->block_size;
+	uint64_t ram = 0, s = block_start(m, b);
+
+	/* A captured tree without /proc/iomem: its blocks' memory is RAM. */
+	if (!m->has_iomem)
+		return machine_present_bytes(m, s, m->block_size) != m->block_size;
+	walk_system_ram_res(&m->iomem, s, s + m->block_size - 1, count_system_ram, &ram);
+	return ram != m->block_size;
 }
 
 /* Reserved memblock pages (kernel image, crash kernel) are unmovable:

@@ -43,5 +43,13 @@ int memory_store_soft_offline_page(struct machine *m, const char *buf, size_t le
 
 /* kobject_uevent(&mem->dev.kobj, action), written to the event log. */
 void memory_block_uevent(struct machine *m, uint64_t id, enum uevent_action a);
+/* uevent_store() (drivers/base/core.c) of memoryN/uevent: the synthetic uevent
+ * kobject_synth_uevent() sends, logged; 0, -EINVAL or -ENOMEM (see
+ * uevent_synth_parse, uevent_env_fits).  Nothing else changes. */
+int memory_block_store_uevent(struct machine *m, uint64_t id, const char *buf, size_t len);
+/* The same store on the memory root (/sys/devices/system/memory/uevent):
+ * parsed alike, then dev_uevent_filter() drops it (the root device has
+ * neither bus nor class): 0 or -EINVAL, and no uevent. */
+int memory_root_store_uevent(struct machine *m, const char *buf, size_t len);
 
 #endif

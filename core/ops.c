@@ -37,6 +37,10 @@ struct verb {
 	const char *name;
 	run_fn run;
 	struct arg args[8];
+	/* Its kernel path takes lock_device_hotplug() or mem_hotplug_lock, which a
+	 * slow offline holds: refused meanwhile, as a bad request that changes
+	 * nothing (the kernel's caller would wait; stores are queued instead). */
+	bool hotplug_lock;
 };
 
 /* ---- argument access (shapes were checked before any handler runs) ------ */
@@ -169,8 +173,6 @@ static int op_probe(struct machine *m, const struct call *c, json_object **resul
 				   "CONFIG_ARCH_MEMORY_PROBE)"), -EINVAL;
 	if (!check_hotplug_range(m, addr, m->block_size, machine_nid_of(m, addr), err))
 		return -EINVAL;
-	if (!check_hotplug_idle(m, err))
-		return -EINVAL;
 	buf = g_strdup_printf("0x%" PRIx64, addr);
 	ret = memory_probe_store(m, buf, strlen(buf));
 	return ret ? kernel_failed(err, -ret, "probe 0x%" PRIx64, addr) : 0;
@@ -204,7 +206,7 @@ static int op_virtio_mem_resize(struct machine *m, const struct call *c, json_ob
 	int ret;
 
 	get_size(c, "requested_size", &req);
-	if (!d || !virtio_mem_resize_check(m, d, req, err))
+	if (!d || !virtio_mem_resize_check(d, req, err))
 		return -EINVAL;
 	ret = virtio_mem_resize(m, d, req, err);
 	*result = json_object_new_object();
@@ -428,9 +430,7 @@ static int op_state(struct machine *m, const struct call *c, json_object **resul
 	(void)result;
 	if (!b)
 		return -EINVAL;
-	if (!check_hotplug_idle(m, err))
-		return -EINVAL;
-	/* The op waits for a slow offline to end, as the writer would. */
+	/* The op waits for a slow offline of its own to end, as the writer would. */
 	ret = hotplug_wait(m, memory_block_store_state(m, b->id, word, strlen(word)));
 	return ret ? kernel_failed(err, -ret, "echo %s > memory%" PRIu64 "/state", word, b->id) : 0;
 }
@@ -458,47 +458,76 @@ static int op_dump(struct machine *m, const struct call *c, json_object **result
 #define REQ_WORDS(key, words) { key, A_STR, true, words }
 #define NO_ARGS { { NULL, 0, false, NULL, 0 } }
 
+/* Verbs without hotplug_lock take neither lock: virtio_mem_probe() adds
+ * nothing until it is asked to plug, memmap_on_memory_store() takes device
+ * locks, a CXL window is a resource, and the rest set variables. */
 static const struct verb verbs[] = {
+	/* acpi_memory_enable_device() -> __add_memory() */
 	{ "dimm-add", op_dimm_add, { REQ("start", A_SIZE), REQ("size", A_SIZE),
-				     OPT("node", A_UINT) } },
-	{ "dimm-eject", op_dimm_eject, { REQ("device", A_STR) } },
-	{ "probe", op_probe, { REQ("addr", A_SIZE) } },
+				     OPT("node", A_UINT) },
+	  .hotplug_lock = true },
+	/* acpi_scan_hot_remove(): lock_device_hotplug(), device_offline() */
+	{ "dimm-eject", op_dimm_eject, { REQ("device", A_STR) },
+	  .hotplug_lock = true },
+	/* probe_store(): lock_device_hotplug_sysfs() */
+	{ "probe", op_probe, { REQ("addr", A_SIZE) },
+	  .hotplug_lock = true },
 	{ "virtio-mem-add", op_virtio_mem_add,
 	  { REQ("start", A_SIZE), REQ("region_size", A_SIZE),
 	    OPT("block_size", A_SIZE), OPT("node", A_UINT),
-	    OPT("index", A_UINT) } },
+	    OPT("index", A_UINT) }, .hotplug_lock = false },
+	/* add_memory_driver_managed(), offline_and_remove_memory() */
 	{ "virtio-mem-resize", op_virtio_mem_resize,
-	  { REQ("device", A_STR), REQ("requested_size", A_SIZE) } },
+	  { REQ("device", A_STR), REQ("requested_size", A_SIZE) },
+	  .hotplug_lock = true },
+	/* devm_memremap_pages() -> pagemap_range() */
 	{ "pmem-namespace-create", op_namespace_create,
 	  { OPT("region", A_STR), OPT("start", A_SIZE),
-	    REQ("size", A_SIZE), REQ_WORDS("mode", WORDS(ns_modes)) } },
+	    REQ("size", A_SIZE), REQ_WORDS("mode", WORDS(ns_modes)) },
+	  .hotplug_lock = true },
+	/* memunmap_pages() of the old, memremap of the new */
 	{ "namespace-reconfigure", op_namespace_reconfigure,
-	  { REQ("device", A_STR), REQ_WORDS("mode", WORDS(ns_targets)) } },
+	  { REQ("device", A_STR), REQ_WORDS("mode", WORDS(ns_targets)) },
+	  .hotplug_lock = true },
+	/* dev_dax_kmem_probe() / memunmap_pages() */
 	{ "dax-reconfigure", op_dax_reconfigure,
-	  { REQ("device", A_STR), REQ_WORDS("mode", WORDS(dax_targets)) } },
-	{ "kmem-unbind", op_kmem_unbind, { REQ("device", A_STR) } },
+	  { REQ("device", A_STR), REQ_WORDS("mode", WORDS(dax_targets)) },
+	  .hotplug_lock = true },
+	/* dev_dax_kmem_remove() -> remove_memory() */
+	{ "kmem-unbind", op_kmem_unbind, { REQ("device", A_STR) },
+	  .hotplug_lock = true },
 	{ "dax-memmap-on-memory", op_dax_memmap_on_memory,
-	  { REQ("device", A_STR), REQ("enable", A_BOOL) } },
-	{ "hmem-add", op_hmem_add, { REQ("start", A_SIZE) } },
+	  { REQ("device", A_STR), REQ("enable", A_BOOL) }, .hotplug_lock = false },
+	/* dev_dax_probe() -> devm_memremap_pages() */
+	{ "hmem-add", op_hmem_add, { REQ("start", A_SIZE) },
+	  .hotplug_lock = true },
 	{ "cxl-window-add", op_cxl_window_add,
 	  { REQ("start", A_SIZE), REQ("size", A_SIZE),
-	    OPT("node", A_UINT) } },
+	    OPT("node", A_UINT) }, .hotplug_lock = false },
+	/* kmem: add_memory_driver_managed() */
 	{ "cxl-region-create", op_cxl_region_create,
-	  { REQ("window", A_STR), REQ("size", A_SIZE) } },
+	  { REQ("window", A_STR), REQ("size", A_SIZE) },
+	  .hotplug_lock = true },
+	/* sclp_add_standby_memory() -> add_memory() */
 	{ "s390-standby-add", op_s390_standby_add,
 	  { REQ("start", A_SIZE), REQ("size", A_SIZE),
-	    OPT("increment", A_SIZE) } },
+	    OPT("increment", A_SIZE) },
+	  .hotplug_lock = true },
 	{ "s390-standby-fault", op_s390_standby_fault,
 	  { OPT("block", A_UINT), OPT("standby", A_BOOL),
-	    OPT("assign_fails", A_BOOL) } },
+	    OPT("assign_fails", A_BOOL) }, .hotplug_lock = false },
 	{ "fault", op_fault,
 	  { REQ("block", A_UINT), OPT("unmovable", A_BOOL),
 	    OPT("unmovable_late", A_BOOL), OPT("signal", A_BOOL),
-	    OPT("slow_offline_ms", A_UINT) } },
-	{ "inject", op_inject, { REQ("action", A_STR), REQ("errno", A_ERRNO) } },
-	{ "state", op_state, { REQ("block", A_UINT), REQ_WORDS("state", TABLE(mmop)) } },
-	{ "auto-online", op_auto_online, { REQ_WORDS("value", TABLE(mmop)) } },
-	{ "dump", op_dump, NO_ARGS },
+	    OPT("slow_offline_ms", A_UINT) }, .hotplug_lock = false },
+	{ "inject", op_inject, { REQ("action", A_STR), REQ("errno", A_ERRNO) },
+	  .hotplug_lock = false },
+	/* state_store(): lock_device_hotplug_sysfs() */
+	{ "state", op_state, { REQ("block", A_UINT), REQ_WORDS("state", TABLE(mmop)) },
+	  .hotplug_lock = true },
+	{ "auto-online", op_auto_online, { REQ_WORDS("value", TABLE(mmop)) },
+	  .hotplug_lock = false },
+	{ "dump", op_dump, NO_ARGS, .hotplug_lock = false },
 };
 
 const char *ops_verb(size_t i)
@@ -660,7 +689,10 @@ int machine_op(struct machine *m, json_object *op, json_object **result, GError 
 	json_object_object_get_ex(op, "op", &verb);
 	c.verb = json_object_get_string(verb);
 	v = find_verb(c.verb);
-	ret = v->run(m, &c, &res, err);
+	if (v->hotplug_lock && !check_hotplug_idle(m, err))
+		ret = -EINVAL;
+	else
+		ret = v->run(m, &c, &res, err);
 	if (ret) {
 		json_object_put(res);
 		g_prefix_error(err, "%s: ", c.verb);

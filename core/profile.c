@@ -41,6 +41,20 @@ const char *profile_arch_name(enum arch a)
 	return arch_names[a];
 }
 
+const char *profile_physmem_limit_text(const struct profile *p)
+{
+	switch (p->arch) {
+	case ARCH_X86_64:
+		return p->la57 ? "MAX_PHYSMEM_BITS is 52 on x86_64 with la57"
+			       : "MAX_PHYSMEM_BITS is 46 on x86_64 (52 with \"la57\": true)";
+	case ARCH_S390X:
+		return "MAX_PHYSMEM_BITS is 53 on s390x";
+	case ARCH_AARCH64:
+		return "MAX_PHYSMEM_BITS is 48 on aarch64";
+	}
+	return "MAX_PHYSMEM_BITS";
+}
+
 const char *profile_kernel_release(const struct profile *p)
 {
 	switch (p->kernel) {

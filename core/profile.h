@@ -15,6 +15,7 @@ enum arch { ARCH_X86_64, ARCH_S390X, ARCH_AARCH64 };
 struct profile {
 	unsigned kernel;              /* major * 100 + minor: 601, 612, ... */
 	enum arch arch;
+	bool la57;                    /* x86_64 with 5-level paging (the CPU's la57) */
 	bool memory_probe;            /* CONFIG_ARCH_MEMORY_PROBE: memory/probe exists */
 	bool device_backed_vmemmap;   /* the never-merged "Device Backed Vmemmap" RFC */
 	bool pm_advanced_debug;       /* CONFIG_PM_ADVANCED_DEBUG: more power/ files */
@@ -24,6 +25,16 @@ struct profile {
 
 /* MAX_NUMNODES: Debian builds x86_64 with CONFIG_NODES_SHIFT=10. */
 #define MAX_NUMNODES 1024
+/* NR_NODE_MEMBLKS (include/linux/numa_memblks.h, 6.12): the NUMA ranges
+ * numa_add_memblk() takes ("too many memblk ranges" beyond). */
+#define NR_NODE_MEMBLKS (MAX_NUMNODES * 2)
+
+/* The versions whose behaviour the profile helpers below model. */
+#define PROFILE_KERNELS "6.1 to 6.19"
+static inline bool profile_kernel_known(unsigned kernel)
+{
+	return kernel >= KERNEL(6, 1) && kernel <= KERNEL(6, 19);
+}
 
 /* Parses "6.1", "6.12", "6.19" ... ; false when malformed. */
 bool profile_parse_kernel(const char *s, unsigned *out);
@@ -39,13 +50,33 @@ static inline uint64_t profile_section_size(const struct profile *p)
 {
 	return (uint64_t)(p->arch == ARCH_S390X ? 256 : 128) << 20;
 }
-/* mhp_get_pluggable_range(): the direct map's reach, MAX_PHYSMEM_BITS
- * (x86_64 4-level paging 46, s390 53, arm64 48); the last byte. */
+/* MAX_PHYSMEM_BITS: x86_64 46 with 4-level paging, 52 with 5-level
+ * (arch/x86/include/asm/sparsemem.h: pgtable_l5_enabled(), which Debian's
+ * CONFIG_X86_5LEVEL turns on where the CPU has la57); s390 53; arm64 48. */
+static inline unsigned profile_physmem_bits(const struct profile *p)
+{
+	if (p->arch == ARCH_X86_64)
+		return p->la57 ? 52 : 46;
+	return p->arch == ARCH_S390X ? 53 : 48;
+}
+/* PHYSMEM_END: the last byte memory can have.  RAM beyond it has no
+ * sections (mminit_validate_memmodel_limits) and so no memory blocks. */
+static inline uint64_t profile_physmem_end(const struct profile *p)
+{
+	return (UINT64_C(1) << profile_physmem_bits(p)) - 1;
+}
+/* "MAX_PHYSMEM_BITS is 46 on x86_64 ...": why an address is beyond it. */
+const char *profile_physmem_limit_text(const struct profile *p);
+/* mhp_get_pluggable_range(): the direct map's reach, PHYSMEM_END; the last byte. */
 static inline uint64_t profile_pluggable_end(const struct profile *p)
 {
-	unsigned bits = p->arch == ARCH_S390X ? 53 : p->arch == ARCH_AARCH64 ? 48 : 46;
-
-	return (UINT64_C(1) << bits) - 1;
+	return profile_physmem_end(p);
+}
+/* COMMAND_LINE_SIZE, with its NUL: 2048 on x86 and arm64
+ * (arch/x86/include/asm/setup.h), s390 CONFIG_COMMAND_LINE_SIZE 4096. */
+static inline unsigned profile_command_line_size(const struct profile *p)
+{
+	return p->arch == ARCH_S390X ? 4096 : 2048;
 }
 /* The boot is the x86 e820 one: trim_bios_range(), probe_memory_block_size(). */
 static inline bool profile_boots_from_e820(const struct profile *p)

@@ -7,6 +7,20 @@
 
 #include "resource.h"
 
+const char *const iores_desc_table[IORES_DESC_CXL + 1] = {
+	[IORES_DESC_NONE] = "none",
+	[IORES_DESC_CRASH_KERNEL] = "crash_kernel",
+	[IORES_DESC_ACPI_TABLES] = "acpi_tables",
+	[IORES_DESC_ACPI_NV_STORAGE] = "acpi_nv_storage",
+	[IORES_DESC_PERSISTENT_MEMORY] = "persistent_memory",
+	[IORES_DESC_PERSISTENT_MEMORY_LEGACY] = "persistent_memory_legacy",
+	[IORES_DESC_DEVICE_PRIVATE_MEMORY] = "device_private_memory",
+	[IORES_DESC_RESERVED] = "reserved",
+	[IORES_DESC_SOFT_RESERVED] = "soft_reserved",
+	[IORES_DESC_CXL] = "cxl",
+};
+DEFINE_STRING_TABLE_LOOKUP(iores_desc, enum iores_desc)
+
 /*
  * What the kernel gives resources of a name: the drivers and setup code that
  * create them (arch/x86/kernel/e820.c e820__reserve_resources(), kernel/resource.c,

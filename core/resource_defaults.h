@@ -9,6 +9,12 @@
 
 #include <stdint.h>
 
+#include "resource.h"
+#include "strtab.h"
+
+/* IORES_DESC_* as fixtures spell them: "none", "crash_kernel", ... "cxl". */
+DECLARE_STRING_TABLE_LOOKUP(iores_desc, enum iores_desc, IORES_DESC_CXL + 1);
+
 void resource_default_flags(const char *name, uint32_t *flags, int *desc);
 
 #endif

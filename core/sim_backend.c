@@ -129,12 +129,22 @@ static void sim_free(struct backend *b)
 	g_free(s);
 }
 
+static bool sim_journal(struct backend *b, const char *fixture, const char *file, GError **err)
+{
+	struct sim_backend *s = (struct sim_backend *)b;
+
+	g_return_val_if_fail(!s->journal, false);
+	s->journal = journal_open(file, fixture, s->m, err);
+	return s->journal != NULL;
+}
+
 static const struct backend_ops sim_ops = {
 	.store = sim_store,
 	.op = sim_op,
 	.complete = sim_complete,
 	.interrupt = sim_interrupt,
 	.kexec_record = sim_kexec_record,
+	.journal = sim_journal,
 	.free = sim_free,
 };
 
@@ -160,6 +170,7 @@ struct backend *sim_backend_new(struct machine *m, GError **err)
 	s->b.cpus = m->cpus;
 	s->b.inject_priority = m->inject.nb.priority;
 	s->b.completion_fd = fd;
+	s->b.changes_fd = -1;
 	return &s->b;
 }
 
@@ -168,13 +179,4 @@ struct backend *sim_backend_load(const char *fixture, size_t n_steps, GError **e
 	struct machine *m = scenario_load(fixture, n_steps, err);
 
 	return m ? sim_backend_new(m, err) : NULL;
-}
-
-bool sim_backend_journal(struct backend *b, const char *fixture, const char *file, GError **err)
-{
-	struct sim_backend *s = (struct sim_backend *)b;
-
-	g_return_val_if_fail(!s->journal, false);
-	s->journal = journal_open(file, fixture, s->m, err);
-	return s->journal != NULL;
 }

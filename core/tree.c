@@ -16,8 +16,10 @@
 #include <string.h>
 
 #include "attr.h"
+#include "device.h"
 #include "firmware_map.h"
 #include "machine.h"
+#include "nd_tree.h"
 
 /* ---- node ids ---------------------------------------------------------- */
 
@@ -28,6 +30,7 @@ enum kind {
 	K_BLOCK_ATTR,        /* obj: block id, sub: block_attrs index */
 	K_BLOCK_POWER_ATTR,  /* obj: block id, sub: power_attrs index */
 	K_BLOCK_NODE_LINK,   /* obj: block id, sub: nid */
+	K_BLOCK_FW_LINK,     /* obj: the block's: memoryN/firmware_node */
 	K_MEMMAP,            /* obj: entry number */
 	K_MEMMAP_ATTR,       /* obj: entry number, sub: memmap_attrs index */
 	K_NODE,              /* obj: nid */
@@ -39,11 +42,27 @@ enum kind {
 	K_FAULT_ATTR,        /* obj: block id, sub: fault_attrs index */
 	K_CPU,               /* obj: cpu number */
 	K_CPU_ATTR,          /* obj: cpu number, sub: cpu_attrs index */
+	K_ND,                /* obj: nd object (nd_tree.h); sub 0: its directory, else file sub - 1 */
+	K_ND_LINK,           /* obj: nd object, sub: link role (nd_tree.c) */
 	NR_KINDS
 };
 
 #define OBJ_BITS 40
 #define OBJ_MAX ((UINT64_C(1) << OBJ_BITS) - 1)
+
+/*
+ * A block's object bits: its id, and the low bits of its generation above
+ * (struct memory_block.gen).  A block added again has other node ids, so an
+ * open file of the removed one never reaches it; its files just no longer
+ * exist (ENODEV, as kernfs_get_active() fails on a removed node).  Ids stay
+ * below 2^25: boot and hot-add keep blocks within MAX_PHYSMEM_BITS (at most
+ * 52 or 53 bits of 128 or 256 MiB blocks, core/profile.h).  The generation's
+ * high bits are the FUSE generation (tree_generation), so an id and
+ * generation pair repeats only after 65,536 blocks have been created.
+ */
+#define BLOCK_ID_BITS 26
+#define BLOCK_ID_MASK ((UINT64_C(1) << BLOCK_ID_BITS) - 1)
+#define BLOCK_GEN_MASK ((1u << (OBJ_BITS - BLOCK_ID_BITS)) - 1)
 
 static tree_node make(enum kind k, uint64_t obj, unsigned sub)
 {
@@ -53,6 +72,21 @@ static enum kind kind_of(tree_node n) { return (enum kind)(n >> 56); }
 static uint64_t obj_of(tree_node n) { return (n >> 16) & OBJ_MAX; }
 static unsigned sub_of(tree_node n) { return n & 0xffff; }
 
+/* The object bits of a block's nodes, and back. */
+static uint64_t block_obj(const struct memory_block *b)
+{
+	return b->id | (uint64_t)(b->gen & BLOCK_GEN_MASK) << BLOCK_ID_BITS;
+}
+static uint64_t block_id_of(tree_node n) { return obj_of(n) & BLOCK_ID_MASK; }
+
+/* The block a node of a block kind names, if that very block exists now. */
+static const struct memory_block *node_block(const struct machine *m, tree_node n)
+{
+	const struct memory_block *b = block_of(m, block_id_of(n));
+
+	return b && block_obj(b) == obj_of(n) ? b : NULL;
+}
+
 /* ---- the fixed directories ---------------------------------------------- */
 
 static bool has_memory(const struct machine *m) { return m->has_memory_dir; }
@@ -60,7 +94,7 @@ static bool has_memmap(const struct machine *m) { return m->has_firmware_map; }
 
 /* Objects a fixed directory lists after its fixed entries. */
 enum objects { OBJ_NONE, OBJ_BLOCKS, OBJ_NODES, OBJ_MEMMAP, OBJ_BUS_BLOCKS, OBJ_INJECT,
-	       OBJ_FAULT_BLOCKS, OBJ_CPUS };
+	       OBJ_FAULT_BLOCKS, OBJ_CPUS, OBJ_ND };
 
 struct fixed_dir {
 	const char *name;
@@ -82,8 +116,8 @@ enum {
 static const struct fixed_dir dirs[NR_FIXED_DIRS] = {
 	[D_ROOT] = { "", D_ROOT, 0755, NULL, NULL, TREE_SYSFS, OBJ_NONE },
 	[D_PROC] = { "proc", D_ROOT, 0755, NULL, &proc_attrs, TREE_PROCFS, OBJ_NONE },
-	[D_SYS] = { "sys", D_ROOT, 0755, NULL, NULL, TREE_SYSFS, OBJ_NONE },
-	[D_DEVICES] = { "devices", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_SYS] = { "sys", D_ROOT, 0755, NULL, NULL, TREE_SYSFS, OBJ_ND },
+	[D_DEVICES] = { "devices", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_ND },
 	[D_SYSTEM] = { "system", D_DEVICES, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
 	[D_MEMORY] = { "memory", D_SYSTEM, 0755, has_memory, &memory_root_attrs, TREE_SYSFS,
 		       OBJ_BLOCKS },
@@ -92,11 +126,11 @@ static const struct fixed_dir dirs[NR_FIXED_DIRS] = {
 	[D_NODE] = { "node", D_SYSTEM, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NODES },
 	[D_FIRMWARE] = { "firmware", D_SYS, 0755, has_memmap, NULL, TREE_SYSFS, OBJ_NONE },
 	[D_MEMMAP] = { "memmap", D_FIRMWARE, 0755, has_memmap, NULL, TREE_SYSFS, OBJ_MEMMAP },
-	[D_BUS] = { "bus", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_BUS] = { "bus", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_ND },
 	[D_BUS_MEMORY] = { "memory", D_BUS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
 	[D_BUS_DEVICES] = { "devices", D_BUS_MEMORY, 0755, has_memory, NULL, TREE_SYSFS,
 			    OBJ_BUS_BLOCKS },
-	[D_MODULE] = { "module", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_NONE },
+	[D_MODULE] = { "module", D_SYS, 0755, has_memory, NULL, TREE_SYSFS, OBJ_ND },
 	[D_MODULE_MHP] = { "memory_hotplug", D_MODULE, 0755, has_memory, NULL, TREE_SYSFS,
 			   OBJ_NONE },
 	[D_PARAMS] = { "parameters", D_MODULE_MHP, 0755, has_memory, &memory_param_attrs,
@@ -117,6 +151,47 @@ static const struct fixed_dir dirs[NR_FIXED_DIRS] = {
 static tree_node dir_node(int d)
 {
 	return make(K_DIR, 0, (unsigned)d + 1);
+}
+
+/* ---- the nd and dax devices (nd_tree.c) ----------------------------------- */
+
+tree_node tree_nd_node(uint64_t obj, unsigned sub)
+{
+	return make(K_ND, obj, sub);
+}
+tree_node tree_nd_link(uint64_t obj, unsigned role)
+{
+	return make(K_ND_LINK, obj, role);
+}
+tree_node tree_nd_anchor(enum nd_anchor at)
+{
+	static const int anchor_dirs[NR_ND_ANCHORS] = {
+		[ND_AT_SYS] = D_SYS, [ND_AT_DEVICES] = D_DEVICES, [ND_AT_BUS] = D_BUS,
+		[ND_AT_MODULE] = D_MODULE,
+	};
+
+	return dir_node(anchor_dirs[at]);
+}
+static enum nd_anchor anchor_of(int d)
+{
+	return d == D_DEVICES ? ND_AT_DEVICES : d == D_BUS ? ND_AT_BUS :
+	       d == D_MODULE ? ND_AT_MODULE : ND_AT_SYS;
+}
+
+struct nd_find {
+	const char *name;
+	tree_node found;
+};
+
+static bool nd_find_entry(void *ctx, const char *name, tree_node n, enum tree_type type)
+{
+	struct nd_find *f = ctx;
+
+	(void)type;
+	if (strcmp(name, f->name) != 0)
+		return true;
+	f->found = n;
+	return false;
 }
 static int dir_index(tree_node n)
 {
@@ -202,6 +277,12 @@ static bool emit(struct dir_walk *w, const char *name, tree_node n, enum tree_ty
 	return !w->stopped;
 }
 
+/* nd_tree.c's listings go through emit(). */
+static bool nd_emit_entry(void *ctx, const char *name, tree_node n, enum tree_type type)
+{
+	return emit(ctx, name, n, type);
+}
+
 static void emit_attrs(struct dir_walk *w, const struct machine *m, const struct attrs *t,
 		       enum kind k, uint64_t obj)
 {
@@ -229,7 +310,7 @@ static void emit_blocks(struct dir_walk *w, const struct machine *m, enum kind k
 			continue;
 		}
 		snprintf(name, sizeof(name), "memory%" PRIu64, b->id);
-		if (!emit(w, name, make(k, b->id, only_nid >= 0 ? (unsigned)only_nid : 0), type))
+		if (!emit(w, name, make(k, block_obj(b), only_nid >= 0 ? (unsigned)only_nid : 0), type))
 			return;
 	}
 }
@@ -282,6 +363,7 @@ static void emit_objects(struct dir_walk *w, const struct machine *m, enum objec
 				return;
 		}
 		break;
+	case OBJ_ND:      /* listed by dir_emit, which knows the directory */
 	case OBJ_NONE:
 		break;
 	}
@@ -299,7 +381,7 @@ struct kind_ops {
 	int (*lookup)(const struct machine *m, tree_node dir, const char *name, tree_node *child);
 	void (*emit)(struct dir_walk *w, const struct machine *m, tree_node dir);
 	/* Links that are not attributes: */
-	void (*readlink)(tree_node n, GString *out);
+	void (*readlink)(const struct machine *m, tree_node n, GString *out);
 	/* What a show/store callback gets as its object. */
 	uint64_t (*callback_obj)(tree_node n);
 	/* Object directories: the attribute table of their files, and its kind. */
@@ -313,6 +395,11 @@ struct kind_ops {
 static uint64_t obj_callback(tree_node n)
 {
 	return obj_of(n);
+}
+
+static uint64_t block_callback(tree_node n)
+{
+	return block_id_of(n);
 }
 
 /* An object's directory whose files are its kind's attribute table
@@ -360,6 +447,7 @@ static tree_node dir_parent(tree_node n)
 }
 static int dir_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
 {
+	const struct memory_block *b;
 	int d = dir_index(dir);
 	uint64_t id;
 
@@ -375,11 +463,11 @@ static int dir_lookup(const struct machine *m, tree_node dir, const char *name, 
 	case OBJ_BLOCKS:
 	case OBJ_BUS_BLOCKS:
 	case OBJ_FAULT_BLOCKS:
-		if (!parse_numbered(name, "memory", &id) || !block_of(m, id))
+		if (!parse_numbered(name, "memory", &id) || !(b = block_of(m, id)))
 			return -ENOENT;
 		*child = make(dirs[d].objects == OBJ_BLOCKS ? K_BLOCK :
 			      dirs[d].objects == OBJ_BUS_BLOCKS ? K_BUS_BLOCK_LINK : K_FAULT_BLOCK,
-			      id, 0);
+			      block_obj(b), 0);
 		return 0;
 	case OBJ_NODES:
 		if (!parse_numbered(name, "node", &id) || id >= MAX_NUMNODES ||
@@ -406,6 +494,15 @@ static int dir_lookup(const struct machine *m, tree_node dir, const char *name, 
 			return -ENOENT;
 		*child = make(K_CPU, id, 0);
 		return 0;
+	case OBJ_ND: {
+		struct nd_find f = { name, 0 };
+
+		nd_anchor_list(m, anchor_of(d), nd_find_entry, &f);
+		if (!f.found)
+			return -ENOENT;
+		*child = f.found;
+		return 0;
+	}
 	case OBJ_NONE:
 		break;
 	}
@@ -422,6 +519,8 @@ static void dir_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
 			return;
 	if (dirs[d].files)
 		emit_attrs(w, m, dirs[d].files, K_DIR_ATTR, (uint64_t)d);
+	if (dirs[d].objects == OBJ_ND)
+		nd_anchor_list(m, anchor_of(d), nd_emit_entry, w);
 	emit_objects(w, m, dirs[d].objects);
 }
 
@@ -447,10 +546,24 @@ static uint64_t dir_attr_callback(tree_node n)
 	return dir_node((int)obj_of(n));
 }
 
+/* The target of a block's firmware_node link: captured, or its simulated
+ * ACPI memory device's; false when it has none. */
+static bool block_firmware_node(const struct machine *m, const struct memory_block *b,
+				GString *out)
+{
+	const char *captured = b ? g_hash_table_lookup(m->literal_fw_nodes, &b->id) : NULL;
+
+	if (!captured)
+		return dimm_firmware_node(m, b, out);
+	if (out)
+		g_string_append(out, captured);
+	return true;
+}
+
 /* K_BLOCK: memoryN/ */
 static bool block_exists(const struct machine *m, tree_node n)
 {
-	return m->has_memory_dir && block_of(m, obj_of(n));
+	return m->has_memory_dir && node_block(m, n);
 }
 static tree_node block_parent(tree_node n)
 {
@@ -459,30 +572,40 @@ static tree_node block_parent(tree_node n)
 }
 static int block_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
 {
-	uint64_t id = obj_of(dir), nid;
+	uint64_t obj = obj_of(dir), nid;
 
-	if (lookup_attr(m, &block_attrs, K_BLOCK_ATTR, id, name, child) == 0)
+	if (lookup_attr(m, &block_attrs, K_BLOCK_ATTR, obj, name, child) == 0)
 		return 0;
+	if (strcmp(name, "firmware_node") == 0 &&
+	    block_firmware_node(m, node_block(m, dir), NULL)) {
+		*child = make(K_BLOCK_FW_LINK, obj, 0);
+		return 0;
+	}
 	if (parse_numbered(name, "node", &nid) && nid < MAX_NUMNODES &&
-	    block_in_node(m, block_of(m, id), (int)nid)) {
-		*child = make(K_BLOCK_NODE_LINK, id, (unsigned)nid);
+	    block_in_node(m, node_block(m, dir), (int)nid)) {
+		*child = make(K_BLOCK_NODE_LINK, obj, (unsigned)nid);
 		return 0;
 	}
 	return -ENOENT;
 }
 static void block_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
 {
-	uint64_t id = obj_of(dir);
+	uint64_t obj = obj_of(dir);
 	int nids[64];
-	int n = block_nodes(m, block_of(m, id), nids, G_N_ELEMENTS(nids));
+	int n = block_nodes(m, node_block(m, dir), nids, G_N_ELEMENTS(nids));
 	char name[32];
 
+	/* Right before node0, where kernfs's hash order puts it too (seen on
+	 * 6.1 and 6.12: uevent, firmware_node, node0, power, online ...). */
+	if (block_firmware_node(m, node_block(m, dir), NULL) &&
+	    !emit(w, "firmware_node", make(K_BLOCK_FW_LINK, obj, 0), TREE_LINK))
+		return;
 	for (int i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "node%d", nids[i]);
-		if (!emit(w, name, make(K_BLOCK_NODE_LINK, id, (unsigned)nids[i]), TREE_LINK))
+		if (!emit(w, name, make(K_BLOCK_NODE_LINK, obj, (unsigned)nids[i]), TREE_LINK))
 			return;
 	}
-	emit_attrs(w, m, &block_attrs, K_BLOCK_ATTR, id);
+	emit_attrs(w, m, &block_attrs, K_BLOCK_ATTR, obj);
 }
 
 /* K_BLOCK_ATTR: memoryN/FILE, and memoryN/power/ */
@@ -516,11 +639,24 @@ static uint64_t block_power_callback(tree_node n)
 /* K_BLOCK_NODE_LINK: memoryN/nodeK -> ../../node/nodeK */
 static bool block_node_link_exists(const struct machine *m, tree_node n)
 {
-	return block_of(m, obj_of(n)) && block_in_node(m, block_of(m, obj_of(n)), (int)sub_of(n));
+	const struct memory_block *b = node_block(m, n);
+
+	return b && block_in_node(m, b, (int)sub_of(n));
 }
-static void block_node_readlink(tree_node n, GString *out)
+static void block_node_readlink(const struct machine *m, tree_node n, GString *out)
 {
+	(void)m;
 	g_string_append_printf(out, "../../node/node%u", sub_of(n));
+}
+
+/* K_BLOCK_FW_LINK: memoryN/firmware_node -> its ACPI memory device (obj: the block's) */
+static bool block_fw_link_exists(const struct machine *m, tree_node n)
+{
+	return block_exists(m, n) && block_firmware_node(m, node_block(m, n), NULL);
+}
+static void block_fw_readlink(const struct machine *m, tree_node n, GString *out)
+{
+	block_firmware_node(m, node_block(m, n), out);
 }
 
 /* K_NODE_BLOCK_LINK: nodeK/memoryN -> ../../memory/memoryN */
@@ -528,24 +664,27 @@ static tree_node node_block_link_parent(tree_node n)
 {
 	return make(K_NODE, sub_of(n), 0);
 }
-static void node_block_readlink(tree_node n, GString *out)
+static void node_block_readlink(const struct machine *m, tree_node n, GString *out)
 {
-	g_string_append_printf(out, "../../memory/memory%" PRIu64, obj_of(n));
+	(void)m;
+	g_string_append_printf(out, "../../memory/memory%" PRIu64, block_id_of(n));
 }
 
 /* K_BUS_BLOCK_LINK: bus/memory/devices/memoryN */
 static bool any_block_exists(const struct machine *m, tree_node n)
 {
-	return block_of(m, obj_of(n)) != NULL;
+	return node_block(m, n) != NULL;
 }
 static tree_node bus_block_parent(tree_node n)
 {
 	(void)n;
 	return dir_node(D_BUS_DEVICES);
 }
-static void bus_block_readlink(tree_node n, GString *out)
+static void bus_block_readlink(const struct machine *m, tree_node n, GString *out)
 {
-	g_string_append_printf(out, "../../../devices/system/memory/memory%" PRIu64, obj_of(n));
+	(void)m;
+	g_string_append_printf(out, "../../../devices/system/memory/memory%" PRIu64,
+			       block_id_of(n));
 }
 
 /* K_MEMMAP: /sys/firmware/memmap/N */
@@ -572,12 +711,13 @@ static tree_node node_parent(tree_node n)
 }
 static int node_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
 {
+	const struct memory_block *b;
 	uint64_t id;
 
-	if (!parse_numbered(name, "memory", &id) || !block_of(m, id) ||
-	    !block_in_node(m, block_of(m, id), (int)obj_of(dir)))
+	if (!parse_numbered(name, "memory", &id) || !(b = block_of(m, id)) ||
+	    !block_in_node(m, b, (int)obj_of(dir)))
 		return -ENOENT;
-	*child = make(K_NODE_BLOCK_LINK, id, (unsigned)obj_of(dir));
+	*child = make(K_NODE_BLOCK_LINK, block_obj(b), (unsigned)obj_of(dir));
 	return 0;
 }
 static void node_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
@@ -615,10 +755,53 @@ static tree_node cpu_parent(tree_node n)
 	return dir_node(D_CPU);
 }
 
+/* K_ND and K_ND_LINK: nd_tree.c */
+static bool nd_exists(const struct machine *m, tree_node n)
+{
+	return sub_of(n) ? nd_file_exists(m, obj_of(n), sub_of(n)) : nd_dir_exists(m, obj_of(n));
+}
+static const struct attr *nd_attr(tree_node n)
+{
+	return sub_of(n) ? nd_file_attr(obj_of(n), sub_of(n)) : NULL;
+}
+static tree_node nd_parent(tree_node n)
+{
+	return sub_of(n) ? make(K_ND, obj_of(n), 0) : nd_dir_parent(obj_of(n));
+}
+static int nd_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
+{
+	struct nd_find f = { name, 0 };
+
+	nd_dir_list(m, obj_of(dir), nd_find_entry, &f);
+	if (!f.found)
+		return -ENOENT;
+	*child = f.found;
+	return 0;
+}
+static void nd_emit(struct dir_walk *w, const struct machine *m, tree_node dir)
+{
+	nd_dir_list(m, obj_of(dir), nd_emit_entry, w);
+}
+static bool nd_link_node_exists(const struct machine *m, tree_node n)
+{
+	return nd_link_exists(m, obj_of(n), sub_of(n));
+}
+static tree_node nd_link_node_parent(tree_node n)
+{
+	return nd_link_parent(obj_of(n), sub_of(n));
+}
+static void nd_link_readlink(const struct machine *m, tree_node n, GString *out)
+{
+	nd_readlink(m, obj_of(n), sub_of(n), out);
+}
+
 #define OBJECT_DIR(tbl, fk) .lookup = object_dir_lookup, .emit = object_dir_emit, \
 	.files = &(tbl), .file_kind = (fk)
-#define OBJECT_FILE(tbl, dk) .exists = object_attr_exists, .attr = object_attr, \
-	.parent = object_attr_parent, .callback_obj = obj_callback, .table = &(tbl), .dir = (dk)
+#define OBJECT_FILE_OF(tbl, dk, cb) .exists = object_attr_exists, .attr = object_attr, \
+	.parent = object_attr_parent, .callback_obj = (cb), .table = &(tbl), .dir = (dk)
+#define OBJECT_FILE(tbl, dk) OBJECT_FILE_OF(tbl, dk, obj_callback)
+/* A block's files: their show and store get the block id. */
+#define BLOCK_FILE(tbl, dk) OBJECT_FILE_OF(tbl, dk, block_callback)
 
 static const struct kind_ops kinds[NR_KINDS] = {
 	[K_DIR] = { .exists = dir_node_exists, .parent = dir_parent, .lookup = dir_lookup,
@@ -628,13 +811,15 @@ static const struct kind_ops kinds[NR_KINDS] = {
 	[K_BLOCK] = { .exists = block_exists, .parent = block_parent, .lookup = block_lookup,
 		      .emit = block_emit },
 	/* memoryN/power is one of these files, and a directory. */
-	[K_BLOCK_ATTR] = { OBJECT_FILE(block_attrs, K_BLOCK), .lookup = block_power_lookup,
+	[K_BLOCK_ATTR] = { BLOCK_FILE(block_attrs, K_BLOCK), .lookup = block_power_lookup,
 			   .emit = block_power_emit },
 	[K_BLOCK_POWER_ATTR] = { .exists = block_power_attr_exists, .attr = object_attr,
 				 .parent = block_power_attr_parent,
 				 .callback_obj = block_power_callback, .table = &power_attrs },
 	[K_BLOCK_NODE_LINK] = { .exists = block_node_link_exists, .parent = object_attr_parent,
 				.readlink = block_node_readlink, .dir = K_BLOCK },
+	[K_BLOCK_FW_LINK] = { .exists = block_fw_link_exists, .parent = object_attr_parent,
+			      .readlink = block_fw_readlink, .dir = K_BLOCK },
 	[K_MEMMAP] = { .exists = memmap_exists, .parent = memmap_parent,
 		       OBJECT_DIR(memmap_attrs, K_MEMMAP_ATTR) },
 	[K_MEMMAP_ATTR] = { OBJECT_FILE(memmap_attrs, K_MEMMAP) },
@@ -649,9 +834,13 @@ static const struct kind_ops kinds[NR_KINDS] = {
 	[K_INJECT_ATTR] = { OBJECT_FILE(inject_attrs, K_INJECT_ACTION) },
 	[K_FAULT_BLOCK] = { .exists = any_block_exists, .parent = fault_block_parent,
 			    OBJECT_DIR(fault_attrs, K_FAULT_ATTR) },
-	[K_FAULT_ATTR] = { OBJECT_FILE(fault_attrs, K_FAULT_BLOCK) },
+	[K_FAULT_ATTR] = { BLOCK_FILE(fault_attrs, K_FAULT_BLOCK) },
 	[K_CPU] = { .exists = cpu_exists, .parent = cpu_parent, OBJECT_DIR(cpu_attrs, K_CPU_ATTR) },
 	[K_CPU_ATTR] = { OBJECT_FILE(cpu_attrs, K_CPU) },
+	[K_ND] = { .exists = nd_exists, .attr = nd_attr, .parent = nd_parent, .lookup = nd_lookup,
+		   .emit = nd_emit, .callback_obj = obj_callback },
+	[K_ND_LINK] = { .exists = nd_link_node_exists, .parent = nd_link_node_parent,
+			.readlink = nd_link_readlink },
 };
 
 /* The row of n, or NULL for an id no kind has. */
@@ -715,7 +904,7 @@ int tree_stat(const struct machine *m, tree_node n, struct tree_stat *st)
 		st->mode = dirs[dir_index(n)].mode;
 		st->listing_changes = o == OBJ_BLOCKS || o == OBJ_BUS_BLOCKS ||
 				      o == OBJ_FAULT_BLOCKS || o == OBJ_NODES || o == OBJ_MEMMAP;
-	} else if (kind_of(n) == K_NODE) {
+	} else if (kind_of(n) == K_NODE || kind_of(n) == K_ND) {
 		st->listing_changes = true;
 	}
 	return 0;
@@ -744,12 +933,32 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 	return 0;
 }
 
+bool tree_exists(const struct machine *m, tree_node n)
+{
+	return exists(m, n);
+}
+
+uint32_t tree_generation(const struct machine *m, tree_node n)
+{
+	const struct memory_block *b;
+
+	switch (kind_of(n)) {
+	case K_BLOCK: case K_BLOCK_ATTR: case K_BLOCK_POWER_ATTR: case K_BLOCK_NODE_LINK:
+	case K_NODE_BLOCK_LINK: case K_BUS_BLOCK_LINK: case K_FAULT_BLOCK: case K_FAULT_ATTR:
+		b = node_block(m, n);
+		return b ? b->gen : 0;
+	default:
+		return 0;
+	}
+}
+
+/* kernfs_get_active() fails once a node is removed: -ENODEV for I/O. */
 int tree_read(const struct machine *m, tree_node n, const struct tree_reader *who, GString *out)
 {
 	const struct attr *a;
 
 	if (!exists(m, n))
-		return -ENOENT;
+		return -ENODEV;
 	a = attr_of(n);
 	if (!a || a->type == TREE_DIR)
 		return -EISDIR;
@@ -766,7 +975,7 @@ int tree_write(struct machine *m, tree_node n, const char *buf, size_t len)
 	const struct attr *a;
 
 	if (!exists(m, n))
-		return -ENOENT;
+		return -ENODEV;
 	a = attr_of(n);
 	if (!a || a->type == TREE_DIR)
 		return -EISDIR;
@@ -790,7 +999,7 @@ int tree_readlink(const struct machine *m, tree_node n, GString *out)
 	if (!exists(m, n))
 		return -ENOENT;
 	if (ops_of(n)->readlink) {
-		ops_of(n)->readlink(n, out);
+		ops_of(n)->readlink(m, n, out);
 		return 0;
 	}
 	a = attr_of(n);
@@ -818,6 +1027,53 @@ int tree_resolve(const struct machine *m, const char *path, tree_node *out)
 	return 0;
 }
 
+struct name_search {
+	tree_node want;
+	GString *name;
+};
+
+static int match_name(void *ctx, const char *name, tree_node n, enum tree_type type,
+		      uint64_t cursor)
+{
+	struct name_search *s = ctx;
+
+	(void)type;
+	(void)cursor;
+	if (n != s->want)
+		return 0;
+	g_string_assign(s->name, name);
+	return 1;
+}
+
+int tree_path(const struct machine *m, tree_node n, GString *out)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+	if (!exists(m, n))
+		return -ENOENT;
+	/* Each name is found in its parent's listing: a store's path is asked
+	 * for once, and the longest listing is memory/'s. */
+	while (n != TREE_ROOT) {
+		tree_node parent = tree_parent(m, n);
+		struct name_search s = { n, g_string_new(NULL) };
+
+		tree_readdir(m, parent, 0, match_name, &s);
+		if (!s.name->len) {
+			g_string_free(s.name, TRUE);
+			return -ENOENT;
+		}
+		g_ptr_array_add(names, g_string_free(s.name, FALSE));
+		n = parent;
+	}
+	g_string_truncate(out, 0);
+	for (guint i = names->len; i-- > 0;) {
+		if (out->len)
+			g_string_append_c(out, '/');
+		g_string_append(out, names->pdata[i]);
+	}
+	return 0;
+}
+
 /* ---- caching ---------------------------------------------------------------- */
 
 enum tree_cache tree_cache_class(const struct machine *m, tree_node n)
@@ -834,14 +1090,31 @@ enum tree_cache tree_cache_class(const struct machine *m, tree_node n)
 	return a->cache;
 }
 
-void tree_block_files(uint64_t id, void (*fn)(void *ctx, tree_node n), void *ctx)
+void tree_block_files(const struct machine *m, uint64_t id, void (*fn)(void *ctx, tree_node n),
+		      void *ctx)
 {
+	const struct memory_block *b = block_of(m, id);
+	uint64_t obj;
+
+	if (!b)
+		return;
+	obj = block_obj(b);
 	for (unsigned i = 0; i < block_attrs.n; i++)
-		fn(ctx, make(K_BLOCK_ATTR, id, i));
+		fn(ctx, make(K_BLOCK_ATTR, obj, i));
 	for (unsigned i = 0; i < power_attrs.n; i++)
-		fn(ctx, make(K_BLOCK_POWER_ATTR, id, i));
+		fn(ctx, make(K_BLOCK_POWER_ATTR, obj, i));
 	for (unsigned i = 0; i < fault_attrs.n; i++)
-		fn(ctx, make(K_FAULT_ATTR, id, i));
+		fn(ctx, make(K_FAULT_ATTR, obj, i));
+}
+
+void tree_removed_files(const struct machine *m, const struct event *e,
+			void (*fn)(void *ctx, tree_node n), void *ctx)
+{
+	if (e->kind == EVENT_UEVENT && e->uevent == UEVENT_REMOVE)
+		tree_block_files(m, e->block, fn, ctx);
+	if (e->kind == EVENT_FIRMWARE_MAP && e->change == CHANGE_REMOVE)
+		for (unsigned i = 0; i < memmap_attrs.n; i++)
+			fn(ctx, make(K_MEMMAP_ATTR, e->nr, i));
 }
 
 /* ---- what a change did ---------------------------------------------------- */
@@ -868,6 +1141,9 @@ void tree_event_changes(const struct machine *m, const struct event *e, tree_cha
 
 	switch (e->kind) {
 	case EVENT_UEVENT:
+		/* A synthetic uevent changes nothing (a write to the uevent file). */
+		if (e->synth)
+			break;
 		if (e->uevent == UEVENT_REMOVE)
 			block_gone(m, e->block, fn, ctx);
 		/* Listings and link counts (which count subdirectories) change. */
@@ -890,9 +1166,19 @@ void tree_event_changes(const struct machine *m, const struct event *e, tree_cha
 		}
 		fn(ctx, TREE_NODE_CHANGED, dir_node(D_MEMMAP), NULL);
 		break;
+	case EVENT_DEVICE:
+		/* nd and dax devices came, went or changed drivers; their bus,
+		 * class and /sys/dev/char listings with them. */
+		if (!nd_event_is_ours(e))
+			break;
+		fn(ctx, TREE_NODE_CHANGED, dir_node(D_SYS), NULL);
+		fn(ctx, TREE_NODE_CHANGED, dir_node(D_DEVICES), NULL);
+		fn(ctx, TREE_NODE_CHANGED, dir_node(D_BUS), NULL);
+		fn(ctx, TREE_NODE_CHANGED, dir_node(D_MODULE), NULL);
+		nd_event_changes(m, fn, ctx);
+		break;
 	case EVENT_NOTIFY:
 	case EVENT_IOMEM:
-	case EVENT_DEVICE:
 		break;
 	}
 }

@@ -51,6 +51,14 @@ struct tree_reader {
 	bool cap_sys_admin;       /* CAP_SYS_ADMIN in the initial user namespace */
 };
 
+/* Whether n names something that exists now.  A node id names one object
+ * for good: a block added again gets other ids (its generation), so the
+ * ids of a removed block's files never exist again. */
+bool tree_exists(const struct machine *m, tree_node n);
+/* FUSE's generation of n: with the ids' own bits, unique per object
+ * created (0 for what is never re-created). */
+uint32_t tree_generation(const struct machine *m, tree_node n);
+
 /* 0 and *child, or -ENOENT / -ENOTDIR. */
 int tree_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child);
 int tree_stat(const struct machine *m, tree_node n, struct tree_stat *st);
@@ -69,24 +77,34 @@ int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_d
 		 void *ctx);
 
 /* Contents as the kernel's show() makes them, appended to out.  -errno for
- * files that fail to read in the kernel (EIO), -EACCES for write-only ones. */
+ * files that fail to read in the kernel (EIO), -EACCES for write-only ones,
+ * -ENODEV for a file that no longer exists (kernfs_get_active() fails). */
 int tree_read(const struct machine *m, tree_node n, const struct tree_reader *who,
 	      GString *out);
 /* One store() of buf[0..len): the kernel's errno, or 0 when accepted.  The
  * caller passes at most 4096 bytes (kernfs truncates to PAGE_SIZE); an empty
- * write (buf may be NULL) is 0 for sysfs files, as in the kernel. */
+ * write (buf may be NULL) is 0 for sysfs files, as in the kernel.
+ * -ENODEV for a file that no longer exists (kernfs_fop_write_iter). */
 int tree_write(struct machine *m, tree_node n, const char *buf, size_t len);
 /* Symlink target. */
 int tree_readlink(const struct machine *m, tree_node n, GString *out);
 
 /* Resolves a slash-separated path from the root ("sys/devices/system/memory"). */
 int tree_resolve(const struct machine *m, const char *path, tree_node *out);
+/* The inverse: n's path below the root ("sys/devices/system/memory/memory8/state");
+ * 0, or -ENOENT. */
+int tree_path(const struct machine *m, tree_node n, GString *out);
 
 /* How n's contents may change (TREE_CACHE_NONE for what is not a file). */
 enum tree_cache tree_cache_class(const struct machine *m, tree_node n);
-/* Every file node memoryN's contents may be cached under (its attributes,
- * power/ and fault files), whether or not it exists now. */
-void tree_block_files(uint64_t id, void (*fn)(void *ctx, tree_node n), void *ctx);
+/* Every file node the block memoryN has now (its attributes, power/ and
+ * fault files, as they may be cached); nothing if there is no memoryN. */
+void tree_block_files(const struct machine *m, uint64_t id, void (*fn)(void *ctx, tree_node n),
+		      void *ctx);
+/* The files event e removes, called as it is logged (they still exist): a
+ * block's at its remove uevent, a firmware-map entry's at its removal. */
+void tree_removed_files(const struct machine *m, const struct event *e,
+			void (*fn)(void *ctx, tree_node n), void *ctx);
 
 /*
  * What a change did to the tree's names, for whoever caches them (the

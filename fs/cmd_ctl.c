@@ -25,21 +25,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 
-#define EXIT_REFUSED 1
-#define EXIT_UNREACHABLE 3
-
-static int usage(void)
-{
-	fprintf(stderr,
-		"usage: hotplugfs ctl SOCKET VERB [KEY=VALUE | KEY:=JSON ...]\n"
-		"       hotplugfs ctl SOCKET --json '{\"op\": VERB, ...}'\n"
-		"       hotplugfs ctl SOCKET watch [since=SEQ] [--count N]\n"
-		"VALUE: true/false are booleans, plain decimal integers numbers, the rest strings.\n"
-		"Verbs and their keys: docs/control-protocol.md.\n");
-	return EXIT_USAGE;
-}
+#define EXIT_UNREACHABLE EXIT_RUNTIME
 
 /* key=value into obj; false on a malformed argument. */
 static bool add_arg(json_object *obj, const char *arg)
@@ -173,37 +162,51 @@ int cmd_ctl(int argc, char **argv)
 {
 	g_autoptr(GString) buf = g_string_new(NULL), line = g_string_new(NULL);
 	json_object *req = NULL, *reply = NULL, *ok, *verb;
-	const char *socket_path, *json = NULL;
-	long long count = -1;
+	const char *socket_path;
+	g_autofree char *json = NULL;
+	gint64 count = -1;
+	const GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_STRING, &json,
+		  "Send this JSON object as the whole request", "'{\"op\": VERB, ...}'" },
+		{ "count", 0, 0, G_OPTION_ARG_INT64, &count,
+		  "watch: stop after N events", "N" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	const struct cli_spec spec = {
+		.name = "ctl", .params = "SOCKET VERB [KEY=VALUE | KEY:=JSON ...]",
+		.summary = "Send one request to the control socket of a mounted machine and print\n"
+			   "the result as JSON.  VALUE: true/false are booleans, plain decimal\n"
+			   "integers numbers, the rest strings; KEY:= takes any JSON.  `watch`\n"
+			   "prints the events as JSON lines.  Verbs: docs/control-protocol.md,\n"
+			   "hotplugfs-ctl(1).",
+		.description = "Exit status: 0 done, 1 the op was refused (the error on stderr) or a\n"
+			       "watcher overflowed, 2 usage, 3 the socket cannot be reached or hung up.",
+		.entries = entries,
+	};
 	bool watch;
-	int fd, i, status = EXIT_UNREACHABLE;
+	int fd, i, status = EXIT_UNREACHABLE, rc = cli_parse(&spec, &argc, &argv);
 
-	if (argc < 3)
-		return usage();
+	if (rc >= 0)
+		return rc;
+	if (argc < 2 || (argc < 3 && !json))
+		return cli_usage_error("ctl", "expected SOCKET VERB or SOCKET --json REQUEST");
+	if (count != -1 && count < 1)
+		return cli_usage_error("ctl", "--count: at least 1");
 	socket_path = argv[1];
 	req = json_object_new_object();
 	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--count") && i + 1 < argc) {
-			char *end;
-
-			count = strtoll(argv[++i], &end, 10);
-			if (*end || count < 1) {
-				json_object_put(req);
-				return usage();
-			}
-		} else if (!strcmp(argv[i], "--json") && i + 1 < argc && !json) {
-			json = argv[++i];
-		} else if (i == 2 && argv[i][0] != '-') {
+		if (i == 2 && !json && !strchr(argv[i], '=')) {
 			json_object_object_add(req, "op", json_object_new_string(argv[i]));
 		} else if (!add_arg(req, argv[i])) {
 			json_object_put(req);
-			return usage();
+			return cli_usage_error("ctl", "%s: expected KEY=VALUE or KEY:=JSON", argv[i]);
 		}
 	}
 	if (json) {
 		if (json_object_object_length(req) > 0) {
 			json_object_put(req);
-			return usage();   /* --json is the whole request */
+			/* --json is the whole request */
+			return cli_usage_error("ctl", "--json takes no other arguments");
 		}
 		json_object_put(req);
 		req = json_tokener_parse(json);
@@ -215,13 +218,13 @@ int cmd_ctl(int argc, char **argv)
 	}
 	if (!json_object_object_get_ex(req, "op", &verb)) {
 		json_object_put(req);
-		return usage();
+		return cli_usage_error("ctl", "the request has no \"op\"");
 	}
 	watch = json_object_is_type(verb, json_type_string) &&
 		!strcmp(json_object_get_string(verb), "watch");
 	if (count > 0 && !watch) {
 		json_object_put(req);
-		return usage();
+		return cli_usage_error("ctl", "--count is for watch");
 	}
 	fd = connect_to(socket_path);
 	if (fd < 0) {

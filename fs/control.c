@@ -4,8 +4,11 @@
  * runs in the FUSE loop thread and never blocks: sockets are nonblocking,
  * input is split into lines per client, output is buffered per client.  A
  * client whose unsent replies pile up is not read from until it catches up;
- * a watcher whose unsent events pass WATCH_MAX is told "overflow" and
- * dropped.
+ * a watcher whose unsent events pass its limit is told "overflow" and
+ * dropped.  What is held for all clients together is bounded too: past it,
+ * no client's requests are read and the watchers furthest behind overflow.
+ * Only the daemon's own user may connect (SO_PEERCRED), and clients that sit
+ * idle or read nothing of their output are closed after a while.
  */
 #include "control.h"
 
@@ -28,10 +31,16 @@
 
 #define LINE_MAX_BYTES (64 * 1024)      /* a longer request line is refused */
 #define OUT_PAUSE (256 * 1024)          /* unsent bytes that stop request reading */
-#define WATCH_MAX (4 * 1024 * 1024)     /* unsent bytes a watcher may lag behind */
 #define MAX_CLIENTS 256
 #define CLOSE_GRACE_US (30 * G_USEC_PER_SEC)  /* to read a last error or overflow */
 #define EVENTS_LIMIT_DEFAULT 1000
+
+static const struct control_limits default_limits = {
+	.out_total = 32 * 1024 * 1024,  /* unsent and held bytes, all clients together */
+	.watch_max = 4 * 1024 * 1024,   /* unsent bytes a watcher may lag behind */
+	.idle_ms = 60 * 1000,           /* nothing under way, nothing sent */
+	.stall_ms = 60 * 1000,          /* output waiting, none of it read */
+};
 
 struct client {
 	int fd;
@@ -47,6 +56,8 @@ struct client {
 	bool hup;                 /* poll said the peer is gone */
 	bool closing;             /* no more requests; close once drained */
 	gint64 deadline;          /* when closing: monotonic µs */
+	gint64 last_input;        /* when it last sent something (or connected) */
+	gint64 waiting_since;     /* when its output last made progress; 0: none unsent */
 	bool dead;                /* close now */
 };
 
@@ -63,6 +74,9 @@ struct control {
 	guint polled;             /* clients whose pollfds the last control_poll_fds added */
 	gint64 accept_again;      /* out of descriptors: not listening until then (µs) */
 	uint64_t done;            /* last invalidation batch done */
+	struct control_limits limits;
+	uid_t owner;              /* the daemon's user: the only one served */
+	size_t buffered;          /* unsent and held bytes of all clients */
 };
 
 /* ---- sockets ---------------------------------------------------------------- */
@@ -138,6 +152,8 @@ struct control *control_new(struct backend *b, const char *path, struct inval *i
 	c->stats_ctx = stats_ctx;
 	c->iv = iv;
 	c->lfd = fd;
+	c->limits = default_limits;
+	c->owner = geteuid();
 	if (g_path_is_absolute(path)) {
 		c->path = g_strdup(path);
 	} else {
@@ -151,6 +167,16 @@ struct control *control_new(struct backend *b, const char *path, struct inval *i
 	}
 	c->clients = g_ptr_array_new();
 	return c;
+}
+
+void control_set_limits(struct control *c, const struct control_limits *limits)
+{
+	c->limits = *limits;
+}
+
+size_t control_buffered(const struct control *c)
+{
+	return c->buffered;
 }
 
 static void client_free(struct client *cl)
@@ -186,14 +212,20 @@ static size_t unsent(const struct client *cl)
 	return cl->out->len - cl->out_off;
 }
 
-static void append_json(GString *to, json_object *o)
+/* One line for cl: to its output, or to its held replies. */
+static void append_json(struct control *c, struct client *cl, GString *to, json_object *o)
 {
+	size_t before = to->len;
+
+	if (to == cl->out && !unsent(cl))
+		cl->waiting_since = g_get_monotonic_time();
 	g_string_append(to, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 								  JSON_C_TO_STRING_NOSLASHESCAPE));
 	g_string_append_c(to, '\n');
+	c->buffered += to->len - before;
 }
 
-static void flush(struct client *cl)
+static void flush(struct control *c, struct client *cl)
 {
 	while (unsent(cl) > 0 && !cl->dead) {
 		ssize_t n = send(cl->fd, cl->out->str + cl->out_off, unsent(cl),
@@ -201,6 +233,8 @@ static void flush(struct client *cl)
 
 		if (n > 0) {
 			cl->out_off += (size_t)n;
+			c->buffered -= (size_t)n;
+			cl->waiting_since = g_get_monotonic_time();
 		} else if (n < 0 && errno == EINTR) {
 			continue;
 		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -212,6 +246,7 @@ static void flush(struct client *cl)
 	if (unsent(cl) == 0) {
 		g_string_truncate(cl->out, 0);
 		cl->out_off = 0;
+		cl->waiting_since = 0;
 	} else if (cl->out_off > 65536 && cl->out_off > cl->out->len / 2) {
 		g_string_erase(cl->out, 0, (gssize)cl->out_off);
 		cl->out_off = 0;
@@ -295,7 +330,7 @@ static uint64_t oldest_kept(const struct event_log *log)
 
 /* Drops the events not yet sent (keeping a line already half sent, so the
  * framing holds), says overflow and closes. */
-static void overflow(struct client *cl)
+static void overflow(struct control *c, struct client *cl)
 {
 	json_object *o = json_object_new_object();
 	size_t keep = cl->out_off;
@@ -305,13 +340,38 @@ static void overflow(struct client *cl)
 
 		keep = nl ? (size_t)(nl - cl->out->str) + 1 : cl->out->len;
 	}
+	c->buffered -= cl->out->len - keep;
 	g_string_truncate(cl->out, keep);
 	json_object_object_add(o, "event", json_object_new_string("overflow"));
 	json_object_object_add(o, "seq", json_object_new_uint64(cl->watched));
-	append_json(cl->out, o);
+	append_json(c, cl, cl->out, o);
 	json_object_put(o);
 	cl->watching = false;
 	start_closing(cl);
+}
+
+/* The watcher with the most output unsent, or NULL. */
+static struct client *furthest_behind(const struct control *c)
+{
+	struct client *worst = NULL;
+
+	for (guint i = 0; i < c->clients->len; i++) {
+		struct client *cl = g_ptr_array_index(c->clients, i);
+
+		if (cl->watching && !cl->dead && (!worst || unsent(cl) > unsent(worst)))
+			worst = cl;
+	}
+	return worst;
+}
+
+/* Over the total: the watchers furthest behind overflow until it holds
+ * (replies cannot be dropped; paused() stops new ones meanwhile). */
+static void hold_total(struct control *c)
+{
+	struct client *w;
+
+	while (c->buffered > c->limits.out_total && (w = furthest_behind(c)) && unsent(w))
+		overflow(c, w);
 }
 
 static void stream_events(struct control *c, struct client *cl)
@@ -323,14 +383,15 @@ static void stream_events(struct control *c, struct client *cl)
 		const struct event *e = event_log_get(log, cl->watched + 1);
 		json_object *o;
 
-		if (!e || unsent(cl) > WATCH_MAX) {
-			overflow(cl);
+		if (!e || unsent(cl) > c->limits.watch_max) {
+			overflow(c, cl);
 			return;
 		}
 		o = event_json(e);
-		append_json(cl->out, o);
+		append_json(c, cl, cl->out, o);
 		json_object_put(o);
 		cl->watched++;
+		hold_total(c);
 	}
 }
 
@@ -479,6 +540,7 @@ static json_object *do_stats(struct control *c, json_object *req, json_object *i
 		inval_get_stats(c->iv, &s);
 	res = json_object_new_object();
 	json_object_object_add(res, "clients", json_object_new_int((int)c->clients->len));
+	json_object_object_add(res, "buffered", json_object_new_uint64(c->buffered));
 	json_object_object_add(res, "events", json_object_new_uint64(event_log_last(c->b->log)));
 	json_object_object_add(res, "generation", json_object_new_uint64(*c->b->generation));
 	inv = json_object_new_object();
@@ -573,25 +635,28 @@ out:
 	batch = c->iv ? inval_flush(c->iv) : 0;
 	if (batch > c->done || cl->held->len) {
 		cl->hold = MAX(cl->hold, batch);
-		append_json(cl->held, reply);
+		append_json(c, cl, cl->held, reply);
 	} else {
-		append_json(cl->out, reply);
+		append_json(c, cl, cl->out, reply);
 	}
+	hold_total(c);
 	json_object_put(reply);
 	json_object_put(req);
 	json_object_put(id);
 }
 
-static bool paused(const struct client *cl)
+/* No requests of cl are read: it has replies waiting, or everyone has. */
+static bool paused(const struct control *c, const struct client *cl)
 {
-	return cl->held->len > 0 || unsent(cl) > OUT_PAUSE || cl->closing || cl->dead;
+	return cl->held->len > 0 || unsent(cl) > OUT_PAUSE || cl->closing || cl->dead ||
+	       c->buffered > c->limits.out_total;
 }
 
-static void too_long(struct client *cl)
+static void too_long(struct control *c, struct client *cl)
 {
 	json_object *r = error_reply(NULL, "request line longer than 65536 bytes", 0);
 
-	append_json(cl->out, r);
+	append_json(c, cl, cl->out, r);
 	json_object_put(r);
 	start_closing(cl);
 }
@@ -599,14 +664,14 @@ static void too_long(struct client *cl)
 /* Runs the complete lines received, in order, while the client may go on. */
 static void process_input(struct control *c, struct client *cl)
 {
-	while (!paused(cl)) {
+	while (!paused(c, cl)) {
 		const char *start = cl->in->str + cl->in_off;
 		size_t avail = cl->in->len - cl->in_off;
 		const char *nl = memchr(start, '\n', avail);
 		size_t len = nl ? (size_t)(nl - start) : avail;
 
 		if (len > LINE_MAX_BYTES) {
-			too_long(cl);
+			too_long(c, cl);
 			break;
 		}
 		if (!nl && !(cl->eof && avail > 0))
@@ -633,6 +698,7 @@ static void read_input(struct client *cl)
 
 		if (n > 0) {
 			g_string_append_len(cl->in, buf, n);
+			cl->last_input = g_get_monotonic_time();
 		} else if (n == 0) {
 			cl->eof = true;
 			break;
@@ -648,11 +714,39 @@ static void read_input(struct client *cl)
 
 /* ---- the loop's side ---------------------------------------------------------- */
 
+/* Says why and hangs up, without a client slot.  What the peer sent is
+ * read first, so that it reads the reason rather than a reset. */
+static void refuse(int fd, const char *why)
+{
+	g_autofree char *msg = g_strdup_printf("{\"ok\":false,\"error\":\"%s\"}\n", why);
+	char sink[4096];
+
+	if (send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		(void)0;
+	for (int i = 0; i < 16 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
+		;
+	close(fd);
+}
+
+/* The socket's mode keeps others out, but root may connect to any socket
+ * and a mode can be changed: the peer must be the daemon's own user. */
+static bool peer_is_owner(const struct control *c, int fd, uid_t *uid)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return false;
+	*uid = cred.uid;
+	return cred.uid == c->owner;
+}
+
 static void accept_clients(struct control *c)
 {
 	for (;;) {
 		int fd = accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct client *cl;
+		uid_t uid = (uid_t)-1;
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
@@ -663,16 +757,21 @@ static void accept_clients(struct control *c)
 				c->accept_again = g_get_monotonic_time() + G_USEC_PER_SEC / 10;
 			return;
 		}
-		if (c->clients->len >= MAX_CLIENTS) {
-			static const char msg[] = "{\"ok\":false,\"error\":\"too many control clients\"}\n";
+		if (!peer_is_owner(c, fd, &uid)) {
+			g_autofree char *why = g_strdup_printf("permission denied: uid %d is not the "
+							       "daemon's user (uid %u)", (int)uid,
+							       (unsigned)c->owner);
 
-			if (send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-				(void)0;
-			close(fd);
+			refuse(fd, why);
+			continue;
+		}
+		if (c->clients->len >= MAX_CLIENTS) {
+			refuse(fd, "too many control clients");
 			continue;
 		}
 		cl = g_new0(struct client, 1);
 		cl->fd = fd;
+		cl->last_input = g_get_monotonic_time();
 		cl->in = g_string_new(NULL);
 		cl->out = g_string_new(NULL);
 		cl->held = g_string_new(NULL);
@@ -695,22 +794,43 @@ void control_poll_fds(struct control *c, void *pfds_garray)
 		const struct client *cl = g_ptr_array_index(c->clients, i);
 
 		p.fd = cl->hup ? -1 : cl->fd;   /* POLLHUP would fire forever */
-		p.events = (paused(cl) || cl->eof ? 0 : POLLIN) | (unsent(cl) ? POLLOUT : 0);
+		p.events = (paused(c, cl) || cl->eof ? 0 : POLLIN) | (unsent(cl) ? POLLOUT : 0);
 		p.revents = 0;
 		g_array_append_val(pfds, p);
 	}
 	c->polled = c->clients->len;
 }
 
+/* Nothing under way and nothing sent for the idle time: a watcher waits
+ * for events and is never idle; a request held up by the total is under way. */
+static bool idle(const struct control *c, const struct client *cl)
+{
+	return !cl->watching && !cl->held->len && !unsent(cl) && !cl->closing &&
+	       !(cl->in_off < cl->in->len && paused(c, cl));
+}
+
+/* When cl must be dropped for sitting idle or reading none of its output;
+ * G_MAXINT64: not now. */
+static gint64 expiry(const struct control *c, const struct client *cl)
+{
+	if (idle(c, cl))
+		return cl->last_input + (gint64)c->limits.idle_ms * 1000;
+	if (unsent(cl) && cl->waiting_since)
+		return cl->waiting_since + (gint64)c->limits.stall_ms * 1000;
+	return G_MAXINT64;
+}
+
 void control_work(struct control *c, uint64_t done)
 {
-	gint64 now = 0;
+	gint64 now = g_get_monotonic_time();
 
 	c->done = MAX(c->done, done);
 	for (guint i = 0; i < c->clients->len; i++) {
 		struct client *cl = g_ptr_array_index(c->clients, i);
 
 		if (cl->held->len && cl->hold <= c->done) {
+			if (!unsent(cl))
+				cl->waiting_since = now;
 			g_string_append_len(cl->out, cl->held->str, (gssize)cl->held->len);
 			g_string_truncate(cl->held, 0);
 		}
@@ -721,27 +841,26 @@ void control_work(struct control *c, uint64_t done)
 			stream_events(c, cl);
 		if (cl->hup && !cl->closing) {
 			/* Gone: run what it sent, say nothing. */
-			if (!paused(cl) && cl->in_off == cl->in->len)
+			if (!paused(c, cl) && cl->in_off == cl->in->len)
 				cl->dead = true;
 		} else {
-			flush(cl);
+			flush(c, cl);
 		}
 		if (cl->closing && unsent(cl) == 0)
 			cl->dead = true;
 		if (cl->eof && !cl->watching && !cl->held->len && unsent(cl) == 0 &&
 		    cl->in_off == cl->in->len)
 			cl->dead = true;
-		if (cl->closing && !cl->dead) {
-			if (!now)
-				now = g_get_monotonic_time();
-			if (now >= cl->deadline)
-				cl->dead = true;
-		}
+		if (cl->closing && !cl->dead && now >= cl->deadline)
+			cl->dead = true;
+		if (!cl->dead && now >= expiry(c, cl))
+			cl->dead = true;
 	}
 	for (guint i = c->clients->len; i-- > 0;) {
 		struct client *cl = g_ptr_array_index(c->clients, i);
 
 		if (cl->dead) {
+			c->buffered -= unsent(cl) + cl->held->len;
 			g_ptr_array_remove_index(c->clients, i);
 			client_free(cl);
 		}
@@ -779,6 +898,7 @@ int control_timeout_ms(const struct control *c)
 
 		if (cl->closing && cl->deadline < first)
 			first = cl->deadline;
+		first = MIN(first, expiry(c, cl));
 	}
 	if (first == G_MAXINT64)
 		return -1;

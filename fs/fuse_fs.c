@@ -43,8 +43,7 @@
 
 struct hotplugfs_session {
 	struct fuse_session *se;
-	struct backend *b;
-	const struct machine *m;      /* b->model, what the tree reads */
+	struct backend *b;            /* its model is what the tree reads (model()) */
 	struct timespec mount_time;   /* every file's times: stable like sysfs */
 	/*
 	 * Open files not yet released.  The kernel sends RELEASE asynchronously
@@ -159,6 +158,12 @@ static struct hotplugfs_session *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
+/* The backend's current model: a live one replaces it in changes(). */
+static const struct machine *model(const struct hotplugfs_session *fs)
+{
+	return fs->b->model;
+}
+
 /*
  * A file's st_size.  Files served through the page cache report the length
  * of their contents, which the kernel's reads stop at; kernfs would say
@@ -172,10 +177,10 @@ static off_t file_size(struct hotplugfs_session *fs, tree_node n, const struct t
 {
 	const struct tree_reader anyone = { .cap_sys_admin = true };
 
-	if (tree_cache_class(fs->m, n) == TREE_CACHE_NONE)
+	if (tree_cache_class(model(fs), n) == TREE_CACHE_NONE)
 		return ts->cls == TREE_SYSFS ? 4096 : 0;
 	g_string_truncate(fs->render, 0);
-	if (tree_read(fs->m, n, &anyone, fs->render) < 0)
+	if (tree_read(model(fs), n, &anyone, fs->render) < 0)
 		return 4096;
 	page_cache_seen(fs->pc, n, fs->render);
 	return (off_t)fs->render->len;
@@ -185,7 +190,7 @@ static off_t file_size(struct hotplugfs_session *fs, tree_node n, const struct t
 static int fill_stat(struct hotplugfs_session *fs, tree_node n, struct stat *st)
 {
 	struct tree_stat ts;
-	int rc = tree_stat(fs->m, n, &ts);
+	int rc = tree_stat(model(fs), n, &ts);
 
 	if (rc < 0)
 		return rc;
@@ -207,7 +212,7 @@ static int fill_stat(struct hotplugfs_session *fs, tree_node n, struct stat *st)
 	case TREE_LINK: {
 		g_autoptr(GString) target = g_string_new(NULL);
 
-		rc = tree_readlink(fs->m, n, target);
+		rc = tree_readlink(model(fs), n, target);
 		if (rc < 0)
 			return rc;
 		st->st_mode = S_IFLNK | 0777;
@@ -230,7 +235,9 @@ static void reply_entry(fuse_req_t req, struct hotplugfs_session *fs, tree_node 
 		return;
 	}
 	e.ino = n;
-	e.generation = 0;   /* same path, same object: a node id is never reused */
+	/* A node id names one object for good (a block added again has other
+	 * ids); the generation tells the ids apart should they wrap (tree.h). */
+	e.generation = tree_generation(model(fs), n);
 	e.attr_timeout = CACHE_TIMEOUT;
 	e.entry_timeout = CACHE_TIMEOUT;
 	fuse_reply_entry(req, &e);
@@ -259,9 +266,9 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		child = parent;
 	} else if (strcmp(name, "..") == 0) {
 		/* Only asked for with export support, but cheap to answer. */
-		child = tree_parent(fs->m, parent);
+		child = tree_parent(model(fs), parent);
 	} else {
-		rc = tree_lookup(fs->m, parent, name, &child);
+		rc = tree_lookup(model(fs), parent, name, &child);
 		if (rc < 0) {
 			/*
 			 * Not cached: blocks may appear later (probe, hot-add).
@@ -298,8 +305,12 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct stat st;
 	int rc;
 
-	(void)fi;
 	rc = fill_stat(fs, ino, &st);
+	/* Through an open file (a read's i_size check after its pages were
+	 * dropped): its node was removed, and the read must fail as kernfs's
+	 * does, ENODEV.  A path's stat of a gone node is ENOENT. */
+	if (rc == -ENOENT && fi)
+		rc = -ENODEV;
 	if (rc < 0)
 		fuse_reply_err(req, -rc);
 	else
@@ -340,7 +351,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	g_autoptr(GString) target = g_string_new(NULL);
-	int rc = tree_readlink(fs_of(req)->m, ino, target);
+	int rc = tree_readlink(model(fs_of(req)), ino, target);
 
 	if (rc < 0)
 		fuse_reply_err(req, -rc);
@@ -412,9 +423,9 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	db.buf = g_malloc(size ? size : 1);
 	if (off == 0 && !add_dirent(&db, ".", ino, S_IFDIR, 1))
 		goto out;
-	if (off <= 1 && !add_dirent(&db, "..", tree_parent(fs->m, ino), S_IFDIR, 2))
+	if (off <= 1 && !add_dirent(&db, "..", tree_parent(model(fs), ino), S_IFDIR, 2))
 		goto out;
-	rc = tree_readdir(fs->m, ino, off <= DOT_ENTRIES ? 0 : (uint64_t)off - DOT_ENTRIES,
+	rc = tree_readdir(model(fs), ino, off <= DOT_ENTRIES ? 0 : (uint64_t)off - DOT_ENTRIES,
 			  collect_dirent, &db);
 out:
 	if (rc < 0)
@@ -429,7 +440,7 @@ out:
 static void take_snapshot(const struct hotplugfs_session *fs, tree_node n, struct open_file *of)
 {
 	g_string_truncate(of->snap, 0);
-	of->read_err = tree_read(fs->m, n, &of->who, of->snap);
+	of->read_err = tree_read(model(fs), n, &of->who, of->snap);
 	if (of->read_err < 0)
 		g_string_truncate(of->snap, 0);
 	of->served = false;
@@ -479,7 +490,11 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	int acc = fi->flags & O_ACCMODE;
 	int rc;
 
-	rc = tree_stat(fs->m, ino, &ts);
+	rc = tree_stat(model(fs), ino, &ts);
+	/* The kernel opens only what it looked up: a node gone since was
+	 * removed (kernfs_fop_open: kernfs_get_active() fails). */
+	if (rc == -ENOENT)
+		rc = -ENODEV;
 	if (rc == 0)
 		rc = check_open_mode(&ts, fi->flags);
 	if (rc < 0) {
@@ -492,7 +507,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * Writers and /proc files (which depend on the opener) get a snapshot
 	 * of their own and direct I/O, as kernfs and seq_file serve them.
 	 */
-	if (acc == O_RDONLY && tree_cache_class(fs->m, ino) != TREE_CACHE_NONE) {
+	if (acc == O_RDONLY && tree_cache_class(model(fs), ino) != TREE_CACHE_NONE) {
 		fi->fh = 0;
 		fi->direct_io = 0;
 		fi->keep_cache = 1;
@@ -533,7 +548,7 @@ static void read_for_page_cache(struct hotplugfs_session *fs, fuse_req_t req, tr
 	int rc;
 
 	g_string_truncate(fs->render, 0);
-	rc = tree_read(fs->m, n, &anyone, fs->render);
+	rc = tree_read(model(fs), n, &anyone, fs->render);
 	if (rc < 0) {
 		fuse_reply_err(req, -rc);
 		return;
@@ -557,6 +572,12 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	if (!of->readable) {
 		fuse_reply_err(req, EBADF);
+		return;
+	}
+	/* A removed node's open file reads nothing more, not even the snapshot
+	 * (kernfs_seq_start: kernfs_get_active() fails). */
+	if (!tree_exists(model(fs_of(req)), ino)) {
+		fuse_reply_err(req, ENODEV);
 		return;
 	}
 	/* seq_file: a read at offset 0 after earlier I/O starts over. */
@@ -744,6 +765,71 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_err(req, 0);
 }
 
+/*
+ * The names are the machine's: nothing is created, removed or renamed
+ * through the mount.  The kernel's VFS has made its own checks by the time
+ * a request comes (an existing name is EEXIST, a missing one ENOENT,
+ * may_create() and may_delete() want write permission on the directory:
+ * EACCES; unlink of a directory EISDIR ...), so what is left is the answer
+ * of a sysfs directory inode (kernfs_dir_iops, fs/kernfs/dir.c 6.12):
+ * kernfs_iop_mkdir, _rmdir and _rename say -EPERM without kernfs syscall
+ * ops (rename -EINVAL for any flag first), and there is no ->create
+ * (vfs_create: -EACCES), ->mknod, ->symlink, ->link or ->unlink (vfs_mknod,
+ * vfs_symlink, vfs_link, vfs_unlink: -EPERM).  /proc and debugfs
+ * directories answer the same.  Without these handlers libfuse said ENOSYS.
+ */
+static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	(void)parent, (void)name, (void)mode;
+	fuse_reply_err(req, EPERM);
+}
+
+/* fuse_create() sends a regular file's mknod too: vfs_create()'s EACCES. */
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+		     dev_t rdev)
+{
+	(void)parent, (void)name, (void)rdev;
+	fuse_reply_err(req, S_ISREG(mode) ? EACCES : EPERM);
+}
+
+static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+		      struct fuse_file_info *fi)
+{
+	(void)parent, (void)name, (void)mode, (void)fi;
+	fuse_reply_err(req, EACCES);
+}
+
+static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+	(void)link, (void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+		      const char *newname, unsigned int flags)
+{
+	(void)parent, (void)name, (void)newparent, (void)newname;
+	fuse_reply_err(req, flags ? EINVAL : EPERM);
+}
+
+static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
+{
+	(void)ino, (void)newparent, (void)newname;
+	fuse_reply_err(req, EPERM);
+}
+
 static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct statvfs sv;
@@ -771,6 +857,14 @@ static const struct fuse_lowlevel_ops hotplugfs_ops = {
 	.release = op_release,
 	.readdir = op_readdir,
 	.statfs = op_statfs,
+	.mkdir = op_mkdir,
+	.mknod = op_mknod,
+	.create = op_create,
+	.unlink = op_unlink,
+	.rmdir = op_rmdir,
+	.symlink = op_symlink,
+	.rename = op_rename,
+	.link = op_link,
 	/* No .poll: a registered poll makes every poll() a round trip
 	 * (fuse_file_poll, fs/fuse/file.c). */
 };
@@ -781,16 +875,20 @@ static void settle_page_cache(void *pc)
 }
 
 
-struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *mountpoint)
+struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *mountpoint,
+					       const char *options)
 {
-	char *argv[] = { "hotplugfs", "-o",
-			 "fsname=hotplugfs,subtype=hotplugfs,allow_other,default_permissions",
-			 NULL };
+	/* allow_other only on request: fusermount3 refuses it to ordinary
+	 * users unless /etc/fuse.conf says user_allow_other. */
+	g_autofree char *opts = g_strdup_printf("fsname=hotplugfs,subtype=hotplugfs,"
+						"default_permissions%s%s",
+						options && *options ? "," : "",
+						options ? options : "");
+	char *argv[] = { "hotplugfs", "-o", opts, NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
 	struct hotplugfs_session *fs = g_new0(struct hotplugfs_session, 1);
 
 	fs->b = b;
-	fs->m = b->model;
 	fs->open_files = g_hash_table_new_full(g_direct_hash, g_direct_equal, open_file_free,
 					       NULL);
 	fs->spare_files = g_ptr_array_new_with_free_func(open_file_free);
@@ -882,7 +980,10 @@ static const char *const opcode_names[FUSE_REQUEST_KINDS] = {
 	[FUSE_RELEASEDIR] = "RELEASEDIR", [FUSE_ACCESS] = "ACCESS", [FUSE_INTERRUPT] = "INTERRUPT",
 	[FUSE_DESTROY] = "DESTROY", [FUSE_POLL] = "POLL", [FUSE_BATCH_FORGET] = "BATCH_FORGET",
 	[FUSE_READDIRPLUS] = "READDIRPLUS", [FUSE_GETXATTR] = "GETXATTR",
-	[FUSE_LISTXATTR] = "LISTXATTR",
+	[FUSE_LISTXATTR] = "LISTXATTR", [FUSE_MKNOD] = "MKNOD", [FUSE_MKDIR] = "MKDIR",
+	[FUSE_UNLINK] = "UNLINK", [FUSE_RMDIR] = "RMDIR", [FUSE_RENAME] = "RENAME",
+	[FUSE_RENAME2] = "RENAME2", [FUSE_SYMLINK] = "SYMLINK", [FUSE_LINK] = "LINK",
+	[FUSE_CREATE] = "CREATE",
 };
 
 void hotplugfs_session_request_counts(void *ctx, json_object *out)
@@ -945,12 +1046,14 @@ int hotplugfs_session_loop(struct hotplugfs_session *fs)
 		int ms = fs->ctl ? control_timeout_ms(fs->ctl) : -1;
 
 		/* /dev/fuse, the backend's completion, the notifier's eventfd,
-		 * then the control socket's listener and clients. */
-		g_array_set_size(pfds, 3);
+		 * the backend's changes, then the control socket's listener and
+		 * clients. */
+		g_array_set_size(pfds, 4);
 		pfd = (struct pollfd *)pfds->data;
 		pfd[0] = (struct pollfd){ .fd = fuse_session_fd(se), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = fs->b->completion_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = inval_fd(fs->iv), .events = POLLIN };
+		pfd[3] = (struct pollfd){ .fd = fs->b->changes_fd, .events = POLLIN };
 		if (fs->ctl)
 			control_poll_fds(fs->ctl, pfds);
 		pfd = (struct pollfd *)pfds->data;
@@ -963,6 +1066,10 @@ int hotplugfs_session_loop(struct hotplugfs_session *fs)
 				rc = -errno;
 			continue;
 		}
+		/* The kernel changed (a live backend): the model first, so no
+		 * request below is answered from the old one. */
+		if (pfd[3].revents & POLLIN)
+			backend_changes(fs->b);
 		if (pfd[1].revents & POLLIN)
 			on_completion(fs);
 		/* POLLERR: the connection is gone, and the read says ENODEV. */
@@ -980,7 +1087,7 @@ int hotplugfs_session_loop(struct hotplugfs_session *fs)
 			fs->inval_done = inval_done(fs->iv);
 		answer_finished(fs, batch);
 		if (fs->ctl)
-			control_dispatch(fs->ctl, pfd + 3, pfds->len - 3, fs->inval_done);
+			control_dispatch(fs->ctl, pfd + 4, pfds->len - 4, fs->inval_done);
 	}
 	pthread_sigmask(SIG_SETMASK, &wait_mask, NULL);
 	/* Unlike fuse_session_loop, no fuse_session_reset: with the exited flag

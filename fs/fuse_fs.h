@@ -14,10 +14,12 @@ struct backend;
 struct fuse_session;
 struct hotplugfs_session;
 
-/* Creates a session serving b and mounts it at mountpoint (allow_other,
- * default_permissions, fsname "hotplugfs", subtype "hotplugfs").  NULL on
- * error with a message on stderr.  b must outlive the session. */
-struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *mountpoint);
+/* Creates a session serving b and mounts it at mountpoint (default_permissions,
+ * fsname "hotplugfs", subtype "hotplugfs", then options: FUSE's -o list, such
+ * as "allow_other,ro", or NULL).  NULL on error with a message on stderr.
+ * b must outlive the session. */
+struct hotplugfs_session *hotplugfs_session_new(struct backend *b, const char *mountpoint,
+					       const char *options);
 /* The libfuse session, for fuse_set_signal_handlers() and fuse_daemonize(). */
 struct fuse_session *hotplugfs_session_fuse(struct hotplugfs_session *s);
 /* Serves the control socket (fs/control.h, docs/control-protocol.md) at path

@@ -2,14 +2,17 @@
 /*
  * `hotplugfs run --kexec-safe` (see kexec_safe.h and docs/kexec.md).
  *
- * Interception: the child sets no_new_privs and installs a raw BPF filter
- * that returns SECCOMP_RET_USER_NOTIF for kexec_load, kexec_file_load and
- * reboot (SECCOMP_FILTER_FLAG_NEW_LISTENER), sends the listener to us over a
+ * Interception: libseccomp builds a filter that returns
+ * SECCOMP_RET_USER_NOTIF for kexec_load, kexec_file_load and reboot (native
+ * and, on x86_64, i386; other ABIs get ENOSYS).  The child sets
+ * no_new_privs, installs it with a listener, sends the listener to us over a
  * socketpair (SCM_RIGHTS) and only then execs CMD; the filter is inherited
- * by everything CMD starts.  A thread here answers every notification
- * without the syscall ever running: loads succeed (val 0) and are recorded
- * in the machine; reboot(LINUX_REBOOT_CMD_KEXEC) succeeds without doing
- * anything; any other reboot command fails with EPERM.
+ * by everything CMD starts.  A thread here answers every notification with
+ * libseccomp's notify API, without the syscall ever running: loads succeed
+ * (val 0) and are recorded in the machine; reboot(LINUX_REBOOT_CMD_KEXEC)
+ * succeeds without doing anything; any other reboot command fails with
+ * EPERM.  Without --kexec-safe the same calls fail with EPERM (the deny
+ * filter): a kexec or reboot hidden in a script never reaches the host.
  *
  * Locking: the FUSE loop thread owns the machine.  This thread changes it
  * only through backend_kexec_record(), which may be called from any thread
@@ -28,7 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -36,114 +39,137 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/kexec.h>
 #include <linux/reboot.h>
 #include <linux/seccomp.h>
 
+#include <seccomp.h>
+
 #include "backend.h"
 
 /* ---- the filter ------------------------------------------------------------ */
 
-#if defined(__x86_64__)
-#define NATIVE_ARCH AUDIT_ARCH_X86_64
-#define X32_BIT 0x40000000u
-#elif defined(__aarch64__)
-#define NATIVE_ARCH AUDIT_ARCH_AARCH64
-#elif defined(__s390x__)
-#define NATIVE_ARCH AUDIT_ARCH_S390X
-#else
-#error "kexec_safe: unsupported architecture"
-#endif
+static const char *const trapped[] = { "kexec_load", "kexec_file_load", "reboot" };
 
-#ifndef __NR_kexec_file_load
-#define __NR_kexec_file_load -1
-#endif
-
-#define LOAD_NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
-#define NOTIFY_IF(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(nr), 0, 1), \
-		      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF)
-
-int kexec_safe_child(int sock)
+int kexec_filter_build(struct kexec_filter *f, bool notify)
 {
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	uint32_t action = notify ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(EPERM);
+	int memfd = -1, rc = ctx ? 0 : -ENOMEM;
+	struct stat st;
+
+	f->code = NULL;
+	f->len = 0;
+	f->notify = notify;
+	/* Any ABI but these two: ENOSYS, as the raw filter did for x32. */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS));
 #if defined(__x86_64__)
-		/* i386 (int 0x80): kexec_load 283, reboot 88; no kexec_file_load. */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 14),
-#else
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	/* int 0x80 reaches the i386 kexec_load (283) and reboot (88). */
+	if (rc == 0)
+		rc = seccomp_arch_add(ctx, SCMP_ARCH_X86);
 #endif
-		LOAD_NR,
-		NOTIFY_IF(__NR_kexec_load),
-		NOTIFY_IF(__NR_kexec_file_load),
-		NOTIFY_IF(__NR_reboot),
-#if defined(__x86_64__)
-		/* x32 has its own kexec_load (528); refuse the whole x32 ABI. */
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* i386 */
-		LOAD_NR,
-		NOTIFY_IF(283),
-		NOTIFY_IF(88),
-#endif
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = (unsigned short)(sizeof(code) / sizeof(code[0])),
-				   .filter = code };
+	for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(trapped); i++) {
+		int nr = seccomp_syscall_resolve_name(trapped[i]);
+
+		/* i386 has no kexec_file_load: libseccomp leaves that arch out. */
+		if (nr != __NR_SCMP_ERROR)
+			rc = seccomp_rule_add(ctx, action, nr, 0);
+	}
+	/*
+	 * Exported as BPF here, installed by the child: it runs between fork()
+	 * and exec() of a multi-threaded process, where seccomp_load() (which
+	 * allocates) is not safe, so it uses the raw seccomp(2) call on this
+	 * program (kexec_filter_install()).
+	 */
+	if (rc == 0) {
+		memfd = memfd_create("hotplugfs-seccomp", MFD_CLOEXEC);
+		rc = memfd < 0 ? -errno : seccomp_export_bpf(ctx, memfd);
+	}
+	if (rc == 0 && fstat(memfd, &st) != 0)
+		rc = -errno;
+	if (rc == 0 && (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) ||
+			st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS))
+		rc = -EINVAL;
+	if (rc == 0) {
+		f->code = g_malloc((gsize)st.st_size);
+		if (pread(memfd, f->code, (size_t)st.st_size, 0) != st.st_size)
+			rc = -EIO;
+		f->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	}
+	if (memfd >= 0)
+		close(memfd);
+	seccomp_release(ctx);
+	if (rc < 0)
+		kexec_filter_clear(f);
+	return rc;
+}
+
+void kexec_filter_clear(struct kexec_filter *f)
+{
+	g_free(f->code);
+	f->code = NULL;
+	f->len = 0;
+}
+
+/* Sends fd over sock (SCM_RIGHTS); async-signal-safe.  0 or -errno. */
+static int send_fd(int sock, int fd)
+{
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	char byte = 'k';
 	struct iovec iov = { &byte, 1 };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			      .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c;
-	long fd;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return -errno;
-	fd = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	if (fd < 0)
-		return -errno;
-	c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &(int){ (int)fd }, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) {
-		int e = errno;
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
 
-		close((int)fd);
-		return -e;
-	}
+int kexec_filter_install(const struct kexec_filter *f, int sock)
+{
+	struct sock_fprog prog = { .len = f->len, .filter = f->code };
+	unsigned flags = f->notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+	long fd;
+	int rc;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -errno;
+	fd = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (fd < 0)
+		return -errno;
+	if (!f->notify)
+		return 0;
+	rc = send_fd(sock, (int)fd);
 	close((int)fd);
-	return 0;
+	return rc;
 }
 
 /* ---- answering --------------------------------------------------------------- */
 
-static bool is_nr(const struct seccomp_data *d, int native, int i386)
+/* The name of the call a notification is about ("kexec_load"), or "". */
+static void call_name(const struct seccomp_data *d, char *name, size_t size)
 {
-#if defined(__x86_64__)
-	if (d->arch == AUDIT_ARCH_I386)
-		return d->nr == i386;
-#else
-	(void)i386;
-#endif
-	return d->nr == native;
+	char *s = seccomp_syscall_resolve_num_arch(d->arch, d->nr);
+
+	g_strlcpy(name, s ? s : "", size);
+	free(s);
 }
 
 /* What the kernel would have done, recorded; the answer's errno (0: success). */
 static int answer(struct backend *b, const struct seccomp_data *d)
 {
 	uint64_t a[6];
+	char name[32];
 
 	for (int i = 0; i < 6; i++)
 		a[i] = d->args[i];
-
-	if (is_nr(d, __NR_kexec_load, 283)) {
+	call_name(d, name, sizeof(name));
+	if (strcmp(name, "kexec_load") == 0) {
 		/* SYSCALL_DEFINE4(kexec_load, entry, nr_segments, segments, flags):
 		 * nr_segments 0 unloads; KEXEC_ON_CRASH picks kexec_crash_image. */
 		bool crash = a[3] & KEXEC_ON_CRASH, unload = a[1] == 0;
@@ -155,7 +181,7 @@ static int answer(struct backend *b, const struct seccomp_data *d)
 		backend_kexec_record(b, crash, unload);
 		return 0;
 	}
-	if (is_nr(d, __NR_kexec_file_load, -1)) {
+	if (strcmp(name, "kexec_file_load") == 0) {
 		/* kexec_file_load(kernel_fd, initrd_fd, cmdline_len, cmdline, flags) */
 		bool crash = a[4] & KEXEC_FILE_ON_CRASH, unload = a[4] & KEXEC_FILE_UNLOAD;
 
@@ -166,7 +192,7 @@ static int answer(struct backend *b, const struct seccomp_data *d)
 		backend_kexec_record(b, crash, unload);
 		return 0;
 	}
-	if (is_nr(d, __NR_reboot, 88)) {
+	if (strcmp(name, "reboot") == 0) {
 		if ((uint32_t)a[2] == LINUX_REBOOT_CMD_KEXEC) {
 			fprintf(stderr, "hotplugfs: intercepted reboot(LINUX_REBOOT_CMD_KEXEC) = 0: "
 				"not executed\n");
@@ -182,16 +208,13 @@ static int answer(struct backend *b, const struct seccomp_data *d)
 static void *serve(void *arg)
 {
 	struct kexec_safe *ks = arg;
-	struct seccomp_notif_sizes sizes = { 0 };
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
+	struct seccomp_notif *req = NULL;
+	struct seccomp_notif_resp *resp = NULL;
 
-	if (syscall(__NR_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) {
-		perror("hotplugfs: SECCOMP_GET_NOTIF_SIZES");
+	if (seccomp_notify_alloc(&req, &resp) != 0) {
+		fprintf(stderr, "hotplugfs: seccomp_notify_alloc failed\n");
 		return NULL;
 	}
-	req = g_malloc0(MAX(sizes.seccomp_notif, sizeof(*req)));
-	resp = g_malloc0(MAX(sizes.seccomp_notif_resp, sizeof(*resp)));
 	for (;;) {
 		struct pollfd p[2] = { { ks->listener, POLLIN, 0 }, { ks->stop[0], POLLIN, 0 } };
 
@@ -203,21 +226,23 @@ static void *serve(void *arg)
 		if (p[1].revents)
 			break;
 		if (p[0].revents & POLLIN) {
-			memset(req, 0, MAX(sizes.seccomp_notif, sizeof(*req)));
-			if (ioctl(ks->listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0)
+			int rc;
+
+			/* seccomp_notify_receive() zeroes req itself. */
+			if (seccomp_notify_receive(ks->listener, req) != 0)
 				continue;   /* the caller died meanwhile (ENOENT) */
-			memset(resp, 0, MAX(sizes.seccomp_notif_resp, sizeof(*resp)));
+			memset(resp, 0, sizeof(*resp));
 			resp->id = req->id;
 			resp->error = -answer(ks->b, &req->data);
 			resp->val = 0;
-			if (ioctl(ks->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) != 0 && errno != ENOENT)
-				perror("hotplugfs: SECCOMP_IOCTL_NOTIF_SEND");
+			rc = seccomp_notify_respond(ks->listener, resp);
+			if (rc != 0 && rc != -ENOENT)
+				fprintf(stderr, "hotplugfs: seccomp_notify_respond: %s\n", strerror(-rc));
 		} else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			break;   /* every filtered process has exited */
 		}
 	}
-	g_free(req);
-	g_free(resp);
+	seccomp_notify_free(req, resp);
 	return NULL;
 }
 

@@ -41,9 +41,23 @@ void kexec_plan_init(struct kexec_plan *p);
 int kexec_plan_run(const struct kexec_plan *p);
 void kexec_plan_clear(struct kexec_plan *p);
 
+/*
+ * The seccomp filter for kexec_load, kexec_file_load and reboot, built by
+ * libseccomp in the parent: notify (SECCOMP_RET_USER_NOTIF, --kexec-safe,
+ * answered by kexec_safe_start()) or deny (EPERM).
+ */
+struct sock_filter;
+struct kexec_filter {
+	struct sock_filter *code;
+	unsigned short len;
+	bool notify;
+};
+/* 0 or -errno. */
+int kexec_filter_build(struct kexec_filter *f, bool notify);
+void kexec_filter_clear(struct kexec_filter *f);
 /* In the forked child, before exec (async-signal-safe): no_new_privs, the
- * filter, and the listener fd sent over sock.  0 or -errno. */
-int kexec_safe_child(int sock);
+ * filter, and for notify the listener fd sent over sock.  0 or -errno. */
+int kexec_filter_install(const struct kexec_filter *f, int sock);
 
 struct kexec_safe {
 	struct backend *b;

@@ -10,12 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
+
+#include <libmount.h>
 
 #ifndef FUSE_SUPER_MAGIC
 #define FUSE_SUPER_MAGIC 0x65735546
@@ -40,7 +45,12 @@ void ns_unmount_all(struct ns_mounts *mounts)
 	for (guint i = mounts->targets->len; i > 0; i--) {
 		const char *t = g_ptr_array_index(mounts->targets, i - 1);
 
-		if (umount2(t, MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT)
+		/* A dangling link mounted by ns_cover_missing() is unmounted
+		 * without following it. */
+		if (umount2(t, MNT_DETACH) == 0 ||
+		    (errno == ENOENT && umount2(t, MNT_DETACH | UMOUNT_NOFOLLOW) == 0))
+			continue;
+		if (errno != EINVAL && errno != ENOENT)
 			fprintf(stderr, "hotplugfs: cannot unmount %s: %s\n", t, strerror(errno));
 	}
 	g_ptr_array_set_size(mounts->targets, 0);
@@ -55,6 +65,126 @@ int ns_enter_private(void)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		return -errno;
 	return 0;
+}
+
+/* A sysctl's integer value; false when the file is absent or unreadable. */
+static bool read_sysctl(const char *path, long long *v)
+{
+	g_autofree char *text = NULL;
+	char *end;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return false;
+	*v = g_ascii_strtoll(text, &end, 10);
+	return end != text;
+}
+
+#define SYSCTL_USERNS_CLONE "/proc/sys/kernel/unprivileged_userns_clone"
+#define SYSCTL_MAX_USERNS "/proc/sys/user/max_user_namespaces"
+#define SYSCTL_APPARMOR_USERNS "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
+
+/* Why unshare(CLONE_NEWUSER) failed with err, naming the setting. */
+static char *userns_refusal(int err)
+{
+	long long v;
+
+	/* Debian's and Ubuntu's kernels before 6.x carry this switch
+	 * (kernel/fork.c, debian/patches: add-sysctl-to-disallow-unprivileged-CLONE_NEWUSER). */
+	if (read_sysctl(SYSCTL_USERNS_CLONE, &v) && v == 0)
+		return g_strdup("user namespaces are off for ordinary users: "
+				"kernel.unprivileged_userns_clone = 0 (sysctl "
+				"kernel.unprivileged_userns_clone=1 allows them)");
+	/* create_user_ns() fails with ENOSPC past the limit (kernel/user_namespace.c). */
+	if (read_sysctl(SYSCTL_MAX_USERNS, &v) && v == 0)
+		return g_strdup("user namespaces are off: user.max_user_namespaces = 0 "
+				"(sysctl user.max_user_namespaces=N with N > 0 allows them)");
+	if (err == ENOSPC && read_sysctl(SYSCTL_MAX_USERNS, &v))
+		return g_strdup_printf("user.max_user_namespaces = %lld is reached", v);
+	if (read_sysctl(SYSCTL_APPARMOR_USERNS, &v) && v == 1)
+		return g_strdup("AppArmor restricts user namespaces: "
+				"kernel.apparmor_restrict_unprivileged_userns = 1 (an AppArmor profile "
+				"with \"userns,\" for hotplugfs, or the sysctl set to 0, allows them)");
+	return g_strdup_printf("unshare(CLONE_NEWUSER): %s (a container or seccomp policy "
+			       "may forbid user namespaces)", strerror(err));
+}
+
+/* Writes text to /proc/self/<file>; 0 or -errno. */
+static int write_self(const char *file, const char *text)
+{
+	g_autofree char *path = g_strdup_printf("/proc/self/%s", file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/*
+ * Hand-written on purpose: unshare(2) and three writes to /proc/self are the
+ * whole of it (user_namespaces(7)); a library would add a dependency and
+ * hide which setting refused us, which is what the caller must print.
+ */
+int ns_enter_unprivileged(char **why)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	g_autofree char *uid_map = g_strdup_printf("0 %u 1\n", (unsigned)uid);
+	g_autofree char *gid_map = g_strdup_printf("0 %u 1\n", (unsigned)gid);
+	long long v;
+	int rc;
+
+	*why = NULL;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) {
+		rc = -errno;
+		*why = userns_refusal(-rc);
+		return rc;
+	}
+	/* Root inside, the caller outside, as `unshare -r`; an unprivileged
+	 * process may map only its own ids, and gid_map only after setgroups
+	 * is denied (user_namespaces(7)). */
+	rc = write_self("uid_map", uid_map);
+	if (rc == 0)
+		rc = write_self("setgroups", "deny");
+	if (rc == 0)
+		rc = write_self("gid_map", gid_map);
+	if (rc < 0) {
+		*why = g_strdup_printf("cannot map the user into its namespace: %s", strerror(-rc));
+		return rc;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+		rc = -errno;
+		/* AppArmor lets the namespace be made but takes its capabilities. */
+		if (rc == -EPERM && read_sysctl(SYSCTL_APPARMOR_USERNS, &v) && v == 1)
+			*why = userns_refusal(EPERM);
+		else
+			*why = g_strdup_printf("cannot make the mounts private in the user "
+					       "namespace: %s", strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+int ns_enter_private_net(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd, rc = 0;
+
+	if (unshare(CLONE_NEWNET) != 0)
+		return -errno;
+	/* A new namespace's loopback is down; CMD expects localhost to work. */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0)
+		rc = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (rc == 0 && ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
+		rc = -errno;
+	close(fd);
+	return rc;
 }
 
 int ns_bind_over(struct ns_mounts *mounts, const char *src, const char *dst)
@@ -155,7 +285,7 @@ static int fill_replacement(const char *stash, const char *parent, const struct 
 int ns_replace_entries(struct ns_mounts *mounts, const char *parent, const struct ns_graft *g,
 		       size_t n)
 {
-	char stash[] = "/tmp/hotplugfs-stash.XXXXXX";
+	g_autofree char *stash = g_build_filename(g_get_tmp_dir(), "hotplugfs-stash.XXXXXX", NULL);
 	g_autofree char *opts = NULL;
 	struct stat pst;
 	int rc = 0;
@@ -202,6 +332,47 @@ int ns_replace_entry(struct ns_mounts *mounts, const char *parent, const char *n
 	return ns_replace_entries(mounts, parent, &g, 1);
 }
 
+int ns_cover_missing(struct ns_mounts *mounts, const char *path, const char *target)
+{
+	char stash[] = "/tmp/hotplugfs-missing.XXXXXX";
+	g_autofree char *link = NULL;
+	struct stat st;
+	int fd, rc = 0;
+
+	if (stat(path, &st) != 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!mkdtemp(stash))
+		return -errno;
+	/* A tmpfs of our own: the link must not stay behind in /tmp. */
+	if (mount("hotplugfs", stash, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,mode=0755") != 0) {
+		rc = -errno;
+		rmdir(stash);
+		return rc;
+	}
+	link = g_build_filename(stash, "missing", NULL);
+	if (symlink(target, link) != 0) {
+		rc = -errno;
+	} else {
+		fd = open_tree(AT_FDCWD, link, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			       AT_SYMLINK_NOFOLLOW);
+		if (fd < 0) {
+			rc = -errno;
+		} else {
+			if (move_mount(fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) != 0)
+				rc = -errno;
+			else
+				record_mount(mounts, path);
+			close(fd);
+		}
+	}
+	umount2(stash, MNT_DETACH);
+	rmdir(stash);
+	return rc;
+}
+
 bool path_is_fuse(const char *path)
 {
 	struct statfs sf;
@@ -211,35 +382,41 @@ bool path_is_fuse(const char *path)
 	return (unsigned long)sf.f_type == (unsigned long)FUSE_SUPER_MAGIC;
 }
 
-/* Filesystem type of the topmost mount at target per /proc/self/mountinfo,
- * or NULL.  statfs(target) would do, but would also trigger an automount
- * (systemd's sys-kernel-debug.automount) meant for the host's namespace. */
+/*
+ * The topmost mount at target in /proc/self/mountinfo, read with libmount
+ * (which undoes the octal escapes such as \040 for a space), or NULL.
+ * statfs(target) would do, but would also trigger an automount (systemd's
+ * sys-kernel-debug.automount) meant for the host's namespace.
+ */
+static struct libmnt_fs *topmost_mount(struct libmnt_table **tb, const char *target)
+{
+	*tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	if (!*tb)
+		return NULL;
+	/* Backward: a mount stacked on another comes later in the file. */
+	return mnt_table_find_target(*tb, target, MNT_ITER_BACKWARD);
+}
+
 static char *mounted_fstype(const char *target)
 {
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
-	char *fstype = NULL;
+	struct libmnt_table *tb;
+	struct libmnt_fs *fs = topmost_mount(&tb, target);
+	char *fstype = fs && mnt_fs_get_fstype(fs) ? g_strdup(mnt_fs_get_fstype(fs)) : NULL;
 
-	if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
-		return NULL;
-	lines = g_strsplit(text, "\n", -1);
-	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS...] - FSTYPE SOURCE ..."; a
-	 * mount stacked on another comes later in the file. */
-	for (char **l = lines; *l; l++) {
-		g_auto(GStrv) f = g_strsplit(*l, " ", -1);
-		guint n = g_strv_length(f);
-
-		if (n < 5 || strcmp(f[4], target) != 0)
-			continue;
-		for (guint i = 5; i + 1 < n; i++) {
-			if (strcmp(f[i], "-") == 0) {
-				g_free(fstype);
-				fstype = g_strdup(f[i + 1]);
-				break;
-			}
-		}
-	}
+	mnt_unref_table(tb);
 	return fstype;
+}
+
+bool ns_mount_is_hotplugfs(const char *target)
+{
+	struct libmnt_table *tb;
+	struct libmnt_fs *fs = topmost_mount(&tb, target);
+	/* fuse_fs.c mounts with fsname=hotplugfs,subtype=hotplugfs. */
+	bool ours = fs && g_strcmp0(mnt_fs_get_fstype(fs), "fuse.hotplugfs") == 0 &&
+		    g_strcmp0(mnt_fs_get_source(fs), "hotplugfs") == 0;
+
+	mnt_unref_table(tb);
+	return ours && path_is_fuse(target);
 }
 
 int ns_mount_debugfs(struct ns_mounts *mounts, const char *target)

@@ -24,6 +24,22 @@ void ns_unmount_all(struct ns_mounts *mounts);
  * propagates back to the host.  0 or -errno. */
 int ns_enter_private(void);
 
+/* unshare(CLONE_NEWNET): a network namespace of our own (before any thread
+ * exists, so every thread and CMD share it), its loopback up.  Netlink
+ * multicasts stay inside it: the udev-group uevents of fs/uevent_udev.c
+ * reach CMD's listeners only.  0 or -errno. */
+int ns_enter_private_net(void);
+
+/*
+ * For an ordinary user: unshare(CLONE_NEWUSER | CLONE_NEWNS) with the caller
+ * mapped to root inside (Linux 4.18+ lets such a namespace mount FUSE), and
+ * every mount private.  0, or -errno with *why saying which setting forbids
+ * it (kernel.unprivileged_userns_clone, user.max_user_namespaces, AppArmor's
+ * kernel.apparmor_restrict_unprivileged_userns), newly allocated.  The
+ * process must be single-threaded.
+ */
+int ns_enter_unprivileged(char **why);
+
 /*
  * Binds src over dst when both exist and are of the same kind (file over
  * file, directory over directory).  0; -ENOENT when either is missing;
@@ -55,8 +71,21 @@ struct ns_graft {
 int ns_replace_entries(struct ns_mounts *mounts, const char *parent, const struct ns_graft *g,
 		       size_t n);
 
+/*
+ * Makes the file path read as absent (stat and open fail with ENOENT) while
+ * its directory stays the real one: a dangling symbolic link whose target is
+ * the text target is mounted over it (open_tree() of the link with
+ * AT_SYMLINK_NOFOLLOW, then move_mount(): a link can cover a file).  For
+ * files of directories that cannot be replaced, such as /proc.  0 or -errno.
+ */
+int ns_cover_missing(struct ns_mounts *mounts, const char *path, const char *target);
+
 /* Whether path is on a FUSE filesystem (statfs f_type == FUSE_SUPER_MAGIC). */
 bool path_is_fuse(const char *path);
+
+/* Whether the topmost mount at target (per /proc/self/mountinfo, through
+ * libmount) is a hotplugfs FUSE mount: type fuse.hotplugfs, source hotplugfs. */
+bool ns_mount_is_hotplugfs(const char *target);
 
 /*
  * Makes target a debugfs mount point for `mount -t debugfs` (what the

@@ -59,14 +59,35 @@ static void drop_block_file(void *ctx, tree_node n)
 		drop(pc, n);
 }
 
+/*
+ * A file going away: an open file must read ENODEV from now on (kernfs:
+ * kernfs_seq_start() fails kernfs_get_active()), so what the kernel holds of
+ * it is dropped, and the next read asks us.  STATIC files are not tracked
+ * (their bytes never change while they exist), so theirs are dropped
+ * whether or not the kernel has them: a few notifications per removed
+ * block, answered "not cached" by a kernel that has none.
+ */
+static void drop_removed_file(void *ctx, tree_node n)
+{
+	struct page_cache *pc = ctx;
+
+	if (g_hash_table_remove(pc->object, NODE_KEY(n)) ||
+	    g_hash_table_remove(pc->global, NODE_KEY(n)) ||
+	    tree_cache_class(pc->b->model, n) == TREE_CACHE_STATIC)
+		drop(pc, n);
+}
+
 /* Every event naming a block may change its OBJECT files: dropped at once. */
 static void on_event(void *ctx, const struct event *e)
 {
 	struct page_cache *pc = ctx;
 
-	if ((e->kind == EVENT_UEVENT || e->kind == EVENT_NOTIFY) &&
-	    (g_hash_table_size(pc->object) || g_hash_table_size(pc->global)))
-		tree_block_files(e->block, drop_block_file, pc);
+	if ((e->kind == EVENT_UEVENT && e->uevent == UEVENT_REMOVE) ||
+	    (e->kind == EVENT_FIRMWARE_MAP && e->change == CHANGE_REMOVE))
+		tree_removed_files(pc->b->model, e, drop_removed_file, pc);
+	else if ((e->kind == EVENT_UEVENT || e->kind == EVENT_NOTIFY) &&
+		 (g_hash_table_size(pc->object) || g_hash_table_size(pc->global)))
+		tree_block_files(pc->b->model, e->block, drop_block_file, pc);
 }
 
 struct page_cache *page_cache_new(struct backend *b, struct inval *iv)

@@ -17,6 +17,8 @@
  *            an offline block's valid_zones, the hotplug parameters, ...
  * The cost of a change is the number of GLOBAL files cached, never the size
  * of the machine; a change nobody has cached anything of costs nothing.
+ * Removing a block or a firmware-map entry also drops its STATIC files, so
+ * a descriptor opened before reads ENODEV, not the old bytes.
  */
 #ifndef HOTPLUGFS_PAGE_CACHE_H
 #define HOTPLUGFS_PAGE_CACHE_H

@@ -29,8 +29,9 @@ LAYERS = [
     ("devices", ["device", "dev_*"]),
     ("ops", ["ops"]),
     ("boot/fixture", ["fixture", "boot", "scenario"]),
-    ("tree", ["tree", "attr", "attrs_*"]),
+    ("tree", ["tree", "attr", "attrs_*", "nd_*"]),
     ("backend", ["backend", "sim_backend", "journal"]),
+    ("live", ["sysdir", "kmod_files", "capture_kmod", "capture", "live_backend"]),
 ]
 
 

@@ -59,10 +59,18 @@ scratch() {
 # stderr goes to MNT.err and is shown when the mount fails.  MOUNT_PID is the
 # daemon.  Unmounted and stopped on exit.
 mount_fixture() {
-	local fixture=$1 mnt=$2 deadline=$((SECONDS + ${MOUNT_WAIT:-10}))
+	local fixture=$1 mnt=$2
 	shift 2
+	mount_with "$mnt" "$@" "$fixture"
+}
+
+# mount_with MNT ARGS...: the same for `hotplugfs mount -f ARGS... MNT`
+# (e.g. --live --sysroot DIR).
+mount_with() {
+	local mnt=$1 deadline=$((SECONDS + ${MOUNT_WAIT:-10}))
+	shift
 	mkdir -p "$mnt"
-	timeout --kill-after=5 240 "$HOTPLUGFS" mount -f "$@" "$fixture" "$mnt" 2> "$mnt.err" &
+	timeout --kill-after=5 240 "$HOTPLUGFS" mount -f "$@" "$mnt" 2> "$mnt.err" &
 	MOUNT_PID=$!
 	EXIT_HOOKS+=("umount -l '$mnt' 2>/dev/null; kill $MOUNT_PID 2>/dev/null; wait $MOUNT_PID 2>/dev/null")
 	while [ $SECONDS -le $deadline ]; do
@@ -78,4 +86,33 @@ mount_fixture() {
 unmount_fixture() {
 	fusermount3 -u "$1" 2>/dev/null || umount -l "$1"
 	wait "$MOUNT_PID" 2>/dev/null
+}
+
+# without_scenario FIXTURE OUT: the fixture as booted, for a test that
+# drives the machine itself.
+without_scenario() {
+	python3 - "$1" > "$2" <<'EOF'
+import json, sys
+fx = json.load(open(sys.argv[1]))
+fx.pop("scenario", None)
+json.dump(fx, sys.stdout, indent=1)
+EOF
+}
+
+# blocks_fixture N FILE: a boot-form machine of N memory blocks of 128 MiB:
+# RAM below 640K, the legacy hole, then RAM from 1 MiB to N * 128 MiB, so
+# every block (block 0 too) has present memory; la57: a million blocks is
+# 128 TiB, beyond the 46 bits of 4-level paging.
+blocks_fixture() {
+	printf '{
+  "hotplugfs-fixture": 1,
+  "description": "%d memory blocks of 128 MiB, one RAM range",
+  "block_size": "128M",
+  "la57": true,
+  "e820": [
+    { "start": "0x0", "end": "0x9fbff", "type": "ram" },
+    { "start": "0x9fc00", "end": "0xfffff", "type": "reserved" },
+    { "start": "0x100000", "end": "0x%x", "type": "ram" }
+  ]
+}\n' "$1" $(( $1 * 128 * 1024 * 1024 - 1 )) > "$2"
 }

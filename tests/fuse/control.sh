@@ -28,12 +28,7 @@ EXIT_HOOKS+=('for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done')
 # The DIMM fixture as booted: 1 GiB of RAM, room for DIMMs at 4 GiB, 128 MiB
 # blocks, auto_online_blocks offline, firmware map 0-6.  Its scenario (which
 # plugs and ejects a DIMM) is left out: this test drives the machine itself.
-python3 - "$SRCDIR/fixtures/dimm-hotplug-6.1.json" > "$T/fixture.json" <<'EOF'
-import json, sys
-fx = json.load(open(sys.argv[1]))
-fx.pop("scenario", None)
-json.dump(fx, sys.stdout, indent=1)
-EOF
+without_scenario "$SRCDIR/fixtures/dimm-hotplug-6.1.json" "$T/fixture.json"
 
 ctl() { timeout --kill-after=2 20 "$HOTPLUGFS" ctl "$SOCK" "$@"; }
 MEM=$MNT/sys/devices/system/memory

@@ -19,12 +19,7 @@ MNT=$T/mnt; SOCK=$T/ctl.sock
 
 # The DIMM fixture as booted (1 GiB of RAM, 128 MiB blocks, room for DIMMs at
 # 4 GiB), without its scenario: the test drives the machine itself.
-python3 - "$SRCDIR/fixtures/dimm-hotplug-6.1.json" > "$T/fixture.json" <<'EOF'
-import json, sys
-fx = json.load(open(sys.argv[1]))
-fx.pop("scenario", None)
-json.dump(fx, sys.stdout, indent=1)
-EOF
+without_scenario "$SRCDIR/fixtures/dimm-hotplug-6.1.json" "$T/fixture.json"
 
 ctl() { timeout --kill-after=2 20 "$HOTPLUGFS" ctl "$SOCK" "$@"; }
 # refused NAME WANT-STDERR ARGS...: exit 1 and exactly that one line on stderr.

@@ -13,10 +13,15 @@ trap 'rm -rf "$tmp"' EXIT
 passed=0
 failed=0
 
-# check NAME EXPECTED-REASON: runs show on $tmp/NAME.json (already written).
+# check NAME EXPECTED-REASON: runs show on $tmp/NAME.json (already written),
+# bounded: a fixture beyond the kernel's limits must be refused, not tried
+# (no address-space cap under ASan, which reserves terabytes).
 check() {
 	local name=$1 file="$tmp/$1.json" expected="$tmp/$1.json: $2" rc
-	"$HOTPLUGFS" show "$file" iomem >"$tmp/out" 2>"$tmp/err"
+	(
+		[ -n "${ASAN_OPTIONS:-}" ] || ulimit -v 4194304
+		exec timeout 60 "$HOTPLUGFS" show "$file" iomem
+	) >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ "$rc" -ne 2 ]; then
 		echo "FAIL $name: exit status $rc, expected 2"
@@ -99,6 +104,26 @@ cat >"$tmp/version.json" <<JSON
 {"hotplugfs-fixture": 2, "description": "from the future", "e820": []}
 JSON
 check version '$.hotplugfs-fixture: unsupported format version 2 (this hotplugfs reads 1)'
+
+# The kernel's limits (core/profile.h, core/e820.h): 2^60 bytes of RAM used
+# to abort (exit 133: 2^33 blocks of 128 MiB) or take a minute and 12.5 GB.
+cat >"$tmp/physmem.json" <<JSON
+{$HDR, "e820": [{"start": "0x0", "end": "0x9fbff", "type": "ram"},
+                {"start": "0x100000", "end": "0xfffffffffffffff", "type": "ram"}]}
+JSON
+check physmem '$.e820[1]: RAM 0x100000-0xfffffffffffffff ends above 0x3fffffffffff: MAX_PHYSMEM_BITS is 46 on x86_64 (52 with "la57": true)'
+
+cat >"$tmp/physmem-blocks.json" <<JSON
+{$HDR, "memory_blocks": [{"first": 0, "count": 1099511627776}]}
+JSON
+check physmem-blocks '$.memory_blocks[0]: blocks 0-1099511627775 end above the last block 524287: MAX_PHYSMEM_BITS is 46 on x86_64 (52 with "la57": true)'
+
+python3 -c '
+import json, sys
+e820 = [{"start": hex(0x100000000 + i * 0x2000), "size": "4K", "type": "ram"} for i in range(3201)]
+json.dump({"hotplugfs-fixture": 1, "description": "bad fixture", "e820": e820}, open(sys.argv[1], "w"))
+' "$tmp/e820-entries.json"
+check e820-entries "\$.e820[3200]: beyond E820_MAX_ENTRIES: the kernel's e820 table holds 3200 entries (e820__range_add ignores the rest)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -16,6 +16,10 @@ fi
 
 FIXTURE=$SRCDIR/fixtures/qemu-vm-4g.json
 scratch runtest
+# run's mount point and stash go under $TMPDIR: here, so that what is left
+# behind is this test's alone.
+export TMPDIR=$T/tmp
+mkdir "$TMPDIR"
 
 # run ARGS...: hotplugfs run, bounded; sets RC.
 run() { timeout --kill-after=5 60 "$HOTPLUGFS" run "$FIXTURE" -- "$@"; RC=$?; }
@@ -90,8 +94,7 @@ grep -v ' - cgroup\| - nsfs' /proc/self/mountinfo | sort > "$T/mountinfo.after"
 check "nothing left mounted" cmp -s "$T/mountinfo.before" "$T/mountinfo.after"
 cat /proc/iomem > "$T/host-iomem.after"   # cmp alone would trust st_size 0
 check "host /proc/iomem unchanged" cmp -s "$T/host-iomem.after" "$T/host-iomem.before"
-leftover=$(find /tmp -maxdepth 1 \( -name 'hotplugfs-run.*' -o -name 'hotplugfs-stash.*' \) \
-	-newer "$T/iomem.want" 2>/dev/null)
+leftover=$(ls -A "$TMPDIR")
 same "temporary directories removed" "$leftover" ""
 
 finish

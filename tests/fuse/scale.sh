@@ -15,26 +15,11 @@ SMALL=4
 scratch scale
 MNT=$T/mnt
 
-# N blocks of 128 MiB: RAM below 640K, the legacy hole, then RAM from 1 MiB
-# to N * 128 MiB, so every block (block 0 too) has present memory.
-write_fixture() {   # N FILE
-	printf '{
-  "hotplugfs-fixture": 1,
-  "description": "scale test: %d memory blocks of 128 MiB, one RAM range",
-  "block_size": "128M",
-  "e820": [
-    { "start": "0x0", "end": "0x9fbff", "type": "ram" },
-    { "start": "0x9fc00", "end": "0xfffff", "type": "reserved" },
-    { "start": "0x100000", "end": "0x%x", "type": "ram" }
-  ]
-}\n' "$1" $(( $1 * 128 * 1024 * 1024 - 1 )) > "$2"
-}
-
 MEM=$MNT/sys/devices/system/memory
 
 # The fixed top-level entries (block_size_bytes, uevent, power ...) do not
 # depend on N: count them on a small machine.
-write_fixture $SMALL "$T/small.json"
+blocks_fixture $SMALL "$T/small.json"
 fixed=
 if MOUNT_WAIT=60 mount_fixture "$T/small.json" "$MNT"; then
 	fixed=$(( $(ls "$MEM" | wc -l) - SMALL ))
@@ -44,7 +29,7 @@ else
 	bad "mount of a $SMALL-block machine"
 fi
 
-write_fixture "$N" "$T/big.json"
+blocks_fixture "$N" "$T/big.json"
 if MOUNT_WAIT=60 mount_fixture "$T/big.json" "$MNT"; then
 	ok
 	total=$(timeout 120 ls "$MEM" | wc -l)

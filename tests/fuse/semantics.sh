@@ -15,7 +15,8 @@ FIXTURE=$SRCDIR/fixtures/qemu-vm-4g.json
 scratch semantics
 MNT=$T/mnt
 chmod 755 "$T"   # the unprivileged reader must reach the mount
-mount_fg() { mount_fixture "$FIXTURE" "$MNT"; }
+# allow_other: the unprivileged reader of /proc/iomem below is another user.
+mount_fg() { mount_fixture "$FIXTURE" "$MNT" -o allow_other; }
 
 if ! mount_fg; then
 	bad "mount -f did not mount $FIXTURE"

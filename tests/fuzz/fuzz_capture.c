@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: `hotplugfs capture --sysroot DIR` (fs/cmd_capture.c)
- * over a tree generated from the input in a temporary directory, and the
- * fixture it writes loaded and booted as `mount` would.  The first byte
+ * libFuzzer target: what `hotplugfs capture --sysroot DIR` runs
+ * (capture_fixture(), core/capture.c) over a tree generated from the input
+ * in a temporary directory, and the fixture it makes loaded and booted as
+ * `mount` would.  The first byte
  * picks --kernel/--arch (or none: guessed); the rest is a list of records,
  * each starting at the beginning of a line:
  *
@@ -32,7 +33,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "capture.h"
 #include "fuzz_util.h"
 
 #define MAX_RECORDS 4096
@@ -43,7 +44,6 @@
 static char *base;       /* a private temporary directory */
 static bool tmpfs;       /* a tmpfs is mounted on sysroot per input */
 static char *sysroot;    /* base/root: the tree of one input */
-static char *output;     /* base/out.json */
 
 static void remove_base(void)
 {
@@ -65,7 +65,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	sysroot = g_build_filename(base, "root", NULL);
-	output = g_build_filename(base, "out.json", NULL);
 	atexit(remove_base);
 	/*
 	 * Removing a tree costs more than building it: with the privilege, each
@@ -286,18 +285,18 @@ static void remove_below(int dir)
 
 /* ---- the target ---------------------------------------------------------------- */
 
-static void load_captured(void)
+/* What capture made, printed and loaded as `hotplugfs capture` checks it
+ * before writing (a fixture the loader refuses is reported, not written),
+ * then booted and read. */
+static void load_captured(json_object *captured)
 {
+	const char *text = json_object_to_json_string_ext(captured, JSON_C_TO_STRING_PLAIN);
 	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_load(output, &err);
+	g_autoptr(fixture) fx = fixture_parse("captured", text, strlen(text), &err);
 	g_autoptr(machine) m = NULL;
 
-	/* capture checks that its fixture loads (check_loadable) */
-	if (!fx) {
-		fprintf(stdout, "fuzz: capture wrote a fixture that does not load: %s\n",
-			err->message);
-		abort();
-	}
+	if (!fx)
+		return;
 	m = machine_boot(fx, &err);
 	if (m)
 		fuzz_walk(m, WALK_BUDGET);
@@ -309,7 +308,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const arches[] = { NULL, "x86_64", "s390x", "aarch64" };
 	struct fuzz_in in = { data, size };
 	unsigned opts = fuzz_u8(&in);
-	g_autoptr(GPtrArray) args = g_ptr_array_new();
+	struct capture_request r = { 0 };
+	json_object *captured;
 	int root;
 
 	if (mkdir(sysroot, 0755) != 0)
@@ -321,25 +321,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (root < 0)
 		abort();
 	build_tree(root, (const char *)in.p, in.left);
-	g_ptr_array_add(args, "capture");
-	g_ptr_array_add(args, "--sysroot");
-	g_ptr_array_add(args, sysroot);
-	g_ptr_array_add(args, "-o");
-	g_ptr_array_add(args, output);
-	g_ptr_array_add(args, "--description");
-	g_ptr_array_add(args, "fuzz");
-	if (kernels[opts % 4]) {
-		g_ptr_array_add(args, "--kernel");
-		g_ptr_array_add(args, (char *)kernels[opts % 4]);
-	}
-	if (arches[opts / 4 % 4]) {
-		g_ptr_array_add(args, "--arch");
-		g_ptr_array_add(args, (char *)arches[opts / 4 % 4]);
-	}
-	g_ptr_array_add(args, NULL);
-	if (cmd_capture((int)args->len - 1, (char **)args->pdata) == 0)
-		load_captured();
-	unlink(output);
+	r.sysroot = sysroot;
+	r.description = "fuzz";
+	r.kernel = kernels[opts % 4];
+	r.arch = arches[opts / 4 % 4];
+	captured = capture_fixture(&r, NULL);
+	if (captured)
+		load_captured(captured);
+	json_object_put(captured);
 	if (!tmpfs)
 		remove_below(root);
 	close(root);

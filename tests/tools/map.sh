@@ -161,11 +161,11 @@ JSON
 same_error "bad fixture" "$T/bad.json" -o "$T/bad.svg" -- "$T/bad.json" iomem
 check "bad fixture: no file written" test ! -e "$T/bad.svg"
 
-USAGE='usage: hotplugfs map FIXTURE [--step N] [-o FILE]'
 for step in -1 1x "" 99999999999999999999; do
 	"$HOTPLUGFS" map "$FX/cxl-kmem.json" --step "$step" > "$T/s.out" 2> "$T/s.err"
 	same "--step '$step': exit status" "$?" 2
-	same "--step '$step': message" "$(cat "$T/s.err")" "$USAGE"
+	same "--step '$step': message" "$(cat "$T/s.err")" \
+		"hotplugfs map: --step $step: not a number of steps"$'\n'"Try 'hotplugfs map --help'."
 	"$HOTPLUGFS" show "$FX/cxl-kmem.json" iomem --step "$step" > /dev/null 2>&1
 	same "--step '$step': show agrees" "$?" 2
 done
@@ -179,7 +179,7 @@ check "--step N (all ops) and -o -" cmp -s "$T/all.svg" "$T/last.svg"
 check "--step 0: no CXL window yet" bash -c "! grep -q 'CXL Window' '$T/step0.svg'"
 
 "$HOTPLUGFS" map "$FX/qemu-vm-4g.json" -o "$T/no/such/dir/x.svg" 2> "$T/o.err"
-same "unwritable -o: exit status" "$?" 1
+same "unwritable -o: exit status (runtime error)" "$?" 3
 check "unwritable -o: says which file" grep -q "$T/no/such/dir/x.svg" "$T/o.err"
 "$HOTPLUGFS" map > /dev/null 2>&1
 same "no fixture: exit status" "$?" 2

@@ -8,11 +8,14 @@
  * errors (not JSON, not an object, bad requests, kernel failures).
  */
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -269,11 +272,250 @@ static void test_watch_reply_comes_first(void)
 	teardown(&f);
 }
 
+/* ---- who may connect, and for how long ------------------------------------ */
+
+/* The number of clients the daemon keeps, from a stats request on fd. */
+static int clients(struct fixture_ctl *f, int fd, GString *buf)
+{
+	json_object *r, *res, *v;
+	int n;
+
+	send_text(fd, "{\"op\":\"stats\"}\n");
+	r = next_json(f, fd, buf);
+	g_assert_true(json_object_object_get_ex(r, "result", &res));
+	g_assert_true(json_object_object_get_ex(res, "clients", &v));
+	n = json_object_get_int(v);
+	json_object_put(r);
+	return n;
+}
+
+/* Pumps the server for ms milliseconds. */
+static void pump_for(struct fixture_ctl *f, int ms)
+{
+	gint64 end = g_get_monotonic_time() + ms * 1000;
+
+	while (g_get_monotonic_time() < end)
+		pump(f, 5);
+}
+
+/* Whether the server closed fd: everything it sent read, then end of file. */
+static bool closed_by_server(int fd)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	while ((n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0)
+		;
+	return n == 0;
+}
+
+/*
+ * The socket's mode is not the only guard: root may connect to any socket,
+ * and a mode can be changed.  SO_PEERCRED's uid must be the daemon's own;
+ * anyone else gets one error line and the connection is closed.
+ */
+static void test_peer_credentials(void)
+{
+	struct fixture_ctl f = { 0 };
+	g_autoptr(GString) got = g_string_new(NULL);
+	int pipefd[2], status;
+	pid_t child;
+	char chunk[512];
+	ssize_t n;
+
+	if (geteuid() != 0) {
+		g_test_skip("needs root to connect as another user");
+		return;
+	}
+	setup(&f, NULL);
+	g_assert_cmpint(chmod(f.path, 0666), ==, 0);
+	g_assert_cmpint(chmod(f.dir, 0755), ==, 0);
+	g_assert_cmpint(pipe(pipefd), ==, 0);
+	child = fork();
+	g_assert_cmpint(child, >=, 0);
+	if (child == 0) {
+		/* nobody: asks for stats, reports what it read until end of file. */
+		int fd;
+		char line[4096];
+		ssize_t k, len = 0;
+
+		close(pipefd[0]);
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(2);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		g_strlcpy(sa.sun_path, f.path, sizeof(sa.sun_path));
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+			_exit(3);
+		/* The refusal may come first: then the send meets a closed peer. */
+		if (send(fd, "{\"op\":\"stats\"}\n", 16, MSG_NOSIGNAL) != 16)
+			(void)0;
+		alarm(5);
+		while ((k = recv(fd, line + len, sizeof(line) - 1 - (size_t)len, 0)) > 0)
+			len += k;
+		if (write(pipefd[1], line, (size_t)len) != len)
+			_exit(5);
+		/* Closed: end of file, or a reset if the request was never read. */
+		_exit(k == 0 || errno == ECONNRESET ? 0 : 6);
+	}
+	close(pipefd[1]);
+	while (waitpid(child, &status, WNOHANG) == 0)
+		pump(&f, 5);
+	while ((n = read(pipefd[0], chunk, sizeof(chunk))) > 0)
+		g_string_append_len(got, chunk, n);
+	close(pipefd[0]);
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 0);   /* read to end of file */
+	g_assert_cmpstr(got->str, ==, "{\"ok\":false,\"error\":\"permission denied: uid 65534 "
+			"is not the daemon's user (uid 0)\"}\n");
+	teardown(&f);
+}
+
+/* A client that has nothing under way and sends nothing is closed after
+ * the idle time; a watcher waiting for events is not idle.  (The times
+ * leave room for a loaded machine.) */
+static void test_idle_clients(void)
+{
+	const struct control_limits limits = { .idle_ms = 400, .stall_ms = 10000,
+					       .out_total = 32 << 20, .watch_max = 4 << 20 };
+	struct fixture_ctl f = { 0 };
+	g_autoptr(GString) wb = g_string_new(NULL), ab = g_string_new(NULL);
+	int silent, partial, watcher, active;
+	json_object *r;
+
+	setup(&f, NULL);
+	control_set_limits(f.c, &limits);
+	silent = connect_client(&f);
+	partial = connect_client(&f);
+	send_text(partial, "{\"op\":");
+	watcher = connect_client(&f);
+	send_text(watcher, "{\"op\":\"watch\"}\n");
+	r = next_json(&f, watcher, wb);
+	g_assert_cmpstr(str(r, "ok"), ==, "true");
+	json_object_put(r);
+	active = connect_client(&f);
+	g_assert_cmpint(clients(&f, active, ab), ==, 4);
+	for (int i = 0; i < 50; i++) {
+		pump_for(&f, 20);
+		clients(&f, active, ab);
+	}
+	g_assert_true(closed_by_server(silent));
+	g_assert_true(closed_by_server(partial));
+	g_assert_false(closed_by_server(watcher));
+	g_assert_cmpint(clients(&f, active, ab), ==, 2);
+	close(silent), close(partial), close(watcher), close(active);
+	teardown(&f);
+}
+
+/* A client that reads none of its replies for the stall time is closed. */
+static void test_stalled_client(void)
+{
+	const struct control_limits limits = { .idle_ms = 10000, .stall_ms = 400,
+					       .out_total = 32 << 20, .watch_max = 4 << 20 };
+	struct fixture_ctl f = { 0 };
+	g_autoptr(GString) ab = g_string_new(NULL), dumps = g_string_new(NULL);
+	int hog, active;
+
+	setup(&f, NULL);
+	control_set_limits(f.c, &limits);
+	hog = connect_client(&f);
+	/* Far more replies than the socket holds, in one send. */
+	for (int i = 0; i < 400; i++)
+		g_string_append(dumps, "{\"op\":\"dump\"}\n");
+	send_text(hog, dumps->str);
+	active = connect_client(&f);
+	pump_for(&f, 10);
+	g_assert_cmpint(clients(&f, active, ab), ==, 2);
+	pump_for(&f, 800);
+	g_assert_cmpint(clients(&f, active, ab), ==, 1);
+	g_assert_true(closed_by_server(hog));
+	close(hog), close(active);
+	teardown(&f);
+}
+
+/* Reads fd until the server closes it or has sent everything (quiet for
+ * 200 ms), pumping it meanwhile; true when it was closed. */
+static bool drain(struct fixture_ctl *f, int fd, GString *all)
+{
+	char chunk[65536];
+
+	for (int quiet = 0; quiet < 40;) {
+		ssize_t n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+
+		if (n == 0)
+			return true;
+		if (n > 0) {
+			g_string_append_len(all, chunk, n);
+			quiet = 0;
+		} else {
+			pump(f, 5);
+			quiet++;
+		}
+	}
+	return false;
+}
+
+/*
+ * Watchers that never read: what the daemon holds for all clients together
+ * stays within the total (256 watchers used to hold 4 MiB each); the ones
+ * furthest behind are told "overflow" and closed.
+ */
+static void test_buffered_total(void)
+{
+	const struct control_limits limits = { .idle_ms = 10000, .stall_ms = 10000,
+					       .out_total = 256 << 10, .watch_max = 4 << 20 };
+	struct fixture_ctl f = { 0 };
+	g_autoptr(GString) ob = g_string_new(NULL);
+	int watchers[16], op_fd, overflowed = 0;
+	size_t most = 0;
+
+	setup(&f, NULL);
+	control_set_limits(f.c, &limits);
+	for (unsigned i = 0; i < G_N_ELEMENTS(watchers); i++) {
+		g_autoptr(GString) wb = g_string_new(NULL);
+		json_object *r;
+
+		watchers[i] = connect_client(&f);
+		send_text(watchers[i], "{\"op\":\"watch\"}\n");
+		r = next_json(&f, watchers[i], wb);
+		json_object_put(r);
+	}
+	op_fd = connect_client(&f);
+	for (int i = 0; i < 300; i++) {
+		json_object *r;
+
+		send_text(op_fd, i % 2 ? "{\"op\":\"state\",\"block\":5,\"state\":\"online\"}\n"
+				       : "{\"op\":\"state\",\"block\":5,\"state\":\"offline\"}\n");
+		r = next_json(&f, op_fd, ob);
+		g_assert_cmpstr(str(r, "ok"), ==, "true");
+		json_object_put(r);
+		most = MAX(most, control_buffered(f.c));
+	}
+	g_test_message("most held for all clients: %zu bytes (limit %zu)", most, limits.out_total);
+	/* One event past the limit at most, before the furthest behind goes. */
+	g_assert_cmpuint(most, <=, limits.out_total + 1024);
+	for (unsigned i = 0; i < G_N_ELEMENTS(watchers); i++) {
+		g_autoptr(GString) all = g_string_new(NULL);
+
+		drain(&f, watchers[i], all);
+		overflowed += strstr(all->str, "\"event\":\"overflow\"") != NULL;
+		close(watchers[i]);
+	}
+	g_assert_cmpint(overflowed, >, 0);
+	close(op_fd);
+	teardown(&f);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/control/framing", test_framing);
 	g_test_add_func("/control/errors", test_errors);
 	g_test_add_func("/control/watch-reply-comes-first", test_watch_reply_comes_first);
+	g_test_add_func("/control/peer-credentials", test_peer_credentials);
+	g_test_add_func("/control/idle-clients", test_idle_clients);
+	g_test_add_func("/control/stalled-client", test_stalled_client);
+	g_test_add_func("/control/buffered-total", test_buffered_total);
 	return g_test_run();
 }

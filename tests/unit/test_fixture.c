@@ -387,11 +387,54 @@ static void test_values_literal(void)
 	g_assert_cmpint(b->state, ==, BLOCK_OFFLINE);
 }
 
-/* JSON integers beyond int64 still work as sizes (json-c keeps them as uint64). */
+/* memory_groups and the runs naming them, as the kernel module reports them
+ * (docs/kmod-protocol.md, "blocks"): pages in the size syntax. */
+static void test_values_groups(void)
+{
+	g_autoptr(fixture) fx = parse_ok(
+		"{" HDR ", 'kernel': '6.1', 'block_size': '128M', 'memory_hotplug': {'memmap_on_memory': 'Y'},"
+		" 'memory_groups': [{'first': 32, 'type': 'dynamic', 'node': 0, 'unit_pages': '0x8000'},"
+		"   {'first': 48, 'type': 'static', 'node': 1, 'max_pages': 131072},"
+		"   {'first': 60, 'type': 'static', 'node': 0, 'max_pages': '32K'}],"
+		" 'memory_blocks': [{'first': 32, 'count': 2, 'group': 32, 'valid_zones': 'Movable'},"
+		"   {'first': 48, 'count': 1, 'group': 48, 'state': 'offline'},"
+		"   {'first': 50, 'count': 2, 'group': 48, 'state': 'offline', 'memmap_on_memory': false},"
+		"   {'first': 60, 'count': 1, 'group': 60, 'memmap_on_memory': true},"
+		"   {'first': 61, 'count': 1}]}");
+	const struct fx_group *g;
+	const struct fx_blocks *b;
+
+	g_assert_cmpuint(fx->memory_groups->len, ==, 3);
+	g = &g_array_index(fx->memory_groups, struct fx_group, 0);
+	g_assert_cmpuint(g->first, ==, 32);
+	g_assert_true(g->dynamic);
+	g_assert_cmpuint(g->pages, ==, 0x8000);
+	g_assert_cmpstr(g->path, ==, "$.memory_groups[0]");
+	g = &g_array_index(fx->memory_groups, struct fx_group, 1);
+	g_assert_false(g->dynamic);
+	g_assert_cmpint(g->nid, ==, 1);
+	g_assert_cmpuint(g->pages, ==, 0x20000);
+	g_assert_cmpuint(g_array_index(fx->memory_groups, struct fx_group, 2).pages, ==, 0x8000);
+	b = &g_array_index(fx->memory_blocks, struct fx_blocks, 0);
+	g_assert_true(b->has_group);
+	g_assert_cmpuint(b->group, ==, 32);
+	g_assert_false(b->memmap_on_memory);
+	b = &g_array_index(fx->memory_blocks, struct fx_blocks, 2);
+	g_assert_cmpuint(b->group, ==, 48);
+	g_assert_false(b->memmap_on_memory);
+	b = &g_array_index(fx->memory_blocks, struct fx_blocks, 3);
+	g_assert_true(b->memmap_on_memory);
+	b = &g_array_index(fx->memory_blocks, struct fx_blocks, 4);
+	g_assert_false(b->has_group);
+}
+
+/* JSON integers beyond int64 still work as sizes (json-c keeps them as uint64).
+ * (Reserved: RAM there would be beyond MAX_PHYSMEM_BITS, test_limits.c.) */
 static void test_big_integer(void)
 {
 	g_autoptr(fixture) fx = parse_ok("{" HDR ", 'e820': [{'start': 18446744073709547520,"
-					 " 'end': 18446744073709551614, 'type': 'ram'}]}");
+					 " 'end': 18446744073709551614, 'type': 'reserved'},"
+					 " {'start': 0, 'size': '1G', 'type': 'ram'}]}");
 
 	g_assert_cmpuint(g_array_index(fx->e820, struct fx_e820, 0).start, ==, 0xfffffffffffff000);
 }
@@ -408,6 +451,11 @@ struct error_case {
 #define BLOCKS(bs, runs) "{" HDR ", 'block_size': '" bs "', 'memory_blocks': [" runs "]}"
 #define RES(r) "{" HDR ", " RAM ", 'resources': [" r "]}"
 #define HP(k, v) "{" HDR ", " RAM ", 'memory_hotplug': {'" k "': " v "}}"
+/* A literal machine with memory groups; x: more top-level keys. */
+#define GROUPS(x, groups, runs) "{" HDR ", 'block_size': '128M'" x ", 'memory_groups': [" groups \
+	"], 'memory_blocks': [" runs "]}"
+#define DIMM48 "{'first': 48, 'type': 'static', 'node': 0, 'max_pages': '0x20000'}"
+#define MOM_Y ", 'memory_hotplug': {'memmap_on_memory': 'Y'}"
 
 static const struct error_case error_cases[] = {
 	/* Not JSON */
@@ -634,6 +682,74 @@ static const struct error_case error_cases[] = {
 	  "t.json: $.memmap[0]: \"0$4G\" is not SIZE!START, SIZE$START, SIZE#START or SIZE@START" },
 	{ "mem/zero", "{" HDR ", " RAM ", 'mem': 0}", "t.json: $.mem: 0 would leave no memory" },
 	{ "cpus/zero", "{" HDR ", 'cpus': 0}", "t.json: $.cpus: 0 is below the minimum 1" },
+	/* Memory groups (literal form) */
+	{ "groups/type", GROUPS("", "{'first': 48, 'type': 'fixed', 'node': 0, 'max_pages': 1}", ""),
+	  "t.json: $.memory_groups[0].type: unknown group type \"fixed\" (expected static, dynamic)" },
+	{ "groups/node-missing", GROUPS("", "{'first': 48, 'type': 'static', 'max_pages': 1}", ""),
+	  "t.json: $.memory_groups[0]: missing required key \"node\"" },
+	{ "groups/node-range", GROUPS("", "{'first': 48, 'type': 'static', 'node': 1024, 'max_pages': 1}", ""),
+	  "t.json: $.memory_groups[0].node: 1024 is above the maximum 1023" },
+	{ "groups/static-unit", GROUPS("", "{'first': 48, 'type': 'static', 'node': 0, 'unit_pages': '0x8000'}", ""),
+	  "t.json: $.memory_groups[0].unit_pages: only a dynamic group has unit_pages" },
+	{ "groups/dynamic-max", GROUPS("", "{'first': 32, 'type': 'dynamic', 'node': 0, 'max_pages': '0x8000'}", ""),
+	  "t.json: $.memory_groups[0].max_pages: only a static group has max_pages" },
+	{ "groups/pages-missing", GROUPS("", "{'first': 48, 'type': 'static', 'node': 0}", ""),
+	  "t.json: $.memory_groups[0]: missing required key \"max_pages\"" },
+	{ "groups/pages-size", GROUPS("", "{'first': 48, 'type': 'static', 'node': 0, 'max_pages': '2X'}", ""),
+	  "t.json: $.memory_groups[0].max_pages: \"2X\" is not a size (0x hex, decimal, or K/M/G/T suffix)" },
+	{ "groups/pages-0", GROUPS("", "{'first': 48, 'type': 'static', 'node': 0, 'max_pages': 0}", ""),
+	  "t.json: $.memory_groups[0].max_pages: 0 pages: memory_group_register() refuses an empty group" },
+	{ "groups/unit-small", GROUPS("", "{'first': 32, 'type': 'dynamic', 'node': 0, 'unit_pages': '0x4000'}", ""),
+	  "t.json: $.memory_groups[0].unit_pages: 0x4000 is not a power of two of at least the 0x8000 pages of a memory block" },
+	{ "groups/unit-odd", GROUPS("", "{'first': 32, 'type': 'dynamic', 'node': 0, 'unit_pages': '0xc000'}", ""),
+	  "t.json: $.memory_groups[0].unit_pages: 0xc000 is not a power of two of at least the 0x8000 pages of a memory block" },
+	{ "groups/same-first", GROUPS("", DIMM48 ", " DIMM48, ""),
+	  "t.json: $.memory_groups[1]: blocks 48-48 overlaps $.memory_groups[0] (blocks 48-48): two groups cannot have the same first block" },
+	{ "groups/descending", GROUPS("", DIMM48 ", {'first': 32, 'type': 'dynamic', 'node': 0, 'unit_pages': '0x8000'}", ""),
+	  "t.json: $.memory_groups[1]: blocks 32-32 comes after $.memory_groups[0] (blocks 48-48): must be in ascending order" },
+	{ "groups/boot-form", "{" HDR ", " RAM ", 'memory_groups': []}",
+	  "t.json: $.memory_groups: not allowed together with e820 (boot form and literal form do not mix)" },
+	{ "groups/unlisted", GROUPS("", DIMM48, "{'first': 49, 'count': 3, 'group': 48}"),
+	  "t.json: $.memory_groups[0].first: block 48 is not in a run of memory_blocks with \"group\": 48 (a group is named by its lowest block)" },
+	{ "groups/unlisted-no-blocks", "{" HDR ", 'memory_groups': [" DIMM48 "]}",
+	  "t.json: $.memory_groups[0].first: block 48 is not in a run of memory_blocks with \"group\": 48 (a group is named by its lowest block)" },
+	{ "groups/run-names-none", GROUPS("", DIMM48, "{'first': 48, 'count': 4, 'group': 40}"),
+	  "t.json: $.memory_blocks[0].group: 40 names no group of memory_groups (a group is named by its first block)" },
+	{ "groups/run-no-groups", BLOCKS("128M", "{'first': 48, 'count': 1, 'group': 48}"),
+	  "t.json: $.memory_blocks[0].group: 48 names no group of memory_groups (a group is named by its first block)" },
+	{ "groups/run-below", GROUPS("", DIMM48, "{'first': 47, 'count': 5, 'group': 48}"),
+	  "t.json: $.memory_blocks[0].group: block 47 is below 48, the first block of its group (a group is named by its lowest block)" },
+	{ "groups/run-beyond", GROUPS("", DIMM48, "{'first': 48, 'count': 4, 'group': 48}, {'first': 52, 'count': 1, 'group': 48}"),
+	  "t.json: $.memory_blocks[1].group: blocks 52-52 lie beyond the static group of $.memory_groups[0]: its max_pages 0x20000 cover blocks 48-51" },
+	{ "groups/run-node", GROUPS("", DIMM48, "{'first': 48, 'count': 4, 'group': 48, 'nodes': [1]}"),
+	  "t.json: $.memory_blocks[0].nodes: a block of the group of $.memory_groups[0] is on its node 0 only" },
+	{ "groups/run-two-nodes", GROUPS("", DIMM48, "{'first': 48, 'count': 4, 'group': 48, 'nodes': [0, 1]}"),
+	  "t.json: $.memory_blocks[0].nodes: a block of the group of $.memory_groups[0] is on its node 0 only" },
+	{ "groups/run-group-type", GROUPS("", DIMM48, "{'first': 48, 'count': 4, 'group': '48'}"),
+	  "t.json: $.memory_blocks[0].group: expected an integer, found a string" },
+	{ "groups/run-boot-form", "{" HDR ", " RAM ", 'memory_blocks': [{'first': 0, 'count': 1, 'group': 0}]}",
+	  "t.json: $.memory_blocks[0].group: only in the literal form (boot-form blocks were present at boot)" },
+	/* memmap_on_memory of a run (literal form) */
+	{ "mom/type", GROUPS(MOM_Y, DIMM48, "{'first': 48, 'count': 4, 'group': 48, 'memmap_on_memory': 1}"),
+	  "t.json: $.memory_blocks[0].memmap_on_memory: expected a boolean, found an integer" },
+	{ "mom/param-off", GROUPS("", DIMM48, "{'first': 48, 'count': 4, 'group': 48, 'memmap_on_memory': true}"),
+	  "t.json: $.memory_blocks[0].memmap_on_memory: needs memory_hotplug.memmap_on_memory Y or force (it is N)" },
+	{ "mom/6.1-four-blocks", GROUPS(", 'kernel': '6.1'" MOM_Y, DIMM48,
+				    "{'first': 48, 'count': 4, 'group': 48, 'memmap_on_memory': true}"),
+	  "t.json: $.memory_blocks[0].memmap_on_memory: kernel 6.1 adds with memmap_on_memory only an ACPI memory device of one block (a static group of max_pages 0x8000)" },
+	{ "mom/6.1-no-group", "{" HDR ", 'kernel': '6.1', 'block_size': '128M'" MOM_Y ","
+			      " 'memory_blocks': [{'first': 48, 'count': 1, 'memmap_on_memory': true}]}",
+	  "t.json: $.memory_blocks[0].memmap_on_memory: kernel 6.1 adds with memmap_on_memory only an ACPI memory device of one block (a static group of max_pages 0x8000)" },
+	{ "mom/6.1-dynamic", GROUPS(", 'kernel': '6.1'" MOM_Y,
+				    "{'first': 32, 'type': 'dynamic', 'node': 0, 'unit_pages': '0x8000'}",
+				    "{'first': 32, 'count': 1, 'group': 32, 'memmap_on_memory': true}"),
+	  "t.json: $.memory_blocks[0].memmap_on_memory: kernel 6.1 adds with memmap_on_memory only an ACPI memory device of one block (a static group of max_pages 0x8000)" },
+	{ "mom/s390-6.1", "{" HDR ", 'arch': 's390x', 'kernel': '6.1', 'memory_hotplug': {'memmap_on_memory': 'Y'},"
+			  " 'memory_blocks': [{'first': 4, 'count': 1, 'memmap_on_memory': true}]}",
+	  "t.json: $.memory_blocks[0].memmap_on_memory: s390x has memmap_on_memory since 6.8 (this is 6.1)" },
+	{ "mom/boot-form", "{" HDR ", " RAM ", 'memory_hotplug': {'memmap_on_memory': 'Y'},"
+			   " 'memory_blocks': [{'first': 0, 'count': 1, 'memmap_on_memory': true}]}",
+	  "t.json: $.memory_blocks[0].memmap_on_memory: only in the literal form (boot-form blocks were present at boot)" },
 };
 
 static void test_error(gconstpointer data)
@@ -753,6 +869,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/fixture/values/boot", test_values_boot);
 	g_test_add_func("/fixture/values/crashkernel", test_crashkernel_forms);
 	g_test_add_func("/fixture/values/literal", test_values_literal);
+	g_test_add_func("/fixture/values/groups", test_values_groups);
 	g_test_add_func("/fixture/values/big-integer", test_big_integer);
 	for (size_t i = 0; i < G_N_ELEMENTS(error_cases); i++) {
 		g_autofree char *name = g_strdup_printf("/fixture/error/%s", error_cases[i].name);

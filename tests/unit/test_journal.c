@@ -56,7 +56,7 @@ static struct backend *open_journaled(const struct files *f)
 	struct backend *b = sim_backend_load(f->fixture, SIZE_MAX, &err);
 
 	g_assert_no_error(err);
-	g_assert_true(sim_backend_journal(b, f->fixture, f->journal, &err));
+	g_assert_true(backend_journal(b, f->fixture, f->journal, &err));
 	g_assert_no_error(err);
 	return b;
 }
@@ -322,7 +322,7 @@ static void expect_refused(const struct files *f, int code, const char *message)
 	g_autoptr(backend) b = sim_backend_load(f->fixture, SIZE_MAX, &err);
 
 	g_assert_no_error(err);
-	g_assert_false(sim_backend_journal(b, f->fixture, f->journal, &err));
+	g_assert_false(backend_journal(b, f->fixture, f->journal, &err));
 	g_assert_error(err, JOURNAL_ERROR, code);
 	if (!strstr(err->message, message))
 		g_error("\"%s\" does not say \"%s\"", err->message, message);
@@ -353,7 +353,7 @@ static void test_refusals(void)
 	g_assert_cmpint(store(b, STATE(32), "online", 6), ==, 0);
 	/* in use */
 	other = sim_backend_load(f.fixture, SIZE_MAX, &err);
-	g_assert_false(sim_backend_journal(other, f.fixture, f.journal, &err));
+	g_assert_false(backend_journal(other, f.fixture, f.journal, &err));
 	g_assert_error(err, JOURNAL_ERROR, JOURNAL_ERROR_BUSY);
 	g_assert_true(strstr(err->message, "in use by another hotplugfs"));
 	backend_free(other);

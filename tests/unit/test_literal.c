@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The literal form's memory groups and memmap_on_memory: a machine whose
+ * DIMM and virtio-mem blocks were captured (as the live backend will capture
+ * them, docs/kmod-protocol.md) must go on behaving as the machine that added
+ * them.  The reference is a boot-form machine that hot-adds them; its state
+ * is written out as a literal fixture the way a capture would, and both
+ * machines then take the same stores and must answer and show the same.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "event_log.h"
+#include "ops.h"
+#include "util.h"
+#include "zone.h"
+
+/* The QEMU guest of the 6.1/6.12 observations: 1 GiB of boot RAM. */
+static struct machine *reference(const char *kernel, const char *policy, const char *mom)
+{
+	g_autofree char *json = g_strdup_printf(
+		"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"%s\",\"hypervisor\":true,"
+		"\"memory_hotplug\":{\"auto_online_blocks\":\"offline\",\"online_policy\":\"%s\","
+		"\"memmap_on_memory\":\"%s\"},"
+		"\"e820\":[{\"start\":\"0\",\"end\":\"0x9fbff\",\"type\":\"ram\"},"
+		"{\"start\":\"0x9fc00\",\"end\":\"0x9ffff\",\"type\":\"reserved\"},"
+		"{\"start\":\"0xf0000\",\"end\":\"0xfffff\",\"type\":\"reserved\"},"
+		"{\"start\":\"0x100000\",\"end\":\"0x3ffdffff\",\"type\":\"ram\"},"
+		"{\"start\":\"0x3ffe0000\",\"end\":\"0x3fffffff\",\"type\":\"reserved\"}]}",
+		kernel, policy, mom);
+
+	return boot_fixture_json(json);
+}
+
+static void op_ok(struct machine *m, const char *json)
+{
+	json_object *o = json_tokener_parse(json), *res = NULL;
+	g_autoptr(GError) err = NULL;
+
+	g_assert_nonnull(o);
+	machine_op(m, o, &res, &err);
+	g_assert_no_error(err);
+	json_object_put(o);
+	json_object_put(res);
+}
+
+/* The lowest block of group id: the name the kernel module gives it. */
+static uint64_t group_first(const struct machine *m, int id)
+{
+	for (size_t i = 0; i < m->blocks.n; i++)
+		if (m->blocks.v[i].group == id)
+			return m->blocks.v[i].id;
+	g_assert_not_reached();
+}
+
+static char *zones_text(const struct machine *m, const struct memory_block *b)
+{
+	GString *s = g_string_new(NULL);
+
+	valid_zones_show(m, b, s);
+	return g_string_free(s, FALSE);
+}
+
+/* m written out as a literal fixture, one run per block, as a capture would. */
+static char *capture(const struct machine *m, const char *kernel)
+{
+	GString *j = g_string_new(NULL);
+
+	g_string_append_printf(j, "{\"hotplugfs-fixture\":1,\"description\":\"captured\","
+			       "\"kernel\":\"%s\",\"block_size\":\"0x%" PRIx64 "\","
+			       "\"memory_hotplug\":{\"auto_online_blocks\":\"%s\","
+			       "\"online_policy\":\"%s\",\"memmap_on_memory\":\"%s\"},"
+			       "\"memory_groups\":[", kernel, m->block_size,
+			       mmop_to_string(m->params.auto_online),
+			       online_policy_to_string(m->params.online_policy),
+			       memmap_on_memory_to_string(m->params.memmap_on_memory));
+	for (guint i = 0; i < m->groups->len; i++) {
+		const struct memory_group *g = &g_array_index(m->groups, struct memory_group, i);
+
+		g_string_append_printf(j, "%s{\"first\":%" PRIu64 ",\"type\":\"%s\",\"node\":%d,"
+				       "\"%s\":\"0x%" PRIx64 "\"}", i ? "," : "", group_first(m, g->id),
+				       g->dynamic ? "dynamic" : "static", g->nid,
+				       g->dynamic ? "unit_pages" : "max_pages",
+				       g->dynamic ? g->unit_pages : g->max_pages);
+	}
+	g_string_append(j, "],\"memory_blocks\":[");
+	for (size_t i = 0; i < m->blocks.n; i++) {
+		const struct memory_block *b = &m->blocks.v[i];
+		g_autofree char *zones = zones_text(m, b);
+
+		g_string_append_printf(j, "%s{\"first\":%" PRIu64 ",\"count\":1,\"state\":\"%s\","
+				       "\"nodes\":[%d],\"valid_zones\":\"%s\"", i ? "," : "", b->id,
+				       block_state_to_string(b->state), b->nid, zones);
+		if (b->group)
+			g_string_append_printf(j, ",\"group\":%" PRIu64, group_first(m, b->group));
+		if (b->flags & BLOCK_ALTMAP)
+			g_string_append(j, ",\"memmap_on_memory\":true");
+		g_string_append_c(j, '}');
+	}
+	g_string_append(j, "]}");
+	return g_string_free(j, FALSE);
+}
+
+/* The group of block id in m, NULL if none. */
+static const struct memory_group *group_of(const struct machine *m, uint64_t id)
+{
+	return machine_group(m, memory_blocks_find(&m->blocks, id)->group);
+}
+
+/* Blocks from first on: same state, zones, node and group counters; and the
+ * zones hot-added memory goes to (boot memory is all below Normal) alike,
+ * boot memory (present_early) included. */
+static void assert_same(const struct machine *ref, const struct machine *lit, uint64_t first)
+{
+	for (int z = ZONE_NORMAL; z <= ZONE_MOVABLE; z++) {
+		const struct zone *a = &machine_node(ref, 0)->zones[z];
+		const struct zone *b = &machine_node(lit, 0)->zones[z];
+
+		g_assert_cmpint(zone_is_empty(a), ==, zone_is_empty(b));
+		if (!zone_is_empty(a)) {
+			g_assert_cmphex(a->start, ==, b->start);
+			g_assert_cmphex(a->end, ==, b->end);
+		}
+		g_assert_cmphex(a->present, ==, b->present);
+		g_assert_cmphex(a->present_early, ==, b->present_early);
+	}
+	for (size_t i = memory_blocks_lower_bound(&ref->blocks, first); i < ref->blocks.n; i++) {
+		const struct memory_block *a = &ref->blocks.v[i];
+		const struct memory_block *b = memory_blocks_find(&lit->blocks, a->id);
+		g_autofree char *za = zones_text(ref, a), *zb = zones_text(lit, b);
+		const struct memory_group *ga = group_of(ref, a->id), *gb = group_of(lit, a->id);
+
+		g_assert_nonnull(b);
+		g_assert_cmpint(a->state, ==, b->state);
+		g_assert_cmpstr(za, ==, zb);
+		g_assert_cmpint(a->zone, ==, b->zone);
+		g_assert_cmpint(a->nid, ==, b->nid);
+		g_assert_cmpint(a->flags & BLOCK_ALTMAP, ==, b->flags & BLOCK_ALTMAP);
+		/* The model derives what was captured: nothing kept verbatim. */
+		g_assert_cmpint(b->literal_zones, ==, 0);
+		g_assert_true(!ga == !gb);
+		if (!ga)
+			continue;
+		g_assert_cmpint(ga->dynamic, ==, gb->dynamic);
+		g_assert_cmpint(ga->nid, ==, gb->nid);
+		g_assert_cmpuint(ga->max_pages, ==, gb->max_pages);
+		g_assert_cmpuint(ga->unit_pages, ==, gb->unit_pages);
+		g_assert_cmpuint(ga->present_kernel_pages, ==, gb->present_kernel_pages);
+		g_assert_cmpuint(ga->present_movable_pages, ==, gb->present_movable_pages);
+	}
+}
+
+/* Notifier calls and uevents as text, without their sequence numbers. */
+static void record(void *ctx, const struct event *e)
+{
+	g_autoptr(GString) line = g_string_new(NULL);
+	char *seqnum;
+
+	if (e->kind != EVENT_NOTIFY && e->kind != EVENT_UEVENT)
+		return;
+	event_format(e, line);
+	seqnum = strstr(line->str, " SEQNUM=");
+	if (seqnum)
+		*seqnum = '\0';
+	g_string_append_printf(ctx, "%s\n", strchr(line->str, ' ') + 1);
+}
+
+static int store(struct machine *m, uint64_t id, const char *what)
+{
+	g_autofree char *path = g_strdup_printf("sys/devices/system/memory/memory%" PRIu64 "/state",
+						id);
+	tree_node n;
+
+	g_assert_cmpint(tree_resolve(m, path, &n), ==, 0);
+	return tree_write(m, n, what, strlen(what));
+}
+
+/* A virtio-mem device with three blocks plugged (memory32-34, a dynamic
+ * group) and a 512 MiB DIMM (memory48-51, a static group), both offline;
+ * captured; then the same stores on both machines. */
+static void differential(const char *kernel, const char *policy, const char *mom)
+{
+	static const struct { uint64_t block; const char *state; } steps[] = {
+		{ 48, "online" }, { 32, "online" }, { 49, "online_kernel" }, { 50, "online" },
+		{ 33, "online_movable" }, { 34, "online_kernel" }, { 48, "offline" },
+		{ 51, "online_movable" }, { 48, "online" }, { 32, "offline" }, { 49, "offline" },
+		{ 32, "online" }, { 49, "online_movable" }, { 50, "offline" }, { 50, "online" },
+	};
+	g_autoptr(machine) ref = reference(kernel, policy, mom);
+	g_autoptr(machine) lit = NULL;
+	g_autoptr(GString) ref_events = g_string_new(NULL), lit_events = g_string_new(NULL);
+	g_autofree char *json = NULL;
+
+	op_ok(ref, "{\"op\":\"virtio-mem-add\",\"start\":\"0x100000000\",\"region_size\":\"1G\"}");
+	op_ok(ref, "{\"op\":\"virtio-mem-resize\",\"device\":\"virtio0\",\"requested_size\":\"384M\"}");
+	op_ok(ref, "{\"op\":\"dimm-add\",\"start\":\"0x180000000\",\"size\":\"512M\"}");
+	json = capture(ref, kernel);
+	lit = boot_fixture_json(json);
+	assert_same(ref, lit, 0);
+	event_log_subscribe(&ref->log, record, ref_events);
+	event_log_subscribe(&lit->log, record, lit_events);
+	for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+		int a = store(ref, steps[i].block, steps[i].state);
+		int b = store(lit, steps[i].block, steps[i].state);
+
+		g_assert_cmpint(a, ==, b);
+		assert_same(ref, lit, 32);
+		g_assert_cmpstr(ref_events->str, ==, lit_events->str);
+	}
+	event_log_unsubscribe(&ref->log, record, ref_events);
+	event_log_unsubscribe(&lit->log, record, lit_events);
+	/* Something happened: each store is an online or an offline. */
+	g_assert_cmpuint(strlen(ref_events->str), >, 1000);
+}
+
+static void test_differential_contig(void)
+{
+	differential("6.12", "contig-zones", "N");
+}
+
+static void test_differential_auto_movable(void)
+{
+	differential("6.12", "auto-movable", "N");
+}
+
+/* 6.12 adds every DIMM block with its memmap on it (per block since 6.8). */
+static void test_differential_memmap_on_memory(void)
+{
+	differential("6.12", "auto-movable", "Y");
+}
+
+static void test_differential_6_1(void)
+{
+	differential("6.1", "auto-movable", "N");
+}
+
+/* The kernel module's example machine (docs/kmod-protocol.md, "blocks"),
+ * written by hand: memory32 virtio-mem's, online Movable; memory48-51 the
+ * 512 MiB DIMM's, offline.  contig-zones: memory48 lies outside the Movable
+ * span, so "Normal Movable", as 6.1 and 6.12 printed it. */
+static const char kmod_example[] =
+	"{\"hotplugfs-fixture\":1,\"description\":\"kmod example\",\"kernel\":\"6.12\","
+	"\"block_size\":\"128M\",\"memory_hotplug\":{\"auto_online_blocks\":\"offline\","
+	"\"memmap_on_memory\":\"Y\"},"
+	"\"memory_groups\":[{\"first\":32,\"type\":\"dynamic\",\"node\":0,\"unit_pages\":\"0x8000\"},"
+	"{\"first\":48,\"type\":\"static\",\"node\":0,\"max_pages\":\"0x20000\"}],"
+	"\"memory_blocks\":[{\"first\":0,\"count\":1,\"valid_zones\":\"none\"},"
+	"{\"first\":1,\"count\":7,\"valid_zones\":\"DMA32\"},"
+	"{\"first\":32,\"count\":1,\"group\":32,\"valid_zones\":\"Movable\"},"
+	"{\"first\":48,\"count\":4,\"group\":48,\"state\":\"offline\",\"memmap_on_memory\":true}]}";
+
+static void test_kmod_example(void)
+{
+	g_autoptr(machine) m = boot_fixture_json(kmod_example);
+	const struct memory_group *dyn = group_of(m, 32), *dimm = group_of(m, 48);
+	g_autofree char *zones48 = read_tree(m, "sys/devices/system/memory/memory48/valid_zones");
+	g_autofree char *zones32 = read_tree(m, "sys/devices/system/memory/memory32/valid_zones");
+	g_autoptr(GString) events = g_string_new(NULL);
+	tree_node n;
+
+	g_assert_cmpstr(zones48, ==, "Normal Movable\n");
+	g_assert_cmpstr(zones32, ==, "Movable\n");
+	g_assert_true(dyn->dynamic);
+	g_assert_cmpuint(dyn->unit_pages, ==, 0x8000);
+	g_assert_cmpuint(dyn->present_movable_pages, ==, 0x8000);
+	g_assert_cmpuint(dyn->present_kernel_pages, ==, 0);
+	g_assert_false(dimm->dynamic);
+	g_assert_cmpuint(dimm->max_pages, ==, 0x20000);
+	g_assert_cmpuint(dimm->present_kernel_pages + dimm->present_movable_pages, ==, 0);
+	/* Hot-added blocks are not boot memory: only blocks 0-7 count early. */
+	g_assert_cmpuint(machine_node(m, 0)->zones[ZONE_MOVABLE].present_early, ==, 0);
+	/* A captured group has no ACPI device behind it: no firmware_node. */
+	g_assert_cmpint(tree_resolve(m, "sys/devices/system/memory/memory48/firmware_node", &n), ==,
+			-ENOENT);
+
+	/* memmap_on_memory on 6.12: the range starts after the block's memmap,
+	 * the altmap is the memmap (docs/kmod-protocol.md, real 6.12 guest). */
+	event_log_subscribe(&m->log, record, events);
+	g_assert_cmpint(store(m, 48, "online_movable"), ==, 0);
+	event_log_unsubscribe(&m->log, record, events);
+	g_assert_nonnull(strstr(events->str, "MEM_PREPARE_ONLINE"));
+	g_assert_nonnull(strstr(events->str, "start_pfn=0x180200 nr_pages=0x7e00 "
+					     "altmap_start_pfn=0x180000 altmap_nr_pages=0x200"));
+	g_assert_cmpuint(dimm->present_movable_pages, ==, 0x8000);
+	g_free(zones48);
+	zones48 = read_tree(m, "sys/devices/system/memory/memory48/valid_zones");
+	g_assert_cmpstr(zones48, ==, "Movable\n");
+	/* The group's other blocks follow: nothing of it is in a kernel zone. */
+	g_free(zones48);
+	zones48 = read_tree(m, "sys/devices/system/memory/memory49/valid_zones");
+	g_assert_cmpstr(zones48, ==, "Normal Movable\n");
+	g_assert_cmpint(store(m, 48, "offline"), ==, 0);
+	g_assert_cmpuint(dimm->present_movable_pages, ==, 0);
+}
+
+/* Online at load time: the group's counters hold what is online, per zone. */
+static void test_counters_at_load(void)
+{
+	g_autoptr(machine) m = boot_fixture_json(
+		"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"block_size\":\"128M\","
+		"\"memory_groups\":[{\"first\":48,\"type\":\"static\",\"node\":1,\"max_pages\":\"0x20000\"}],"
+		"\"memory_blocks\":[{\"first\":0,\"count\":8,\"valid_zones\":\"DMA32\"},"
+		"{\"first\":48,\"count\":1,\"group\":48,\"valid_zones\":\"Normal\"},"
+		"{\"first\":49,\"count\":2,\"group\":48,\"valid_zones\":\"Movable\"},"
+		"{\"first\":51,\"count\":1,\"group\":48,\"state\":\"offline\"}]}");
+	const struct memory_group *g = group_of(m, 48);
+	g_autofree char *link = NULL;
+	g_autoptr(GString) s = g_string_new(NULL);
+	tree_node n;
+
+	g_assert_cmpuint(g->present_kernel_pages, ==, 0x8000);
+	g_assert_cmpuint(g->present_movable_pages, ==, 0x10000);
+	/* Its blocks are on the group's node without "nodes". */
+	g_assert_cmpint(memory_blocks_find(&m->blocks, 51)->nid, ==, 1);
+	g_assert_cmpint(tree_resolve(m, "sys/devices/system/memory/memory51/node1", &n), ==, 0);
+	g_assert_cmpint(tree_readlink(m, n, s), ==, 0);
+	g_assert_cmpstr(s->str, ==, "../../node/node1");
+	/* The static group has a kernel block: the rest goes to a kernel zone. */
+	link = read_tree(m, "sys/devices/system/memory/memory51/valid_zones");
+	g_assert_cmpstr(link, ==, "Normal Movable\n");
+	g_assert_cmpint(store(m, 48, "offline"), ==, 0);
+	g_assert_cmpuint(g->present_kernel_pages, ==, 0);
+	g_assert_cmpint(store(m, 49, "offline"), ==, 0);
+	g_assert_cmpuint(g->present_movable_pages, ==, 0x8000);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/literal/differential/contig-zones", test_differential_contig);
+	g_test_add_func("/literal/differential/auto-movable", test_differential_auto_movable);
+	g_test_add_func("/literal/differential/memmap-on-memory", test_differential_memmap_on_memory);
+	g_test_add_func("/literal/differential/6.1", test_differential_6_1);
+	g_test_add_func("/literal/kmod-example", test_kmod_example);
+	g_test_add_func("/literal/counters-at-load", test_counters_at_load);
+	return g_test_run();
+}
