@@ -4,8 +4,9 @@
 # usage errors (exit 2, with the way to --help), fixtures by name, -d on
 # stderr only, progress only on a terminal, and mount's options: no
 # allow_other unless asked, -o passed to FUSE, fstab's words ignored,
-# control=, unknown options refused before anything is mounted, and the
-# mount.fuse3 call form and mount.fuse.hotplugfs's -f (fake).
+# control=, state=, unknown options refused before anything is mounted, the
+# mount.fuse3 call form and mount.fuse.hotplugfs's -f (fake); --state listed,
+# and refused with --live.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
 set -u
 . "$SRCDIR/tests/lib.sh"
@@ -34,6 +35,12 @@ for sub in mount run exec show ctl map capture; do
 	check "$sub --no-such-option: says where help is" grep -q "^Try 'hotplugfs $sub --help'.$" "$T/err"
 	check "$sub --no-such-option: nothing on stdout" test ! -s "$T/out"
 done
+"$HOTPLUGFS" mount --help > "$T/out"
+check "mount --help: lists --state" grep -q -- '--state=FILE  *Journal every acknowledged change' "$T/out"
+"$HOTPLUGFS" mount --live --state "$T/journal" "$T" > "$T/out" 2> "$T/err"
+same "mount --live --state: exit 2" "$?" 2
+check "mount --live --state: says why" grep -q "^hotplugfs mount: --state journals a simulated machine; with --live the kernel itself keeps the state$" "$T/err"
+check "mount --live --state: no journal made" test ! -e "$T/journal"
 "$HOTPLUGFS" frobnicate > /dev/null 2> "$T/err"
 same "unknown command: exit 2" "$?" 2
 check "unknown command: named" grep -q "unknown command 'frobnicate'" "$T/err"
@@ -91,6 +98,11 @@ check "-o allow_other reaches the kernel" grep -q allow_other <<< "$(super_opts 
 check "-o ro reaches the kernel" grep -q '^ro' <<< "$(mount_opts "$T/m1")"
 check "-o control= serves the socket" test -S "$T/c1"
 same "and it answers" "$("$HOTPLUGFS" ctl "$T/c1" dimm-add start=0x180000000 size=1G | grep -c dimm0)" 1
+umount "$T/m1"
+"$HOTPLUGFS" mount -o state="$T/journal" "$FX" "$T/m1"
+same "mount -o state=FILE: exit 0" "$?" 0
+check "-o state=FILE: the journal's header" grep -q '^{"hotplugfs-journal":1,' "$T/journal"
+check "-o state= is not FUSE's" bash -c "! grep -q state <<< '$(super_opts "$T/m1")'"
 umount "$T/m1"
 "$HOTPLUGFS" mount -o bogus "$FX" "$T/m1" 2> "$T/err"
 same "-o bogus: exit 2" "$?" 2

@@ -97,8 +97,11 @@ def stores(mnt, seed, deadline):
             errors += 1
             name = errno.errorcode.get(e.errno, str(e.errno))
             by_errno[name] = by_errno.get(name, 0) + 1
-            # gone (ejected meanwhile), already so, refused by the kernel path
-            if e.errno not in (errno.ENOENT, errno.EINVAL, errno.EBUSY, errno.EPERM):
+            # gone before the open (ENOENT) or between the open and the write
+            # (kernfs_fop_write_iter: ENODEV), already so, refused by the
+            # kernel path
+            if e.errno not in (errno.ENOENT, errno.ENODEV, errno.EINVAL, errno.EBUSY,
+                               errno.EPERM):
                 unexpected.append("%s: %s" % (path, name))
     print(json.dumps({"role": "stores", "ops": ops, "errors": errors, "by_errno": by_errno,
                       "unexpected": unexpected[:5]}))
@@ -133,8 +136,12 @@ def reader(mnt, deadline):
                 if node.startswith("node") and node[4:].isdigit():
                     linked += [int(n[6:]) for n in os.listdir(os.path.join(nodes, node))
                                if n.startswith("memory") and int(n[6:]) >= FIRST]
-        except FileNotFoundError:
-            torn += 1   # an entry went between listing and reading it
+        except OSError as e:
+            # an entry went between listing and opening it (ENOENT), or
+            # between opening and reading it (kernfs_seq_start: ENODEV)
+            if e.errno not in (errno.ENOENT, errno.ENODEV):
+                raise
+            torn += 1
             continue
         b = hot_blocks(mem)
         reads += 1

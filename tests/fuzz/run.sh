@@ -4,9 +4,13 @@
 # in build-fuzz/) and runs each for a bounded time, failing on any crash,
 # leak, sanitizer report, GLib critical or timeout, and printing what ran.
 #
-#   HOTPLUGFS_FUZZ_SECONDS=60 tests/fuzz/run.sh      each target 60 s (CI)
+#   HOTPLUGFS_FUZZ_SECONDS=30 tests/fuzz/run.sh      each target 30 s (CI)
 #   tests/fuzz/run.sh --long 3600 [--parallel 2]     each target an hour
 #   tests/fuzz/run.sh --totals                       execs of every run so far
+#   tests/fuzz/run.sh --replay build                 no fuzzing: every seed, found
+#                                                    input and kept corpus entry run
+#                                                    once by build's replay_TARGET
+#   tests/fuzz/run.sh --have-libfuzzer               exit 0 if clang can link one
 #   tests/fuzz/run.sh ... fixture store              only these targets
 #
 # Without either (as a meson test of suite "fuzz"), it skips (exit 77).
@@ -17,13 +21,16 @@
 set -u
 cd "$(dirname "$0")/../.."
 ALL_TARGETS=(fixture control store capture)
-secs=${HOTPLUGFS_FUZZ_SECONDS:-} parallel=1 totals=0 targets=()
+secs=${HOTPLUGFS_FUZZ_SECONDS:-} parallel=1 totals=0 targets=() replay= probe=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--long) secs=$2; shift ;;
 	--parallel) parallel=$2; shift ;;
 	--totals) totals=1 ;;
-	-*) echo "usage: $0 [--long SECONDS] [--parallel N] [--totals] [TARGET...]" >&2; exit 2 ;;
+	--replay) replay=$2; shift ;;
+	--have-libfuzzer) probe=1 ;;
+	-*) echo "usage: $0 [--long SECONDS] [--parallel N] [--totals] [--replay BUILDDIR]" \
+		"[--have-libfuzzer] [TARGET...]" >&2; exit 2 ;;
 	*) targets+=("$1") ;;
 	esac
 	shift
@@ -40,13 +47,60 @@ print_totals() {
 			t, e[t], s[t], r[t], s[t] ? e[t] / s[t] : 0, c[t] }' "$LEDGER" | sort
 }
 if [ "$totals" = 1 ]; then print_totals; exit 0; fi
+
+CC=${FUZZ_CC:-$(command -v clang-14 || command -v clang)}
+# have_libfuzzer: clang links a fuzzer with ASan and UBSan (Debian:
+# clang-14 and libclang-rt-14-dev).
+have_libfuzzer() {
+	local d
+	[ -n "$CC" ] || return 1
+	d=$(mktemp -d) || return 1
+	printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+		'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' \
+		> "$d/probe.c"
+	"$CC" -fsanitize=fuzzer,address,undefined -o "$d/probe" "$d/probe.c" > /dev/null 2>&1
+	local rc=$?
+	rm -rf "$d"
+	return $rc
+}
+if [ "$probe" = 1 ]; then have_libfuzzer; exit; fi
+
+# --- replay: the inputs under the normal compiler (or the sanitizer build) -------
+if [ -n "$replay" ]; then
+	for t in "${targets[@]}"; do
+		[ -x "$replay/tests/fuzz/replay_$t" ] ||
+			{ echo "FAIL: no $replay/tests/fuzz/replay_$t (build $replay first)"; exit 1; }
+	done
+	seeds=$(mktemp -d)
+	trap 'rm -rf "$seeds"' EXIT
+	python3 tests/fuzz/corpus.py --hotplugfs "$replay/fs/hotplugfs" --out "$seeds" ||
+		{ echo "FAIL: tests/fuzz/corpus.py"; exit 1; }
+	fail=0
+	for t in "${targets[@]}"; do
+		start=$SECONDS
+		# what earlier fuzzing kept, when this machine fuzzed before
+		kept=()
+		[ -d "build-fuzz/fuzz/corpus/$t" ] && kept=("build-fuzz/fuzz/corpus/$t")
+		out=$(timeout 600 "$replay/tests/fuzz/replay_$t" \
+			"tests/fuzz/regress/$t" "$seeds/$t" "${kept[@]}" 2>&1)
+		rc=$?
+		if [ $rc -ne 0 ]; then
+			echo "FAIL: replay $t: exit $rc"; tail -20 <<< "$out" | sed 's/^/    /'; fail=1
+			continue
+		fi
+		echo "replay $t: $(tail -1 <<< "$out") in $((SECONDS - start)) s"
+	done
+	if [ $fail -ne 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
+	echo "1 passed, 0 failed"
+	exit 0
+fi
+
 if [ -z "$secs" ]; then
 	echo "SKIP: set HOTPLUGFS_FUZZ_SECONDS=N (or run tests/fuzz/run.sh --long N) to fuzz"
 	exit 77
 fi
-CC=${FUZZ_CC:-$(command -v clang-14 || command -v clang)}
-if [ -z "$CC" ]; then
-	echo "FAIL: fuzzing needs clang (Debian: clang-14 libclang-rt-14-dev)"; exit 1
+if ! have_libfuzzer; then
+	echo "FAIL: fuzzing needs clang with libFuzzer (Debian: clang-14 libclang-rt-14-dev)"; exit 1
 fi
 
 # --- build ----------------------------------------------------------------------

@@ -5,8 +5,10 @@
  * rebuilt from the fixture and the journal reads byte for byte like the one
  * that wrote it, with stores, ops, kernel failures, slow offlines finished,
  * interrupted and cut off, ops made while one was running, binary stores
- * and kexec loads; a torn last record is dropped; a changed fixture, a
- * corrupt or diverging journal and a second user are refused.
+ * and kexec loads, blocks removed and added again (with the same node ids,
+ * which carry block generations); a torn last record is dropped; a changed
+ * fixture, a corrupt or diverging journal, a second user and a backend
+ * without a journal are refused.
  */
 #include <errno.h>
 #include <poll.h>
@@ -93,23 +95,27 @@ static void render_dir(const struct machine *m, tree_node dir, const char *path,
 
 		switch (e->type) {
 		case TREE_DIR:
-			g_string_append_printf(out, "%s/\n", child);
+			g_string_append_printf(out, "%s/ #%" G_GINT64_MODIFIER "x\n", child,
+					       (guint64)e->n);
 			render_dir(m, e->n, child, out);
 			break;
 		case TREE_LINK:
 			tree_readlink(m, e->n, s);
-			g_string_append_printf(out, "%s -> %s\n", child, s->str);
+			g_string_append_printf(out, "%s -> %s #%" G_GINT64_MODIFIER "x\n", child,
+					       s->str, (guint64)e->n);
 			break;
 		case TREE_FILE:
 			rc = tree_read(m, e->n, &root, s);
-			g_string_append_printf(out, "%s: [%d] %s\n", child, rc, s->str);
+			g_string_append_printf(out, "%s: [%d] #%" G_GINT64_MODIFIER "x %s\n", child,
+					       rc, (guint64)e->n, s->str);
 			break;
 		}
 		g_free(e->name);
 	}
 }
 
-/* Every file and link of the machine, and its event log. */
+/* Every file and link of the machine with its node id (an inode number a
+ * tool may hold: it carries the block's generation), and its event log. */
 static char *render(const struct backend *b)
 {
 	const struct machine *m = b->model;
@@ -164,6 +170,8 @@ static int wait_complete(struct backend *b)
 /* Everything the journal records, in one history. */
 static void make_history(struct backend *b)
 {
+	tree_node first, second;
+
 	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"512M\"}"),
 			==, 0);
 	g_assert_cmpint(op(b, "{\"op\":\"state\",\"block\":32,\"state\":\"online_movable\"}"), ==, 0);
@@ -176,7 +184,19 @@ static void make_history(struct backend *b)
 	g_assert_cmpint(op(b, "{\"op\":\"inject\",\"action\":\"MEM_GOING_ONLINE\",\"errno\":0}"), ==,
 			0);
 	g_assert_cmpint(store(b, STATE(34), "offline", 7), ==, STORE_RETRY);
+	/* an op that takes the hotplug lock is refused meanwhile: no record */
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x140000000\",\"size\":\"256M\"}"),
+			==, -EINVAL);
 	g_assert_cmpint(wait_complete(b), ==, 0);
+	/* a DIMM removed and added again: its blocks' second generation */
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x140000000\",\"size\":\"256M\"}"),
+			==, 0);
+	g_assert_cmpint(tree_resolve(b->model, STATE(40), &first), ==, 0);
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-eject\",\"device\":\"dimm1\"}"), ==, 0);
+	g_assert_cmpint(op(b, "{\"op\":\"dimm-add\",\"start\":\"0x140000000\",\"size\":\"256M\"}"),
+			==, 0);
+	g_assert_cmpint(tree_resolve(b->model, STATE(40), &second), ==, 0);
+	g_assert_cmpuint(first, !=, second);
 	/* one interrupted by its writer's signal */
 	g_assert_cmpint(op(b, "{\"op\":\"fault\",\"block\":32,\"slow_offline_ms\":5000}"), ==, 0);
 	g_assert_cmpint(store(b, STATE(32), "offline\n", 8), ==, STORE_PENDING);
@@ -217,10 +237,10 @@ static void test_replay(void)
 	make_history(b);
 	before = render(b);
 	backend_free(b);
-	/* The header and 17 records: 9 ops and 6 stores that changed something
+	/* The header and 20 records: 12 ops and 6 stores that changed something
 	 * (the slow ones where they started), 2 ends, 1 kexec load; not the
 	 * store that waited for the lock, nor what was refused or only read. */
-	g_assert_cmpuint(count_lines(f.journal), ==, 1 + 17);
+	g_assert_cmpuint(count_lines(f.journal), ==, 1 + 20);
 
 	b = open_journaled(&f);
 	after = render(b);
@@ -259,7 +279,7 @@ static void test_pending_at_kill(void)
 
 	b = open_journaled(&f);
 	got = render(b);
-	g_assert_true(strstr(got, "memory32/state: [0] online\n"));
+	g_assert_true(g_regex_match_simple("memory32/state: \\[0\\] #[0-9a-f]+ online\n", got, 0, 0));
 	backend_free(b);
 	g_assert_true(g_file_get_contents(f.journal, &text, NULL, NULL));
 	g_assert_true(g_str_has_suffix(text, "\"n\":6}\n"));
@@ -436,6 +456,24 @@ static void test_every_node_has_a_path(void)
 	files_clear(&f);
 }
 
+/* A backend whose state is not its own (the live kernel's) has no journal
+ * operation: refused with the reason, and no file is made. */
+static void test_unsupported(void)
+{
+	static const struct backend_ops no_journal = { 0 };
+	struct backend live = { .ops = &no_journal, .name = "live" };
+	g_autoptr(GError) err = NULL;
+	struct files f;
+
+	files_init(&f);
+	g_assert_false(backend_journal(&live, NULL, f.journal, &err));
+	g_assert_error(err, JOURNAL_ERROR, JOURNAL_ERROR_UNSUPPORTED);
+	g_assert_true(g_str_has_suffix(err->message, "state: the live backend keeps no journal; "
+				       "--state is for a simulated machine"));
+	g_assert_false(g_file_test(f.journal, G_FILE_TEST_EXISTS));
+	files_clear(&f);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -444,5 +482,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/journal/torn-tail", test_torn_tail);
 	g_test_add_func("/journal/refusals", test_refusals);
 	g_test_add_func("/journal/every-node-has-a-path", test_every_node_has_a_path);
+	g_test_add_func("/journal/unsupported", test_unsupported);
 	return g_test_run();
 }
