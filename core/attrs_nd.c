@@ -595,24 +595,28 @@ static int store_ns_size(struct machine *m, uint64_t obj, const char *buf, size_
 	struct device *r = seed_region(m, obj);
 	unsigned long long val;
 	uint64_t start, held;
+	struct nd_seeds *seeds;
 	int rc = kstrtoull0(buf, len, &val);
 
 	if (rc)
 		return rc;
 	if (!r)
 		return -EBUSY;
-	if (val && !seeds_of(r)->ns_uuid[0])
+	/* A seed never named nor sized has no nd_seeds yet: "0" to it (what
+	 * `ndctl destroy-namespace` writes) must not find them missing. */
+	seeds = seeds_of(r);
+	if (val && !seeds->ns_uuid[0])
 		return -ENXIO;
 	if (val % PAGE_SIZE)
 		return -EINVAL;
-	held = r->seeds->ns_size_set ? r->seeds->ns_size : 0;
-	r->seeds->ns_size_set = false;
+	held = seeds->ns_size_set ? seeds->ns_size : 0;
+	seeds->ns_size_set = false;
 	if (val && !pmem_namespace_free_start(m, r, val, &start)) {
-		r->seeds->ns_size_set = held != 0;
+		seeds->ns_size_set = held != 0;
 		return -ENOSPC;
 	}
-	r->seeds->ns_size = val;
-	r->seeds->ns_size_set = val != 0;
+	seeds->ns_size = val;
+	seeds->ns_size_set = val != 0;
 	m->generation++;
 	return 0;
 }

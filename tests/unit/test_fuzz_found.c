@@ -115,10 +115,47 @@ static void test_fault_run_not_an_object(void)
 	}
 }
 
+/*
+ * fuzz_store (its corpus replayed after nd and dax came to the tree): "0"
+ * to the size of a namespace seed that was never named or sized -- what
+ * `ndctl destroy-namespace` writes -- found its region's seed settings not
+ * yet allocated and dereferenced NULL.  It is 0 and leaves the seed
+ * unsized, as __size_store() shrinking nothing (namespace_devs.c).
+ */
+static void test_seed_size_zero(void)
+{
+	static const char seed[] =
+		"sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/namespace0.0/";
+	g_autofree char *path = g_build_filename(g_getenv("G_TEST_SRCDIR"), "..", "fixtures",
+						 "nvdimm-kmem.json", NULL);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(fixture) fx = fixture_load(path, &err);
+	g_autoptr(machine) m = NULL;
+	g_autofree char *size = g_strconcat(seed, "size", NULL);
+	g_autofree char *uuid = g_strconcat(seed, "uuid", NULL);
+	g_autofree char *before = NULL, *after = NULL, *name = NULL;
+	tree_node n;
+
+	g_assert_no_error(err);
+	m = machine_boot(fx, &err);
+	g_assert_no_error(err);
+	before = read_tree(m, size);
+	g_assert_cmpstr(before, ==, "0\n");
+	g_assert_cmpint(tree_resolve(m, size, &n), ==, 0);
+	g_assert_cmpint(tree_write(m, n, "0\n", 2), ==, 0);
+	after = read_tree(m, size);
+	g_assert_cmpstr(after, ==, "0\n");
+	name = read_tree(m, uuid);
+	g_assert_cmpstr(name, ==, "\n");
+	/* and a size still needs a name first (-ENXIO) */
+	g_assert_cmpint(tree_write(m, n, "4096\n", 5), ==, -ENXIO);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/fuzz-found/empty-store", test_empty_store);
 	g_test_add_func("/fuzz-found/fault-run-not-an-object", test_fault_run_not_an_object);
+	g_test_add_func("/fuzz-found/seed-size-zero", test_seed_size_zero);
 	return g_test_run();
 }
