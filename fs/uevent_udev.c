@@ -42,6 +42,7 @@ struct uevent_udev {
 	struct backend *b;
 	int fd;
 	GByteArray *buf;
+	GHashTable *initialized;       /* DEVPATH -> uint64_t: devices with a node */
 	uint64_t sent, failed;
 	int last_errno;
 };
@@ -91,6 +92,41 @@ static void add_property(GByteArray *out, const char *fmt, ...)
 	g_byte_array_append(out, (const guint8 *)s, (guint)strlen(s) + 1);
 }
 
+/* Appends each "KEY=VALUE" line of lines as a property; skip: a key left
+ * out ("MAJOR"; NULL: none), devname: DEVNAME's value gets "/dev/" in front
+ * (device_set_devname(), sd-device.c: a relative name is below /dev). */
+static void add_lines(GByteArray *out, const char *lines, bool devname)
+{
+	for (const char *p = lines; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		if (devname && g_str_has_prefix(p, "DEVNAME=") && p[8] != '/')
+			add_property(out, "DEVNAME=/dev/%.*s", len - 8, p + 8);
+		else if (!devname || (!g_str_has_prefix(p, "MAJOR=") && !g_str_has_prefix(p, "MINOR=")))
+			add_property(out, "%.*s", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+/* The value of KEY in "KEY=VALUE\n" lines, into buf; false if absent. */
+static bool line_value(const char *lines, const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = lines; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len > klen && !strncmp(p, key, klen) && p[klen] == '=') {
+			snprintf(buf, size, "%.*s", (int)(len - klen - 1), p + klen + 1);
+			return true;
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	return false;
+}
+
 /*
  * What systemd-udevd 252 (Debian's 252.39 observed) sends for the kernel's
  * uevent of a memory block when no rule adds anything: the kernel's
@@ -99,6 +135,12 @@ static void add_property(GByteArray *out, const char *fmt, ...)
  * USEC_INITIALIZED, the CLOCK_MONOTONIC time it processed the event
  * (device_ensure_usec_initialized(): a memory block has no database entry to
  * keep an earlier one, so every event gets its own).
+ *
+ * Another device's uevent (nd, dax) goes the same way through
+ * device_new_from_nulstr() (sd-device/device-private.c), which keeps every
+ * variable in place but MAJOR and MINOR: those it sets after the last one
+ * (device_set_devnum()), so they follow SEQNUM.  DEVTYPE, when there is one,
+ * is hashed into the header's filter_devtype_hash (device_monitor_send_device()).
  */
 bool uevent_udev_message(const struct event *e, uint64_t usec_initialized, GByteArray *out)
 {
@@ -107,29 +149,63 @@ bool uevent_udev_message(const struct event *e, uint64_t usec_initialized, GByte
 		.magic = htonl(UDEV_MONITOR_MAGIC),
 		.header_size = sizeof(h),
 		.properties_off = sizeof(h),
-		.filter_subsystem_hash = htonl(uevent_udev_hash("memory")),
 	};
 	guint start = out->len;
+	char value[64];
 
-	if (e->kind != EVENT_UEVENT)
+	if (e->kind != EVENT_UEVENT && e->kind != EVENT_DEVICE_UEVENT)
 		return false;
+	h.filter_subsystem_hash = htonl(uevent_udev_hash(e->kind == EVENT_UEVENT ? "memory" :
+							 e->subsystem));
+	if (e->kind == EVENT_DEVICE_UEVENT && line_value(e->env, "DEVTYPE", value, sizeof(value)))
+		h.filter_devtype_hash = htonl(uevent_udev_hash(value));
 	g_byte_array_append(out, (const guint8 *)&h, sizeof(h));
 	add_property(out, "UDEV_DATABASE_VERSION=1");
 	add_property(out, "ACTION=%s", uevent_action_name(e->uevent));
-	add_property(out, "DEVPATH=/devices/system/memory/memory%" PRIu64, e->block);
-	add_property(out, "SUBSYSTEM=memory");
-	for (const char *p = e->synth; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-		add_property(out, "%.*s", len, p);
-		p += len + (nl ? 1 : 0);
+	if (e->kind == EVENT_UEVENT) {
+		add_property(out, "DEVPATH=/devices/system/memory/memory%" PRIu64, e->block);
+		add_property(out, "SUBSYSTEM=memory");
+		add_lines(out, e->synth, false);
+		add_property(out, "SEQNUM=%" PRIu64, e->seq);
+	} else {
+		add_property(out, "DEVPATH=%s", e->devpath);
+		add_property(out, "SUBSYSTEM=%s", e->subsystem);
+		add_lines(out, e->env, true);
+		add_property(out, "SEQNUM=%" PRIu64, e->seq);
+		if (line_value(e->env, "MAJOR", value, sizeof(value)))
+			add_property(out, "MAJOR=%s", value);
+		if (line_value(e->env, "MINOR", value, sizeof(value)))
+			add_property(out, "MINOR=%s", value);
 	}
-	add_property(out, "SEQNUM=%" PRIu64, e->seq);
 	add_property(out, "USEC_INITIALIZED=%" PRIu64, usec_initialized);
 	h.properties_len = out->len - start - (uint32_t)sizeof(h);
 	memcpy(out->data + start, &h, sizeof(h));
 	return true;
+}
+
+/*
+ * USEC_INITIALIZED of e: now, unless e's device has a device node, which
+ * gives it a udev database entry: udevd then keeps the time of the event
+ * that first initialized it (device_ensure_usec_initialized() copies it
+ * from the entry) until its remove (whose event still carries it).
+ */
+static uint64_t usec_initialized(struct uevent_udev *u, const struct event *e)
+{
+	uint64_t now = (uint64_t)g_get_monotonic_time(), *kept;
+	char devname[64];
+
+	if (e->kind != EVENT_DEVICE_UEVENT || !line_value(e->env, "DEVNAME", devname, sizeof(devname)))
+		return now;
+	kept = g_hash_table_lookup(u->initialized, e->devpath);
+	if (!kept || e->uevent == UEVENT_ADD) {
+		kept = g_new(uint64_t, 1);
+		*kept = now;
+		g_hash_table_replace(u->initialized, g_strdup(e->devpath), kept);
+	}
+	now = *kept;
+	if (e->uevent == UEVENT_REMOVE)
+		g_hash_table_remove(u->initialized, e->devpath);
+	return now;
 }
 
 /* Called as each event is logged, on the loop's thread. */
@@ -140,8 +216,9 @@ static void on_event(void *ctx, const struct event *e)
 	int err;
 
 	g_byte_array_set_size(u->buf, 0);
-	if (!uevent_udev_message(e, (uint64_t)g_get_monotonic_time(), u->buf))
+	if (e->kind != EVENT_UEVENT && e->kind != EVENT_DEVICE_UEVENT)
 		return;
+	uevent_udev_message(e, usec_initialized(u, e), u->buf);
 	/* Port 0 with a group: a multicast, and the same datagram unicast to
 	 * the kernel's socket, whose uevent_net_rcv() ignores it (no netlink
 	 * header).  Older kernels without that receiver answer ECONNREFUSED
@@ -179,6 +256,7 @@ struct uevent_udev *uevent_udev_start(struct backend *b)
 	u->b = b;
 	u->fd = fd;
 	u->buf = g_byte_array_new();
+	u->initialized = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	event_log_subscribe(b->log, on_event, u);
 	return u;
 }
@@ -190,6 +268,7 @@ void uevent_udev_stop(struct uevent_udev *u)
 	event_log_unsubscribe(u->b->log, on_event, u);
 	close(u->fd);
 	g_byte_array_unref(u->buf);
+	g_hash_table_destroy(u->initialized);
 	g_free(u);
 }
 
