@@ -42,7 +42,6 @@ struct uevent_udev {
 	struct backend *b;
 	int fd;
 	GByteArray *buf;
-	GHashTable *initialized;       /* DEVPATH -> uint64_t: devices with a node */
 	uint64_t sent, failed;
 	int last_errno;
 };
@@ -139,8 +138,14 @@ static bool line_value(const char *lines, const char *key, char *buf, size_t siz
  * Another device's uevent (nd, dax) goes the same way through
  * device_new_from_nulstr() (sd-device/device-private.c), which keeps every
  * variable in place but MAJOR and MINOR: those it sets after the last one
- * (device_set_devnum()), so they follow SEQNUM.  DEVTYPE, when there is one,
- * is hashed into the header's filter_devtype_hash (device_monitor_send_device()).
+ * (device_set_devnum()), so they follow SEQNUM; DEVNAME gets "/dev/" in front
+ * (device_set_devname()).  A device node gives no database entry either
+ * when no rule adds tags, links or properties: USEC_INITIALIZED is new for
+ * every event too.  DEVTYPE, when there is one, is hashed into the header's
+ * filter_devtype_hash (device_monitor_send_device()).  (udevd's own order
+ * varies: observed, a worker it forks for the event, as for the first one
+ * it handles, puts USEC_INITIALIZED after MAJOR and MINOR, as here; a worker
+ * it reuses, before them.  Listeners read properties by name.)
  */
 bool uevent_udev_message(const struct event *e, uint64_t usec_initialized, GByteArray *out)
 {
@@ -183,31 +188,6 @@ bool uevent_udev_message(const struct event *e, uint64_t usec_initialized, GByte
 	return true;
 }
 
-/*
- * USEC_INITIALIZED of e: now, unless e's device has a device node, which
- * gives it a udev database entry: udevd then keeps the time of the event
- * that first initialized it (device_ensure_usec_initialized() copies it
- * from the entry) until its remove (whose event still carries it).
- */
-static uint64_t usec_initialized(struct uevent_udev *u, const struct event *e)
-{
-	uint64_t now = (uint64_t)g_get_monotonic_time(), *kept;
-	char devname[64];
-
-	if (e->kind != EVENT_DEVICE_UEVENT || !line_value(e->env, "DEVNAME", devname, sizeof(devname)))
-		return now;
-	kept = g_hash_table_lookup(u->initialized, e->devpath);
-	if (!kept || e->uevent == UEVENT_ADD) {
-		kept = g_new(uint64_t, 1);
-		*kept = now;
-		g_hash_table_replace(u->initialized, g_strdup(e->devpath), kept);
-	}
-	now = *kept;
-	if (e->uevent == UEVENT_REMOVE)
-		g_hash_table_remove(u->initialized, e->devpath);
-	return now;
-}
-
 /* Called as each event is logged, on the loop's thread. */
 static void on_event(void *ctx, const struct event *e)
 {
@@ -216,9 +196,8 @@ static void on_event(void *ctx, const struct event *e)
 	int err;
 
 	g_byte_array_set_size(u->buf, 0);
-	if (e->kind != EVENT_UEVENT && e->kind != EVENT_DEVICE_UEVENT)
+	if (!uevent_udev_message(e, (uint64_t)g_get_monotonic_time(), u->buf))
 		return;
-	uevent_udev_message(e, usec_initialized(u, e), u->buf);
 	/* Port 0 with a group: a multicast, and the same datagram unicast to
 	 * the kernel's socket, whose uevent_net_rcv() ignores it (no netlink
 	 * header).  Older kernels without that receiver answer ECONNREFUSED
@@ -256,7 +235,6 @@ struct uevent_udev *uevent_udev_start(struct backend *b)
 	u->b = b;
 	u->fd = fd;
 	u->buf = g_byte_array_new();
-	u->initialized = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	event_log_subscribe(b->log, on_event, u);
 	return u;
 }
@@ -268,7 +246,6 @@ void uevent_udev_stop(struct uevent_udev *u)
 	event_log_unsubscribe(u->b->log, on_event, u);
 	close(u->fd);
 	g_byte_array_unref(u->buf);
-	g_hash_table_destroy(u->initialized);
 	g_free(u);
 }
 
