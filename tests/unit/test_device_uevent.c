@@ -18,13 +18,16 @@
 #define KMEM "sys/bus/dax/drivers/kmem/"
 #define DEVDAX "sys/bus/dax/drivers/device_dax/"
 
+/* The dax devices' MODALIAS, as their uevent file serves it (dax_bus_uevent()). */
+#define DAX_MODALIAS "MODALIAS=dax:t0*"
+
 /* One line per uevent, as event_format() writes it without "seq=N " and
  * " SEQNUM=N". */
 #define DAX_DEV "DEVPATH=" REGION_DIR "/dax0.0/dax0.0 SUBSYSTEM=dax MAJOR=251 MINOR=0 DEVNAME=dax0.0"
-#define DAX_ADD "uevent ACTION=add " DAX_DEV " MODALIAS=dax:t0*\n"
-#define DAX_BIND(drv) "uevent ACTION=bind " DAX_DEV " DRIVER=" drv " MODALIAS=dax:t0*\n"
+#define DAX_ADD "uevent ACTION=add " DAX_DEV " " DAX_MODALIAS "\n"
+#define DAX_BIND(drv) "uevent ACTION=bind " DAX_DEV " DRIVER=" drv " " DAX_MODALIAS "\n"
 #define DAX_UNBIND "uevent ACTION=unbind " DAX_DEV "\n"
-#define DAX_REMOVE "uevent ACTION=remove " DAX_DEV " MODALIAS=dax:t0*\n"
+#define DAX_REMOVE "uevent ACTION=remove " DAX_DEV " " DAX_MODALIAS "\n"
 #define ND(action, dev, vars) \
 	"uevent ACTION=" action " DEVPATH=" REGION_DIR "/" dev " SUBSYSTEM=nd " vars "\n"
 #define ND_DAX "DEVTYPE=nd_dax"
@@ -294,9 +297,38 @@ static void test_cxl(void)
 	expect(&r, "");
 	g_assert_cmpint(op(m, "{\"op\":\"cxl-region-create\",\"window\":\"cxl_window0\","
 			   "\"size\":\"256M\"}"), ==, 0);
-	expect(&r, "uevent ACTION=add " CXL_DAX " MODALIAS=dax:t0*\n"
+	expect(&r, "uevent ACTION=add " CXL_DAX " " DAX_MODALIAS "\n"
 		   MEM("add", 336) MEM("add", 337) MEM("online", 336) MEM("online", 337)
-		   "uevent ACTION=bind " CXL_DAX " DRIVER=kmem MODALIAS=dax:t0*\n");
+		   "uevent ACTION=bind " CXL_DAX " DRIVER=kmem " DAX_MODALIAS "\n");
+	stop(&r);
+	device_uevents_unfollow(f);
+}
+
+/* dax_hmem: a dax device under its platform device, device_dax bound at once;
+ * dax-reconfigure to system-ram: device_dax's unbind, the blocks, kmem's bind. */
+static void test_hmem(void)
+{
+	g_autoptr(machine) m = boot_fixture_json(
+		"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.12\","
+		"\"arch\":\"x86_64\",\"hypervisor\":true,"
+		"\"e820\":[{\"start\":\"0\",\"end\":\"0x9fbff\",\"type\":\"ram\"},"
+		"{\"start\":\"0x100000\",\"end\":\"0x3ffdffff\",\"type\":\"ram\"}],"
+		"\"late_resources\":[{\"name\":\"Soft Reserved\",\"start\":\"0x100000000\","
+		"\"end\":\"0x10fffffff\"}]}");
+	struct device_uevents *f = device_uevents_follow(m);
+	struct recorder r;
+#define HMEM_DAX "DEVPATH=/devices/platform/hmem.0/dax0.0 SUBSYSTEM=dax MAJOR=251 MINOR=0 " \
+	"DEVNAME=dax0.0"
+
+	start(&r, m, true);
+	g_assert_cmpint(op(m, "{\"op\":\"hmem-add\",\"start\":\"0x100000000\"}"), ==, 0);
+	expect(&r, "uevent ACTION=add " HMEM_DAX " " DAX_MODALIAS "\n"
+		   "uevent ACTION=bind " HMEM_DAX " DRIVER=device_dax " DAX_MODALIAS "\n");
+	g_assert_cmpint(op(m, "{\"op\":\"dax-reconfigure\",\"device\":\"dax0.0\","
+			   "\"mode\":\"system-ram\"}"), ==, 0);
+	expect(&r, "uevent ACTION=unbind " HMEM_DAX "\n"
+		   MEM("add", 32) MEM("add", 33) MEM("online", 32) MEM("online", 33)
+		   "uevent ACTION=bind " HMEM_DAX " DRIVER=kmem " DAX_MODALIAS "\n");
 	stop(&r);
 	device_uevents_unfollow(f);
 }
@@ -341,6 +373,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/device-uevent/nvdimm-scenario", test_nvdimm_scenario);
 	g_test_add_func("/device-uevent/devdax-to-fsdax", test_devdax_to_fsdax);
 	g_test_add_func("/device-uevent/cxl", test_cxl);
+	g_test_add_func("/device-uevent/hmem", test_hmem);
 	g_test_add_func("/device-uevent/dimm", test_dimm);
 	g_test_add_func("/device-uevent/unfollowed", test_unfollowed);
 	return g_test_run();
