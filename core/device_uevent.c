@@ -121,11 +121,18 @@ static bool same_driver(const char *a, const char *b)
 }
 
 /*
- * Logs one uevent of d: kobject_uevent_env() (lib/kobject_uevent.c, 6.1 and
- * 6.12) puts ACTION, DEVPATH and SUBSYSTEM first, then dev_uevent()'s
- * variables, here the device's uevent file without DRIVER where the driver
- * is not (or no longer) bound when the kernel sends it, and without MODALIAS
- * on unbind (kobject_uevent_env() calls zap_modalias_env() for KOBJ_UNBIND).
+ * Logs one uevent of d, its variables as kobject_uevent_env() (lib/kobject_uevent.c,
+ * 6.1 and 6.12) builds them: ACTION, DEVPATH (kobject_get_path()) and
+ * SUBSYSTEM (the bus's name), then dev_uevent() (drivers/base/core.c):
+ * MAJOR, MINOR and DEVNAME for a device with a devt (dax), DEVTYPE
+ * (dev->type->name: nd), DRIVER while one is bound, then the bus's uevent()
+ * (nd_bus_uevent() -> nd_device_uevent(): MODALIAS=nd:tN, dax_bus_uevent():
+ * MODALIAS=dax:t0), which is what the device's uevent file shows
+ * (uevent_show() runs the same code); SEQNUM comes last (event_log).  The
+ * file is read with the driver bound; DRIVER is dropped where the kernel
+ * sends without one (add: before bus_probe_device(); unbind and remove:
+ * after __device_release_driver() cleared dev->driver), and MODALIAS from
+ * unbind (kobject_uevent_env(): zap_modalias_env() for KOBJ_UNBIND).
  */
 static void send(struct machine *m, enum uevent_action a, const struct served *d)
 {
