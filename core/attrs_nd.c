@@ -120,7 +120,9 @@ static int show_dsm_mask(const struct machine *m, uint64_t obj, const struct tre
 			 GString *out)
 {
 	(void)m, (void)obj, (void)who;
-	g_string_append(out, "0\n");   /* bus_dsm_mask_show(): "%#lx\n" of 0 is "0" */
+	/* bus_dsm_mask_show(): "%#lx\n" - the kernel's number() puts "0x" before
+	 * any hexadecimal with '#', 0 too (lib/vsprintf.c, 6.1 and 6.12) */
+	g_string_append(out, "0x0\n");
 	return 0;
 }
 
@@ -132,11 +134,12 @@ static int show_zero(const struct machine *m, uint64_t obj, const struct tree_re
 	return 0;
 }
 
+/* acpi_nfit_attributes as nfit_visible() shows them: scrub only with
+ * ars_supported(), which QEMU's root _DSM is not (6.1 and 6.12). */
 static const struct attr nfit_group_table[] = {
 	ATTR_RO(revision, show_revision),
 	ATTR_RO(dsm_mask, show_dsm_mask),
 	ATTR_RW(hw_error_scrub, show_zero, store_ignored),
-	ATTR_RW(scrub, show_zero, store_ignored),
 };
 const struct attrs nfit_group_attrs = ATTRS(nfit_group_table);
 
@@ -224,17 +227,36 @@ static int show_nstype(const struct machine *m, uint64_t obj, const struct tree_
 	return 0;
 }
 
-/* set_cookie_show(): the interleave set cookie acpi_nfit_init_interleave_set()
- * computes from the DIMMs' NFIT data, which the model has not: a stable
- * stand-in from the region's range (docs/ndctl.md). */
+/* The model's NFIT is QEMU's (hw/acpi/nvdimm.c): one NVDIMM per region, in
+ * the slot of the region's id, its SPA range index (slot + 1) << 1 and its
+ * serial number 0x123456 + slot (nvdimm_slot_to_spa_index, nvdimm_slot_to_sn). */
+#define QEMU_NVDIMM_SERIAL 0x123456u
+
+/* nd_fletcher64(), drivers/nvdimm/core.c: over 32-bit words, host order. */
+static uint64_t nd_fletcher64(const uint32_t *w, size_t n)
+{
+	uint32_t lo = 0;
+	uint64_t hi = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		lo += w[i];
+		hi += lo;
+	}
+	return hi << 32 | lo;
+}
+
+/* set_cookie_show(): nd_region_interleave_set_cookie() of v1.1 labels (what
+ * ndctl init-labels writes): cookie1, which acpi_nfit_init_interleave_set()
+ * computes over one struct nfit_set_info { u64 region_offset; u32
+ * serial_number; u32 pad; } per mapping - QEMU's single mapping at offset 0
+ * (6.1 and 6.12; the model has no DIMMs otherwise, docs/ndctl.md). */
 static int show_set_cookie(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			   GString *out)
 {
-	const struct device *r = region_of(m, obj);
+	const uint32_t info[4] = { 0, 0, QEMU_NVDIMM_SERIAL + (uint32_t)region_of(m, obj)->id, 0 };
 
 	(void)who;
-	g_string_append_printf(out, "%#" PRIx64 "\n",
-			       (r->start * UINT64_C(0x9e3779b97f4a7c15)) ^ r->size);
+	g_string_append_printf(out, "%#" PRIx64 "\n", nd_fletcher64(info, G_N_ELEMENTS(info)));
 	return 0;
 }
 
@@ -291,12 +313,15 @@ static int show_max_extent(const struct machine *m, uint64_t obj, const struct t
 	return 0;
 }
 
-/* init_namespaces_show(): "%d/%d\n" active of counted at probe time. */
+/* init_namespaces_show(): "%d/%d\n", the namespaces nd_region_probe()
+ * registered (ns_active) of those it found (ns_count), at boot: a label region
+ * without namespaces gets its one seed, an e820 (IO) region its one namespace;
+ * namespaces made later do not count (6.1 and 6.12). */
 static int show_init_namespaces(const struct machine *m, uint64_t obj,
 				const struct tree_reader *who, GString *out)
 {
 	(void)m, (void)obj, (void)who;
-	g_string_append(out, "0/0\n");
+	g_string_append(out, "1/1\n");
 	return 0;
 }
 
@@ -389,6 +414,21 @@ static const struct attr nd_region_table[] = {
 	ATTR_RW(uevent, show_region_uevent, store_ignored),
 };
 const struct attrs nd_region_attrs = ATTRS(nd_region_table);
+
+/* acpi_nfit_region_attribute_group "nfit": range_index_show(), "%d\n" of the
+ * SPA range structure's index (6.1 and 6.12). */
+static int show_range_index(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "%u\n", (nd_a(obj) + 1) << 1);
+	return 0;
+}
+
+static const struct attr region_nfit_table[] = {
+	ATTR_RO(range_index, show_range_index),
+};
+const struct attrs region_nfit_attrs = ATTRS(region_nfit_table);
 
 /* region_visible(): deep_flush needs flush hints (nvdimm_has_flush() is
  * -ENXIO without mappings), set_cookie an interleave set (NFIT's, not
@@ -496,12 +536,23 @@ static int show_ns_alt_name(const struct machine *m, uint64_t obj, const struct 
 	return 0;
 }
 
-/* pmem_lbasize_supported: 512 (the default) and 4096 (nd_size_select_show). */
+/* pmem_lbasize_supported, drivers/nvdimm/namespace_devs.c (6.1, 6.12). */
+static const unsigned long pmem_lbasize_supported[] = { 512, 4096 };
+
+/* sector_size_show(): nd_size_select_show() brackets the namespace's lbasize
+ * among the supported sizes - none while it is 0, as on a fresh seed. */
 static int show_sector_size(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			    GString *out)
 {
-	(void)m, (void)obj, (void)who;
-	g_string_append(out, "[512] 4096 \n");
+	const struct device *ns = ns_of(m, obj), *r = region_of(m, obj);
+	unsigned long cur = ns ? (ns->lbasize ? ns->lbasize : 512) :
+			    r->seeds ? r->seeds->ns_lbasize : 0;
+
+	(void)who;
+	for (size_t i = 0; i < G_N_ELEMENTS(pmem_lbasize_supported); i++)
+		g_string_append_printf(out, cur == pmem_lbasize_supported[i] ? "[%lu] " : "%lu ",
+				       pmem_lbasize_supported[i]);
+	g_string_append_c(out, '\n');
 	return 0;
 }
 
@@ -617,6 +668,28 @@ static int store_ns_size(struct machine *m, uint64_t obj, const char *buf, size_
 	return 0;
 }
 
+/* sector_size_store(): -EBUSY once claimed, then nd_size_select_store():
+ * kstrtoul(buf, 0) (-EINVAL, -ERANGE) of a supported size, else -EINVAL. */
+static int store_sector_size(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	struct device *r = seed_region(m, obj);
+	unsigned long long val;   /* unsigned long is 64 bits here: kstrtoul is kstrtoull */
+	int rc;
+
+	if (!r)
+		return -EBUSY;
+	rc = kstrtoull0(buf, len, &val);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < G_N_ELEMENTS(pmem_lbasize_supported); i++) {
+		if (val == pmem_lbasize_supported[i]) {
+			seeds_of(r)->ns_lbasize = (unsigned long)val;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static int store_ns_idle(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
 	(void)buf, (void)len;
@@ -632,7 +705,7 @@ static const struct attr nd_namespace_table[] = {
 	{ .name = "resource", .type = TREE_FILE, .mode = 0400, .show = show_ns_resource },
 	ATTR_RW(alt_name, show_ns_alt_name, store_ns_alt_name),
 	ATTR_RW(force_raw, show_zero, store_ns_idle),
-	ATTR_RW(sector_size, show_sector_size, store_ns_idle),
+	ATTR_RW(sector_size, show_sector_size, store_sector_size),
 	ATTR_RO(dpa_extents, show_zero),
 	ATTR_RW(holder_class, show_ns_holder_class, store_ns_idle),
 	ATTR_RO(modalias, show_ns_modalias),
@@ -947,17 +1020,28 @@ static int store_nd_bind(struct machine *m, uint64_t obj, const char *buf, size_
 	strcpy(ns->uuid, cfg->ns_uuid);
 	strcpy(ns->dax->uuid, cfg->dax_uuid);
 	ns->alt_name = g_strdup(cfg->ns_alt_name);
+	ns->lbasize = cfg->ns_lbasize ? cfg->ns_lbasize : NS_LBASIZE_NONE;
 	memset(cfg, 0, sizeof(*cfg));
 	device_log_driver(m, ns->dax, CHANGE_BIND);
 	return 0;
 }
 
+enum { NDRV_ATTR_BIND, NDRV_ATTR_UEVENT, NDRV_ATTR_UNBIND };
+
 static const struct attr nd_driver_table[] = {
-	ATTR_WO(bind, store_nd_bind),
-	ATTR_WO(uevent, store_ignored),
-	ATTR_WO(unbind, store_refused),
+	[NDRV_ATTR_BIND] = ATTR_WO(bind, store_nd_bind),
+	[NDRV_ATTR_UEVENT] = ATTR_WO(uevent, store_ignored),
+	[NDRV_ATTR_UNBIND] = ATTR_WO(unbind, store_refused),
 };
 const struct attrs nd_driver_attrs = ATTRS(nd_driver_table);
+
+/* add_bind_files(), drivers/base/bus.c: none for a driver with
+ * suppress_bind_attrs, which nd_bus_driver sets (drivers/nvdimm/bus.c, 6.1
+ * and 6.12). */
+bool nd_driver_attr_visible(uint64_t obj, unsigned i)
+{
+	return i == NDRV_ATTR_UEVENT || nd_a(obj) != NDRV_ND_BUS;
+}
 
 /* /sys/bus/{nd,dax}: bus_attrs */
 static int show_one(const struct machine *m, uint64_t obj, const struct tree_reader *who,

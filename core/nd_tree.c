@@ -269,6 +269,9 @@ static void obj_name(const struct machine *m, uint64_t obj, GString *out)
 	case NT_NDBUS: g_string_append_printf(out, "ndbus%u", p); break;
 	case NT_NFIT_GROUP: g_string_append(out, "nfit"); break;
 	case NT_NDCTL: g_string_append_printf(out, "ndctl%u", p); break;
+	case NT_NDCTL_GLUE: g_string_append(out, "nd"); break;
+	case NT_BUS_FIRMWARE: g_string_append(out, "firmware"); break;
+	case NT_REGION_NFIT: g_string_append(out, "nfit"); break;
 	case NT_REGION: g_string_append_printf(out, "region%u", a); break;
 	case NT_NAMESPACE: g_string_append_printf(out, "namespace%u.%u", a, b); break;
 	case NT_BTT: g_string_append_printf(out, "btt%u.%u", a, b); break;
@@ -283,6 +286,7 @@ static void obj_name(const struct machine *m, uint64_t obj, GString *out)
 	case NT_DEV_DAX: g_string_append_printf(out, "dax%u.%u", a, b); break;
 	case NT_DAX_MAPPING: g_string_append(out, "mapping0"); break;
 	case NT_DAX_GROUP: g_string_append(out, "dax_region"); break;
+	case NT_DEV_DAX_POWER: case NT_DAX_MAPPING_POWER: g_string_append(out, "power"); break;
 	case NT_BUS_ND: g_string_append(out, "nd"); break;
 	case NT_BUS_DAX: g_string_append(out, "dax"); break;
 	case NT_BUS_ND_DEVICES: case NT_BUS_DAX_DEVICES: g_string_append(out, "devices"); break;
@@ -312,8 +316,12 @@ static uint64_t obj_parent(uint64_t obj, enum nd_anchor *at)
 	case NT_NDBUS:
 		/* The NFIT bus is ndbus0 when there is one (nd_bus_of). */
 		return p == 0 ? nd_obj(NT_ACPI_NFIT, 0, 0, 0) : nd_obj(NT_E820, 0, 0, 0);
-	case NT_NFIT_GROUP: case NT_NDCTL: case NT_REGION: return nd_obj(NT_NDBUS, p, 0, 0);
-	case NT_NAMESPACE: case NT_BTT: case NT_PFN: case NT_NDDAX:
+	case NT_NFIT_GROUP: case NT_NDCTL_GLUE: case NT_BUS_FIRMWARE: case NT_REGION:
+		return nd_obj(NT_NDBUS, p, 0, 0);
+	/* A class device under a device of no class goes into a directory
+	 * named after its class (get_device_parent(), drivers/base/core.c). */
+	case NT_NDCTL: return nd_obj(NT_NDCTL_GLUE, p, 0, 0);
+	case NT_NAMESPACE: case NT_BTT: case NT_PFN: case NT_NDDAX: case NT_REGION_NFIT:
 		return nd_obj(NT_REGION, p, a, 0);
 	case NT_CXL_ROOT: return nd_obj(NT_CXL_ACPI, 0, 0, 0);
 	case NT_CXL_DECODER: return nd_obj(NT_CXL_ROOT, 0, 0, 0);
@@ -325,7 +333,8 @@ static uint64_t obj_parent(uint64_t obj, enum nd_anchor *at)
 		case ND_OWNER_CXL: return nd_obj(NT_CXL_DAX_REGION, p & 0xf, a, 0);
 		default: return nd_obj(NT_HMEM, 0, a, 0);
 		}
-	case NT_DAX_MAPPING: return nd_obj(NT_DEV_DAX, p, a, b);
+	case NT_DAX_MAPPING: case NT_DEV_DAX_POWER: return nd_obj(NT_DEV_DAX, p, a, b);
+	case NT_DAX_MAPPING_POWER: return nd_obj(NT_DAX_MAPPING, p, a, b);
 	case NT_BUS_ND: case NT_BUS_DAX: *at = ND_AT_BUS; return 0;
 	case NT_BUS_ND_DEVICES: case NT_BUS_ND_DRIVERS: return nd_obj(NT_BUS_ND, 0, 0, 0);
 	case NT_ND_DRIVER: return nd_obj(NT_BUS_ND_DRIVERS, 0, 0, 0);
@@ -362,17 +371,25 @@ static void obj_path(const struct machine *m, uint64_t obj, GString *out)
 	obj_name(m, obj, out);
 }
 
-/* A relative link from the directory from_dir (a path below /sys) to to. */
+/* A relative link from the directory from_dir to to (paths below /sys), as
+ * kernfs_get_target_path() makes it (fs/kernfs/symlink.c, 6.1 and 6.12): up
+ * from from_dir to the nearest directory that holds to (a proper ancestor of
+ * to, so never to itself), then down. */
 static void relative_link(const char *from_dir, const char *to, GString *out)
 {
-	if (*from_dir)
-		g_string_append(out, "..");
-	for (const char *c = from_dir; *c; c++)
-		if (*c == '/')
-			g_string_append(out, "/..");
-	if (*from_dir)
-		g_string_append_c(out, '/');
-	g_string_append(out, to);
+	g_auto(GStrv) from = *from_dir ? g_strsplit(from_dir, "/", -1) : g_new0(char *, 1);
+	g_auto(GStrv) target = g_strsplit(to, "/", -1);
+	guint nf = g_strv_length(from), nt = g_strv_length(target), common = 0;
+
+	while (common < nf && common + 1 < nt && strcmp(from[common], target[common]) == 0)
+		common++;
+	for (guint i = common; i < nf; i++)
+		g_string_append(out, "../");
+	for (guint i = common; i < nt; i++) {
+		g_string_append(out, target[i]);
+		if (i + 1 < nt)
+			g_string_append_c(out, '/');
+	}
 }
 
 /* ---- directories ----------------------------------------------------------- */
@@ -454,12 +471,16 @@ static const struct attrs *type_attrs(enum nd_type t)
 	case NT_NFIT_GROUP: return &nfit_group_attrs;
 	case NT_NDCTL: return &ndctl_attrs;
 	case NT_REGION: return &nd_region_attrs;
+	case NT_REGION_NFIT: return &region_nfit_attrs;
 	case NT_NAMESPACE: return &nd_namespace_attrs;
 	case NT_PFN: case NT_NDDAX: return &nd_pfn_attrs;
 	case NT_BTT: return &nd_btt_attrs;
 	case NT_DEV_DAX: return &dev_dax_attrs;
 	case NT_DAX_MAPPING: return &dax_mapping_attrs;
 	case NT_DAX_GROUP: return &dax_group_attrs;
+	/* dpm_sysfs_add(): the dax devices are not pm_not_required, unlike the nd
+	 * bus's (nd_device_register); the same files as a memory block's */
+	case NT_DEV_DAX_POWER: case NT_DAX_MAPPING_POWER: return &power_attrs;
 	case NT_ND_DRIVER: return &nd_driver_attrs;
 	case NT_DAX_DRIVER: return &dax_driver_attrs;
 	case NT_BUS_ND: case NT_BUS_DAX: return &nd_bus_root_attrs;
@@ -480,6 +501,7 @@ static bool attr_visible(const struct machine *m, uint64_t obj, unsigned i)
 	case NT_DEV_DAX: return dev_dax_attr_visible(m, obj, i);
 	case NT_DAX_GROUP: return dax_group_attr_visible(m, obj, i);
 	case NT_REGION: return nd_region_attr_visible(m, obj, i);
+	case NT_ND_DRIVER: return nd_driver_attr_visible(obj, i);
 	default: return true;
 	}
 }
@@ -654,14 +676,21 @@ static void list_dir(struct lister *l, uint64_t obj)
 	case NT_NDBUS:
 		put_attrs(l, obj);
 		put_device_links(l, obj);
+		/* nvdimm_bus_firmware_attribute_group: no fw_ops, no files */
+		put_dir(l, nd_obj(NT_BUS_FIRMWARE, p, 0, 0));
 		if (nd_bus_is_nfit(m, p))
 			put_dir(l, nd_obj(NT_NFIT_GROUP, p, 0, 0));
-		put_dir(l, nd_obj(NT_NDCTL, p, 0, 0));
+		put_dir(l, nd_obj(NT_NDCTL_GLUE, p, 0, 0));
 		for (guint i = 0; i < m->devices->len && !l->stopped; i++) {
 			d = g_ptr_array_index(m->devices, i);
 			if (d->kind == DEV_ND_REGION && nd_bus_of(m, d) == (int)p)
 				put_dir(l, nd_obj(NT_REGION, p, (unsigned)d->id, 0));
 		}
+		break;
+	case NT_NDCTL_GLUE:
+		put_dir(l, nd_obj(NT_NDCTL, p, 0, 0));
+		break;
+	case NT_BUS_FIRMWARE:
 		break;
 	case NT_NDCTL:
 		put_attrs(l, obj);
@@ -671,6 +700,9 @@ static void list_dir(struct lister *l, uint64_t obj)
 	case NT_REGION:
 		put_attrs(l, obj);
 		put_device_links(l, obj);
+		/* acpi_nfit_region_attribute_groups: "nfit" */
+		if (nd_bus_is_nfit(m, p))
+			put_dir(l, nd_obj(NT_REGION_NFIT, p, a, 0));
 		list_region_children(l, obj);
 		break;
 	case NT_NAMESPACE: case NT_BTT: case NT_PFN:
@@ -717,8 +749,14 @@ static void list_dir(struct lister *l, uint64_t obj)
 		put_attrs(l, obj);
 		put_device_links(l, obj);
 		put_dir(l, nd_obj(NT_DAX_MAPPING, p, a, b));
+		put_dir(l, nd_obj(NT_DEV_DAX_POWER, p, a, b));
 		break;
-	case NT_DAX_MAPPING: case NT_DAX_GROUP: case NT_NFIT_GROUP:
+	case NT_DAX_MAPPING:
+		put_attrs(l, obj);
+		put_dir(l, nd_obj(NT_DAX_MAPPING_POWER, p, a, b));
+		break;
+	case NT_DAX_GROUP: case NT_NFIT_GROUP: case NT_REGION_NFIT: case NT_DEV_DAX_POWER:
+	case NT_DAX_MAPPING_POWER:
 		put_attrs(l, obj);
 		break;
 	case NT_BUS_ND:
@@ -814,12 +852,14 @@ bool nd_dir_exists(const struct machine *m, uint64_t obj)
 		       (any_region(m, false) || any_cxl_window(m) || any_hmem(m));
 	case NT_E820:
 		return obj == nd_obj(NT_E820, 0, 0, 0) && any_region(m, false);
-	case NT_NDBUS: case NT_NDCTL:
+	case NT_NDBUS: case NT_NDCTL: case NT_NDCTL_GLUE: case NT_BUS_FIRMWARE:
 		return !a && !b && nd_bus_exists(m, p);
 	case NT_NFIT_GROUP:
 		return !a && !b && nd_bus_is_nfit(m, p);
 	case NT_REGION:
 		return !b && region_of_obj(m, obj);
+	case NT_REGION_NFIT:
+		return !b && region_of_obj(m, obj) && nd_bus_is_nfit(m, p);
 	case NT_NAMESPACE:
 		r = region_of_obj(m, obj);
 		return r && (nd_namespace(m, a, b) || b == nd_ns_seed(m, r));
@@ -841,7 +881,8 @@ bool nd_dir_exists(const struct machine *m, uint64_t obj)
 		return !b && cxl_region_of_obj(m, obj) && dax_device(m, a, 0);
 	case NT_HMEM:
 		return !p && !b && nd_obj_dax(m, nd_obj(NT_DEV_DAX, ND_OWNER_HMEM << 4, a, 0));
-	case NT_DEV_DAX: case NT_DAX_MAPPING: case NT_DAX_GROUP: {
+	case NT_DEV_DAX: case NT_DAX_MAPPING: case NT_DAX_GROUP: case NT_DEV_DAX_POWER:
+	case NT_DAX_MAPPING_POWER: {
 		const struct device *d = nd_obj_dax(m, obj);
 
 		/* An nd dax device lives in its claiming nd_dax device. */
