@@ -625,6 +625,9 @@ static bool boot_literal_blocks(struct machine *m, const struct fixture *fx, GEr
 				g_hash_table_insert(m->literal_nodes, g_memdup2(&id, sizeof(id)), nids);
 				b->flags |= BLOCK_MULTI_NODE;
 			}
+			if (run->firmware_node)
+				g_hash_table_insert(m->literal_fw_nodes, g_memdup2(&id, sizeof(id)),
+						    (gpointer)machine_intern(m, run->firmware_node));
 			b->zone = ZONE_NONE;
 			if (run->valid_zones && b->state == BLOCK_ONLINE && run->nr_nids <= 1)
 				b->zone = (uint8_t)first_zone_word(run->valid_zones);

@@ -3,10 +3,12 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture_kmod.h"
 #include "fixture.h"
@@ -310,6 +312,7 @@ struct block_rec {
 	uint8_t nr_nids;
 	int nids[MAX_BLOCK_NODES];
 	const char *valid_zones;      /* interned; NULL when the file is absent */
+	const char *firmware_node;    /* the link's target, interned; NULL: none */
 	/* From the module (kmod_blocks()). */
 	bool in_group;
 	uint64_t group;               /* the group's first block */
@@ -427,6 +430,29 @@ static gboolean read_block_zones(const struct sysdir *blk, struct memory_capture
 	return TRUE;
 }
 
+/* acpi_bind_memory_blocks() (drivers/acpi/acpi_memhotplug.c, 6.1 and 6.12)
+ * links a block of an ACPI memory device to the device's ACPI node; the
+ * target is kept as read (it names the firmware's namespace). */
+static gboolean read_block_firmware_node(const struct sysdir *blk, struct memory_capture *mc,
+					 struct block_rec *b, GError **err)
+{
+	char target[PATH_MAX];
+	int present = sysdir_probe(blk, "firmware_node", err);
+	ssize_t n;
+
+	if (present <= 0)
+		return present == 0;
+	n = readlinkat(blk->fd, "firmware_node", target, sizeof(target) - 1);
+	if (n <= 0) {
+		g_autofree char *p = sysdir_path(blk, "firmware_node");
+		return capture_malformed(err, p, "not a symlink with a target (%s)",
+					 n < 0 ? g_strerror(errno) : "empty");
+	}
+	target[n] = '\0';
+	b->firmware_node = g_string_chunk_insert_const(mc->strings, target);
+	return TRUE;
+}
+
 /* Node links are "nodeK" entries; lsmem and the kernel look only at names. */
 static gboolean read_block_nodes(const struct sysdir *blk, struct block_rec *b, GError **err)
 {
@@ -464,7 +490,8 @@ static gboolean read_block(const struct sysdir *mem, const char *name, uint64_t 
 	}
 	ok = read_block_state(&blk, &b, err) && check_block_online(&blk, &b, err) &&
 	     check_block_phys_index(&blk, &b, err) && read_block_numbers(&blk, &b, err) &&
-	     read_block_zones(&blk, mc, &b, err) && read_block_nodes(&blk, &b, err);
+	     read_block_zones(&blk, mc, &b, err) && read_block_nodes(&blk, &b, err) &&
+	     read_block_firmware_node(&blk, mc, &b, err);
 	sysdir_close(&blk);
 	if (ok) {
 		mc->any_phys_device |= b.phys_device != 0;
@@ -516,7 +543,7 @@ static bool block_same_run(const struct block_rec *a, const struct block_rec *b)
 	       a->nr_nids == b->nr_nids &&
 	       !memcmp(a->nids, b->nids, a->nr_nids * sizeof(int)) &&
 	       a->in_group == b->in_group && a->group == b->group &&
-	       a->memmap_on_memory == b->memmap_on_memory;
+	       a->memmap_on_memory == b->memmap_on_memory && a->firmware_node == b->firmware_node;
 }
 
 static json_object *block_run_new(const struct block_rec *b, uint64_t count)
@@ -539,6 +566,8 @@ static json_object *block_run_new(const struct block_rec *b, uint64_t count)
 		json_object_object_add(o, "group", json_object_new_int64((int64_t)b->group));
 	if (b->memmap_on_memory)
 		json_object_object_add(o, "memmap_on_memory", json_object_new_boolean(1));
+	if (b->firmware_node)
+		json_object_object_add(o, "firmware_node", json_object_new_string(b->firmware_node));
 	return o;
 }
 

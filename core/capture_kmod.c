@@ -16,7 +16,7 @@
  * all along); a few more reads find a quiet moment. */
 #define IOMEM_TRIES 5
 
-static bool module_present(const struct sysdir *root, GError **err)
+bool kmod_capture_present(const struct sysdir *root, GError **err)
 {
 	g_autofree char *path = sysdir_path(root, KMOD_DIR);
 	int present = sysdir_probe(root, KMOD_DIR, err);
@@ -190,7 +190,7 @@ static bool read_blocks(const struct sysdir *root, struct kmod_capture *k, GErro
 bool kmod_capture_read(const struct sysdir *root, struct kmod_capture *k, GError **err)
 {
 	memset(k, 0, sizeof(*k));
-	return module_present(root, err) && read_version(root, &k->info, err) &&
+	return kmod_capture_present(root, err) && read_version(root, &k->info, err) &&
 	       read_iomem(root, k, err) && read_blocks(root, k, err);
 }
 

@@ -20,6 +20,9 @@ struct kmod_capture {
 	GArray *blocks;            /* struct kmod_block, ascending id */
 };
 
+/* Whether root/KMOD_DIR exists; when not, an error that says how to build
+ * and load the module and mount debugfs. */
+bool kmod_capture_present(const struct sysdir *root, GError **err);
 /* Reads version, info, iomem and blocks below root/KMOD_DIR; a missing
  * module is an error that says how to load it. */
 bool kmod_capture_read(const struct sysdir *root, struct kmod_capture *k, GError **err);

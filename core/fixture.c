@@ -472,6 +472,7 @@ static void clear_blocks(gpointer p)
 	struct fx_blocks *b = p;
 
 	g_free(b->valid_zones);
+	g_free(b->firmware_node);
 	g_free(b->path);
 }
 
@@ -996,7 +997,8 @@ static bool read_block_nodes(struct ctx *c, json_object *v, const char *path, st
 static bool read_block_run(struct ctx *c, json_object *o, const char *path, void *out)
 {
 	static const char *const keys[] = { "first", "count", "start", "size", "state", "nodes",
-		"removable", "phys_device", "valid_zones", "group", "memmap_on_memory", NULL };
+		"removable", "phys_device", "valid_zones", "group", "memmap_on_memory",
+		"firmware_node", NULL };
 	struct fx_blocks b = { .state = BLOCK_ONLINE, .removable = true };
 	json_object *v;
 	const char *s;
@@ -1039,6 +1041,16 @@ static bool read_block_run(struct ctx *c, json_object *o, const char *path, void
 	    !read_bool(c, v, path, "memmap_on_memory", &b.memmap_on_memory)) {
 		g_free(b.valid_zones);
 		return false;
+	}
+	/* The link acpi_bind_memory_blocks() made, as captured (its target
+	 * depends on the firmware's ACPI namespace). */
+	if (has(o, "firmware_node", &v)) {
+		if (!read_string(c, v, path, "firmware_node", &s) ||
+		    (!*s && !fail(c, path, "firmware_node", "an empty link target"))) {
+			g_free(b.valid_zones);
+			return false;
+		}
+		b.firmware_node = g_strdup(s);
 	}
 	b.path = g_strdup(path);
 	g_array_append_val(out, b);
@@ -1252,8 +1264,9 @@ static bool check_groups(struct ctx *c)
 		const struct fx_blocks *run = &g_array_index(runs, struct fx_blocks, i);
 
 		/* Boot blocks were present at boot: no group, no altmap. */
-		if (fx->e820 && (run->has_group || run->memmap_on_memory))
-			return fail(c, run->path, run->has_group ? "group" : "memmap_on_memory",
+		if (fx->e820 && (run->has_group || run->memmap_on_memory || run->firmware_node))
+			return fail(c, run->path, run->has_group ? "group" : run->memmap_on_memory ?
+				    "memmap_on_memory" : "firmware_node",
 				    "only in the literal form (boot-form blocks were present at boot)");
 		if (run->has_group && !check_run_group(c, run))
 			return false;

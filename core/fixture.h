@@ -73,6 +73,7 @@ struct fx_blocks {                    /* a run of blocks with equal attributes *
 	bool has_group;               /* "group" given (literal form) */
 	uint64_t group;               /* the first block of its memory group */
 	bool memmap_on_memory;        /* hot-added with an altmap (literal form) */
+	char *firmware_node;          /* the captured link's target, or NULL (literal form) */
 	char *path;
 };
 

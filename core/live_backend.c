@@ -36,6 +36,7 @@
 
 #include "boot.h"
 #include "capture.h"
+#include "capture_kmod.h"
 #include "errors.h"
 #include "fixture.h"
 #include "kmod_files.h"
@@ -122,8 +123,19 @@ static void block_uevent(struct live_backend *lb, uint64_t id, enum uevent_actio
 	log_event(lb, (struct event){ .kind = EVENT_UEVENT, .block = id, .uevent = a });
 }
 
+/*
+ * What the kernel says of blocks that came, changed state or went, in
+ * three phases (refresh() puts the rest between them): a new block's "add"
+ * comes before any call about it (create_memory_block_devices() in
+ * add_memory_resource()), "online"/"offline" after its calls
+ * (device_online()/device_offline(), drivers/base/core.c), "remove" last,
+ * after an online block that went said "offline" (remove_memory_block_devices()
+ * in try_remove_memory(); mm/memory_hotplug.c, 6.1 and 6.12).
+ */
+enum block_phase { BLOCKS_ADDED, BLOCKS_CHANGED, BLOCKS_REMOVED };
+
 static void diff_blocks(struct live_backend *lb, const struct machine *old,
-			const struct machine *new)
+			const struct machine *new, enum block_phase phase)
 {
 	size_t i = 0, j = 0;
 
@@ -132,19 +144,23 @@ static void diff_blocks(struct live_backend *lb, const struct machine *old,
 		const struct memory_block *b = j < new->blocks.n ? &new->blocks.v[j] : NULL;
 
 		if (a && (!b || a->id < b->id)) {
-			block_uevent(lb, a->id, UEVENT_REMOVE);
+			if (phase == BLOCKS_CHANGED && a->state != BLOCK_OFFLINE)
+				block_uevent(lb, a->id, UEVENT_OFFLINE);
+			else if (phase == BLOCKS_REMOVED)
+				block_uevent(lb, a->id, UEVENT_REMOVE);
 			i++;
 		} else if (b && (!a || b->id < a->id)) {
-			block_uevent(lb, b->id, UEVENT_ADD);
-			if (b->state != BLOCK_OFFLINE)
+			if (phase == BLOCKS_ADDED)
+				block_uevent(lb, b->id, UEVENT_ADD);
+			else if (phase == BLOCKS_CHANGED && b->state != BLOCK_OFFLINE)
 				block_uevent(lb, b->id, UEVENT_ONLINE);
 			j++;
 		} else {
 			/* going-offline is no uevent: the notifier call named it. */
-			if (a->state == BLOCK_OFFLINE && b->state != BLOCK_OFFLINE)
-				block_uevent(lb, b->id, UEVENT_ONLINE);
-			else if (a->state != BLOCK_OFFLINE && b->state == BLOCK_OFFLINE)
-				block_uevent(lb, b->id, UEVENT_OFFLINE);
+			bool was = a->state != BLOCK_OFFLINE, is = b->state != BLOCK_OFFLINE;
+
+			if (phase == BLOCKS_CHANGED && was != is)
+				block_uevent(lb, b->id, is ? UEVENT_ONLINE : UEVENT_OFFLINE);
 			i++;
 			j++;
 		}
@@ -180,16 +196,19 @@ static void log_resources_missing(struct live_backend *lb, GHashTable *from, GHa
 	}
 }
 
+/* The resources added (C: CHANGE_ADD) or removed (CHANGE_REMOVE). */
 static void diff_iomem(struct live_backend *lb, const struct machine *old,
-		       const struct machine *new)
+		       const struct machine *new, enum change c)
 {
 	g_autoptr(GHashTable) a = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) b = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	collect_resources(old->iomem.child, 0, a);
 	collect_resources(new->iomem.child, 0, b);
-	log_resources_missing(lb, a, b, CHANGE_REMOVE);
-	log_resources_missing(lb, b, a, CHANGE_ADD);
+	if (c == CHANGE_REMOVE)
+		log_resources_missing(lb, a, b, CHANGE_REMOVE);
+	else
+		log_resources_missing(lb, b, a, CHANGE_ADD);
 }
 
 static bool same_entry(const struct firmware_map_entry *x, const struct firmware_map_entry *y)
@@ -212,11 +231,14 @@ static void log_entries_missing(struct live_backend *lb, const struct firmware_m
 	}
 }
 
+/* The entries added (C: CHANGE_ADD) or removed (CHANGE_REMOVE). */
 static void diff_firmware_map(struct live_backend *lb, const struct machine *old,
-			      const struct machine *new)
+			      const struct machine *new, enum change c)
 {
-	log_entries_missing(lb, &old->firmware_map, &new->firmware_map, CHANGE_REMOVE);
-	log_entries_missing(lb, &new->firmware_map, &old->firmware_map, CHANGE_ADD);
+	if (c == CHANGE_REMOVE)
+		log_entries_missing(lb, &old->firmware_map, &new->firmware_map, CHANGE_REMOVE);
+	else
+		log_entries_missing(lb, &new->firmware_map, &old->firmware_map, CHANGE_ADD);
 }
 
 /* ---- the module's notifier stream ------------------------------------------ */
@@ -334,26 +356,56 @@ static void carry_generations(struct live_backend *lb, const struct machine *old
 	}
 }
 
-/* Replaces the model by a new capture and logs the differences; on failure
- * (hotplug kept running through every try) the old model stays. */
+static void take_calls(struct live_backend *lb)
+{
+	if (lb->events_fd >= 0 && !read_events(lb)) {
+		close(lb->events_fd);
+		lb->events_fd = -1;
+	}
+}
+
+/*
+ * Replaces the model by a new capture and logs what happened since the last
+ * one in the order the kernel does it: memory comes as its resource
+ * (register_memory_resource()), its blocks, its firmware-map entry
+ * (firmware_map_add_hotplug()), then the notifier calls and "online"; it
+ * goes, after its calls and "offline", as its firmware-map entry
+ * (firmware_map_remove()), its blocks, its resource (add_memory_resource(),
+ * try_remove_memory();
+ * mm/memory_hotplug.c, 6.1 and 6.12).  On failure (hotplug kept running
+ * through every try) the old model stays, and only the calls are logged.
+ */
 static void refresh(struct live_backend *lb)
 {
 	g_autoptr(GError) err = NULL;
 	struct machine *new = build_model(lb, &err);
 	struct machine *old = lb->m;
 
+	/* The new model first: whoever an event reaches reads the tree after it. */
+	if (new) {
+		carry_generations(lb, old, new);
+		lb->m = new;
+		lb->b.model = new;
+		lb->generation++;
+		diff_iomem(lb, old, new, CHANGE_ADD);
+		diff_blocks(lb, old, new, BLOCKS_ADDED);
+		diff_firmware_map(lb, old, new, CHANGE_ADD);
+	}
+	/*
+	 * The calls read after the capture: a block's state changes only once
+	 * its notifier chain has run, so every call behind a change the
+	 * capture saw is in the stream by now.
+	 */
+	take_calls(lb);
 	if (!new) {
 		fprintf(stderr, "hotplugfs: live: the kernel's state could not be read, serving "
 			"the previous one: %s\n", err->message);
 		return;
 	}
-	carry_generations(lb, old, new);
-	lb->m = new;
-	lb->b.model = new;
-	lb->generation++;
-	diff_blocks(lb, old, new);
-	diff_iomem(lb, old, new);
-	diff_firmware_map(lb, old, new);
+	diff_blocks(lb, old, new, BLOCKS_CHANGED);
+	diff_firmware_map(lb, old, new, CHANGE_REMOVE);
+	diff_blocks(lb, old, new, BLOCKS_REMOVED);
+	diff_iomem(lb, old, new, CHANGE_REMOVE);
 	machine_free(old);
 }
 
@@ -363,10 +415,6 @@ static void live_changes(struct backend *b)
 
 	if (lb->uevent_fd >= 0)
 		drain_uevents(lb);
-	if (lb->events_fd >= 0 && !read_events(lb)) {
-		close(lb->events_fd);
-		lb->events_fd = -1;
-	}
 	refresh(lb);
 }
 
@@ -574,6 +622,10 @@ static bool watch_fd(int epfd, int fd, GError **err)
  * and never changes). */
 static bool open_sources(struct live_backend *lb, GError **err)
 {
+	/* Without the module, say how to load it, as capture --live does:
+	 * the stream's ENOENT alone does not name it. */
+	if (!kmod_capture_present(&lb->root, err))
+		return false;
 	lb->events_fd = sysdir_open_file(&lb->root, KMOD_DIR "/events", err);
 	if (lb->events_fd < 0 ||
 	    fcntl(lb->events_fd, F_SETFL, fcntl(lb->events_fd, F_GETFL) | O_NONBLOCK) != 0)

@@ -21,6 +21,7 @@ struct machine *machine_new(const struct profile *profile)
 	m->possible_nodes = g_array_new(FALSE, FALSE, sizeof(int));
 	m->literal_nodes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 						 (GDestroyNotify)g_array_unref);
+	m->literal_fw_nodes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	m->literals = g_ptr_array_new_with_free_func(g_free);
 	m->power = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	g_mutex_init(&m->kexec.lock);
@@ -54,6 +55,7 @@ void machine_free(struct machine *m)
 	g_array_free(m->groups, TRUE);
 	g_array_free(m->possible_nodes, TRUE);
 	g_hash_table_destroy(m->literal_nodes);
+	g_hash_table_destroy(m->literal_fw_nodes);
 	g_ptr_array_free(m->literals, TRUE);
 	g_hash_table_destroy(m->power);
 	notifier_chain_clear(&m->memory_chain);

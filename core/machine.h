@@ -93,6 +93,7 @@ struct machine {
 	GArray *groups;                   /* struct memory_group */
 	GArray *possible_nodes;           /* int: nodes that may come online (SRAT) */
 	GHashTable *literal_nodes;        /* block id -> GArray of int: captured node links */
+	GHashTable *literal_fw_nodes;     /* block id -> captured firmware_node target */
 	struct hotplug_params params;
 	GPtrArray *literals;              /* captured strings served as is; [0] unused */
 	GHashTable *power;                /* device -> enum power_flags, when not default */

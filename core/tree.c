@@ -546,6 +546,20 @@ static uint64_t dir_attr_callback(tree_node n)
 	return dir_node((int)obj_of(n));
 }
 
+/* The target of a block's firmware_node link: captured, or its simulated
+ * ACPI memory device's; false when it has none. */
+static bool block_firmware_node(const struct machine *m, const struct memory_block *b,
+				GString *out)
+{
+	const char *captured = b ? g_hash_table_lookup(m->literal_fw_nodes, &b->id) : NULL;
+
+	if (!captured)
+		return dimm_firmware_node(m, b, out);
+	if (out)
+		g_string_append(out, captured);
+	return true;
+}
+
 /* K_BLOCK: memoryN/ */
 static bool block_exists(const struct machine *m, tree_node n)
 {
@@ -563,7 +577,7 @@ static int block_lookup(const struct machine *m, tree_node dir, const char *name
 	if (lookup_attr(m, &block_attrs, K_BLOCK_ATTR, obj, name, child) == 0)
 		return 0;
 	if (strcmp(name, "firmware_node") == 0 &&
-	    dimm_firmware_node(m, node_block(m, dir), NULL)) {
+	    block_firmware_node(m, node_block(m, dir), NULL)) {
 		*child = make(K_BLOCK_FW_LINK, obj, 0);
 		return 0;
 	}
@@ -583,7 +597,7 @@ static void block_emit(struct dir_walk *w, const struct machine *m, tree_node di
 
 	/* Right before node0, where kernfs's hash order puts it too (seen on
 	 * 6.1 and 6.12: uevent, firmware_node, node0, power, online ...). */
-	if (dimm_firmware_node(m, node_block(m, dir), NULL) &&
+	if (block_firmware_node(m, node_block(m, dir), NULL) &&
 	    !emit(w, "firmware_node", make(K_BLOCK_FW_LINK, obj, 0), TREE_LINK))
 		return;
 	for (int i = 0; i < n; i++) {
@@ -638,11 +652,11 @@ static void block_node_readlink(const struct machine *m, tree_node n, GString *o
 /* K_BLOCK_FW_LINK: memoryN/firmware_node -> its ACPI memory device (obj: the block's) */
 static bool block_fw_link_exists(const struct machine *m, tree_node n)
 {
-	return block_exists(m, n) && dimm_firmware_node(m, node_block(m, n), NULL);
+	return block_exists(m, n) && block_firmware_node(m, node_block(m, n), NULL);
 }
 static void block_fw_readlink(const struct machine *m, tree_node n, GString *out)
 {
-	dimm_firmware_node(m, node_block(m, n), out);
+	block_firmware_node(m, node_block(m, n), out);
 }
 
 /* K_NODE_BLOCK_LINK: nodeK/memoryN -> ../../memory/memoryN */

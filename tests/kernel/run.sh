@@ -1,13 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# kmod/ on real Debian 6.1 and 6.12 kernels under QEMU/TCG (kmod_test.py).
-# Usage: bash tests/kernel/run.sh [6.1|6.12 ...]
+# Real Debian 6.1 and 6.12 kernels under QEMU/TCG: kmod/ (kmod_test.py), or
+# with --live `hotplugfs mount --live` (live_test.py).
+# Usage: bash tests/kernel/run.sh [--live] [6.1|6.12 ...]
 # Env:   HOTPLUGFS_SKIP_KERNEL=1 skips (exit 77), e.g. for the sanitizer pass;
 #        SRCDIR (default: this checkout), HOTPLUGFS_KERNEL_CACHE,
-#        HOTPLUGFS_KERNEL_WORK, HOTPLUGFS_KERNEL_CAPTURES: see kmod_test.py.
+#        HOTPLUGFS_KERNEL_WORK, HOTPLUGFS_KERNEL_CAPTURES: see kmod_test.py;
+#        HOTPLUGFS (--live): the binary to test (default: $SRCDIR/build/fs/hotplugfs).
 # Ends with "N passed, N failed"; 77 when no guest kernel can be had.
 set -u
 skip() { echo "SKIP: $*"; exit 77; }
+script=kmod_test.py
+[ "${1:-}" = --live ] && { script=live_test.py; shift; }
 [ "${HOTPLUGFS_SKIP_KERNEL:-}" = 1 ] && skip "HOTPLUGFS_SKIP_KERNEL=1"
 for tool in qemu-system-x86_64 cpio xz make gcc-12 depmod apt-get apt-cache dpkg-deb python3 timeout; do
 	command -v "$tool" > /dev/null || skip "$tool is missing (.ci/install-deps installs it)"
@@ -19,4 +23,4 @@ cache=${HOTPLUGFS_KERNEL_CACHE:-/var/cache/hotplugfs-kernels}
 mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || skip "cannot write the kernel cache $cache"
 export PYTHONDONTWRITEBYTECODE=1  # keep the source tree clean
 export SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-exec timeout --kill-after=30 1500 python3 "$SRCDIR/tests/kernel/kmod_test.py" "$@"
+exec timeout --kill-after=30 1500 python3 "$SRCDIR/tests/kernel/$script" "$@"

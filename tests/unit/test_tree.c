@@ -226,6 +226,24 @@ static void test_stores(void)
 /* memoryN/firmware_node: only blocks of an ACPI memory device have it
  * (acpi_bind_memory_blocks()), pointing at the slot's PNP0C80 node as 6.1
  * and 6.12 guests of QEMU 7.2 showed it, listed before node0. */
+/* A captured link is served as captured, on the blocks that had it only. */
+static void test_literal_firmware_node(void)
+{
+	g_autoptr(machine) m = boot_fixture_json(
+		"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.12\","
+		"\"block_size\":\"128M\",\"memory_groups\":[{\"first\":48,\"type\":\"static\","
+		"\"node\":0,\"max_pages\":\"0x20000\"}],\"memory_blocks\":["
+		"{\"first\":1,\"count\":7},"
+		"{\"first\":48,\"count\":4,\"state\":\"offline\",\"group\":48,\"firmware_node\":"
+		"\"../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00\"}]}");
+	tree_node n;
+
+	assert_link(m, "sys/devices/system/memory/memory51/firmware_node",
+		    "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00");
+	g_assert_cmpint(tree_resolve(m, "sys/devices/system/memory/memory7/firmware_node", &n), ==,
+			-ENOENT);
+}
+
 static void test_firmware_node(void)
 {
 	g_autoptr(machine) m = boot();
@@ -373,6 +391,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tree/stores", test_stores);
 	g_test_add_func("/tree/missing", test_missing);
 	g_test_add_func("/tree/firmware_node", test_firmware_node);
+	g_test_add_func("/tree/literal_firmware_node", test_literal_firmware_node);
 	g_test_add_func("/tree/removed-block-nodes", test_removed_block_nodes);
 	return g_test_run();
 }
