@@ -15,13 +15,18 @@ the dax major), "known" when the difference is a documented limit
 Usage: ndctl_test.py [--save DIR] [--real DIR] [SERIES...]   (default: 6.1 6.12)
   --save DIR   writes DIR/<series>.real and DIR/<series>.sim, the masked
                transcripts, for reading the differences whole, and the raw
-               guest output as DIR/<series>.raw
+               guest output as DIR/<series>.raw (headed by the fingerprint
+               of COMMANDS)
   --real DIR   takes the guest's output from DIR/<series>.raw (of --save)
-               instead of booting: for checking a change of the simulator
+               instead of booting: for checking a change of the simulator.
+               tests/kernel/ndctl-real holds the recorded ones, which
+               tests/tools/ndctl.sh checks on every run; a raw file of
+               another command list is refused (record it again with --save)
 Env:   HOTPLUGFS (the binary), SRCDIR, HOTPLUGFS_KERNEL_CACHE, HOTPLUGFS_KERNEL_WORK
 Ends with "N passed, N failed"; exits 77 when no kernel can be had or the
 simulator side cannot run here (not root, no ndctl/daxctl).
 """
+import hashlib
 import json
 import os
 import re
@@ -163,6 +168,23 @@ KNOWN = [
 ]
 
 
+def fingerprint():
+    """The first line of a raw transcript: which command list made it."""
+    h = hashlib.sha256("\n".join(COMMANDS).encode()).hexdigest()[:16]
+    return "# ndctl_test.py commands %s" % h
+
+
+def read_raw(path):
+    """(the kernel it came from, the guest's output) of a --save'd raw file."""
+    with open(path) as f:
+        head, _, text = f.read().partition("\n")
+    if head != fingerprint():
+        raise OSError("%s was recorded with another command list (%r, now %r): "
+                      "record it again with --save" % (path, head, fingerprint()))
+    kernel, _, text = text.partition("\n")
+    return kernel[len("# kernel "):], text
+
+
 def script(bb):
     """The whole sequence as one sh script: each command's output between
     "@@CMD i" and "@@RC i status" lines."""
@@ -245,7 +267,8 @@ def fixture_for(series, path):
 
 
 def run_real(series, workdir, log):
-    """The transcript on the guest, or None when no kernel can be had."""
+    """(Debian's kernel version, the transcript on the guest), or None when
+    no kernel can be had."""
     try:
         abi, root = kernels.ensure(series, log=log)
     except kernels.Unavailable as e:
@@ -266,7 +289,7 @@ def run_real(series, workdir, log):
         t = time.monotonic()
         rc, out = g.run(script("/bin"), timeout=600)
         log("# %s: the sequence took %.1f s on the guest" % (series, time.monotonic() - t))
-        return out
+        return abi, out
     finally:
         g.shutdown()
 
@@ -292,6 +315,8 @@ def sim_prerequisites(hotplugfs):
     for t in TOOLS:
         if not os.access(t, os.X_OK):
             return "%s is missing (packages ndctl, daxctl, util-linux)" % t
+    if not os.access("/bin/busybox", os.X_OK):
+        return "/bin/busybox is missing (package busybox-static)"
     if not os.access(hotplugfs, os.X_OK):
         return "no hotplugfs binary at %s (set HOTPLUGFS)" % hotplugfs
     return None
@@ -323,17 +348,18 @@ def main():
         for series in series_list:
             try:
                 if real_dir:
-                    with open(os.path.join(real_dir, "%s.raw" % series)) as f:
-                        real_text = f.read()
+                    got = read_raw(os.path.join(real_dir, "%s.raw" % series))
+                    log("# %s: recorded on Debian %s" % (series, got[0]))
                 else:
-                    real_text = run_real(series, workdir, log)
+                    got = run_real(series, workdir, log)
             except (guest.GuestError, TimeoutError, OSError) as e:
                 log("FAIL - %s: the guest ran the sequence: %s" % (series, e))
                 failed += 1
                 ran += 1
                 continue
-            if real_text is None:
+            if got is None:
                 continue
+            abi, real_text = got
             ran += 1
             try:
                 sim_text = run_sim(series, workdir, hotplugfs)
@@ -345,7 +371,7 @@ def main():
             if save:
                 os.makedirs(save, exist_ok=True)
                 with open(os.path.join(save, "%s.raw" % series), "w") as f:
-                    f.write(real_text)
+                    f.write("%s\n# kernel %s\n%s" % (fingerprint(), abi, real_text))
                 for name, t in (("real", real), ("sim", sim)):
                     with open(os.path.join(save, "%s.%s" % (series, name)), "w") as f:
                         for i, cmd in enumerate(COMMANDS):
