@@ -113,7 +113,7 @@ grep -e dax -e kmem /proc/iomem
 # against what Debian's 6.1 and 6.12 kernels printed with QEMU's NVDIMM
 # (tests/kernel/ndctl-real, recorded by that test's --save): one line per command.
 if [ "${HOTPLUGFS_REGEN_GOLDEN:-}" != 1 ]; then
-	PYTHONDONTWRITEBYTECODE=1 HOTPLUGFS_KERNEL_WORK= timeout --kill-after=5 300 \
+	PYTHONDONTWRITEBYTECODE=1 HOTPLUGFS_KERNEL_WORK='' timeout --kill-after=5 300 \
 		python3 "$SRCDIR/tests/kernel/ndctl_test.py" --real "$SRCDIR/tests/kernel/ndctl-real" \
 		> "$T/real.out" 2>&1
 	rc=$?
