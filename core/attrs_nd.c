@@ -3,10 +3,9 @@
  * The nd bus's files (drivers/nvdimm/core.c, bus.c, region_devs.c,
  * namespace_devs.c, pfn_devs.c, dax_devs.c, drivers/acpi/nfit/core.c, 6.1
  * and 6.12): the bus, its ndctl class device, regions, namespaces and the
- * btt/pfn/dax devices, with the stores ndctl create-namespace makes.  The
- * model has no DIMMs (nmemN) and no labels: regions report 0 mappings and
- * namespaces are configured through the seed as on a label-capable region
- * (docs/ndctl.md).
+ * btt/pfn/dax devices, with the stores ndctl create-namespace makes.  An
+ * NFIT region is QEMU's NVDIMM of its slot with initialized labels: one
+ * DIMM (nmemN), namespaces configured through the seed (docs/ndctl.md).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -387,17 +386,41 @@ static int store_refused(struct machine *m, uint64_t obj, const char *buf, size_
 	return -EOPNOTSUPP;
 }
 
-enum { RG_DEEP_FLUSH = 7, RG_SET_COOKIE = 9, RG_PERSISTENCE = 16 };
+/* mappings_show(): "%d\n" of ndr_mappings - the region's one DIMM, if any. */
+static int show_mappings(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			 GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "%d\n", nd_region_has_dimm(m, region_of(m, obj)) ? 1 : 0);
+	return 0;
+}
+
+/* mappingN_show(): "%s,%llu,%llu,%d\n" of the DIMM's name, the mapping's
+ * start and size in its DPA space and its position - QEMU's one DIMM covers
+ * the region from DPA 0. */
+static int show_mapping0(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			 GString *out)
+{
+	const struct device *r = region_of(m, obj);
+
+	(void)who;
+	g_string_append_printf(out, "nmem%d,0,%" PRIu64 ",0\n", r->id, r->size);
+	return 0;
+}
+
+enum { RG_MAPPINGS = 3, RG_DEEP_FLUSH = 7, RG_SET_COOKIE = 9, RG_PERSISTENCE = 16,
+       RG_MAPPING0 = 22 };
 
 static const struct attr nd_region_table[] = {
 	ATTR_RO(size, show_region_size),
 	ATTR_RW(align, show_region_align, store_refused),
 	ATTR_RO(nstype, show_nstype),
-	ATTR_RO(mappings, show_zero),
+	[RG_MAPPINGS] = ATTR_RO(mappings, show_mappings),
 	ATTR_RO(btt_seed, show_btt_seed),
 	ATTR_RO(pfn_seed, show_pfn_seed),
 	ATTR_RO(dax_seed, show_dax_seed),
-	[RG_DEEP_FLUSH] = ATTR_RW(deep_flush, show_zero, store_refused),
+	/* 0444 without flush hints, which QEMU's NFIT has none of */
+	[RG_DEEP_FLUSH] = ATTR_RO(deep_flush, show_zero),
 	ATTR_RW(read_only, show_zero, store_refused),
 	[RG_SET_COOKIE] = ATTR_RO(set_cookie, show_set_cookie),
 	ATTR_RO(available_size, show_available_size),
@@ -412,8 +435,11 @@ static const struct attr nd_region_table[] = {
 	ATTR_RO(numa_node, show_region_node),
 	ATTR_RO(target_node, show_region_node),
 	ATTR_RW(uevent, show_region_uevent, store_ignored),
+	[RG_MAPPING0] = ATTR_RO(mapping0, show_mapping0),
 };
 const struct attrs nd_region_attrs = ATTRS(nd_region_table);
+/* the designated indexes leave no hole (a hole would be a nameless file) */
+G_STATIC_ASSERT(G_N_ELEMENTS(nd_region_table) == RG_MAPPING0 + 1);
 
 /* acpi_nfit_region_attribute_group "nfit": range_index_show(), "%d\n" of the
  * SPA range structure's index (6.1 and 6.12). */
@@ -430,16 +456,202 @@ static const struct attr region_nfit_table[] = {
 };
 const struct attrs region_nfit_attrs = ATTRS(region_nfit_table);
 
-/* region_visible(): deep_flush needs flush hints (nvdimm_has_flush() is
- * -ENXIO without mappings), set_cookie an interleave set (NFIT's, not
- * e820's), persistence_domain a PERSIST_* flag (neither QEMU's NFIT nor e820
- * sets one). */
+/* region_visible(): deep_flush needs mappings (nvdimm_has_flush() is -ENXIO
+ * without), mappingN one of ndr_mappings, set_cookie an interleave set
+ * (NFIT's, not e820's), persistence_domain a PERSIST_* flag (neither QEMU's
+ * NFIT nor e820 sets one). */
 bool nd_region_attr_visible(const struct machine *m, uint64_t obj, unsigned i)
 {
 	if (i == RG_SET_COOKIE)
 		return nd_bus_is_nfit(m, nd_p(obj));
-	return i != RG_DEEP_FLUSH && i != RG_PERSISTENCE;
+	if (i == RG_DEEP_FLUSH || i == RG_MAPPING0)
+		return nd_region_has_dimm(m, region_of(m, obj));
+	return i != RG_PERSISTENCE;
 }
+
+/* ---- nmemN: the DIMM of an NFIT region ------------------------------------------ */
+
+/* QEMU's NVDIMM of slot N (hw/acpi/nvdimm.c): handle N + 1, its control
+ * region's vendor 0x8086, device and revision 1, serial 0x123456 + N, all
+ * little-endian in the NFIT, which acpi/nfit/core.c prints big-endian. */
+static uint32_t nmem_serial_be(uint64_t obj)
+{
+	return GUINT32_SWAP_LE_BE(QEMU_NVDIMM_SERIAL + nd_a(obj));
+}
+
+/* available_slots_show(): nd_label_nfree() - QEMU's 128 KiB label area after
+ * ndctl init-labels holds 1019 free slots; each namespace takes one label. */
+static int show_available_slots(const struct machine *m, uint64_t obj,
+				const struct tree_reader *who, GString *out)
+{
+	unsigned used = 0;
+
+	(void)who;
+	for (unsigned y = 0; y < 64; y++)
+		used += nd_namespace(m, nd_a(obj), y) != NULL;
+	g_string_append_printf(out, "%u\n", 1019 - used);
+	return 0;
+}
+
+/* commands_show(), dimm_devs.c: the DIMM commands of cmd_mask - QEMU's label
+ * _DSMs (get_size, get_data, set_data) and cmd_call (6.1 and 6.12). */
+static int show_nmem_commands(const struct machine *m, uint64_t obj,
+			      const struct tree_reader *who, GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "get_size get_data set_data cmd_call \n");
+	return 0;
+}
+
+static int show_nmem_dev(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			 GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "%d:%u\n", ND_DIMM_MAJOR, nd_a(obj));
+	return 0;
+}
+
+static int show_nmem_devtype(const struct machine *m, uint64_t obj,
+			     const struct tree_reader *who, GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "nvdimm\n");   /* nvdimm_device_type.name */
+	return 0;
+}
+
+/* flags_show(): "label " with NDD_LABELING, which a DIMM with a label area
+ * has; never locked here. */
+static int show_nmem_flags(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "label \n");
+	return 0;
+}
+
+static int show_nmem_modalias(const struct machine *m, uint64_t obj,
+			      const struct tree_reader *who, GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "nd:t1\n");   /* ND_DEVICE_DIMM */
+	return 0;
+}
+
+/* state_show(): "active" while a region uses the DIMM (nvdimm->busy). */
+static int show_nmem_state(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "active\n");
+	return 0;
+}
+
+/* dev_uevent() and nd_bus_uevent(): the DIMM is bound to nvdimm from boot. */
+static int show_nmem_uevent(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "MAJOR=%d\nMINOR=%u\nDEVNAME=nmem%u\nDEVTYPE=nvdimm\n"
+			       "DRIVER=nvdimm\nMODALIAS=nd:t1\n", ND_DIMM_MAJOR, nd_a(obj),
+			       nd_a(obj));
+	return 0;
+}
+
+/* nvdimm_attributes as nvdimm_visible() shows them without security ops, and
+ * nd_device_attributes (6.1 and 6.12). */
+static const struct attr nmem_table[] = {
+	ATTR_RO(state, show_nmem_state),
+	ATTR_RO(flags, show_nmem_flags),
+	ATTR_RO(commands, show_nmem_commands),
+	ATTR_RO(available_slots, show_available_slots),
+	ATTR_RO(modalias, show_nmem_modalias),
+	ATTR_RO(devtype, show_nmem_devtype),
+	ATTR_RO(dev, show_nmem_dev),
+	ATTR_RW(uevent, show_nmem_uevent, store_ignored),
+};
+const struct attrs nmem_attrs = ATTRS(nmem_table);
+
+/* acpi_nfit_dimm_attributes, drivers/acpi/nfit/core.c (6.1 and 6.12), of
+ * QEMU's NFIT: format1 needs two formats, dirty_shutdown a health _DSM. */
+static int show_nfit_handle(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "%#x\n", nd_a(obj) + 1);   /* "%#x" */
+	return 0;
+}
+
+static int show_nfit_phys_id(const struct machine *m, uint64_t obj,
+			     const struct tree_reader *who, GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	/* "%#x" of 0: QEMU sets no physical id; the kernel's "%#x" of 0 is "0x0" */
+	g_string_append(out, "0x0\n");
+	return 0;
+}
+
+static int show_nfit_serial(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "0x%08x\n", nmem_serial_be(obj));
+	return 0;
+}
+
+/* id_show(): "%04x-%08x" of vendor and serial, big-endian, without the
+ * manufacturing location and date QEMU does not mark valid. */
+static int show_nfit_id(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "8680-%08x\n", nmem_serial_be(obj));
+	return 0;
+}
+
+/* The attributes whose value is the same for every QEMU NVDIMM. */
+#define NFIT_CONST(attr, value)								\
+	static int show_nfit_##attr(const struct machine *m, uint64_t obj,		\
+				    const struct tree_reader *who, GString *out)	\
+	{										\
+		(void)m, (void)obj, (void)who;						\
+		g_string_append(out, value);						\
+		return 0;								\
+	}
+NFIT_CONST(vendor, "0x8680\n")
+NFIT_CONST(device, "0x0100\n")
+NFIT_CONST(rev_id, "0x0100\n")
+NFIT_CONST(subsystem_vendor, "0x0000\n")
+NFIT_CONST(subsystem_device, "0x0000\n")
+NFIT_CONST(subsystem_rev_id, "0x0000\n")
+/* format_show(): the control region's format interface code */
+NFIT_CONST(format, "0x0301\n")
+NFIT_CONST(formats, "1\n")
+/* family_show(): NVDIMM_FAMILY_INTEL; dsm_mask_show(): "%#lx" of the label
+ * functions 4-6 the DIMM's _DSM answers */
+NFIT_CONST(family, "0\n")
+NFIT_CONST(dsm_mask, "0x70\n")
+/* flags_show(): no NFIT memory-device error flag */
+NFIT_CONST(flags, "\n")
+
+static const struct attr nmem_nfit_table[] = {
+	ATTR_RO(handle, show_nfit_handle),
+	ATTR_RO(phys_id, show_nfit_phys_id),
+	ATTR_RO(vendor, show_nfit_vendor),
+	ATTR_RO(device, show_nfit_device),
+	ATTR_RO(rev_id, show_nfit_rev_id),
+	ATTR_RO(subsystem_vendor, show_nfit_subsystem_vendor),
+	ATTR_RO(subsystem_device, show_nfit_subsystem_device),
+	ATTR_RO(subsystem_rev_id, show_nfit_subsystem_rev_id),
+	ATTR_RO(format, show_nfit_format),
+	ATTR_RO(formats, show_nfit_formats),
+	ATTR_RO(serial, show_nfit_serial),
+	ATTR_RO(family, show_nfit_family),
+	ATTR_RO(dsm_mask, show_nfit_dsm_mask),
+	ATTR_RO(flags, show_nfit_flags),
+	ATTR_RO(id, show_nfit_id),
+};
+const struct attrs nmem_nfit_attrs = ATTRS(nmem_nfit_table);
+
 
 /* ---- namespaceX.Y -------------------------------------------------------------- */
 
@@ -533,6 +745,18 @@ static int show_ns_alt_name(const struct machine *m, uint64_t obj, const struct 
 	(void)who;
 	g_string_append_printf(out, "%s\n", ns ? (ns->alt_name ? ns->alt_name : "") :
 			       r->seeds ? r->seeds->ns_alt_name : "");
+	return 0;
+}
+
+/* dpa_extents_show(): the DPA resources of the namespace's label on its
+ * DIMM - one for an active namespace of QEMU's one-DIMM region, none for the
+ * seed or without a DIMM. */
+static int show_dpa_extents(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)who;
+	g_string_append(out, ns_of(m, obj) && nd_region_has_dimm(m, region_of(m, obj)) ? "1\n" :
+			     "0\n");
 	return 0;
 }
 
@@ -706,7 +930,7 @@ static const struct attr nd_namespace_table[] = {
 	ATTR_RW(alt_name, show_ns_alt_name, store_ns_alt_name),
 	ATTR_RW(force_raw, show_zero, store_ns_idle),
 	ATTR_RW(sector_size, show_sector_size, store_sector_size),
-	ATTR_RO(dpa_extents, show_zero),
+	ATTR_RO(dpa_extents, show_dpa_extents),
 	ATTR_RW(holder_class, show_ns_holder_class, store_ns_idle),
 	ATTR_RO(modalias, show_ns_modalias),
 	ATTR_RO(devtype, show_ns_devtype),

@@ -22,10 +22,11 @@ const char *const dax_driver_names[NR_DAX_DRIVERS] = {
 };
 
 /* The modules libkmod finds "live" (Debian builds them as modules): a's of NT_MODULE. */
-enum nd_module { MOD_DAX_PMEM, MOD_ND_PMEM, MOD_DEVICE_DAX, MOD_KMEM, NR_MODULES };
+enum nd_module { MOD_DAX_PMEM, MOD_ND_PMEM, MOD_DEVICE_DAX, MOD_KMEM, MOD_LIBNVDIMM,
+		 NR_MODULES };
 static const char *const module_names[NR_MODULES] = {
 	[MOD_DAX_PMEM] = "dax_pmem", [MOD_ND_PMEM] = "nd_pmem", [MOD_DEVICE_DAX] = "device_dax",
-	[MOD_KMEM] = "kmem",
+	[MOD_KMEM] = "kmem", [MOD_LIBNVDIMM] = "libnvdimm",
 };
 
 /* Link roles (K_ND_LINK sub). */
@@ -71,6 +72,12 @@ int nd_bus_of(const struct machine *m, const struct device *region)
 bool nd_bus_is_nfit(const struct machine *m, unsigned bus)
 {
 	return bus == 0 && any_region(m, true);
+}
+
+bool nd_region_has_dimm(const struct machine *m, const struct device *region)
+{
+	(void)m;
+	return nd_region_is_nfit(region);
 }
 
 bool nd_bus_exists(const struct machine *m, unsigned bus)
@@ -273,6 +280,9 @@ static void obj_name(const struct machine *m, uint64_t obj, GString *out)
 	case NT_BUS_FIRMWARE: g_string_append(out, "firmware"); break;
 	case NT_REGION_NFIT: g_string_append(out, "nfit"); break;
 	case NT_REGION: g_string_append_printf(out, "region%u", a); break;
+	case NT_NMEM: g_string_append_printf(out, "nmem%u", a); break;
+	case NT_NMEM_NFIT: g_string_append(out, "nfit"); break;
+	case NT_NMEM_FIRMWARE: g_string_append(out, "firmware"); break;
 	case NT_NAMESPACE: g_string_append_printf(out, "namespace%u.%u", a, b); break;
 	case NT_BTT: g_string_append_printf(out, "btt%u.%u", a, b); break;
 	case NT_PFN: g_string_append_printf(out, "pfn%u.%u", a, b); break;
@@ -316,8 +326,9 @@ static uint64_t obj_parent(uint64_t obj, enum nd_anchor *at)
 	case NT_NDBUS:
 		/* The NFIT bus is ndbus0 when there is one (nd_bus_of). */
 		return p == 0 ? nd_obj(NT_ACPI_NFIT, 0, 0, 0) : nd_obj(NT_E820, 0, 0, 0);
-	case NT_NFIT_GROUP: case NT_NDCTL_GLUE: case NT_BUS_FIRMWARE: case NT_REGION:
+	case NT_NFIT_GROUP: case NT_NDCTL_GLUE: case NT_BUS_FIRMWARE: case NT_REGION: case NT_NMEM:
 		return nd_obj(NT_NDBUS, p, 0, 0);
+	case NT_NMEM_NFIT: case NT_NMEM_FIRMWARE: return nd_obj(NT_NMEM, p, a, 0);
 	/* A class device under a device of no class goes into a directory
 	 * named after its class (get_device_parent(), drivers/base/core.c). */
 	case NT_NDCTL: return nd_obj(NT_NDCTL_GLUE, p, 0, 0);
@@ -404,6 +415,8 @@ static uint64_t bound_driver(const struct machine *m, uint64_t obj)
 		return nd_obj(NT_ND_DRIVER, 0, NDRV_ND_BUS, 0);
 	case NT_REGION:
 		return nd_obj(NT_ND_DRIVER, 0, NDRV_ND_REGION, 0);
+	case NT_NMEM:
+		return nd_obj(NT_ND_DRIVER, 0, NDRV_NVDIMM, 0);
 	case NT_PFN:
 		/* nd_pmem binds the pfn device of an fsdax namespace. */
 		return claimed_ns(m, obj, NS_FSDAX) ? nd_obj(NT_ND_DRIVER, 0, NDRV_ND_PMEM, 0) : 0;
@@ -423,8 +436,8 @@ static uint64_t bound_driver(const struct machine *m, uint64_t obj)
  * as far as it is known: bus, regions, then each region's children. */
 static bool on_nd_bus(enum nd_type t)
 {
-	return t == NT_NDBUS || t == NT_REGION || t == NT_NAMESPACE || t == NT_BTT || t == NT_PFN ||
-	       t == NT_NDDAX;
+	return t == NT_NDBUS || t == NT_NMEM || t == NT_REGION || t == NT_NAMESPACE || t == NT_BTT ||
+	       t == NT_PFN || t == NT_NDDAX;
 }
 
 struct lister {
@@ -472,6 +485,8 @@ static const struct attrs *type_attrs(enum nd_type t)
 	case NT_NDCTL: return &ndctl_attrs;
 	case NT_REGION: return &nd_region_attrs;
 	case NT_REGION_NFIT: return &region_nfit_attrs;
+	case NT_NMEM: return &nmem_attrs;
+	case NT_NMEM_NFIT: return &nmem_nfit_attrs;
 	case NT_NAMESPACE: return &nd_namespace_attrs;
 	case NT_PFN: case NT_NDDAX: return &nd_pfn_attrs;
 	case NT_BTT: return &nd_btt_attrs;
@@ -551,6 +566,14 @@ static void for_each_nd_device(const struct machine *m, void (*fn)(struct lister
 {
 	for (unsigned bus = 0; nd_bus_exists(m, bus) && !l->stopped; bus++) {
 		fn(l, nd_obj(NT_NDBUS, bus, 0, 0));
+		/* acpi_nfit_init(): the DIMMs register before the regions */
+		for (guint i = 0; i < m->devices->len && !l->stopped; i++) {
+			const struct device *r = g_ptr_array_index(m->devices, i);
+
+			if (r->kind == DEV_ND_REGION && nd_bus_of(m, r) == (int)bus &&
+			    nd_region_has_dimm(m, r))
+				fn(l, nd_obj(NT_NMEM, bus, (unsigned)r->id, 0));
+		}
 		for (guint i = 0; i < m->devices->len && !l->stopped; i++) {
 			const struct device *r = g_ptr_array_index(m->devices, i);
 			unsigned a = (unsigned)r->id;
@@ -585,6 +608,15 @@ static void for_each_dax_device(const struct machine *m, void (*fn)(struct liste
 	}
 }
 
+static void put_dev_char(struct lister *l, uint64_t obj);
+
+/* for_each_nd_device's DIMMs in /sys/dev/char. */
+static void put_dimm_dev_char(struct lister *l, uint64_t obj)
+{
+	if (nd_type_of(obj) == NT_NMEM)
+		put_dev_char(l, obj);
+}
+
 static void put_bus_device(struct lister *l, uint64_t obj)
 {
 	put_named_link(l, obj, R_BUS_DEVICE);
@@ -614,16 +646,26 @@ static int module_of_driver(uint64_t drv)
 		return MOD_DAX_PMEM;
 	if (nd_a(drv) == NDRV_ND_PMEM)
 		return MOD_ND_PMEM;
-	return -1;   /* built into libnvdimm, whose module directory is not served */
+	/* nd_bus, nd_region and nvdimm are libnvdimm's own (drivers/nvdimm/Makefile:
+	 * bus.o, region.o, dimm.o in libnvdimm-y, 6.1 and 6.12) */
+	return MOD_LIBNVDIMM;
 }
 
-static uint64_t driver_of_module(unsigned mod)
+/* /sys/module/M/drivers: a "BUS:DRIVER" link for each driver M registers. */
+static void put_module_drivers(struct lister *l, unsigned mod)
 {
-	switch (mod) {
-	case MOD_DAX_PMEM: return nd_obj(NT_ND_DRIVER, 0, NDRV_DAX_PMEM, 0);
-	case MOD_ND_PMEM: return nd_obj(NT_ND_DRIVER, 0, NDRV_ND_PMEM, 0);
-	case MOD_DEVICE_DAX: return nd_obj(NT_DAX_DRIVER, 0, DDRV_DEVICE_DAX, 0);
-	default: return nd_obj(NT_DAX_DRIVER, 0, DDRV_KMEM, 0);
+	for (unsigned t = 0; t < 2 && !l->stopped; t++) {
+		unsigned n = t ? NR_DAX_DRIVERS : NR_ND_DRIVERS;
+
+		for (unsigned i = 0; i < n && !l->stopped; i++) {
+			uint64_t drv = nd_obj(t ? NT_DAX_DRIVER : NT_ND_DRIVER, 0, i, 0);
+			g_autoptr(GString) name = g_string_new(t ? "dax:" : "nd:");
+
+			if (module_of_driver(drv) != (int)mod)
+				continue;
+			obj_name(l->m, drv, name);
+			put_link(l, name->str, drv, R_MODULE_DRIVER);
+		}
 	}
 }
 
@@ -633,6 +675,8 @@ static void put_dev_char(struct lister *l, uint64_t obj)
 
 	if (nd_type_of(obj) == NT_NDCTL) {
 		snprintf(name, sizeof(name), "%d:%u", ND_NDCTL_MAJOR, nd_p(obj));
+	} else if (nd_type_of(obj) == NT_NMEM) {
+		snprintf(name, sizeof(name), "%d:%u", ND_DIMM_MAJOR, nd_a(obj));
 	} else {
 		const struct device *d = nd_obj_dax(l->m, obj);
 
@@ -683,9 +727,25 @@ static void list_dir(struct lister *l, uint64_t obj)
 		put_dir(l, nd_obj(NT_NDCTL_GLUE, p, 0, 0));
 		for (guint i = 0; i < m->devices->len && !l->stopped; i++) {
 			d = g_ptr_array_index(m->devices, i);
+			if (d->kind == DEV_ND_REGION && nd_bus_of(m, d) == (int)p &&
+			    nd_region_has_dimm(m, d))
+				put_dir(l, nd_obj(NT_NMEM, p, (unsigned)d->id, 0));
+		}
+		for (guint i = 0; i < m->devices->len && !l->stopped; i++) {
+			d = g_ptr_array_index(m->devices, i);
 			if (d->kind == DEV_ND_REGION && nd_bus_of(m, d) == (int)p)
 				put_dir(l, nd_obj(NT_REGION, p, (unsigned)d->id, 0));
 		}
+		break;
+	case NT_NMEM:
+		put_attrs(l, obj);
+		put_device_links(l, obj);
+		/* nvdimm_firmware_attribute_group: no fw_ops, no files; the NFIT's
+		 * acpi_nfit_dimm_attribute_group "nfit" */
+		put_dir(l, nd_obj(NT_NMEM_FIRMWARE, p, a, 0));
+		put_dir(l, nd_obj(NT_NMEM_NFIT, p, a, 0));
+		break;
+	case NT_NMEM_FIRMWARE:
 		break;
 	case NT_NDCTL_GLUE:
 		put_dir(l, nd_obj(NT_NDCTL, p, 0, 0));
@@ -755,7 +815,7 @@ static void list_dir(struct lister *l, uint64_t obj)
 		put_attrs(l, obj);
 		put_dir(l, nd_obj(NT_DAX_MAPPING_POWER, p, a, b));
 		break;
-	case NT_DAX_GROUP: case NT_NFIT_GROUP: case NT_REGION_NFIT: case NT_DEV_DAX_POWER:
+	case NT_DAX_GROUP: case NT_NFIT_GROUP: case NT_REGION_NFIT: case NT_NMEM_NFIT: case NT_DEV_DAX_POWER:
 	case NT_DAX_MAPPING_POWER:
 		put_attrs(l, obj);
 		break;
@@ -809,20 +869,16 @@ static void list_dir(struct lister *l, uint64_t obj)
 	case NT_DEV_CHAR:
 		for (unsigned bus = 0; nd_bus_exists(m, bus) && !l->stopped; bus++)
 			put_dev_char(l, nd_obj(NT_NDCTL, bus, 0, 0));
+		for_each_nd_device(m, put_dimm_dev_char, l);
 		for_each_dax_device(m, put_dev_char, l);
 		break;
 	case NT_MODULE:
 		put_attrs(l, obj);
 		put_dir(l, nd_obj(NT_MODULE_DRIVERS, 0, a, 0));
 		break;
-	case NT_MODULE_DRIVERS: {
-		uint64_t drv = driver_of_module(a);
-		g_autoptr(GString) name = g_string_new(nd_type_of(drv) == NT_ND_DRIVER ? "nd:" : "dax:");
-
-		obj_name(m, drv, name);
-		put_link(l, name->str, drv, R_MODULE_DRIVER);
+	case NT_MODULE_DRIVERS:
+		put_module_drivers(l, a);
 		break;
-	}
 	case NT_NONE: case NR_ND_TYPES:
 		break;
 	}
@@ -832,7 +888,7 @@ static void list_dir(struct lister *l, uint64_t obj)
 
 static bool module_exists(const struct machine *m, unsigned mod)
 {
-	if (mod == MOD_DAX_PMEM || mod == MOD_ND_PMEM)
+	if (mod == MOD_DAX_PMEM || mod == MOD_ND_PMEM || mod == MOD_LIBNVDIMM)
 		return any_nd_bus(m);
 	return mod < NR_MODULES && has_dax_bus(m);
 }
@@ -860,6 +916,9 @@ bool nd_dir_exists(const struct machine *m, uint64_t obj)
 		return !b && region_of_obj(m, obj);
 	case NT_REGION_NFIT:
 		return !b && region_of_obj(m, obj) && nd_bus_is_nfit(m, p);
+	case NT_NMEM: case NT_NMEM_NFIT: case NT_NMEM_FIRMWARE:
+		r = region_of_obj(m, obj);
+		return !b && r && nd_region_has_dimm(m, r);
 	case NT_NAMESPACE:
 		r = region_of_obj(m, obj);
 		return r && (nd_namespace(m, a, b) || b == nd_ns_seed(m, r));
@@ -974,7 +1033,7 @@ bool nd_link_exists(const struct machine *m, uint64_t obj, unsigned role)
 	case R_BUS_DEVICE:
 		return on_nd_bus(t) || t == NT_DEV_DAX;
 	case R_DEV_CHAR:
-		return t == NT_NDCTL || t == NT_DEV_DAX;
+		return t == NT_NDCTL || t == NT_NMEM || t == NT_DEV_DAX;
 	case R_MODULE: case R_MODULE_DRIVER:
 		return (t == NT_ND_DRIVER || t == NT_DAX_DRIVER) && module_of_driver(obj) >= 0;
 	default:
@@ -1151,6 +1210,14 @@ void chardevs_list(const struct machine *m, chardev_fn fn, void *ctx)
 	for (unsigned bus = 0; nd_bus_exists(m, bus); bus++) {
 		snprintf(name, sizeof(name), "ndctl%u", bus);
 		fn(ctx, name, ND_NDCTL_MAJOR, (int)bus, true);
+	}
+	for (guint i = 0; i < m->devices->len; i++) {
+		const struct device *r = g_ptr_array_index(m->devices, i);
+
+		if (r->kind == DEV_ND_REGION && nd_region_has_dimm(m, r)) {
+			snprintf(name, sizeof(name), "nmem%d", r->id);
+			fn(ctx, name, ND_DIMM_MAJOR, r->id, true);
+		}
 	}
 	for (guint i = 0; i < m->devices->len; i++) {
 		const struct device *d = g_ptr_array_index(m->devices, i);

@@ -63,6 +63,7 @@ enum nd_type {
 	NT_NDCTL_GLUE, NT_BUS_FIRMWARE,                /* ndbusP/nd/ and ndbusP/firmware/ */
 	NT_REGION, NT_NAMESPACE, NT_BTT, NT_PFN, NT_NDDAX,   /* p: bus */
 	NT_REGION_NFIT,                                /* regionA/nfit/ of the NFIT bus */
+	NT_NMEM, NT_NMEM_NFIT, NT_NMEM_FIRMWARE,       /* nmemA (region A's DIMM), its groups */
 	NT_CXL_ACPI, NT_CXL_ROOT, NT_CXL_DECODER,      /* ACPI0017:00/root0/decoder0.P */
 	NT_CXL_REGION, NT_CXL_DAX_REGION,              /* p: window */
 	NT_HMEM,                                       /* platform/hmem.A */
@@ -98,6 +99,7 @@ extern const char *const dax_driver_names[NR_DAX_DRIVERS];
 /* Character device numbers: the dynamic majors are fixed here (docs/ndctl.md). */
 #define ND_NDCTL_MAJOR 250
 #define ND_DAX_MAJOR 251
+#define ND_DIMM_MAJOR 249      /* "dimmctl", registered after "ndctl" (nvdimm_bus_init) */
 
 /* ---- the model behind the objects (nd_tree.c) ------------------------------- */
 
@@ -105,6 +107,9 @@ extern const char *const dax_driver_names[NR_DAX_DRIVERS];
 int nd_bus_of(const struct machine *m, const struct device *region);
 bool nd_bus_exists(const struct machine *m, unsigned bus);
 bool nd_bus_is_nfit(const struct machine *m, unsigned bus);
+/* Whether the region has a DIMM: an NFIT region is QEMU's NVDIMM of the slot of
+ * its id, nmem<id> (docs/ndctl.md); e820 regions have none. */
+bool nd_region_has_dimm(const struct machine *m, const struct device *region);
 struct device *nd_region(const struct machine *m, unsigned id);
 struct device *nd_namespace(const struct machine *m, unsigned region, unsigned id);
 struct device *dax_device(const struct machine *m, unsigned region, unsigned id);
@@ -121,7 +126,7 @@ uint64_t dax_obj(const struct machine *m, const struct device *dax);
 
 /* attrs_nd.c */
 extern const struct attrs nd_bus_attrs, nfit_group_attrs, ndctl_attrs, nd_region_attrs,
-	region_nfit_attrs, nd_namespace_attrs, nd_pfn_attrs, nd_btt_attrs, nd_driver_attrs,
+	region_nfit_attrs, nmem_attrs, nmem_nfit_attrs, nd_namespace_attrs, nd_pfn_attrs, nd_btt_attrs, nd_driver_attrs,
 	nd_bus_root_attrs, module_attrs;
 /* attrs_dax.c */
 extern const struct attrs dev_dax_attrs, dax_mapping_attrs, dax_group_attrs, dax_driver_attrs;

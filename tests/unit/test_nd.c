@@ -197,7 +197,7 @@ static void test_qemu_nvdimm(void)
 	 * "nd" class directory of its class-less parent (get_device_parent());
 	 * nvdimm_bus_firmware_attribute_group is an empty "firmware/" */
 	assert_lists(m, NDBUS, "commands wait_probe provider uevent driver subsystem firmware nfit "
-			       "nd region0 ");
+			       "nd nmem0 region0 ");
 	assert_lists(m, NDBUS "nd", "ndctl0 ");
 	assert_lists(m, NDBUS "firmware", "");
 	/* kernfs_get_target_path(): up to the nearest common directory only */
@@ -216,8 +216,35 @@ static void test_qemu_nvdimm(void)
 	/* acpi_nfit_init_interleave_set(): the fletcher64 of { 0, serial 0x123456 } */
 	assert_reads(m, NDBUS "region0/set_cookie", "0x2468ac00123456\n");
 	assert_reads(m, NDBUS "region0/init_namespaces", "1/1\n");
+	/* QEMU's NVDIMM of slot 0 (hw/acpi/nvdimm.c) as nvdimm_attributes and
+	 * acpi_nfit_dimm_attributes show it */
+	assert_lists(m, NDBUS "nmem0", "state flags commands available_slots modalias devtype dev "
+				       "uevent driver subsystem firmware nfit ");
+	assert_reads(m, NDBUS "nmem0/uevent", "MAJOR=249\nMINOR=0\nDEVNAME=nmem0\nDEVTYPE=nvdimm\n"
+					      "DRIVER=nvdimm\nMODALIAS=nd:t1\n");
+	assert_reads(m, NDBUS "nmem0/available_slots", "1019\n");
+	assert_reads(m, NDBUS "nmem0/nfit/handle", "0x1\n");
+	assert_reads(m, NDBUS "nmem0/nfit/serial", "0x56341200\n");
+	assert_reads(m, NDBUS "nmem0/nfit/id", "8680-56341200\n");
+	assert_reads(m, NDBUS "nmem0/nfit/flags", "\n");
+	assert_link(m, NDBUS "nmem0/driver", "../../../../../../bus/nd/drivers/nvdimm");
+	assert_link(m, "sys/bus/nd/drivers/nvdimm/nmem0",
+		    "../../../../devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/nmem0");
+	assert_link(m, "sys/dev/char/249:0",
+		    "../../devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/nmem0");
+	/* region_visible(): mapping0 of the one mapping, deep_flush 0444 */
+	assert_reads(m, NDBUS "region0/mappings", "1\n");
+	assert_reads(m, NDBUS "region0/mapping0", "nmem0,0,536870912,0\n");
+	assert_reads(m, NDBUS "region0/deep_flush", "0\n");
+	g_assert_cmpint(store(m, NDBUS "region0/deep_flush", "1"), ==, -EACCES);
+	assert_reads(m, NDBUS "region0/namespace0.0/dpa_extents", "0\n");
 	/* add_bind_files(): nd_bus_driver suppresses bind and unbind */
-	assert_lists(m, "sys/bus/nd/drivers/nd_bus", "uevent ndbus0 ");
+	assert_lists(m, "sys/bus/nd/drivers/nd_bus", "uevent module ndbus0 ");
+	/* ... and is libnvdimm's, as are nd_region and nvdimm */
+	assert_link(m, "sys/bus/nd/drivers/nd_bus/module", "../../../../module/libnvdimm");
+	assert_lists(m, "sys/module/libnvdimm/drivers", "nd:nd_bus nd:nd_region nd:nvdimm ");
+	assert_link(m, "sys/module/libnvdimm/drivers/nd:nvdimm", "../../../bus/nd/drivers/nvdimm");
+	assert_lists(m, "sys/module/dax_pmem/drivers", "nd:dax_pmem ");
 	g_assert_cmpint(tree_resolve(m, "sys/bus/nd/drivers/nd_region/bind", &n), ==, 0);
 	/* nd_size_select_show(): a fresh seed has no lbasize, nothing bracketed;
 	 * nd_size_select_store() takes only a supported size */
@@ -232,6 +259,9 @@ static void test_qemu_nvdimm(void)
 	create_devdax(m);
 	assert_reads(m, NDBUS "region0/namespace0.0/sector_size", "[512] 4096 \n");
 	g_assert_cmpint(store(m, NDBUS "region0/namespace0.0/sector_size", "4096"), ==, -EBUSY);
+	/* the namespace's label takes a slot and is one DPA extent */
+	assert_reads(m, NDBUS "nmem0/available_slots", "1018\n");
+	assert_reads(m, NDBUS "region0/namespace0.0/dpa_extents", "1\n");
 	/* namespaces made after boot do not count */
 	assert_reads(m, NDBUS "region0/init_namespaces", "1/1\n");
 	/* modalias_show(): "dax:t0", without the drivers' alias "*" */
