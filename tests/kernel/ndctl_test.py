@@ -9,8 +9,9 @@ same script then runs on the simulated machine of fixtures/nvdimm-qemu.json
 use the same busybox for everything else, so only the kernel (or the
 simulator) differs.  Every command prints one line: "ok" when both
 transcripts are equal after masking what changes from boot to boot (uuids,
-the dax major), "known" when the difference is a documented limit
-(docs/ndctl.md, KNOWN below), "FAIL" with the first differing line otherwise.
+the dynamic majors), "ok (known: ...)" when they are equal once the lines of
+a documented limit are dropped (docs/ndctl.md, KNOWN below; none today),
+"FAIL" with the first differing line otherwise.
 
 Usage: ndctl_test.py [--save DIR] [--real DIR] [SERIES...]   (default: 6.1 6.12)
   --save DIR   writes DIR/<series>.real and DIR/<series>.sim, the masked
@@ -166,8 +167,9 @@ MASKS = [
 # Differences documented in docs/ndctl.md ("What differs from a real kernel"):
 # (what, regex of lines dropped from both transcripts).  A command whose
 # transcripts are equal only after these are dropped counts as "known".
-KNOWN = [
-]
+# None is left for this sequence (the DIMM and libnvdimm's module were the
+# last, now served).
+KNOWN = []
 
 
 def fingerprint():
