@@ -373,6 +373,10 @@ static void obj_path(const struct machine *m, uint64_t obj, GString *out)
 	enum nd_anchor at = ND_AT_SYS;
 	uint64_t parent = obj_parent(obj, &at);
 
+	/* Without an NFIT bus, ndbus0 is e820_pmem's (obj_parent cannot tell). */
+	if (nd_type_of(obj) == NT_NDBUS && !nd_bus_is_nfit(m, nd_p(obj)))
+		parent = nd_obj(NT_E820, 0, 0, 0);
+
 	if (parent)
 		obj_path(m, parent, out);
 	else

@@ -275,6 +275,27 @@ static void test_qemu_nvdimm(void)
 		    "../../../devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/dax0.0/dax0.0");
 }
 
+/* Without an NFIT, the one bus is e820_pmem's ndbus0 (e820_pmem_probe()),
+ * and every link to it or below it says so. */
+static void test_e820_bus(void)
+{
+	g_autoptr(machine) m = load("legacy-pmem-vm.json");
+	tree_node n;
+
+	g_assert_cmpint(tree_resolve(m, "sys/devices/LNXSYSTM:00", &n), ==, -ENOENT);
+	assert_link(m, "sys/class/nd/ndctl0", "../../devices/platform/e820_pmem/ndbus0/nd/ndctl0");
+	assert_link(m, "sys/bus/nd/devices/region0",
+		    "../../../devices/platform/e820_pmem/ndbus0/region0");
+	assert_link(m, "sys/devices/platform/e820_pmem/ndbus0/driver",
+		    "../../../../bus/nd/drivers/nd_bus");
+	assert_link(m, "sys/devices/platform/e820_pmem/ndbus0/nd/ndctl0/device", "../../../ndbus0");
+	assert_reads(m, "sys/devices/platform/e820_pmem/ndbus0/provider", "e820\n");
+	/* no DIMM: no mapping, no deep_flush */
+	assert_reads(m, "sys/devices/platform/e820_pmem/ndbus0/region0/mappings", "0\n");
+	g_assert_cmpint(tree_resolve(m, "sys/devices/platform/e820_pmem/ndbus0/region0/mapping0", &n),
+			==, -ENOENT);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -282,5 +303,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/nd/create-devdax", test_create_devdax);
 	g_test_add_func("/nd/dax-drivers", test_dax_drivers);
 	g_test_add_func("/nd/qemu-nvdimm", test_qemu_nvdimm);
+	g_test_add_func("/nd/e820-bus", test_e820_bus);
 	return g_test_run();
 }
