@@ -19,7 +19,7 @@
 #define DEVDAX "sys/bus/dax/drivers/device_dax/"
 
 /* The dax devices' MODALIAS, as their uevent file serves it (dax_bus_uevent()). */
-#define DAX_MODALIAS "MODALIAS=dax:t0*"
+#define DAX_MODALIAS "MODALIAS=dax:t0"
 
 /* One line per uevent, as event_format() writes it without "seq=N " and
  * " SEQNUM=N". */
