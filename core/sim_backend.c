@@ -12,6 +12,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "device_uevent.h"
 #include "journal.h"
 #include "kexec.h"
 #include "machine.h"
@@ -22,6 +23,7 @@
 struct sim_backend {
 	struct backend b;
 	struct machine *m;
+	struct device_uevents *uevents;   /* the nd and dax devices' */
 	struct journal *journal;   /* --state: every acknowledged change; NULL: none */
 };
 
@@ -123,6 +125,7 @@ static void sim_free(struct backend *b)
 {
 	struct sim_backend *s = (struct sim_backend *)b;
 
+	device_uevents_unfollow(s->uevents);
 	journal_free(s->journal);
 	machine_free(s->m);
 	close(b->completion_fd);
@@ -171,6 +174,9 @@ struct backend *sim_backend_new(struct machine *m, GError **err)
 	s->b.inject_priority = m->inject.nb.priority;
 	s->b.completion_fd = fd;
 	s->b.changes_fd = -1;
+	/* From here on: a machine's boot and its fixture's scenario steps have
+	 * no listener to tell. */
+	s->uevents = device_uevents_follow(m);
 	return &s->b;
 }
 
