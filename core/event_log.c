@@ -20,6 +20,7 @@ void event_log_init(struct event_log *log)
 	log->size = EVENT_LOG_INITIAL;
 	log->ring = g_new0(struct event, log->size);
 	log->next_seq = 1;
+	log->telling = false;
 	log->subscribers = g_array_new(FALSE, FALSE, sizeof(struct event_subscriber));
 	log->queued = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 }
