@@ -106,7 +106,11 @@ class Tally:
     def table(self):
         lines = ["| scenario | kernel | " + " | ".join(VIEWS) + " |",
                  "| --- | --- |" + " --- |" * len(VIEWS)]
-        keys = sorted({(sc, s) for sc, s, _ in self.cells}, key=lambda k: (SCENARIO_ORDER.get(k[0], 99), k[0], k[1]))
+        # scenarios in the order they ran, each kernel's row after the other
+        first = {}
+        for sc, s, _ in self.cells:
+            first.setdefault(sc, len(first))
+        keys = sorted({(sc, s) for sc, s, _ in self.cells}, key=lambda k: (first[k[0]], k[1]))
         for sc, s in keys:
             cols = []
             for v in VIEWS:
@@ -324,7 +328,7 @@ class Machine:
     # ---- the steps ----
 
     def begin(self, scenario):
-        self.scenario = scenario
+        self.scenario = scenario + self.boot.get("label", "")
         self.step_no = 0
 
     def compare(self, label, outcome=None):
@@ -445,6 +449,41 @@ class Machine:
                 raise StepFailed("no _OST for the eject of slot %s" % slot)
             self.g.qmp_events.append(self.g._qmp_read_message(time.monotonic() + left))
 
+    def virtio_mem_add(self, qid, size):
+        """virtio-mem-pci QID with a SIZE backend, nothing requested: QEMU
+        places the region; the simulator gets QEMU's address, block size and
+        node, and the virtio index the kernel will hand out (the lowest free
+        one among the devices it has before the step)."""
+        have = set(int(x[6:]) for x in self.sh("ls /sys/bus/virtio/devices").split()
+                   if x.startswith("virtio"))
+        index = min(i for i in range(len(have) + 1) if i not in have)
+        self.g.qmp("object-add", **{"qom-type": "memory-backend-ram", "id": "mem-" + qid, "size": size})
+        self.g.qmp("device_add", driver="virtio-mem-pci", id=qid, memdev="mem-" + qid)
+        dev = self.memory_device(qid)
+        err, res = self.ctl("virtio-mem-add", start="0x%x" % dev["memaddr"], region_size="0x%x" % dev["max-size"],
+                            block_size="0x%x" % dev["block-size"], node=dev["node"], index=index)
+        if err:
+            raise StepFailed("virtio-mem-add: %s" % res)
+        self.wait("virtio%d in /proc/iomem" % index, "grep -q ' : virtio%d$' /proc/iomem" % index)
+        self.settle()
+        self.compare("add %s (%dM at 0x%x, blocks of %dK)" % (qid, dev["max-size"] // MIB, dev["memaddr"],
+                                                             dev["block-size"] // 1024))
+        return res["device"]
+
+    def virtio_mem_resize(self, qid, device, size):
+        """requested-size over QMP; the driver plugs or unplugs until QEMU's
+        `size` (what is plugged) reaches it."""
+        self.sync_movability()
+        self.g.qmp("qom-set", path=qid, property="requested-size", value=size)
+        err, res = self.ctl("virtio-mem-resize", device=device, requested_size="0x%x" % size)
+        deadline = time.monotonic() + 120
+        while self.g.qmp("qom-get", path=qid, property="size") != size:
+            if time.monotonic() > deadline:
+                raise StepFailed("%s: plugged size never reached 0x%x" % (qid, size))
+            time.sleep(0.3)
+        self.settle()
+        self.compare("resize %s to %dM" % (qid, size // MIB), (0, err))
+
     def memory_device(self, qid):
         for d in self.g.qmp("query-memory-devices"):
             if d["data"].get("id") == qid:
@@ -524,15 +563,23 @@ def sc_vetoes(m):
     m.dimm_unplug("d3")
 
 
-SCENARIO_ORDER = {}
+def sc_virtio_mem(m):
+    """virtio-mem hot-added over QMP (virtio-mem-pci), grown in steps and
+    shrunk, once to a size that is not a multiple of the memory block size."""
+    m.begin("virtio-mem")
+    m.set_auto_online("online_movable")
+    dev = m.virtio_mem_add("vm0", 1024 * MIB)
+    for size in (256, 512, 300, 0):
+        m.virtio_mem_resize("vm0", dev, size * MIB)
+
 
 # Boots: the QEMU devices and kernel command line, and what runs on them.
 BOOTS = [
-    {"name": "plain", "append": "memhp_default_state=offline",
-     "scenarios": [lambda m: sc_default_state(m, "offline"), sc_pc_dimm, sc_vetoes]},
-    {"name": "memmap", "append": "memhp_default_state=online_movable memory_hotplug.memmap_on_memory=1",
+    {"name": "plain", "append": "memhp_default_state=offline", "modules": ["virtio_mem"],
+     "scenarios": [lambda m: sc_default_state(m, "offline"), sc_pc_dimm, sc_vetoes, sc_virtio_mem]},
+    {"name": "memmap", "label": " [memmap_on_memory]", "append": "memhp_default_state=online_movable memory_hotplug.memmap_on_memory=1",
      "scenarios": [lambda m: sc_default_state(m, "online_movable"), sc_pc_dimm]},
-    {"name": "auto-movable", "append": "memhp_default_state=online memory_hotplug.online_policy=auto-movable",
+    {"name": "auto-movable", "label": " [auto-movable]", "append": "memhp_default_state=online memory_hotplug.online_policy=auto-movable",
      "scenarios": [lambda m: sc_default_state(m, "online"), lambda m: sc_pc_dimm(m, "online")]},
 ]
 
