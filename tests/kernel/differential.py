@@ -614,6 +614,19 @@ def sc_virtio_mem(m):
         m.virtio_mem_resize("vm0", dev, size * MIB)
 
 
+def sc_legacy_pmem(m):
+    """Legacy pmem (`memmap=nn!ss`, nd_e820 and nd_pmem): the boot state
+    with its region served from the capture, then a DIMM beside it."""
+    m.begin("legacy pmem")
+    m.compare("boot")
+    m.set_auto_online("offline")
+    blocks = m.dimm_plug("d4", 256 * MIB)
+    for b in blocks:
+        m.state(b, "online_movable")
+    m.state(blocks[0], "offline")
+    m.dimm_unplug("d4")
+
+
 # Boots: the QEMU devices and kernel command line, and what runs on them.
 BOOTS = [
     {"name": "plain", "append": "memhp_default_state=offline", "modules": ["virtio_mem"],
@@ -622,6 +635,8 @@ BOOTS = [
      "scenarios": [lambda m: sc_default_state(m, "online_movable"), sc_pc_dimm]},
     {"name": "auto-movable", "label": " [auto-movable]", "append": "memhp_default_state=online memory_hotplug.online_policy=auto-movable",
      "scenarios": [lambda m: sc_default_state(m, "online"), lambda m: sc_pc_dimm(m, "online")]},
+    {"name": "legacy-pmem", "append": "memhp_default_state=offline memmap=128M!0x20000000",
+     "modules": ["nd_e820", "nd_pmem"], "scenarios": [sc_legacy_pmem]},
 ]
 
 
