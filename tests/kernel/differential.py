@@ -615,10 +615,10 @@ def sc_virtio_mem(m):
 
 
 def sc_legacy_pmem(m):
-    """Legacy pmem (`memmap=nn!ss`, nd_e820 and nd_pmem): the boot state
-    with its region served from the capture, then a DIMM beside it."""
-    m.begin("legacy pmem")
-    m.compare("boot")
+    """Legacy pmem (`memmap=nn!ss`, nd_e820 and nd_pmem; the boot state,
+    with its region served from the capture, is sc_default_state's first
+    step): a DIMM beside it."""
+    m.begin("pc-dimm")
     m.set_auto_online("offline")
     blocks = m.dimm_plug("d4", 256 * MIB)
     for b in blocks:
@@ -635,8 +635,8 @@ BOOTS = [
      "scenarios": [lambda m: sc_default_state(m, "online_movable"), sc_pc_dimm]},
     {"name": "auto-movable", "label": " [auto-movable]", "append": "memhp_default_state=online memory_hotplug.online_policy=auto-movable",
      "scenarios": [lambda m: sc_default_state(m, "online"), lambda m: sc_pc_dimm(m, "online")]},
-    {"name": "legacy-pmem", "append": "memhp_default_state=offline memmap=128M!0x20000000",
-     "modules": ["nd_e820", "nd_pmem"], "scenarios": [sc_legacy_pmem]},
+    {"name": "legacy-pmem", "label": " [legacy pmem]", "append": "memhp_default_state=online memmap=128M!0x20000000",
+     "modules": ["nd_e820", "nd_pmem"], "scenarios": [lambda m: sc_default_state(m, "online"), sc_legacy_pmem]},
 ]
 
 
