@@ -150,6 +150,12 @@ struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region
 bool virtio_mem_resize_check(const struct device *d, uint64_t requested,
 			     GError **err);
 int virtio_mem_resize(struct machine *m, struct device *d, uint64_t requested, GError **err);
+/* A device found at boot (literal form, "devices"): the captured top-level
+ * resource NAME ("virtioN") becomes its region, PLUGGED bytes from its start
+ * are plugged, its memory is the captured "System RAM (virtio_mem)" under it
+ * and its blocks' dynamic group (registered when nothing is plugged). */
+struct device *virtio_mem_bind(struct machine *m, const char *name, uint64_t block_size,
+			       uint64_t plugged, int nid, GError **err);
 
 /* ---- nvdimm and dax (dev_dax.c) ---------------------------------------- */
 enum dax_target { DAX_TO_FSDAX, DAX_TO_DEVDAX, DAX_TO_SYSTEM_RAM };
