@@ -262,6 +262,7 @@ class Machine:
         self.block_size = 128 * MIB
         self.sim_unmovable = {}  # block -> what the simulator was last told
         self.dimms = {}          # QEMU id -> simulator device name
+        self.virtio_devices = {}    # QEMU id -> the simulator's virtioN
         self.pci_functions = set()  # hot-added PCI functions ("0000:00:03.0"), from QMP query-pci
         self.keep_dumps = os.environ.get("HOTPLUGFS_DIFF_DUMPS")
 
@@ -337,7 +338,9 @@ class Machine:
     # ---- set up ----
 
     def start(self, devices):
-        """insmod, capture the boot state, add the QEMU devices, serve it."""
+        """insmod, capture the boot state, bind its resources to the QEMU
+        devices that made them (DEVICES(machine, capture): the literal
+        form's `devices`), serve it."""
         self.sh("insmod /lib/modules/hotplugfs_kmod.ko")
         info = dict(line.split("=", 1) for line in self.sh("cat %s/info" % DEBUGFS).splitlines() if "=" in line)
         self.pages_per_block = int(info["pages_per_block"], 16)
@@ -347,7 +350,7 @@ class Machine:
         for bid, b in self.module_blocks().items():
             self.sim_unmovable[bid] = b["state"] == "online" and b["offline"] == "EBUSY"
         if devices:
-            capture["devices"] = devices
+            capture["devices"] = devices(self, capture)
         data = json.dumps(capture, indent=1)
         self.fixture = capture
         import base64
@@ -614,6 +617,28 @@ def sc_virtio_mem(m):
         m.virtio_mem_resize("vm0", dev, size * MIB)
 
 
+def bind_virtio_mem(m, capture):
+    """The boot virtio-mem device vm0 as QEMU describes it, bound to the
+    capture's top-level resource at its address."""
+    dev = m.memory_device("vm0")
+    name = [r["name"] for r in capture["iomem"] if int(r["start"], 16) == dev["memaddr"]]
+    if not name:
+        raise StepFailed("the capture has no resource at vm0's 0x%x" % dev["memaddr"])
+    m.virtio_devices["vm0"] = name[0]
+    return [{"type": "virtio-mem", "resource": name[0], "block_size": "0x%x" % dev["block-size"],
+             "plugged_size": "0x%x" % dev["size"], "node": dev["node"]}]
+
+
+def sc_virtio_mem_boot(m):
+    """A virtio-mem device with 256 MiB plugged at boot, bound to the
+    capture's virtioN (`devices`): grown, shrunk to a size that is not a
+    multiple of the memory block size, emptied and grown again."""
+    m.begin("virtio-mem at boot")
+    m.compare("boot")
+    for size in (512, 300, 0, 128):
+        m.virtio_mem_resize("vm0", m.virtio_devices["vm0"], size * MIB)
+
+
 def sc_legacy_pmem(m):
     """Legacy pmem (`memmap=nn!ss`, nd_e820 and nd_pmem; the boot state,
     with its region served from the capture, is sc_default_state's first
@@ -635,6 +660,11 @@ BOOTS = [
      "scenarios": [lambda m: sc_default_state(m, "online_movable"), sc_pc_dimm]},
     {"name": "auto-movable", "label": " [auto-movable]", "append": "memhp_default_state=online memory_hotplug.online_policy=auto-movable",
      "scenarios": [lambda m: sc_default_state(m, "online"), lambda m: sc_pc_dimm(m, "online")]},
+    {"name": "virtio-mem-boot", "label": "", "append": "memhp_default_state=online_movable",
+     "modules": ["virtio_mem"], "devices": bind_virtio_mem,
+     "qemu": ["-object", "memory-backend-ram,id=mem-vm0,size=1G",
+              "-device", "virtio-mem-pci,id=vm0,memdev=mem-vm0,node=0,requested-size=256M"],
+     "scenarios": [sc_virtio_mem_boot]},
     {"name": "legacy-pmem", "label": " [legacy pmem]", "append": "memhp_default_state=online memmap=128M!0x20000000",
      "modules": ["nd_e820", "nd_pmem"], "scenarios": [lambda m: sc_default_state(m, "online"), sc_legacy_pmem]},
 ]
@@ -664,7 +694,7 @@ def run_boot(series, kernel, wd, boot, ko, probe, hotplugfs, tally, log):
             return
         m = Machine(series, boot, g, tally)
         try:
-            m.start(boot.get("devices", lambda g: None)(g))
+            m.start(boot.get("devices"))
         except (guest.GuestError, StepFailed, TimeoutError, OSError, ValueError) as e:
             tally.error(series, name, "%s: %s\n--- console ---\n%s" % (type(e).__name__, e, g.console_tail(15)))
             return
