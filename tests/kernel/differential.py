@@ -23,12 +23,15 @@ simulator's file), waits for the kernel to finish, and compares five views:
 
 The simulator is parametrized only by what the real kernel showed before the
 step and by QEMU's own description of its devices (QMP query-memory-devices,
-qom-get), never by the kernel's state after the step.  The one kernel fact
+and for a device present at boot, the binding of the capture's resource
+to it: the literal form's `devices`), never by the kernel's state after the
+step.  The one kernel fact
 it is told during a run is movability: which online blocks the module
 predicts cannot go offline (EBUSY) is synced into the simulator's faults
 before every step, since page allocation is not modelled.
 
-Usage: differential.py [SERIES...] [--only SCENARIO,...]   (default: 6.1 6.12)
+Usage: differential.py [SERIES...] [--only BOOT,...]   (default: 6.1 6.12, every boot)
+       BOOT: plain, memmap, auto-movable, virtio-mem-boot, legacy-pmem (BOOTS below)
 Env:   HOTPLUGFS          the hotplugfs binary (default: build/fs/hotplugfs)
        HOTPLUGFS_KERNEL_CACHE, HOTPLUGFS_KERNEL_WORK: see kmod_test.py
 Prints one line per step and view, a table per scenario, kernel and view,
