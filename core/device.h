@@ -138,7 +138,9 @@ int device_next_index(const struct machine *m, const char *fmt);
 void devices_boot(struct machine *m);
 
 /* ---- ACPI memory device (dev_acpi_dimm.c) ------------------------------ */
-struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, GError **err);
+/* SLOT: QEMU's memory slot (its ACPI device PNP0C80:SLOT), -1: the lowest free. */
+struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, int slot,
+			GError **err);
 int dimm_eject(struct machine *m, struct device *d, GError **err);
 /* Whether block b belongs to an ACPI memory device; its firmware_node link
  * target is appended to out (if not NULL). */

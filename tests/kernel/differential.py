@@ -435,13 +435,14 @@ class Machine:
         self.compare("%s memory%d" % (value, bid), outcome)
 
     def dimm_plug(self, qid, size):
-        """pc-dimm QID of SIZE: QEMU picks the address; the simulator is told it."""
+        """pc-dimm QID of SIZE: QEMU picks the address and the slot (its ACPI
+        device); the simulator is told them."""
         before = self.block_ids()
         self.g.qmp("object-add", **{"qom-type": "memory-backend-ram", "id": "mem-" + qid, "size": size})
         self.g.qmp("device_add", driver="pc-dimm", id=qid, memdev="mem-" + qid)
         dev = self.memory_device(qid)
         err, res = self.ctl("dimm-add", start="0x%x" % dev["addr"], size="0x%x" % dev["size"],
-                            node=dev["node"])
+                            node=dev["node"], slot=dev["slot"])
         if err:
             raise StepFailed("dimm-add: %s" % res)
         self.dimms[qid] = (res["device"], str(dev["slot"]))
@@ -668,8 +669,11 @@ BOOTS = [
      "qemu": ["-object", "memory-backend-ram,id=mem-vm0,size=1G",
               "-device", "virtio-mem-pci,id=vm0,memdev=mem-vm0,node=0,requested-size=256M"],
      "scenarios": [sc_virtio_mem_boot]},
-    {"name": "legacy-pmem", "label": " [legacy pmem]", "append": "memhp_default_state=online memmap=128M!0x20000000",
-     "modules": ["nd_e820", "nd_pmem"], "scenarios": [lambda m: sc_default_state(m, "online"), sc_legacy_pmem]},
+    {"name": "legacy-pmem", "label": " [legacy pmem, NVDIMM]", "machine": "pc,nvdimm=on",
+     "append": "memhp_default_state=online memmap=128M!0x20000000",
+     "qemu": ["-object", "memory-backend-ram,id=mem-nv0,size=256M", "-device", "nvdimm,id=nv0,memdev=mem-nv0"],
+     "modules": ["nd_e820", "nfit", "nd_pmem"],
+     "scenarios": [lambda m: sc_default_state(m, "online"), sc_legacy_pmem]},
 ]
 
 
