@@ -41,8 +41,9 @@ static int show_modalias(const struct machine *m, uint64_t obj, const struct tre
 			 GString *out)
 {
 	(void)m, (void)obj, (void)who;
-	/* modalias_show(): DAX_DEVICE_MODALIAS_FMT "\n" with type 0 */
-	g_string_append(out, "dax:t0*\n");
+	/* modalias_show(): DAX_DEVICE_MODALIAS_FMT ("dax:t%d") "\n" of type 0; the
+	 * "*" is only in the drivers' MODULE_ALIAS_DAX_DEVICE (6.1, 6.12) */
+	g_string_append(out, "dax:t0\n");
 	return 0;
 }
 
@@ -119,7 +120,7 @@ static int show_uevent(const struct machine *m, uint64_t obj, const struct tree_
 			       d->name);
 	if (drv >= 0)
 		g_string_append_printf(out, "DRIVER=%s\n", dax_driver_names[drv]);
-	g_string_append(out, "MODALIAS=dax:t0*\n");
+	g_string_append(out, "MODALIAS=dax:t0\n");   /* dax_bus_uevent(): the same format */
 	return 0;
 }
 
@@ -203,10 +204,21 @@ static int show_map_pgoff(const struct machine *m, uint64_t obj, const struct tr
 	return 0;
 }
 
+/* uevent_show() of a device with no bus, class or type uevent (dax_mapping_type,
+ * 6.1 and 6.12): dev_uevent_filter() refuses it, nothing is printed. */
+static int show_nothing(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			GString *out)
+{
+	(void)m, (void)obj, (void)who, (void)out;
+	return 0;
+}
+
 static const struct attr dax_mapping_table[] = {
 	{ .name = "start", .type = TREE_FILE, .mode = 0400, .show = show_map_start },
 	{ .name = "end", .type = TREE_FILE, .mode = 0400, .show = show_map_end },
 	{ .name = "page_offset", .type = TREE_FILE, .mode = 0400, .show = show_map_pgoff },
+	/* device_add() gives every device its uevent file */
+	ATTR_RW(uevent, show_nothing, store_uevent),
 };
 const struct attrs dax_mapping_attrs = ATTRS(dax_mapping_table);
 

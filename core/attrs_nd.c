@@ -3,10 +3,9 @@
  * The nd bus's files (drivers/nvdimm/core.c, bus.c, region_devs.c,
  * namespace_devs.c, pfn_devs.c, dax_devs.c, drivers/acpi/nfit/core.c, 6.1
  * and 6.12): the bus, its ndctl class device, regions, namespaces and the
- * btt/pfn/dax devices, with the stores ndctl create-namespace makes.  The
- * model has no DIMMs (nmemN) and no labels: regions report 0 mappings and
- * namespaces are configured through the seed as on a label-capable region
- * (docs/ndctl.md).
+ * btt/pfn/dax devices, with the stores ndctl create-namespace makes.  An
+ * NFIT region is QEMU's NVDIMM of its slot with initialized labels: one
+ * DIMM (nmemN), namespaces configured through the seed (docs/ndctl.md).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -120,7 +119,9 @@ static int show_dsm_mask(const struct machine *m, uint64_t obj, const struct tre
 			 GString *out)
 {
 	(void)m, (void)obj, (void)who;
-	g_string_append(out, "0\n");   /* bus_dsm_mask_show(): "%#lx\n" of 0 is "0" */
+	/* bus_dsm_mask_show(): "%#lx\n" - the kernel's number() puts "0x" before
+	 * any hexadecimal with '#', 0 too (lib/vsprintf.c, 6.1 and 6.12) */
+	g_string_append(out, "0x0\n");
 	return 0;
 }
 
@@ -132,11 +133,12 @@ static int show_zero(const struct machine *m, uint64_t obj, const struct tree_re
 	return 0;
 }
 
+/* acpi_nfit_attributes as nfit_visible() shows them: scrub only with
+ * ars_supported(), which QEMU's root _DSM is not (6.1 and 6.12). */
 static const struct attr nfit_group_table[] = {
 	ATTR_RO(revision, show_revision),
 	ATTR_RO(dsm_mask, show_dsm_mask),
 	ATTR_RW(hw_error_scrub, show_zero, store_ignored),
-	ATTR_RW(scrub, show_zero, store_ignored),
 };
 const struct attrs nfit_group_attrs = ATTRS(nfit_group_table);
 
@@ -224,17 +226,36 @@ static int show_nstype(const struct machine *m, uint64_t obj, const struct tree_
 	return 0;
 }
 
-/* set_cookie_show(): the interleave set cookie acpi_nfit_init_interleave_set()
- * computes from the DIMMs' NFIT data, which the model has not: a stable
- * stand-in from the region's range (docs/ndctl.md). */
+/* The model's NFIT is QEMU's (hw/acpi/nvdimm.c): one NVDIMM per region, in
+ * the slot of the region's id, its SPA range index (slot + 1) << 1 and its
+ * serial number 0x123456 + slot (nvdimm_slot_to_spa_index, nvdimm_slot_to_sn). */
+#define QEMU_NVDIMM_SERIAL 0x123456u
+
+/* nd_fletcher64(), drivers/nvdimm/core.c: over 32-bit words, host order. */
+static uint64_t nd_fletcher64(const uint32_t *w, size_t n)
+{
+	uint32_t lo = 0;
+	uint64_t hi = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		lo += w[i];
+		hi += lo;
+	}
+	return hi << 32 | lo;
+}
+
+/* set_cookie_show(): nd_region_interleave_set_cookie() of v1.1 labels (what
+ * ndctl init-labels writes): cookie1, which acpi_nfit_init_interleave_set()
+ * computes over one struct nfit_set_info { u64 region_offset; u32
+ * serial_number; u32 pad; } per mapping - QEMU's single mapping at offset 0
+ * (6.1 and 6.12; the model has no DIMMs otherwise, docs/ndctl.md). */
 static int show_set_cookie(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			   GString *out)
 {
-	const struct device *r = region_of(m, obj);
+	const uint32_t info[4] = { 0, 0, QEMU_NVDIMM_SERIAL + (uint32_t)region_of(m, obj)->id, 0 };
 
 	(void)who;
-	g_string_append_printf(out, "%#" PRIx64 "\n",
-			       (r->start * UINT64_C(0x9e3779b97f4a7c15)) ^ r->size);
+	g_string_append_printf(out, "%#" PRIx64 "\n", nd_fletcher64(info, G_N_ELEMENTS(info)));
 	return 0;
 }
 
@@ -291,12 +312,15 @@ static int show_max_extent(const struct machine *m, uint64_t obj, const struct t
 	return 0;
 }
 
-/* init_namespaces_show(): "%d/%d\n" active of counted at probe time. */
+/* init_namespaces_show(): "%d/%d\n", the namespaces nd_region_probe()
+ * registered (ns_active) of those it found (ns_count), at boot: a label region
+ * without namespaces gets its one seed, an e820 (IO) region its one namespace;
+ * namespaces made later do not count (6.1 and 6.12). */
 static int show_init_namespaces(const struct machine *m, uint64_t obj,
 				const struct tree_reader *who, GString *out)
 {
 	(void)m, (void)obj, (void)who;
-	g_string_append(out, "0/0\n");
+	g_string_append(out, "1/1\n");
 	return 0;
 }
 
@@ -362,17 +386,41 @@ static int store_refused(struct machine *m, uint64_t obj, const char *buf, size_
 	return -EOPNOTSUPP;
 }
 
-enum { RG_DEEP_FLUSH = 7, RG_SET_COOKIE = 9, RG_PERSISTENCE = 16 };
+/* mappings_show(): "%d\n" of ndr_mappings - the region's one DIMM, if any. */
+static int show_mappings(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			 GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "%d\n", nd_region_has_dimm(m, region_of(m, obj)) ? 1 : 0);
+	return 0;
+}
+
+/* mappingN_show(): "%s,%llu,%llu,%d\n" of the DIMM's name, the mapping's
+ * start and size in its DPA space and its position - QEMU's one DIMM covers
+ * the region from DPA 0. */
+static int show_mapping0(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			 GString *out)
+{
+	const struct device *r = region_of(m, obj);
+
+	(void)who;
+	g_string_append_printf(out, "nmem%d,0,%" PRIu64 ",0\n", r->id, r->size);
+	return 0;
+}
+
+enum { RG_MAPPINGS = 3, RG_DEEP_FLUSH = 7, RG_SET_COOKIE = 9, RG_PERSISTENCE = 16,
+       RG_MAPPING0 = 22 };
 
 static const struct attr nd_region_table[] = {
 	ATTR_RO(size, show_region_size),
 	ATTR_RW(align, show_region_align, store_refused),
 	ATTR_RO(nstype, show_nstype),
-	ATTR_RO(mappings, show_zero),
+	[RG_MAPPINGS] = ATTR_RO(mappings, show_mappings),
 	ATTR_RO(btt_seed, show_btt_seed),
 	ATTR_RO(pfn_seed, show_pfn_seed),
 	ATTR_RO(dax_seed, show_dax_seed),
-	[RG_DEEP_FLUSH] = ATTR_RW(deep_flush, show_zero, store_refused),
+	/* 0444 without flush hints, which QEMU's NFIT has none of */
+	[RG_DEEP_FLUSH] = ATTR_RO(deep_flush, show_zero),
 	ATTR_RW(read_only, show_zero, store_refused),
 	[RG_SET_COOKIE] = ATTR_RO(set_cookie, show_set_cookie),
 	ATTR_RO(available_size, show_available_size),
@@ -387,19 +435,225 @@ static const struct attr nd_region_table[] = {
 	ATTR_RO(numa_node, show_region_node),
 	ATTR_RO(target_node, show_region_node),
 	ATTR_RW(uevent, show_region_uevent, store_ignored),
+	[RG_MAPPING0] = ATTR_RO(mapping0, show_mapping0),
 };
 const struct attrs nd_region_attrs = ATTRS(nd_region_table);
+/* the designated indexes leave no hole (a hole would be a nameless file) */
+G_STATIC_ASSERT(G_N_ELEMENTS(nd_region_table) == RG_MAPPING0 + 1);
 
-/* region_visible(): deep_flush needs flush hints (nvdimm_has_flush() is
- * -ENXIO without mappings), set_cookie an interleave set (NFIT's, not
- * e820's), persistence_domain a PERSIST_* flag (neither QEMU's NFIT nor e820
- * sets one). */
+/* acpi_nfit_region_attribute_group "nfit": range_index_show(), "%d\n" of the
+ * SPA range structure's index (6.1 and 6.12). */
+static int show_range_index(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "%u\n", (nd_a(obj) + 1) << 1);
+	return 0;
+}
+
+static const struct attr region_nfit_table[] = {
+	ATTR_RO(range_index, show_range_index),
+};
+const struct attrs region_nfit_attrs = ATTRS(region_nfit_table);
+
+/* region_visible(): deep_flush needs mappings (nvdimm_has_flush() is -ENXIO
+ * without), mappingN one of ndr_mappings, set_cookie an interleave set
+ * (NFIT's, not e820's), persistence_domain a PERSIST_* flag (neither QEMU's
+ * NFIT nor e820 sets one). */
 bool nd_region_attr_visible(const struct machine *m, uint64_t obj, unsigned i)
 {
 	if (i == RG_SET_COOKIE)
 		return nd_bus_is_nfit(m, nd_p(obj));
-	return i != RG_DEEP_FLUSH && i != RG_PERSISTENCE;
+	if (i == RG_DEEP_FLUSH || i == RG_MAPPING0)
+		return nd_region_has_dimm(m, region_of(m, obj));
+	return i != RG_PERSISTENCE;
 }
+
+/* ---- nmemN: the DIMM of an NFIT region ------------------------------------------ */
+
+/* QEMU's NVDIMM of slot N (hw/acpi/nvdimm.c): handle N + 1, its control
+ * region's vendor 0x8086, device and revision 1, serial 0x123456 + N, all
+ * little-endian in the NFIT, which acpi/nfit/core.c prints big-endian. */
+static uint32_t nmem_serial_be(uint64_t obj)
+{
+	return GUINT32_SWAP_LE_BE(QEMU_NVDIMM_SERIAL + nd_a(obj));
+}
+
+/* available_slots_show(): nd_label_nfree() - QEMU's 128 KiB label area after
+ * ndctl init-labels has 1019 free slots (as the 6.1 and 6.12 guests showed);
+ * each namespace takes one label. */
+#define QEMU_NVDIMM_FREE_SLOTS 1019u
+
+static int show_available_slots(const struct machine *m, uint64_t obj,
+				const struct tree_reader *who, GString *out)
+{
+	unsigned used = 0;
+
+	(void)who;
+	for (unsigned y = 0; y < 64; y++)
+		used += nd_namespace(m, nd_a(obj), y) != NULL;
+	g_string_append_printf(out, "%u\n", QEMU_NVDIMM_FREE_SLOTS - used);
+	return 0;
+}
+
+/* commands_show(), dimm_devs.c: the DIMM commands of cmd_mask - QEMU's label
+ * _DSMs (get_size, get_data, set_data) and cmd_call (6.1 and 6.12). */
+static int show_nmem_commands(const struct machine *m, uint64_t obj,
+			      const struct tree_reader *who, GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "get_size get_data set_data cmd_call \n");
+	return 0;
+}
+
+static int show_nmem_dev(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			 GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "%d:%u\n", ND_DIMM_MAJOR, nd_a(obj));
+	return 0;
+}
+
+static int show_nmem_devtype(const struct machine *m, uint64_t obj,
+			     const struct tree_reader *who, GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "nvdimm\n");   /* nvdimm_device_type.name */
+	return 0;
+}
+
+/* flags_show(): "label " with NDD_LABELING, which a DIMM with a label area
+ * has; never locked here. */
+static int show_nmem_flags(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "label \n");
+	return 0;
+}
+
+static int show_nmem_modalias(const struct machine *m, uint64_t obj,
+			      const struct tree_reader *who, GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "nd:t1\n");   /* ND_DEVICE_DIMM */
+	return 0;
+}
+
+/* state_show(): "active" while a region uses the DIMM (nvdimm->busy). */
+static int show_nmem_state(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	g_string_append(out, "active\n");
+	return 0;
+}
+
+/* dev_uevent() and nd_bus_uevent(): the DIMM is bound to nvdimm from boot. */
+static int show_nmem_uevent(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "MAJOR=%d\nMINOR=%u\nDEVNAME=nmem%u\nDEVTYPE=nvdimm\n"
+			       "DRIVER=nvdimm\nMODALIAS=nd:t1\n", ND_DIMM_MAJOR, nd_a(obj),
+			       nd_a(obj));
+	return 0;
+}
+
+/* nvdimm_attributes as nvdimm_visible() shows them without security ops, and
+ * nd_device_attributes (6.1 and 6.12). */
+static const struct attr nmem_table[] = {
+	ATTR_RO(state, show_nmem_state),
+	ATTR_RO(flags, show_nmem_flags),
+	ATTR_RO(commands, show_nmem_commands),
+	ATTR_RO(available_slots, show_available_slots),
+	ATTR_RO(modalias, show_nmem_modalias),
+	ATTR_RO(devtype, show_nmem_devtype),
+	ATTR_RO(dev, show_nmem_dev),
+	ATTR_RW(uevent, show_nmem_uevent, store_ignored),
+};
+const struct attrs nmem_attrs = ATTRS(nmem_table);
+
+/* acpi_nfit_dimm_attributes, drivers/acpi/nfit/core.c (6.1 and 6.12), of
+ * QEMU's NFIT: format1 needs two formats, dirty_shutdown a health _DSM. */
+static int show_nfit_handle(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "%#x\n", nd_a(obj) + 1);
+	return 0;
+}
+
+static int show_nfit_phys_id(const struct machine *m, uint64_t obj,
+			     const struct tree_reader *who, GString *out)
+{
+	(void)m, (void)obj, (void)who;
+	/* "%#x" of 0: QEMU sets no physical id; the kernel's "%#x" of 0 is "0x0" */
+	g_string_append(out, "0x0\n");
+	return 0;
+}
+
+static int show_nfit_serial(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "0x%08x\n", nmem_serial_be(obj));
+	return 0;
+}
+
+/* id_show(): "%04x-%08x" of vendor and serial, big-endian, without the
+ * manufacturing location and date QEMU does not mark valid. */
+static int show_nfit_id(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			GString *out)
+{
+	(void)m, (void)who;
+	g_string_append_printf(out, "8680-%08x\n", nmem_serial_be(obj));
+	return 0;
+}
+
+/* The attributes whose value is the same for every QEMU NVDIMM. */
+#define NFIT_CONST(attr, value)								\
+	static int show_nfit_##attr(const struct machine *m, uint64_t obj,		\
+				    const struct tree_reader *who, GString *out)	\
+	{										\
+		(void)m, (void)obj, (void)who;						\
+		g_string_append(out, value);						\
+		return 0;								\
+	}
+NFIT_CONST(vendor, "0x8680\n")
+NFIT_CONST(device, "0x0100\n")
+NFIT_CONST(rev_id, "0x0100\n")
+NFIT_CONST(subsystem_vendor, "0x0000\n")
+NFIT_CONST(subsystem_device, "0x0000\n")
+NFIT_CONST(subsystem_rev_id, "0x0000\n")
+/* format_show(): the control region's format interface code */
+NFIT_CONST(format, "0x0301\n")
+NFIT_CONST(formats, "1\n")
+/* family_show(): NVDIMM_FAMILY_INTEL; dsm_mask_show(): "%#lx" of the label
+ * functions 4-6 the DIMM's _DSM answers */
+NFIT_CONST(family, "0\n")
+NFIT_CONST(dsm_mask, "0x70\n")
+/* flags_show(): no NFIT memory-device error flag */
+NFIT_CONST(flags, "\n")
+
+static const struct attr nmem_nfit_table[] = {
+	ATTR_RO(handle, show_nfit_handle),
+	ATTR_RO(phys_id, show_nfit_phys_id),
+	ATTR_RO(vendor, show_nfit_vendor),
+	ATTR_RO(device, show_nfit_device),
+	ATTR_RO(rev_id, show_nfit_rev_id),
+	ATTR_RO(subsystem_vendor, show_nfit_subsystem_vendor),
+	ATTR_RO(subsystem_device, show_nfit_subsystem_device),
+	ATTR_RO(subsystem_rev_id, show_nfit_subsystem_rev_id),
+	ATTR_RO(format, show_nfit_format),
+	ATTR_RO(formats, show_nfit_formats),
+	ATTR_RO(serial, show_nfit_serial),
+	ATTR_RO(family, show_nfit_family),
+	ATTR_RO(dsm_mask, show_nfit_dsm_mask),
+	ATTR_RO(flags, show_nfit_flags),
+	ATTR_RO(id, show_nfit_id),
+};
+const struct attrs nmem_nfit_attrs = ATTRS(nmem_nfit_table);
 
 /* ---- namespaceX.Y -------------------------------------------------------------- */
 
@@ -496,12 +750,35 @@ static int show_ns_alt_name(const struct machine *m, uint64_t obj, const struct 
 	return 0;
 }
 
-/* pmem_lbasize_supported: 512 (the default) and 4096 (nd_size_select_show). */
+/* dpa_extents_show(): the DPA resources of the namespace's label on its
+ * DIMM - one for an active namespace of QEMU's one-DIMM region, none for the
+ * seed or without a DIMM. */
+static int show_dpa_extents(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			    GString *out)
+{
+	(void)who;
+	g_string_append(out, ns_of(m, obj) && nd_region_has_dimm(m, region_of(m, obj)) ? "1\n" :
+			     "0\n");
+	return 0;
+}
+
+/* pmem_lbasize_supported, drivers/nvdimm/namespace_devs.c (6.1, 6.12). */
+static const unsigned long pmem_lbasize_supported[] = { 512, 4096 };
+
+/* sector_size_show(): nd_size_select_show() brackets the namespace's lbasize
+ * among the supported sizes - none while it is 0, as on a fresh seed. */
 static int show_sector_size(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			    GString *out)
 {
-	(void)m, (void)obj, (void)who;
-	g_string_append(out, "[512] 4096 \n");
+	const struct device *ns = ns_of(m, obj), *r = region_of(m, obj);
+	unsigned long cur = ns ? (ns->lbasize ? ns->lbasize : 512) :
+			    r->seeds ? r->seeds->ns_lbasize : 0;
+
+	(void)who;
+	for (size_t i = 0; i < G_N_ELEMENTS(pmem_lbasize_supported); i++)
+		g_string_append_printf(out, cur == pmem_lbasize_supported[i] ? "[%lu] " : "%lu ",
+				       pmem_lbasize_supported[i]);
+	g_string_append_c(out, '\n');
 	return 0;
 }
 
@@ -617,6 +894,28 @@ static int store_ns_size(struct machine *m, uint64_t obj, const char *buf, size_
 	return 0;
 }
 
+/* sector_size_store(): -EBUSY once claimed, then nd_size_select_store():
+ * kstrtoul(buf, 0) (-EINVAL, -ERANGE) of a supported size, else -EINVAL. */
+static int store_sector_size(struct machine *m, uint64_t obj, const char *buf, size_t len)
+{
+	struct device *r = seed_region(m, obj);
+	unsigned long long val;   /* unsigned long is 64 bits here: kstrtoul is kstrtoull */
+	int rc;
+
+	if (!r)
+		return -EBUSY;
+	rc = kstrtoull0(buf, len, &val);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < G_N_ELEMENTS(pmem_lbasize_supported); i++) {
+		if (val == pmem_lbasize_supported[i]) {
+			seeds_of(r)->ns_lbasize = (unsigned long)val;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static int store_ns_idle(struct machine *m, uint64_t obj, const char *buf, size_t len)
 {
 	(void)buf, (void)len;
@@ -632,8 +931,8 @@ static const struct attr nd_namespace_table[] = {
 	{ .name = "resource", .type = TREE_FILE, .mode = 0400, .show = show_ns_resource },
 	ATTR_RW(alt_name, show_ns_alt_name, store_ns_alt_name),
 	ATTR_RW(force_raw, show_zero, store_ns_idle),
-	ATTR_RW(sector_size, show_sector_size, store_ns_idle),
-	ATTR_RO(dpa_extents, show_zero),
+	ATTR_RW(sector_size, show_sector_size, store_sector_size),
+	ATTR_RO(dpa_extents, show_dpa_extents),
 	ATTR_RW(holder_class, show_ns_holder_class, store_ns_idle),
 	ATTR_RO(modalias, show_ns_modalias),
 	ATTR_RO(devtype, show_ns_devtype),
@@ -947,17 +1246,28 @@ static int store_nd_bind(struct machine *m, uint64_t obj, const char *buf, size_
 	strcpy(ns->uuid, cfg->ns_uuid);
 	strcpy(ns->dax->uuid, cfg->dax_uuid);
 	ns->alt_name = g_strdup(cfg->ns_alt_name);
+	ns->lbasize = cfg->ns_lbasize ? cfg->ns_lbasize : NS_LBASIZE_NONE;
 	memset(cfg, 0, sizeof(*cfg));
 	device_log_driver(m, ns->dax, CHANGE_BIND);
 	return 0;
 }
 
+enum { NDRV_ATTR_BIND, NDRV_ATTR_UEVENT, NDRV_ATTR_UNBIND };
+
 static const struct attr nd_driver_table[] = {
-	ATTR_WO(bind, store_nd_bind),
-	ATTR_WO(uevent, store_ignored),
-	ATTR_WO(unbind, store_refused),
+	[NDRV_ATTR_BIND] = ATTR_WO(bind, store_nd_bind),
+	[NDRV_ATTR_UEVENT] = ATTR_WO(uevent, store_ignored),
+	[NDRV_ATTR_UNBIND] = ATTR_WO(unbind, store_refused),
 };
 const struct attrs nd_driver_attrs = ATTRS(nd_driver_table);
+
+/* add_bind_files(), drivers/base/bus.c: none for a driver with
+ * suppress_bind_attrs, which nd_bus_driver sets (drivers/nvdimm/bus.c, 6.1
+ * and 6.12). */
+bool nd_driver_attr_visible(uint64_t obj, unsigned i)
+{
+	return i == NDRV_ATTR_UEVENT || nd_a(obj) != NDRV_ND_BUS;
+}
 
 /* /sys/bus/{nd,dax}: bus_attrs */
 static int show_one(const struct machine *m, uint64_t obj, const struct tree_reader *who,

@@ -225,8 +225,10 @@ struct device *pmem_namespace_create(struct machine *m, struct device *region, b
 	ns->nid = region->nid;
 	ns->region = region;
 	ns->altmap_size = altmap_prefix(size);
-	device_register(m, ns);
+	/* Registered once set up: the driver core sees the namespace's claim
+	 * and its dax device at once, as the probe that made them ends. */
 	namespace_setup(m, ns, mode);
+	device_register(m, ns);
 	return ns;
 }
 
@@ -277,7 +279,11 @@ static int do_kmem_bind(struct machine *m, struct device *dax, GError **err)
 
 	if (dax->res)
 		unclaim(m, &dax->res);   /* device_dax's devm region */
-	dax->dax_state = DAX_UNBOUND;
+	if (dax->dax_state == DAX_DEVICE_DAX) {
+		/* daxctl unbinds device_dax before it binds kmem. */
+		dax->dax_state = DAX_UNBOUND;
+		device_log_driver(m, dax, CHANGE_UNBIND);
+	}
 	/* kmem_bind_check() refused ranges without a whole block already. */
 	if (!kmem_range(m, dax, &s, &n))
 		return kernel_failed(err, EINVAL, "%s: no whole memory block in range", dax->name);
@@ -313,7 +319,8 @@ static int do_kmem_bind(struct machine *m, struct device *dax, GError **err)
 	dax->kmem_start = s;
 	dax->kmem_size = n;
 	dax->dax_state = DAX_KMEM;
-	m->generation++;
+	/* driver_bound(): after the probe added the memory */
+	device_log_driver(m, dax, CHANGE_BIND);
 	return 0;
 }
 
@@ -352,8 +359,9 @@ int kmem_unbind(struct machine *m, struct device *dax, GError **err)
 		return bad_request(err, "%s is not bound to kmem", dax->name), -EINVAL;
 	ret = remove_memory(m, dax->kmem_start, dax->kmem_size);
 	if (ret) {
+		/* The driver is gone all the same (its remove cannot fail). */
 		dax->dax_state = DAX_KMEM_STUCK;
-		m->generation++;
+		device_log_driver(m, dax, CHANGE_UNBIND);
 		return kernel_failed(err, -ret, "%s: mapping0: 0x%" PRIx64 "-0x%" PRIx64
 				     " cannot be hotremoved until the next reboot", dax->name,
 				     dax->kmem_start, dax->kmem_start + dax->kmem_size - 1);
@@ -365,7 +373,8 @@ int kmem_unbind(struct machine *m, struct device *dax, GError **err)
 	memory_group_unregister(m, dax->mgid);
 	dax->mgid = 0;
 	dax->dax_state = DAX_UNBOUND;
-	m->generation++;
+	/* __device_release_driver(): after the driver's remove */
+	device_log_driver(m, dax, CHANGE_UNBIND);
 	return 0;
 }
 
@@ -378,6 +387,7 @@ static void bind_device_dax(struct machine *m, struct device *dax)
 		parent = soft_reserved_at(m, dax->start);
 	dax->res = claim(m, parent, dax->start, dax->size, dax->name);
 	dax->dax_state = DAX_DEVICE_DAX;
+	device_log_driver(m, dax, CHANGE_BIND);
 }
 
 int dax_driver_bind(struct machine *m, struct device *dax, bool kmem, GError **err)
@@ -399,7 +409,6 @@ int dax_driver_bind(struct machine *m, struct device *dax, bool kmem, GError **e
 	} else {
 		bind_device_dax(m, dax);
 	}
-	device_log_driver(m, dax, CHANGE_BIND);
 	return 0;
 }
 
@@ -414,17 +423,17 @@ int dax_driver_unbind(struct machine *m, struct device *dax, GError **err)
 	case DAX_DEVICE_DAX:
 		unclaim(m, &dax->res);
 		dax->dax_state = DAX_UNBOUND;
+		device_log_driver(m, dax, CHANGE_UNBIND);
 		break;
 	case DAX_KMEM:
 		if (!check_hotplug_idle(m, err))
 			return -EBUSY;
-		kmem_unbind(m, dax, &stuck);
+		kmem_unbind(m, dax, &stuck);   /* logs the unbind */
 		break;
 	case DAX_UNBOUND:
 	case DAX_KMEM_STUCK:
 		return bad_request(err, "%s has no driver", dax->name), -ENODEV;
 	}
-	device_log_driver(m, dax, CHANGE_UNBIND);
 	return 0;
 }
 
@@ -493,6 +502,8 @@ int namespace_reconfigure(struct machine *m, struct device *ns, enum dax_target 
 		return -EBUSY;
 	namespace_teardown(m, ns);
 	namespace_setup(m, ns, NS_FSDAX);
+	/* nd_pmem binds the namespace's pfn device (no device of ours is made). */
+	device_log_driver(m, ns, CHANGE_BIND);
 	return 0;
 }
 

@@ -44,6 +44,9 @@ enum dax_state {
 				     until the next reboot" - resources and blocks stay */
 };
 
+/* A namespace's sector_size that matches no supported size: none selected. */
+#define NS_LBASIZE_NONE ((unsigned long)-1)
+
 /* An nd region's idle seed devices as userspace configures them before a
  * driver binds (drivers/nvdimm/namespace_devs.c, pfn_devs.c, dax_devs.c):
  * the namespace seed's uuid, alt_name and size, the dax seed's uuid, align,
@@ -53,6 +56,7 @@ struct nd_seeds {
 	char ns_alt_name[64];
 	uint64_t ns_size;
 	bool ns_size_set;
+	unsigned long ns_lbasize;   /* sector_size as stored; 0: never chosen */
 	char dax_uuid[40];
 	uint64_t dax_align;       /* 0: the default (2 MiB) */
 	int dax_mode;             /* PFN_MODE_NONE 0, _RAM 1, _PMEM 2 */
@@ -93,6 +97,8 @@ struct device {
 	struct nd_seeds *seeds;
 	char uuid[40];            /* namespace and its pfn/dax: "" until configured */
 	char *alt_name;
+	unsigned long lbasize;    /* namespace: its sector_size; 0: 512, which ndctl sets for
+				     the namespaces a scenario makes; NS_LBASIZE_NONE: never chosen */
 
 	/* s390 standby */
 	uint64_t increment;       /* storage increment size (rzm) */

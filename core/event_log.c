@@ -16,6 +16,7 @@ void event_log_init(struct event_log *log)
 	log->ring = g_new0(struct event, EVENT_LOG_CAPACITY);
 	log->next_seq = 1;
 	log->subscribers = g_array_new(FALSE, FALSE, sizeof(struct event_subscriber));
+	log->queued = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 }
 
 void event_log_clear(struct event_log *log)
@@ -24,6 +25,18 @@ void event_log_clear(struct event_log *log)
 	log->ring = NULL;
 	g_array_free(log->subscribers, TRUE);
 	log->subscribers = NULL;
+	g_array_free(log->queued, TRUE);
+	log->queued = NULL;
+}
+
+static void tell(struct event_log *log, const struct event *e)
+{
+	for (guint i = 0; i < log->subscribers->len; i++) {
+		const struct event_subscriber *s =
+			&g_array_index(log->subscribers, struct event_subscriber, i);
+
+		s->fn(s->ctx, e);
+	}
 }
 
 uint64_t event_log_add(struct event_log *log, struct event e)
@@ -32,12 +45,20 @@ uint64_t event_log_add(struct event_log *log, struct event e)
 
 	e.seq = log->next_seq++;
 	*kept = e;
-	for (guint i = 0; i < log->subscribers->len; i++) {
-		const struct event_subscriber *s =
-			&g_array_index(log->subscribers, struct event_subscriber, i);
-
-		s->fn(s->ctx, kept);
+	if (log->telling) {
+		g_array_append_val(log->queued, e.seq);
+		return e.seq;
 	}
+	log->telling = true;
+	tell(log, kept);
+	for (guint i = 0; i < log->queued->len; i++) {
+		const struct event *q = event_log_get(log, g_array_index(log->queued, uint64_t, i));
+
+		if (q)
+			tell(log, q);
+	}
+	g_array_set_size(log->queued, 0);
+	log->telling = false;
 	return e.seq;
 }
 
@@ -255,6 +276,14 @@ void event_format(const struct event *e, GString *out)
 	if (e->kind == EVENT_DEVICE) {
 		g_string_append_printf(out, "seq=%" PRIu64 " device %s %s %" PRIx64 "-%" PRIx64,
 				       e->seq, change_names[e->change], e->name, e->start, e->end);
+		return;
+	}
+	if (e->kind == EVENT_DEVICE_UEVENT) {
+		g_string_append_printf(out, "seq=%" PRIu64 " uevent ACTION=%s DEVPATH=%s SUBSYSTEM=%s ",
+				       e->seq, uevent_names[e->uevent], e->devpath, e->subsystem);
+		for (const char *p = e->env; p && *p; p++)
+			g_string_append_c(out, *p == '\n' ? ' ' : *p);
+		g_string_append_printf(out, "SEQNUM=%" PRIu64, e->seq);
 		return;
 	}
 	if (e->kind == EVENT_UEVENT) {

@@ -7,6 +7,7 @@
 #define HOTPLUGFS_EVENT_LOG_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "notifier.h"
@@ -19,6 +20,8 @@ enum event_kind {
 	EVENT_IOMEM,           /* a resource appeared, went or changed */
 	EVENT_FIRMWARE_MAP,    /* a /sys/firmware/memmap entry appeared or went */
 	EVENT_DEVICE,          /* a hotplug device (core/device.h) appeared or went */
+	EVENT_DEVICE_UEVENT,   /* a uevent of another device than a memory block
+				  (core/device_uevent.h): nd, dax */
 };
 
 /* CHANGE_BIND/UNBIND: a device's driver came or went (KOBJ_BIND, KOBJ_UNBIND). */
@@ -53,6 +56,10 @@ struct event {
 	uint64_t start, end;
 	const char *name;
 	unsigned nr;
+	/* EVENT_DEVICE_UEVENT (and uevent): its DEVPATH ("/devices/..."), SUBSYSTEM
+	 * and the variables the device adds after SUBSYSTEM, one "KEY=VALUE\n"
+	 * each, in the kernel's order (machine-owned strings). */
+	const char *devpath, *subsystem, *env;
 };
 
 /* Called for every event as it is logged, in order, while the change that
@@ -65,11 +72,16 @@ struct event_log {
 	uint64_t next_seq;         /* seq of the next event; the oldest kept is
 				      max(1, next_seq - EVENT_LOG_CAPACITY) */
 	GArray *subscribers;       /* struct event_subscriber */
+	/* Events a subscriber logged while an event was being told: told after
+	 * it, in order, so every subscriber sees the log in seq order. */
+	bool telling;
+	GArray *queued;            /* uint64_t seq */
 };
 
 void event_log_init(struct event_log *log);
 void event_log_clear(struct event_log *log);
-/* Numbers e (its seq is set here), keeps it and tells the subscribers. */
+/* Numbers e (its seq is set here), keeps it and tells the subscribers (when
+ * called from a subscriber: after the event being told). */
 uint64_t event_log_add(struct event_log *log, struct event e);
 /* Every later event goes to fn too; unsubscribe with the same pair. */
 void event_log_subscribe(struct event_log *log, event_fn fn, void *ctx);

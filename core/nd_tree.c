@@ -22,10 +22,11 @@ const char *const dax_driver_names[NR_DAX_DRIVERS] = {
 };
 
 /* The modules libkmod finds "live" (Debian builds them as modules): a's of NT_MODULE. */
-enum nd_module { MOD_DAX_PMEM, MOD_ND_PMEM, MOD_DEVICE_DAX, MOD_KMEM, NR_MODULES };
+enum nd_module { MOD_DAX_PMEM, MOD_ND_PMEM, MOD_DEVICE_DAX, MOD_KMEM, MOD_LIBNVDIMM,
+		 NR_MODULES };
 static const char *const module_names[NR_MODULES] = {
 	[MOD_DAX_PMEM] = "dax_pmem", [MOD_ND_PMEM] = "nd_pmem", [MOD_DEVICE_DAX] = "device_dax",
-	[MOD_KMEM] = "kmem",
+	[MOD_KMEM] = "kmem", [MOD_LIBNVDIMM] = "libnvdimm",
 };
 
 /* Link roles (K_ND_LINK sub). */
@@ -71,6 +72,12 @@ int nd_bus_of(const struct machine *m, const struct device *region)
 bool nd_bus_is_nfit(const struct machine *m, unsigned bus)
 {
 	return bus == 0 && any_region(m, true);
+}
+
+bool nd_region_has_dimm(const struct machine *m, const struct device *region)
+{
+	(void)m;
+	return nd_region_is_nfit(region);
 }
 
 bool nd_bus_exists(const struct machine *m, unsigned bus)
@@ -269,7 +276,13 @@ static void obj_name(const struct machine *m, uint64_t obj, GString *out)
 	case NT_NDBUS: g_string_append_printf(out, "ndbus%u", p); break;
 	case NT_NFIT_GROUP: g_string_append(out, "nfit"); break;
 	case NT_NDCTL: g_string_append_printf(out, "ndctl%u", p); break;
+	case NT_NDCTL_GLUE: g_string_append(out, "nd"); break;
+	case NT_BUS_FIRMWARE: g_string_append(out, "firmware"); break;
+	case NT_REGION_NFIT: g_string_append(out, "nfit"); break;
 	case NT_REGION: g_string_append_printf(out, "region%u", a); break;
+	case NT_NMEM: g_string_append_printf(out, "nmem%u", a); break;
+	case NT_NMEM_NFIT: g_string_append(out, "nfit"); break;
+	case NT_NMEM_FIRMWARE: g_string_append(out, "firmware"); break;
 	case NT_NAMESPACE: g_string_append_printf(out, "namespace%u.%u", a, b); break;
 	case NT_BTT: g_string_append_printf(out, "btt%u.%u", a, b); break;
 	case NT_PFN: g_string_append_printf(out, "pfn%u.%u", a, b); break;
@@ -283,6 +296,7 @@ static void obj_name(const struct machine *m, uint64_t obj, GString *out)
 	case NT_DEV_DAX: g_string_append_printf(out, "dax%u.%u", a, b); break;
 	case NT_DAX_MAPPING: g_string_append(out, "mapping0"); break;
 	case NT_DAX_GROUP: g_string_append(out, "dax_region"); break;
+	case NT_DEV_DAX_POWER: case NT_DAX_MAPPING_POWER: g_string_append(out, "power"); break;
 	case NT_BUS_ND: g_string_append(out, "nd"); break;
 	case NT_BUS_DAX: g_string_append(out, "dax"); break;
 	case NT_BUS_ND_DEVICES: case NT_BUS_DAX_DEVICES: g_string_append(out, "devices"); break;
@@ -312,8 +326,13 @@ static uint64_t obj_parent(uint64_t obj, enum nd_anchor *at)
 	case NT_NDBUS:
 		/* The NFIT bus is ndbus0 when there is one (nd_bus_of). */
 		return p == 0 ? nd_obj(NT_ACPI_NFIT, 0, 0, 0) : nd_obj(NT_E820, 0, 0, 0);
-	case NT_NFIT_GROUP: case NT_NDCTL: case NT_REGION: return nd_obj(NT_NDBUS, p, 0, 0);
-	case NT_NAMESPACE: case NT_BTT: case NT_PFN: case NT_NDDAX:
+	case NT_NFIT_GROUP: case NT_NDCTL_GLUE: case NT_BUS_FIRMWARE: case NT_REGION: case NT_NMEM:
+		return nd_obj(NT_NDBUS, p, 0, 0);
+	case NT_NMEM_NFIT: case NT_NMEM_FIRMWARE: return nd_obj(NT_NMEM, p, a, 0);
+	/* A class device under a device of no class goes into a directory
+	 * named after its class (get_device_parent(), drivers/base/core.c). */
+	case NT_NDCTL: return nd_obj(NT_NDCTL_GLUE, p, 0, 0);
+	case NT_NAMESPACE: case NT_BTT: case NT_PFN: case NT_NDDAX: case NT_REGION_NFIT:
 		return nd_obj(NT_REGION, p, a, 0);
 	case NT_CXL_ROOT: return nd_obj(NT_CXL_ACPI, 0, 0, 0);
 	case NT_CXL_DECODER: return nd_obj(NT_CXL_ROOT, 0, 0, 0);
@@ -325,7 +344,8 @@ static uint64_t obj_parent(uint64_t obj, enum nd_anchor *at)
 		case ND_OWNER_CXL: return nd_obj(NT_CXL_DAX_REGION, p & 0xf, a, 0);
 		default: return nd_obj(NT_HMEM, 0, a, 0);
 		}
-	case NT_DAX_MAPPING: return nd_obj(NT_DEV_DAX, p, a, b);
+	case NT_DAX_MAPPING: case NT_DEV_DAX_POWER: return nd_obj(NT_DEV_DAX, p, a, b);
+	case NT_DAX_MAPPING_POWER: return nd_obj(NT_DAX_MAPPING, p, a, b);
 	case NT_BUS_ND: case NT_BUS_DAX: *at = ND_AT_BUS; return 0;
 	case NT_BUS_ND_DEVICES: case NT_BUS_ND_DRIVERS: return nd_obj(NT_BUS_ND, 0, 0, 0);
 	case NT_ND_DRIVER: return nd_obj(NT_BUS_ND_DRIVERS, 0, 0, 0);
@@ -353,6 +373,10 @@ static void obj_path(const struct machine *m, uint64_t obj, GString *out)
 	enum nd_anchor at = ND_AT_SYS;
 	uint64_t parent = obj_parent(obj, &at);
 
+	/* Without an NFIT bus, ndbus0 is e820_pmem's (obj_parent cannot tell). */
+	if (nd_type_of(obj) == NT_NDBUS && !nd_bus_is_nfit(m, nd_p(obj)))
+		parent = nd_obj(NT_E820, 0, 0, 0);
+
 	if (parent)
 		obj_path(m, parent, out);
 	else
@@ -362,17 +386,25 @@ static void obj_path(const struct machine *m, uint64_t obj, GString *out)
 	obj_name(m, obj, out);
 }
 
-/* A relative link from the directory from_dir (a path below /sys) to to. */
+/* A relative link from the directory from_dir to to (paths below /sys), as
+ * kernfs_get_target_path() makes it (fs/kernfs/symlink.c, 6.1 and 6.12): up
+ * from from_dir to the nearest directory that holds to (a proper ancestor of
+ * to, so never to itself), then down. */
 static void relative_link(const char *from_dir, const char *to, GString *out)
 {
-	if (*from_dir)
-		g_string_append(out, "..");
-	for (const char *c = from_dir; *c; c++)
-		if (*c == '/')
-			g_string_append(out, "/..");
-	if (*from_dir)
-		g_string_append_c(out, '/');
-	g_string_append(out, to);
+	g_auto(GStrv) from = *from_dir ? g_strsplit(from_dir, "/", -1) : g_new0(char *, 1);
+	g_auto(GStrv) target = g_strsplit(to, "/", -1);
+	guint nf = g_strv_length(from), nt = g_strv_length(target), common = 0;
+
+	while (common < nf && common + 1 < nt && strcmp(from[common], target[common]) == 0)
+		common++;
+	for (guint i = common; i < nf; i++)
+		g_string_append(out, "../");
+	for (guint i = common; i < nt; i++) {
+		g_string_append(out, target[i]);
+		if (i + 1 < nt)
+			g_string_append_c(out, '/');
+	}
 }
 
 /* ---- directories ----------------------------------------------------------- */
@@ -387,6 +419,8 @@ static uint64_t bound_driver(const struct machine *m, uint64_t obj)
 		return nd_obj(NT_ND_DRIVER, 0, NDRV_ND_BUS, 0);
 	case NT_REGION:
 		return nd_obj(NT_ND_DRIVER, 0, NDRV_ND_REGION, 0);
+	case NT_NMEM:
+		return nd_obj(NT_ND_DRIVER, 0, NDRV_NVDIMM, 0);
 	case NT_PFN:
 		/* nd_pmem binds the pfn device of an fsdax namespace. */
 		return claimed_ns(m, obj, NS_FSDAX) ? nd_obj(NT_ND_DRIVER, 0, NDRV_ND_PMEM, 0) : 0;
@@ -406,8 +440,8 @@ static uint64_t bound_driver(const struct machine *m, uint64_t obj)
  * as far as it is known: bus, regions, then each region's children. */
 static bool on_nd_bus(enum nd_type t)
 {
-	return t == NT_NDBUS || t == NT_REGION || t == NT_NAMESPACE || t == NT_BTT || t == NT_PFN ||
-	       t == NT_NDDAX;
+	return t == NT_NDBUS || t == NT_NMEM || t == NT_REGION || t == NT_NAMESPACE || t == NT_BTT ||
+	       t == NT_PFN || t == NT_NDDAX;
 }
 
 struct lister {
@@ -454,12 +488,18 @@ static const struct attrs *type_attrs(enum nd_type t)
 	case NT_NFIT_GROUP: return &nfit_group_attrs;
 	case NT_NDCTL: return &ndctl_attrs;
 	case NT_REGION: return &nd_region_attrs;
+	case NT_REGION_NFIT: return &region_nfit_attrs;
+	case NT_NMEM: return &nmem_attrs;
+	case NT_NMEM_NFIT: return &nmem_nfit_attrs;
 	case NT_NAMESPACE: return &nd_namespace_attrs;
 	case NT_PFN: case NT_NDDAX: return &nd_pfn_attrs;
 	case NT_BTT: return &nd_btt_attrs;
 	case NT_DEV_DAX: return &dev_dax_attrs;
 	case NT_DAX_MAPPING: return &dax_mapping_attrs;
 	case NT_DAX_GROUP: return &dax_group_attrs;
+	/* dpm_sysfs_add(): the dax devices are not pm_not_required, unlike the nd
+	 * bus's (nd_device_register); the same files as a memory block's */
+	case NT_DEV_DAX_POWER: case NT_DAX_MAPPING_POWER: return &power_attrs;
 	case NT_ND_DRIVER: return &nd_driver_attrs;
 	case NT_DAX_DRIVER: return &dax_driver_attrs;
 	case NT_BUS_ND: case NT_BUS_DAX: return &nd_bus_root_attrs;
@@ -480,6 +520,7 @@ static bool attr_visible(const struct machine *m, uint64_t obj, unsigned i)
 	case NT_DEV_DAX: return dev_dax_attr_visible(m, obj, i);
 	case NT_DAX_GROUP: return dax_group_attr_visible(m, obj, i);
 	case NT_REGION: return nd_region_attr_visible(m, obj, i);
+	case NT_ND_DRIVER: return nd_driver_attr_visible(obj, i);
 	default: return true;
 	}
 }
@@ -529,6 +570,14 @@ static void for_each_nd_device(const struct machine *m, void (*fn)(struct lister
 {
 	for (unsigned bus = 0; nd_bus_exists(m, bus) && !l->stopped; bus++) {
 		fn(l, nd_obj(NT_NDBUS, bus, 0, 0));
+		/* acpi_nfit_init(): the DIMMs register before the regions */
+		for (guint i = 0; i < m->devices->len && !l->stopped; i++) {
+			const struct device *r = g_ptr_array_index(m->devices, i);
+
+			if (r->kind == DEV_ND_REGION && nd_bus_of(m, r) == (int)bus &&
+			    nd_region_has_dimm(m, r))
+				fn(l, nd_obj(NT_NMEM, bus, (unsigned)r->id, 0));
+		}
 		for (guint i = 0; i < m->devices->len && !l->stopped; i++) {
 			const struct device *r = g_ptr_array_index(m->devices, i);
 			unsigned a = (unsigned)r->id;
@@ -563,6 +612,15 @@ static void for_each_dax_device(const struct machine *m, void (*fn)(struct liste
 	}
 }
 
+static void put_dev_char(struct lister *l, uint64_t obj);
+
+/* for_each_nd_device's DIMMs in /sys/dev/char. */
+static void put_dimm_dev_char(struct lister *l, uint64_t obj)
+{
+	if (nd_type_of(obj) == NT_NMEM)
+		put_dev_char(l, obj);
+}
+
 static void put_bus_device(struct lister *l, uint64_t obj)
 {
 	put_named_link(l, obj, R_BUS_DEVICE);
@@ -592,16 +650,26 @@ static int module_of_driver(uint64_t drv)
 		return MOD_DAX_PMEM;
 	if (nd_a(drv) == NDRV_ND_PMEM)
 		return MOD_ND_PMEM;
-	return -1;   /* built into libnvdimm, whose module directory is not served */
+	/* nd_bus, nd_region and nvdimm are libnvdimm's own (drivers/nvdimm/Makefile:
+	 * bus.o, region.o, dimm.o in libnvdimm-y, 6.1 and 6.12) */
+	return MOD_LIBNVDIMM;
 }
 
-static uint64_t driver_of_module(unsigned mod)
+/* /sys/module/M/drivers: a "BUS:DRIVER" link for each driver M registers. */
+static void put_module_drivers(struct lister *l, unsigned mod)
 {
-	switch (mod) {
-	case MOD_DAX_PMEM: return nd_obj(NT_ND_DRIVER, 0, NDRV_DAX_PMEM, 0);
-	case MOD_ND_PMEM: return nd_obj(NT_ND_DRIVER, 0, NDRV_ND_PMEM, 0);
-	case MOD_DEVICE_DAX: return nd_obj(NT_DAX_DRIVER, 0, DDRV_DEVICE_DAX, 0);
-	default: return nd_obj(NT_DAX_DRIVER, 0, DDRV_KMEM, 0);
+	for (unsigned t = 0; t < 2 && !l->stopped; t++) {
+		unsigned n = t ? NR_DAX_DRIVERS : NR_ND_DRIVERS;
+
+		for (unsigned i = 0; i < n && !l->stopped; i++) {
+			uint64_t drv = nd_obj(t ? NT_DAX_DRIVER : NT_ND_DRIVER, 0, i, 0);
+			g_autoptr(GString) name = g_string_new(t ? "dax:" : "nd:");
+
+			if (module_of_driver(drv) != (int)mod)
+				continue;
+			obj_name(l->m, drv, name);
+			put_link(l, name->str, drv, R_MODULE_DRIVER);
+		}
 	}
 }
 
@@ -611,6 +679,8 @@ static void put_dev_char(struct lister *l, uint64_t obj)
 
 	if (nd_type_of(obj) == NT_NDCTL) {
 		snprintf(name, sizeof(name), "%d:%u", ND_NDCTL_MAJOR, nd_p(obj));
+	} else if (nd_type_of(obj) == NT_NMEM) {
+		snprintf(name, sizeof(name), "%d:%u", ND_DIMM_MAJOR, nd_a(obj));
 	} else {
 		const struct device *d = nd_obj_dax(l->m, obj);
 
@@ -654,14 +724,37 @@ static void list_dir(struct lister *l, uint64_t obj)
 	case NT_NDBUS:
 		put_attrs(l, obj);
 		put_device_links(l, obj);
+		/* nvdimm_bus_firmware_attribute_group: no fw_ops, no files */
+		put_dir(l, nd_obj(NT_BUS_FIRMWARE, p, 0, 0));
 		if (nd_bus_is_nfit(m, p))
 			put_dir(l, nd_obj(NT_NFIT_GROUP, p, 0, 0));
-		put_dir(l, nd_obj(NT_NDCTL, p, 0, 0));
+		put_dir(l, nd_obj(NT_NDCTL_GLUE, p, 0, 0));
+		for (guint i = 0; i < m->devices->len && !l->stopped; i++) {
+			d = g_ptr_array_index(m->devices, i);
+			if (d->kind == DEV_ND_REGION && nd_bus_of(m, d) == (int)p &&
+			    nd_region_has_dimm(m, d))
+				put_dir(l, nd_obj(NT_NMEM, p, (unsigned)d->id, 0));
+		}
 		for (guint i = 0; i < m->devices->len && !l->stopped; i++) {
 			d = g_ptr_array_index(m->devices, i);
 			if (d->kind == DEV_ND_REGION && nd_bus_of(m, d) == (int)p)
 				put_dir(l, nd_obj(NT_REGION, p, (unsigned)d->id, 0));
 		}
+		break;
+	case NT_NMEM:
+		put_attrs(l, obj);
+		put_device_links(l, obj);
+		/* nvdimm_firmware_attribute_group: no fw_ops, no files; the NFIT's
+		 * acpi_nfit_dimm_attribute_group "nfit" */
+		put_dir(l, nd_obj(NT_NMEM_FIRMWARE, p, a, 0));
+		put_dir(l, nd_obj(NT_NMEM_NFIT, p, a, 0));
+		break;
+	case NT_NMEM_FIRMWARE:
+		break;
+	case NT_NDCTL_GLUE:
+		put_dir(l, nd_obj(NT_NDCTL, p, 0, 0));
+		break;
+	case NT_BUS_FIRMWARE:
 		break;
 	case NT_NDCTL:
 		put_attrs(l, obj);
@@ -671,6 +764,9 @@ static void list_dir(struct lister *l, uint64_t obj)
 	case NT_REGION:
 		put_attrs(l, obj);
 		put_device_links(l, obj);
+		/* acpi_nfit_region_attribute_groups: "nfit" */
+		if (nd_bus_is_nfit(m, p))
+			put_dir(l, nd_obj(NT_REGION_NFIT, p, a, 0));
 		list_region_children(l, obj);
 		break;
 	case NT_NAMESPACE: case NT_BTT: case NT_PFN:
@@ -717,8 +813,14 @@ static void list_dir(struct lister *l, uint64_t obj)
 		put_attrs(l, obj);
 		put_device_links(l, obj);
 		put_dir(l, nd_obj(NT_DAX_MAPPING, p, a, b));
+		put_dir(l, nd_obj(NT_DEV_DAX_POWER, p, a, b));
 		break;
-	case NT_DAX_MAPPING: case NT_DAX_GROUP: case NT_NFIT_GROUP:
+	case NT_DAX_MAPPING:
+		put_attrs(l, obj);
+		put_dir(l, nd_obj(NT_DAX_MAPPING_POWER, p, a, b));
+		break;
+	case NT_DAX_GROUP: case NT_NFIT_GROUP: case NT_REGION_NFIT: case NT_NMEM_NFIT: case NT_DEV_DAX_POWER:
+	case NT_DAX_MAPPING_POWER:
 		put_attrs(l, obj);
 		break;
 	case NT_BUS_ND:
@@ -771,20 +873,16 @@ static void list_dir(struct lister *l, uint64_t obj)
 	case NT_DEV_CHAR:
 		for (unsigned bus = 0; nd_bus_exists(m, bus) && !l->stopped; bus++)
 			put_dev_char(l, nd_obj(NT_NDCTL, bus, 0, 0));
+		for_each_nd_device(m, put_dimm_dev_char, l);
 		for_each_dax_device(m, put_dev_char, l);
 		break;
 	case NT_MODULE:
 		put_attrs(l, obj);
 		put_dir(l, nd_obj(NT_MODULE_DRIVERS, 0, a, 0));
 		break;
-	case NT_MODULE_DRIVERS: {
-		uint64_t drv = driver_of_module(a);
-		g_autoptr(GString) name = g_string_new(nd_type_of(drv) == NT_ND_DRIVER ? "nd:" : "dax:");
-
-		obj_name(m, drv, name);
-		put_link(l, name->str, drv, R_MODULE_DRIVER);
+	case NT_MODULE_DRIVERS:
+		put_module_drivers(l, a);
 		break;
-	}
 	case NT_NONE: case NR_ND_TYPES:
 		break;
 	}
@@ -794,7 +892,7 @@ static void list_dir(struct lister *l, uint64_t obj)
 
 static bool module_exists(const struct machine *m, unsigned mod)
 {
-	if (mod == MOD_DAX_PMEM || mod == MOD_ND_PMEM)
+	if (mod == MOD_DAX_PMEM || mod == MOD_ND_PMEM || mod == MOD_LIBNVDIMM)
 		return any_nd_bus(m);
 	return mod < NR_MODULES && has_dax_bus(m);
 }
@@ -814,12 +912,17 @@ bool nd_dir_exists(const struct machine *m, uint64_t obj)
 		       (any_region(m, false) || any_cxl_window(m) || any_hmem(m));
 	case NT_E820:
 		return obj == nd_obj(NT_E820, 0, 0, 0) && any_region(m, false);
-	case NT_NDBUS: case NT_NDCTL:
+	case NT_NDBUS: case NT_NDCTL: case NT_NDCTL_GLUE: case NT_BUS_FIRMWARE:
 		return !a && !b && nd_bus_exists(m, p);
 	case NT_NFIT_GROUP:
 		return !a && !b && nd_bus_is_nfit(m, p);
 	case NT_REGION:
 		return !b && region_of_obj(m, obj);
+	case NT_REGION_NFIT:
+		return !b && region_of_obj(m, obj) && nd_bus_is_nfit(m, p);
+	case NT_NMEM: case NT_NMEM_NFIT: case NT_NMEM_FIRMWARE:
+		r = region_of_obj(m, obj);
+		return !b && r && nd_region_has_dimm(m, r);
 	case NT_NAMESPACE:
 		r = region_of_obj(m, obj);
 		return r && (nd_namespace(m, a, b) || b == nd_ns_seed(m, r));
@@ -841,7 +944,8 @@ bool nd_dir_exists(const struct machine *m, uint64_t obj)
 		return !b && cxl_region_of_obj(m, obj) && dax_device(m, a, 0);
 	case NT_HMEM:
 		return !p && !b && nd_obj_dax(m, nd_obj(NT_DEV_DAX, ND_OWNER_HMEM << 4, a, 0));
-	case NT_DEV_DAX: case NT_DAX_MAPPING: case NT_DAX_GROUP: {
+	case NT_DEV_DAX: case NT_DAX_MAPPING: case NT_DAX_GROUP: case NT_DEV_DAX_POWER:
+	case NT_DAX_MAPPING_POWER: {
 		const struct device *d = nd_obj_dax(m, obj);
 
 		/* An nd dax device lives in its claiming nd_dax device. */
@@ -933,7 +1037,7 @@ bool nd_link_exists(const struct machine *m, uint64_t obj, unsigned role)
 	case R_BUS_DEVICE:
 		return on_nd_bus(t) || t == NT_DEV_DAX;
 	case R_DEV_CHAR:
-		return t == NT_NDCTL || t == NT_DEV_DAX;
+		return t == NT_NDCTL || t == NT_NMEM || t == NT_DEV_DAX;
 	case R_MODULE: case R_MODULE_DRIVER:
 		return (t == NT_ND_DRIVER || t == NT_DAX_DRIVER) && module_of_driver(obj) >= 0;
 	default:
@@ -1110,6 +1214,14 @@ void chardevs_list(const struct machine *m, chardev_fn fn, void *ctx)
 	for (unsigned bus = 0; nd_bus_exists(m, bus); bus++) {
 		snprintf(name, sizeof(name), "ndctl%u", bus);
 		fn(ctx, name, ND_NDCTL_MAJOR, (int)bus, true);
+	}
+	for (guint i = 0; i < m->devices->len; i++) {
+		const struct device *r = g_ptr_array_index(m->devices, i);
+
+		if (r->kind == DEV_ND_REGION && nd_region_has_dimm(m, r)) {
+			snprintf(name, sizeof(name), "nmem%d", r->id);
+			fn(ctx, name, ND_DIMM_MAJOR, r->id, true);
+		}
 	}
 	for (guint i = 0; i < m->devices->len; i++) {
 		const struct device *d = g_ptr_array_index(m->devices, i);

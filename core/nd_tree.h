@@ -59,12 +59,16 @@ enum nd_type {
 	NT_NONE,
 	NT_ACPI_SYSTM, NT_ACPI_SYBUS, NT_ACPI_NFIT,    /* LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00 */
 	NT_PLATFORM, NT_E820,                          /* devices/platform, e820_pmem */
-	NT_NDBUS, NT_NFIT_GROUP, NT_NDCTL,             /* ndbusP, its nfit/ and ndctlP */
+	NT_NDBUS, NT_NFIT_GROUP, NT_NDCTL,             /* ndbusP, its nfit/ and nd/ndctlP */
+	NT_NDCTL_GLUE, NT_BUS_FIRMWARE,                /* ndbusP/nd/ and ndbusP/firmware/ */
 	NT_REGION, NT_NAMESPACE, NT_BTT, NT_PFN, NT_NDDAX,   /* p: bus */
+	NT_REGION_NFIT,                                /* regionA/nfit/ of the NFIT bus */
+	NT_NMEM, NT_NMEM_NFIT, NT_NMEM_FIRMWARE,       /* nmemA (region A's DIMM), its groups */
 	NT_CXL_ACPI, NT_CXL_ROOT, NT_CXL_DECODER,      /* ACPI0017:00/root0/decoder0.P */
 	NT_CXL_REGION, NT_CXL_DAX_REGION,              /* p: window */
 	NT_HMEM,                                       /* platform/hmem.A */
 	NT_DEV_DAX, NT_DAX_MAPPING, NT_DAX_GROUP,      /* p: owner (ND_OWNER_*) */
+	NT_DEV_DAX_POWER, NT_DAX_MAPPING_POWER,        /* their power/ */
 	NT_BUS_ND, NT_BUS_ND_DEVICES, NT_BUS_ND_DRIVERS, NT_ND_DRIVER,
 	NT_BUS_DAX, NT_BUS_DAX_DEVICES, NT_BUS_DAX_DRIVERS, NT_DAX_DRIVER,
 	NT_CLASS, NT_CLASS_ND, NT_SYSDEV, NT_DEV_CHAR,
@@ -95,6 +99,7 @@ extern const char *const dax_driver_names[NR_DAX_DRIVERS];
 /* Character device numbers: the dynamic majors are fixed here (docs/ndctl.md). */
 #define ND_NDCTL_MAJOR 250
 #define ND_DAX_MAJOR 251
+#define ND_DIMM_MAJOR 249      /* "dimmctl", registered after "ndctl" (nvdimm_bus_init) */
 
 /* ---- the model behind the objects (nd_tree.c) ------------------------------- */
 
@@ -102,10 +107,13 @@ extern const char *const dax_driver_names[NR_DAX_DRIVERS];
 int nd_bus_of(const struct machine *m, const struct device *region);
 bool nd_bus_exists(const struct machine *m, unsigned bus);
 bool nd_bus_is_nfit(const struct machine *m, unsigned bus);
+/* Whether the region has a DIMM: an NFIT region is QEMU's NVDIMM of the slot of
+ * its id, nmem<id> (docs/ndctl.md); e820 regions have none. */
+bool nd_region_has_dimm(const struct machine *m, const struct device *region);
 struct device *nd_region(const struct machine *m, unsigned id);
 struct device *nd_namespace(const struct machine *m, unsigned region, unsigned id);
 struct device *dax_device(const struct machine *m, unsigned region, unsigned id);
-/* The dax device of obj (an NT_DEV_DAX, NT_DAX_MAPPING or NT_DAX_GROUP). */
+/* The dax device of obj (an NT_DEV_DAX, NT_DAX_MAPPING, NT_DAX_GROUP or their power/). */
 struct device *nd_obj_dax(const struct machine *m, uint64_t obj);
 /* Ids of the region's idle seeds: namespaceA.N, btt, pfn and dax. */
 unsigned nd_ns_seed(const struct machine *m, const struct device *region);
@@ -118,13 +126,14 @@ uint64_t dax_obj(const struct machine *m, const struct device *dax);
 
 /* attrs_nd.c */
 extern const struct attrs nd_bus_attrs, nfit_group_attrs, ndctl_attrs, nd_region_attrs,
-	nd_namespace_attrs, nd_pfn_attrs, nd_btt_attrs, nd_driver_attrs, nd_bus_root_attrs,
-	module_attrs;
+	region_nfit_attrs, nmem_attrs, nmem_nfit_attrs, nd_namespace_attrs, nd_pfn_attrs, nd_btt_attrs, nd_driver_attrs,
+	nd_bus_root_attrs, module_attrs;
 /* attrs_dax.c */
 extern const struct attrs dev_dax_attrs, dax_mapping_attrs, dax_group_attrs, dax_driver_attrs;
 /* Whether attribute i of dev_dax_attrs / dax_group_attrs shows for the object. */
 bool dev_dax_attr_visible(const struct machine *m, uint64_t obj, unsigned i);
 bool dax_group_attr_visible(const struct machine *m, uint64_t obj, unsigned i);
 bool nd_region_attr_visible(const struct machine *m, uint64_t obj, unsigned i);
+bool nd_driver_attr_visible(uint64_t obj, unsigned i);
 
 #endif

@@ -12,6 +12,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "device_uevent.h"
 #include "kexec.h"
 #include "machine.h"
 #include "online.h"
@@ -21,6 +22,7 @@
 struct sim_backend {
 	struct backend b;
 	struct machine *m;
+	struct device_uevents *uevents;   /* the nd and dax devices' */
 };
 
 static struct machine *machine_of(struct backend *b)
@@ -86,6 +88,7 @@ static void sim_free(struct backend *b)
 {
 	struct sim_backend *s = (struct sim_backend *)b;
 
+	device_uevents_unfollow(s->uevents);
 	machine_free(s->m);
 	close(b->completion_fd);
 	g_free(s);
@@ -123,6 +126,9 @@ struct backend *sim_backend_new(struct machine *m, GError **err)
 	s->b.inject_priority = m->inject.nb.priority;
 	s->b.completion_fd = fd;
 	s->b.changes_fd = -1;
+	/* From here on: a machine's boot and its fixture's scenario steps have
+	 * no listener to tell. */
+	s->uevents = device_uevents_follow(m);
 	return &s->b;
 }
 

@@ -1171,6 +1171,7 @@ void tree_event_changes(const struct machine *m, const struct event *e, tree_cha
 		break;
 	case EVENT_NOTIFY:
 	case EVENT_IOMEM:
+	case EVENT_DEVICE_UEVENT:   /* its EVENT_DEVICE said what changed */
 		break;
 	}
 }

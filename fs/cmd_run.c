@@ -113,6 +113,7 @@ static const struct bind_spec binds[] = {
 	{ "sys/module/device_dax", "/sys/module/device_dax", BIND_GRAFT },
 	{ "sys/module/dax_pmem", "/sys/module/dax_pmem", BIND_GRAFT },
 	{ "sys/module/nd_pmem", "/sys/module/nd_pmem", BIND_GRAFT },
+	{ "sys/module/libnvdimm", "/sys/module/libnvdimm", BIND_GRAFT },
 };
 
 /* Where a missing file's dangling link points (relative: it resolves to nothing). */

@@ -292,6 +292,23 @@ static json_object *event_json(const struct event *e)
 		ADD("block", json_object_new_uint64(e->block));
 		break;
 	}
+	case EVENT_DEVICE_UEVENT: {
+		json_object *env = json_object_new_array();
+
+		ADD("event", json_object_new_string("uevent"));
+		ADD("action", json_object_new_string(uevent_action_name(e->uevent)));
+		ADD("devpath", json_object_new_string(e->devpath));
+		ADD("subsystem", json_object_new_string(e->subsystem));
+		for (const char *p = e->env; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+			json_object_array_add(env, json_object_new_string_len(p, (int)len));
+			p += len + (nl ? 1 : 0);
+		}
+		ADD("env", env);
+		break;
+	}
 	case EVENT_IOMEM:
 		ADD("event", json_object_new_string("iomem"));
 		ADD("change", json_object_new_string(change_name(e->change)));

@@ -182,7 +182,7 @@ static off_t file_size(struct hotplugfs_session *fs, tree_node n, const struct t
 	g_string_truncate(fs->render, 0);
 	if (tree_read(model(fs), n, &anyone, fs->render) < 0)
 		return 4096;
-	page_cache_seen(fs->pc, n, fs->render);
+	page_cache_seen(fs->pc, n, fs->render, PAGE_CACHE_SIZE);
 	return (off_t)fs->render->len;
 }
 
@@ -553,7 +553,7 @@ static void read_for_page_cache(struct hotplugfs_session *fs, fuse_req_t req, tr
 		fuse_reply_err(req, -rc);
 		return;
 	}
-	page_cache_seen(fs->pc, n, fs->render);
+	page_cache_seen(fs->pc, n, fs->render, PAGE_CACHE_PAGES);
 	if (off < 0 || (size_t)off >= fs->render->len)
 		fuse_reply_buf(req, NULL, 0);
 	else

@@ -134,9 +134,16 @@ static int fuse_inode(void *ctx, tree_node ino)
 	return fuse_lowlevel_notify_inval_inode(ctx, ino, 0, 0);
 }
 
+/* A negative offset: the attributes only. */
+static int fuse_attrs(void *ctx, tree_node ino)
+{
+	return fuse_lowlevel_notify_inval_inode(ctx, ino, -1, 0);
+}
+
 struct inval *inval_new(struct fuse_session *se, struct backend *b)
 {
-	const struct inval_sink sink = { fuse_entry, fuse_inode, se };
+	const struct inval_sink sink = { .entry = fuse_entry, .inode = fuse_inode,
+					 .attrs = fuse_attrs, .ctx = se };
 
 	return inval_new_with_sink(b, &sink);
 }
@@ -223,6 +230,16 @@ void inval_free(struct inval *iv)
 void inval_node(struct inval *iv, tree_node n)
 {
 	push(iv, IT_NODE, n, NULL);
+}
+
+void inval_attrs_now(struct inval *iv, tree_node n)
+{
+	if (!iv->sink.attrs) {
+		inval_node(iv, n);
+		return;
+	}
+	atomic_fetch_add(&iv->queued, 1);
+	count(iv, iv->sink.attrs(iv->sink.ctx, n));
 }
 
 void inval_set_settle(struct inval *iv, void (*fn)(void *ctx), void *ctx)

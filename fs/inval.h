@@ -34,6 +34,7 @@ struct inval;
 struct inval_sink {
 	int (*entry)(void *ctx, tree_node parent, const char *name);   /* drop a name */
 	int (*inode)(void *ctx, tree_node ino);    /* drop attributes, pages, dirents */
+	int (*attrs)(void *ctx, tree_node ino);    /* drop attributes only */
 	void *ctx;
 };
 
@@ -59,6 +60,14 @@ void inval_free(struct inval *iv);
 /* Queues the invalidation of n's attributes and cached contents (a file
  * whose contents changed: fs/page_cache.c). */
 void inval_node(struct inval *iv, tree_node n);
+/*
+ * Drops n's attributes now, from the calling (loop) thread: for a file of
+ * which the kernel holds the size but no page.  Safe where inval_node is
+ * not: without an offset the kernel locks no page
+ * (fuse_reverse_inval_inode(), fs/fuse/inode.c), so nothing it does waits
+ * for the loop, and the store's reply needs no batch.
+ */
+void inval_attrs_now(struct inval *iv, tree_node n);
 /* fn(ctx) is called when a batch is about to close, to queue what it
  * knows only then (the page cache's re-checked files). */
 void inval_set_settle(struct inval *iv, void (*fn)(void *ctx), void *ctx);

@@ -16,7 +16,7 @@ G_STATIC_ASSERT(sizeof(gpointer) >= sizeof(tree_node));
 struct page_cache {
 	struct backend *b;
 	struct inval *iv;
-	GHashTable *object;        /* tree_node set: OBJECT files the kernel holds */
+	GHashTable *object;        /* tree_node -> enum held: OBJECT files the kernel holds */
 	GHashTable *global;        /* tree_node -> content hash: GLOBAL files it holds */
 	GString *scratch;          /* re-rendered contents */
 	uint64_t generation;       /* the model's, when last checked */
@@ -49,14 +49,22 @@ static void drop(struct page_cache *pc, tree_node n)
 	pc->dropped++;
 }
 
-/* One of a block's files: dropped if the kernel holds it as OBJECT or GLOBAL. */
+/* One of a block's files: dropped if the kernel holds it as OBJECT or GLOBAL.
+ * Of a file nobody read through the page cache (a store loop's state: its
+ * size came with a lookup) only the attributes go, at once (inval.h). */
 static void drop_block_file(void *ctx, tree_node n)
 {
 	struct page_cache *pc = ctx;
+	enum page_cache_held held = GPOINTER_TO_UINT(g_hash_table_lookup(pc->object, NODE_KEY(n)));
 
-	if (g_hash_table_remove(pc->object, NODE_KEY(n)) ||
-	    g_hash_table_remove(pc->global, NODE_KEY(n)))
+	if (held == PAGE_CACHE_SIZE) {
+		g_hash_table_remove(pc->object, NODE_KEY(n));
+		inval_attrs_now(pc->iv, n);
+		pc->dropped++;
+	} else if (g_hash_table_remove(pc->object, NODE_KEY(n)) ||
+		   g_hash_table_remove(pc->global, NODE_KEY(n))) {
 		drop(pc, n);
+	}
 }
 
 /*
@@ -116,11 +124,13 @@ void page_cache_free(struct page_cache *pc)
 	g_free(pc);
 }
 
-void page_cache_seen(struct page_cache *pc, tree_node n, const GString *contents)
+void page_cache_seen(struct page_cache *pc, tree_node n, const GString *contents,
+		     enum page_cache_held held)
 {
 	switch (tree_cache_class(pc->b->model, n)) {
 	case TREE_CACHE_OBJECT:
-		g_hash_table_add(pc->object, NODE_KEY(n));
+		held |= GPOINTER_TO_UINT(g_hash_table_lookup(pc->object, NODE_KEY(n)));
+		g_hash_table_insert(pc->object, NODE_KEY(n), GUINT_TO_POINTER(held));
 		break;
 	case TREE_CACHE_GLOBAL:
 		g_hash_table_insert(pc->global, NODE_KEY(n),

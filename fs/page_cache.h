@@ -16,7 +16,9 @@
  *   GLOBAL   re-rendered after every change and dropped if its bytes differ:
  *            an offline block's valid_zones, the hotplug parameters, ...
  * The cost of a change is the number of GLOBAL files cached, never the size
- * of the machine; a change nobody has cached anything of costs nothing.
+ * of the machine; a change nobody has cached anything of costs nothing.  An
+ * OBJECT file of which the kernel holds only the size loses its attributes
+ * at once, from the loop (inval_attrs_now), not through the thread.
  * Removing a block or a firmware-map entry also drops its STATIC files, so
  * a descriptor opened before reads ENODEV, not the old bytes.
  */
@@ -35,9 +37,15 @@ struct page_cache;
 struct page_cache *page_cache_new(struct backend *b, struct inval *iv);
 void page_cache_free(struct page_cache *pc);
 
+/* What the kernel got of a file: its length (st_size), or its contents too. */
+enum page_cache_held {
+	PAGE_CACHE_SIZE = 1,
+	PAGE_CACHE_PAGES = 2,
+};
 /* The kernel got n's contents (a page-cache read) or their length (st_size):
  * they were these. */
-void page_cache_seen(struct page_cache *pc, tree_node n, const GString *contents);
+void page_cache_seen(struct page_cache *pc, tree_node n, const GString *contents,
+		     enum page_cache_held held);
 /* After anything may have changed (one loop iteration): queue the drops of
  * the GLOBAL files whose contents differ now.  Cheap when nothing changed. */
 void page_cache_check(struct page_cache *pc);

@@ -91,6 +91,41 @@ static void add_property(GByteArray *out, const char *fmt, ...)
 	g_byte_array_append(out, (const guint8 *)s, (guint)strlen(s) + 1);
 }
 
+/* Appends each "KEY=VALUE" line of lines as a property; skip: a key left
+ * out ("MAJOR"; NULL: none), devname: DEVNAME's value gets "/dev/" in front
+ * (device_set_devname(), sd-device.c: a relative name is below /dev). */
+static void add_lines(GByteArray *out, const char *lines, bool devname)
+{
+	for (const char *p = lines; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		if (devname && g_str_has_prefix(p, "DEVNAME=") && p[8] != '/')
+			add_property(out, "DEVNAME=/dev/%.*s", len - 8, p + 8);
+		else if (!devname || (!g_str_has_prefix(p, "MAJOR=") && !g_str_has_prefix(p, "MINOR=")))
+			add_property(out, "%.*s", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+/* The value of KEY in "KEY=VALUE\n" lines, into buf; false if absent. */
+static bool line_value(const char *lines, const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = lines; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len > klen && !strncmp(p, key, klen) && p[klen] == '=') {
+			snprintf(buf, size, "%.*s", (int)(len - klen - 1), p + klen + 1);
+			return true;
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	return false;
+}
+
 /*
  * What systemd-udevd 252 (Debian's 252.39 observed) sends for the kernel's
  * uevent of a memory block when no rule adds anything: the kernel's
@@ -99,6 +134,18 @@ static void add_property(GByteArray *out, const char *fmt, ...)
  * USEC_INITIALIZED, the CLOCK_MONOTONIC time it processed the event
  * (device_ensure_usec_initialized(): a memory block has no database entry to
  * keep an earlier one, so every event gets its own).
+ *
+ * Another device's uevent (nd, dax) goes the same way through
+ * device_new_from_nulstr() (sd-device/device-private.c), which keeps every
+ * variable in place but MAJOR and MINOR: those it sets after the last one
+ * (device_set_devnum()), so they follow SEQNUM; DEVNAME gets "/dev/" in front
+ * (device_set_devname()).  A device node gives no database entry either
+ * when no rule adds tags, links or properties: USEC_INITIALIZED is new for
+ * every event too.  DEVTYPE, when there is one, is hashed into the header's
+ * filter_devtype_hash (device_monitor_send_device()).  (udevd's own order
+ * varies: observed, a worker it forks for the event, as for the first one
+ * it handles, puts USEC_INITIALIZED after MAJOR and MINOR, as here; a worker
+ * it reuses, before them.  Listeners read properties by name.)
  */
 bool uevent_udev_message(const struct event *e, uint64_t usec_initialized, GByteArray *out)
 {
@@ -107,25 +154,34 @@ bool uevent_udev_message(const struct event *e, uint64_t usec_initialized, GByte
 		.magic = htonl(UDEV_MONITOR_MAGIC),
 		.header_size = sizeof(h),
 		.properties_off = sizeof(h),
-		.filter_subsystem_hash = htonl(uevent_udev_hash("memory")),
 	};
 	guint start = out->len;
+	char value[64];
 
-	if (e->kind != EVENT_UEVENT)
+	if (e->kind != EVENT_UEVENT && e->kind != EVENT_DEVICE_UEVENT)
 		return false;
+	h.filter_subsystem_hash = htonl(uevent_udev_hash(e->kind == EVENT_UEVENT ? "memory" :
+							 e->subsystem));
+	if (e->kind == EVENT_DEVICE_UEVENT && line_value(e->env, "DEVTYPE", value, sizeof(value)))
+		h.filter_devtype_hash = htonl(uevent_udev_hash(value));
 	g_byte_array_append(out, (const guint8 *)&h, sizeof(h));
 	add_property(out, "UDEV_DATABASE_VERSION=1");
 	add_property(out, "ACTION=%s", uevent_action_name(e->uevent));
-	add_property(out, "DEVPATH=/devices/system/memory/memory%" PRIu64, e->block);
-	add_property(out, "SUBSYSTEM=memory");
-	for (const char *p = e->synth; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-		add_property(out, "%.*s", len, p);
-		p += len + (nl ? 1 : 0);
+	if (e->kind == EVENT_UEVENT) {
+		add_property(out, "DEVPATH=/devices/system/memory/memory%" PRIu64, e->block);
+		add_property(out, "SUBSYSTEM=memory");
+		add_lines(out, e->synth, false);
+		add_property(out, "SEQNUM=%" PRIu64, e->seq);
+	} else {
+		add_property(out, "DEVPATH=%s", e->devpath);
+		add_property(out, "SUBSYSTEM=%s", e->subsystem);
+		add_lines(out, e->env, true);
+		add_property(out, "SEQNUM=%" PRIu64, e->seq);
+		if (line_value(e->env, "MAJOR", value, sizeof(value)))
+			add_property(out, "MAJOR=%s", value);
+		if (line_value(e->env, "MINOR", value, sizeof(value)))
+			add_property(out, "MINOR=%s", value);
 	}
-	add_property(out, "SEQNUM=%" PRIu64, e->seq);
 	add_property(out, "USEC_INITIALIZED=%" PRIu64, usec_initialized);
 	h.properties_len = out->len - start - (uint32_t)sizeof(h);
 	memcpy(out->data + start, &h, sizeof(h));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The machine's memory block uevents, delivered as udevd delivers them to
+ * The machine's uevents (its memory blocks', its nd and dax devices':
+ * core/device_uevent.h), delivered as udevd delivers them to
  * applications: in libudev's format on the "udev" netlink group (group 2 of
  * NETLINK_KOBJECT_UEVENT), where udev_monitor_new_from_netlink(udev, "udev")
  * and `udevadm monitor --udev` listen (docs/udev.md).
@@ -12,10 +13,11 @@
  * backend must be the caller of uevent_udev_start (before its loop runs).
  *
  * What a listener receives is what systemd-udevd 252 broadcasts for the
- * kernel's uevent of a memory block that no rule touched: the header of
+ * kernel's uevent that no rule touched: the header of
  * monitor_netlink_header (src/libsystemd/sd-device/device-monitor.c) and
  * the properties UDEV_DATABASE_VERSION=1, ACTION, DEVPATH, SUBSYSTEM, the
- * SYNTH_ variables of a synthetic uevent, SEQNUM and USEC_INITIALIZED.
+ * SYNTH_ variables of a synthetic uevent or the device's own variables,
+ * SEQNUM (then MAJOR and MINOR, if any) and USEC_INITIALIZED.
  */
 #ifndef HOTPLUGFS_UEVENT_UDEV_H
 #define HOTPLUGFS_UEVENT_UDEV_H

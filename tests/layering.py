@@ -29,7 +29,7 @@ LAYERS = [
     ("devices", ["device", "dev_*"]),
     ("ops", ["ops"]),
     ("boot/fixture", ["fixture", "boot", "scenario"]),
-    ("tree", ["tree", "attr", "attrs_*", "nd_*"]),
+    ("tree", ["tree", "attr", "attrs_*", "nd_*", "device_uevent"]),
     ("backend", ["backend", "sim_backend"]),
     ("live", ["sysdir", "kmod_files", "capture_kmod", "capture", "live_backend"]),
 ]

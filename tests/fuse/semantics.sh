@@ -130,6 +130,20 @@ for k in count rdwr-reread einval; do
 done
 echo "$orig" > "$M/auto_online_blocks"
 
+# A block's state whose size the kernel got from a stat but whose page it
+# never read, changed by a store to another file (a write to state itself
+# has the kernel drop its size, fuse_write_update_attr()): the store drops
+# the size at once (fs/page_cache.c), so the next stat and read see the new
+# length; then the same once the page is cached.
+L=$M/$(ls "$M" | grep -E '^memory[0-9]+$' | sort -V | tail -n 1)
+same "last block online, by size only" "$(stat -c %s "$L/state")" 7
+check "store 0 to online after a stat of state only" sh -c "echo 0 > '$L/online'"
+same "state size after the store" "$(stat -c %s "$L/state")" 8
+same "state after the store" "$(cat "$L/state")" offline
+check "store 1 to online with state's page cached" sh -c "echo 1 > '$L/online'"
+same "state after the second store" "$(cat "$L/state")" online
+same "state size after the second store" "$(stat -c %s "$L/state")" 7
+
 err=$(bash -c "echo 1 > '$B/phys_index'" 2>&1); rc=$?
 check "write to 0444 fails even as root" test "$rc" -ne 0
 check "write to 0444 is EACCES" grep -q "Permission denied" <<< "$err"

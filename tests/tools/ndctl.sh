@@ -5,7 +5,9 @@
 # scenario) and fixtures/cxl-kmem.json: every command is printed with its
 # output and exit status, and the transcript must equal
 # tests/golden/ndctl/NAME.txt.  Random uuids from ndctl are shown as <uuid>.
-# The expectations follow the kernel's sysfs code (docs/ndctl.md).
+# The expectations follow the kernel's sysfs code (docs/ndctl.md); then
+# fixtures/nvdimm-qemu.json against the transcripts of real 6.1 and 6.12
+# kernels (tests/kernel/ndctl-real).
 # Regenerate the transcripts (after checking them) with
 #   HOTPLUGFS_REGEN_GOLDEN=1 HOTPLUGFS=build/fs/hotplugfs SRCDIR=. bash tests/tools/ndctl.sh
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root.
@@ -106,4 +108,20 @@ show daxctl reconfigure-device --mode=devdax dax1.0
 show daxctl list
 grep -e dax -e kmem /proc/iomem
 '
+
+# The command sequence of tests/kernel/ndctl_test.py on fixtures/nvdimm-qemu.json
+# against what Debian's 6.1 and 6.12 kernels printed with QEMU's NVDIMM
+# (tests/kernel/ndctl-real, recorded by that test's --save): one line per command.
+if [ "${HOTPLUGFS_REGEN_GOLDEN:-}" != 1 ]; then
+	PYTHONDONTWRITEBYTECODE=1 HOTPLUGFS_KERNEL_WORK='' timeout --kill-after=5 300 \
+		python3 "$SRCDIR/tests/kernel/ndctl_test.py" --real "$SRCDIR/tests/kernel/ndctl-real" \
+		> "$T/real.out" 2>&1
+	rc=$?
+	sed 's/^/    /' "$T/real.out"
+	if [ $rc = 77 ]; then
+		echo "note: the recorded real-kernel transcripts were not compared: $(tail -1 "$T/real.out")"
+	else
+		check "the recorded 6.1 and 6.12 transcripts (ndctl_test.py --real)" [ $rc = 0 ]
+	fi
+fi
 finish

@@ -13,6 +13,13 @@
 #    block is online afterwards; the other blocks are untouched;
 #  - writes to memoryN/uevent send synthetic uevents (SYNTH_UUID), which
 #    `udevadm trigger --settle` waits for; bad ones fail with EINVAL;
+#  - the DIMM's own ACPI device sends nothing (as the kernel: no acpi or
+#    container uevent is heard inside run);
+#  - on the NVDIMM machine, `ndctl create-namespace -m devdax` and
+#    `daxctl reconfigure-device --mode=system-ram dax0.0` and back make
+#    `udevadm monitor --udev --subsystem-match=dax --subsystem-match=nd`
+#    print the dax and nd devices' add, bind and unbind, in the kernel's
+#    order among the blocks' uevents, with the variables dev_uevent() adds;
 #  - nothing reaches the host's network namespace.
 # CMD runs inside `run`, whose memory directory is checked to be FUSE before
 # anything is written to it.  Everything is bounded by timeout.
@@ -64,10 +71,12 @@ MEM=/sys/devices/system/memory
 readlink /proc/self/ns/net > \$T/inner.netns
 udevadm monitor --udev --subsystem-match=memory > \$T/monitor.out 2> \$T/monitor.err &
 MON=\$!
+udevadm monitor --udev --subsystem-match=acpi --subsystem-match=container > \$T/acpi.out 2>&1 &
+ACPI=\$!
 \$WIRE listen --seconds 60 --out \$T/run.wire --ready \$T/run.ready &
 LISTEN=\$!
 # udevadm monitor prints this line once its socket listens.
-for _ in \$(seq 200); do grep -q '^UDEV - ' \$T/monitor.out && [ -e \$T/run.ready ] && break; sleep 0.1; done
+for _ in \$(seq 200); do grep -q '^UDEV - ' \$T/monitor.out && grep -q '^UDEV - ' \$T/acpi.out && [ -e \$T/run.ready ] && break; sleep 0.1; done
 touch \$T/listening
 for _ in \$(seq 200); do [ -e \$T/plugged ] && break; sleep 0.1; done
 for _ in \$(seq 100); do [ \$(grep -c ' add ' \$T/monitor.out) -ge 4 ] && break; sleep 0.1; done
@@ -94,7 +103,7 @@ timeout 20 udevadm trigger --settle --action=change --subsystem-match=memory \\
 echo \$? > \$T/trigger.rc
 for _ in \$(seq 100); do grep -q 'change.*memory35' \$T/monitor.out && break; sleep 0.1; done
 sleep 0.3
-kill \$MON \$LISTEN
+kill \$MON \$ACPI \$LISTEN
 wait
 EOF
 timeout --kill-after=5 120 "$HOTPLUGFS" run --control "$SOCK" "$T/fixture.json" -- \
@@ -125,6 +134,13 @@ add /devices/system/memory/memory35 (memory)
 online /devices/system/memory/memory33 (memory)
 add /devices/system/memory/memory32 (memory)
 change /devices/system/memory/memory35 (memory)"
+
+# The PNP0C80 device is a scan handler's (acpi_memory_device_add()): no
+# driver binds it and its eject keeps it (acpi_bus_trim()), so the kernel
+# sends no acpi uevent for it, and 6.1 no container one.
+check "udevadm monitor --subsystem-match=acpi heard its header" grep -q '^UDEV - ' "$T/acpi.out"
+same_text "udevadm monitor --udev --subsystem-match=acpi --subsystem-match=container: nothing" \
+	"$(grep '^UDEV  *\[' "$T/acpi.out")" ""
 
 # The datagrams: from uid 0, a port id that is not the kernel's, to group 2
 # only; SEQNUM is the control socket's seq of the same uevent.
@@ -169,6 +185,85 @@ check "run's CMD had a network namespace of its own" \
 # (The host may have a udevd of its own: only the machine's datagrams count.)
 check "the host's udev group heard none of the machine's datagrams" \
 	sh -c "test -s '$T/run.wire' && ! grep -qxF -f '$T/run.wire' '$T/host.wire'"
+
+# --- the NVDIMM machine: nd and dax devices ----------------------------------------
+# /dev inside run is the machine's (fs/devnodes.c), no devtmpfs: libudev
+# listens to the udev group only if /run/udev/control exists, which a host
+# without udevd lacks.  CMD makes one, in run's mount namespace only.
+without_scenario "$SRCDIR/fixtures/nvdimm-kmem.json" "$T/nvdimm.json"
+if command -v ndctl > /dev/null && command -v daxctl > /dev/null; then
+	cat > "$T/nd.sh" <<EOF
+set -u
+T=$T
+[ "\$(stat -f -c %T /sys/devices/system/memory)" = fuseblk ] || { echo "memory directory is not FUSE" > \$T/nd.err; exit 99; }
+if [ -d /run/udev ]; then mount -t tmpfs none /run/udev; else mount -t tmpfs none /run; mkdir /run/udev; fi
+touch /run/udev/control
+udevadm monitor --udev --subsystem-match=dax --subsystem-match=nd > \$T/nd-monitor.out 2>&1 &
+MON=\$!
+udevadm monitor --udev --subsystem-match=dax --subsystem-match=nd --subsystem-match=memory > \$T/all-monitor.out 2>&1 &
+ALL=\$!
+$WIRE listen --seconds 60 --out \$T/nd.wire --ready \$T/nd.ready &
+LISTEN=\$!
+for _ in \$(seq 200); do grep -q '^UDEV - ' \$T/nd-monitor.out && grep -q '^UDEV - ' \$T/all-monitor.out && [ -e \$T/nd.ready ] && break; sleep 0.1; done
+ndctl create-namespace -m devdax -r region0 > \$T/nd-create.out 2>&1; echo \$? > \$T/nd-create.rc
+daxctl reconfigure-device --mode=system-ram dax0.0 > \$T/nd-ram.out 2>&1; echo \$? > \$T/nd-ram.rc
+daxctl reconfigure-device --mode=devdax --force dax0.0 > \$T/nd-devdax.out 2>&1; echo \$? > \$T/nd-devdax.rc
+for _ in \$(seq 100); do [ \$(grep -c '^UDEV  *\[' \$T/nd-monitor.out) -ge 9 ] && break; sleep 0.1; done
+sleep 0.3
+kill \$MON \$ALL \$LISTEN
+wait
+EOF
+	timeout --kill-after=5 120 "$HOTPLUGFS" run "$T/nvdimm.json" -- bash "$T/nd.sh" \
+		> "$T/nd-run.out" 2>&1
+	same "run on the NVDIMM machine: status" "$?" 0
+	cat "$T/nd.err" 2>/dev/null
+	same "ndctl create-namespace -m devdax" "$(cat "$T/nd-create.rc")" 0
+	same "daxctl reconfigure-device --mode=system-ram dax0.0" "$(cat "$T/nd-ram.rc")" 0
+	same "daxctl reconfigure-device --mode=devdax --force dax0.0" "$(cat "$T/nd-devdax.rc")" 0
+	R=/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0
+	got=$(sed -n 's/^UDEV *\[[0-9.]*\] *\([a-z]*\) *\(.*\)$/\1 \2/p' "$T/nd-monitor.out")
+	same_text "udevadm monitor --udev --subsystem-match=dax --subsystem-match=nd inside run" "$got" \
+"add $R/dax0.0/dax0.0 (dax)
+bind $R/dax0.0/dax0.0 (dax)
+bind $R/dax0.0 (nd)
+add $R/dax0.1 (nd)
+add $R/namespace0.1 (nd)
+unbind $R/dax0.0/dax0.0 (dax)
+bind $R/dax0.0/dax0.0 (dax)
+unbind $R/dax0.0/dax0.0 (dax)
+bind $R/dax0.0/dax0.0 (dax)"
+	# device_dax's unbind before kmem's probe adds the blocks, kmem's bind
+	# after (daxctl onlines them then), its unbind after their removal.
+	got=$(sed -n 's/^UDEV *\[[0-9.]*\] *\([a-z]*\) *\(.*\)$/\1 \2/p' "$T/all-monitor.out" |
+		tail -n +6 | sed "s#$R/dax0.0/##")
+	same_text "daxctl reconfigure-device and back: dax and memory uevents in order" "$got" \
+"unbind dax0.0 (dax)
+add /devices/system/memory/memory33 (memory)
+add /devices/system/memory/memory34 (memory)
+add /devices/system/memory/memory35 (memory)
+bind dax0.0 (dax)
+online /devices/system/memory/memory33 (memory)
+online /devices/system/memory/memory34 (memory)
+online /devices/system/memory/memory35 (memory)
+offline /devices/system/memory/memory33 (memory)
+offline /devices/system/memory/memory34 (memory)
+offline /devices/system/memory/memory35 (memory)
+remove /devices/system/memory/memory33 (memory)
+remove /devices/system/memory/memory34 (memory)
+remove /devices/system/memory/memory35 (memory)
+unbind dax0.0 (dax)
+bind dax0.0 (dax)"
+	# The datagrams carry the variables dev_uevent() adds, as udevd puts
+	# them: DEVNAME under /dev, MAJOR and MINOR after SEQNUM.  (MODALIAS is
+	# what the device's uevent file shows: dax:t0 on a real 6.12.)
+	check "dax0.0's add datagram" grep -q "^group=2 port=[1-9][0-9]* uid=0 | libudev magic=feedcafe header_size=40 properties_off=40 properties_len=[0-9]* subsystem=3a2553ca devtype=00000000 bloom=00000000:00000000 | UDEV_DATABASE_VERSION=1 ACTION=add DEVPATH=$R/dax0.0/dax0.0 SUBSYSTEM=dax DEVNAME=/dev/dax0.0 MODALIAS=dax:t0\** SEQNUM=[0-9]* MAJOR=251 MINOR=0 USEC_INITIALIZED=[0-9]*\$" "$T/nd.wire"
+	check "dax0.0's bind to kmem: DRIVER=kmem" grep -q "ACTION=bind DEVPATH=$R/dax0.0/dax0.0 SUBSYSTEM=dax DEVNAME=/dev/dax0.0 DRIVER=kmem MODALIAS=dax:t0\** SEQNUM=" "$T/nd.wire"
+	check "dax0.0's unbind: no DRIVER, no MODALIAS" grep -q "ACTION=unbind DEVPATH=$R/dax0.0/dax0.0 SUBSYSTEM=dax DEVNAME=/dev/dax0.0 SEQNUM=[0-9]* MAJOR=251 MINOR=0 USEC_INITIALIZED=" "$T/nd.wire"
+	check "the nd dax seed's add: DEVTYPE hashed into the header" grep -q "subsystem=4f463220 devtype=767122ed bloom=00000000:00000000 | UDEV_DATABASE_VERSION=1 ACTION=add DEVPATH=$R/dax0.1 SUBSYSTEM=nd DEVTYPE=nd_dax MODALIAS=nd:t7 SEQNUM=" "$T/nd.wire"
+	check "no malformed datagram (NVDIMM machine)" sh -c "! grep -q '^BAD' '$T/nd.wire'"
+else
+	echo "note: ndctl/daxctl not installed: the NVDIMM machine's uevents are not checked"
+fi
 
 # --- the same uevents through the real systemd-udevd 252 -------------------------
 # A sandbox: a user namespace (so the host's kernel uevents never reach it:

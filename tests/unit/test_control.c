@@ -228,7 +228,7 @@ static int quick_inode(void *ctx, tree_node ino)
 
 static struct inval *slow_inval(struct backend *b)
 {
-	const struct inval_sink sink = { slow_entry, quick_inode, NULL };
+	const struct inval_sink sink = { .entry = slow_entry, .inode = quick_inode };
 	struct inval *iv = inval_new_with_sink(b, &sink);
 
 	g_assert_cmpint(inval_start(iv), ==, 0);

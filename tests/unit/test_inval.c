@@ -107,7 +107,7 @@ static void test_eject_drops_the_block_names(void)
 {
 	g_autoptr(backend) b = guest_backend();
 	struct recorder r = { .calls = g_ptr_array_new_with_free_func(g_free) };
-	const struct inval_sink sink = { record_entry, record_inode, &r };
+	const struct inval_sink sink = { .entry = record_entry, .inode = record_inode, .ctx = &r };
 	struct inval *iv = inval_new_with_sink(b, &sink);
 	tree_node memory = node(b, "sys/devices/system/memory");
 	uint64_t first, second;
@@ -164,7 +164,7 @@ static void test_online_changes_no_name(void)
 {
 	g_autoptr(backend) b = guest_backend();
 	struct recorder r = { .calls = g_ptr_array_new_with_free_func(g_free) };
-	const struct inval_sink sink = { record_entry, record_inode, &r };
+	const struct inval_sink sink = { .entry = record_entry, .inode = record_inode, .ctx = &r };
 	struct inval *iv = inval_new_with_sink(b, &sink);
 
 	g_mutex_init(&r.lock);
@@ -194,7 +194,7 @@ static void test_stop_waits_for_a_notification_in_progress(void)
 {
 	g_autoptr(backend) b = guest_backend();
 	struct recorder r = { .calls = g_ptr_array_new_with_free_func(g_free), .sleep_ms = 2500 };
-	const struct inval_sink sink = { record_entry, record_inode, &r };
+	const struct inval_sink sink = { .entry = record_entry, .inode = record_inode, .ctx = &r };
 	struct inval *iv = inval_new_with_sink(b, &sink);
 	struct served s = { 0 };
 	gint64 t0;
