@@ -651,6 +651,21 @@ static bool boot_literal_blocks(struct machine *m, const struct fixture *fx, GEr
 	return true;
 }
 
+/* Captured resources bound to the devices that made them ("devices"). */
+static bool bind_literal_devices(struct machine *m, const struct fixture *fx, GError **err)
+{
+	for (guint i = 0; fx->devices && i < fx->devices->len; i++) {
+		const struct fx_device *d = &g_array_index(fx->devices, struct fx_device, i);
+		g_autoptr(GError) why = NULL;
+
+		if (!virtio_mem_bind(m, d->resource, d->block_size, d->plugged, d->nid, &why)) {
+			fail(err, fx, d->path, "%s", why->message);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool boot_literal(struct machine *m, const struct fixture *fx, GError **err)
 {
 	m->has_iomem = fx->iomem != NULL;
@@ -658,7 +673,8 @@ static bool boot_literal(struct machine *m, const struct fixture *fx, GError **e
 	boot_literal_firmware_map(m, fx);
 	setup_numa(m, fx);
 	m->block_size = fx->block_size ? fx->block_size : profile_section_size(&m->profile);
-	return !fx->memory_blocks || boot_literal_blocks(m, fx, err);
+	return (!fx->memory_blocks || boot_literal_blocks(m, fx, err)) &&
+	       bind_literal_devices(m, fx, err);
 }
 
 /* The injector module loaded with priority=, its action files set, and the

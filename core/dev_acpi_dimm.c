@@ -15,13 +15,23 @@
  * __add_memory() per range with MHP_NID_IS_MGID, plus MHP_MEMMAP_ON_MEMORY when
  * mhp_supports_memmap_on_memory() (6.1: only for a range of exactly one
  * block; 6.8+: per block, any size - decided in add_memory_resource). */
-struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, GError **err)
+struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, int slot,
+			GError **err)
 {
+	g_autofree char *name = NULL;
 	struct device *d;
 	int mgid, ret;
 
 	if (!profile_has_acpi_and_pci(&m->profile))
 		return bad_request(err, "s390x has no ACPI memory devices"), NULL;
+	/* QEMU's MP00 ... MPFF (ACPI_MAX_RAM_SLOTS, hw/acpi/memory_hotplug.c) */
+	if (slot > 255)
+		return bad_request(err, "slot %d: QEMU has at most 256 memory slots", slot), NULL;
+	if (slot < 0)
+		slot = device_next_index(m, "dimm%d");
+	name = g_strdup_printf("dimm%d", slot);
+	if (device_find(m, name))
+		return bad_request(err, "slot %d is taken by %s", slot, name), NULL;
 	if (!check_hotplug_range(m, start, size, nid, err))
 		return NULL;
 
@@ -30,8 +40,8 @@ struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int ni
 		return kernel_failed(err, -mgid, "memory_group_register_static"), NULL;
 	d = g_new0(struct device, 1);
 	d->kind = DEV_ACPI_DIMM;
-	d->id = device_next_index(m, "dimm%d");
-	d->name = g_strdup_printf("dimm%d", d->id);
+	d->id = slot;
+	d->name = g_steal_pointer(&name);
 	d->start = start;
 	d->size = size;
 	d->nid = nid;
@@ -108,8 +118,11 @@ int dimm_eject(struct machine *m, struct device *d, GError **err)
  * node is QEMU's (7.2, machines pc and q35 alike): the slots are MP00, MP01 ...
  * in the container \_SB.MHPC, the fifth PNP0A06 the ACPI scan meets; every slot
  * is enumerated at boot, so PNP0C80:NN (acpi_device_set_name(): "%s:%02x" from
- * a per-HID IDA, drivers/acpi/scan.c) is the slot: the lowest free one, as
- * QEMU plugs a DIMM and as dimmN is numbered.  Read on Debian 6.1.0-57 and
+ * a per-HID IDA, drivers/acpi/scan.c) is the slot: the one dimm-add is given
+ * (QEMU's query-memory-devices says it), else the lowest free one, as QEMU
+ * plugs a DIMM and as dimmN is numbered.  A slot the simulation does not
+ * know is taken (an NVDIMM's, a boot DIMM's) shifts it: with an NVDIMM in
+ * slot 0 the first DIMM plugged is PNP0C80:01 on 6.1 and 6.12.  Read on Debian 6.1.0-57 and
  * 6.12.117 guests: ../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00.
  */
 bool dimm_firmware_node(const struct machine *m, const struct memory_block *b, GString *out)

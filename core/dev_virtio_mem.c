@@ -20,6 +20,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "device.h"
 #include "hotplug.h"
@@ -29,6 +31,14 @@
 static uint64_t unit_size(const struct machine *m, const struct device *d)
 {
 	return MAX(d->dev_block_size, m->block_size);
+}
+
+static bool check_block_size(uint64_t block_size, GError **err)
+{
+	if (!block_size || (block_size & (block_size - 1)) || block_size < 4096)
+		return bad_request(err, "block_size 0x%" PRIx64 " is not a power of two of at "
+				   "least a page", block_size);
+	return true;
 }
 
 /* virtio_mem_probe() -> virtio_mem_init_hotplug(), 6.12 */
@@ -43,9 +53,8 @@ struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region
 
 	if (!profile_has_acpi_and_pci(&m->profile))
 		return bad_request(err, "virtio-mem needs x86_64 or aarch64 here"), NULL;
-	if (!block_size || (block_size & (block_size - 1)) || block_size < 4096)
-		return bad_request(err, "block_size 0x%" PRIx64 " is not a power of two of at "
-				   "least a page", block_size), NULL;
+	if (!check_block_size(block_size, err))
+		return NULL;
 	if (!region_size || start % unit || region_size % unit)
 		return bad_request(err, "the region 0x%" PRIx64 "+0x%" PRIx64 " is not aligned to "
 				   "0x%" PRIx64 " (the larger of the device and memory block sizes)",
@@ -179,4 +188,105 @@ int virtio_mem_resize(struct machine *m, struct device *d, uint64_t requested, G
 		ret = unplug(m, d, requested, err);
 	m->generation++;
 	return ret;
+}
+
+static const struct resource *top_level(const struct machine *m, const char *name)
+{
+	for (const struct resource *r = m->iomem.child; r; r = r->sibling)
+		if (!strcmp(r->name, name))
+			return r;
+	return NULL;
+}
+
+/* The group of the blocks the device's plugged units hold, which must be
+ * exactly those blocks; 0 when there are none. */
+static bool plugged_blocks_group(const struct machine *m, const struct device *d, int *mgid,
+				 GError **err)
+{
+	uint64_t first = d->start / m->block_size, n = d->size / m->block_size;
+	uint64_t added = units_added(m, d, d->plugged) * unit_size(m, d) / m->block_size;
+
+	*mgid = 0;
+	for (uint64_t id = first; id < first + n; id++) {
+		const struct memory_block *b = memory_blocks_find(&m->blocks, id);
+
+		if (!b != (id >= first + added))
+			return bad_request(err, "memory%" PRIu64 " %s, but %s plugged 0x%" PRIx64 " of "
+					   "blocks of 0x%" PRIx64 " (memory blocks of 0x%" PRIx64 ")",
+					   id, b ? "exists" : "is missing", d->name, d->plugged,
+					   d->dev_block_size, m->block_size);
+		if (!b)
+			continue;
+		if (!b->group || (*mgid && b->group != *mgid))
+			return bad_request(err, "memory%" PRIu64 " is not in the memory group of %s's "
+					   "other blocks (give them one \"group\")", id, d->name);
+		*mgid = b->group;
+	}
+	return true;
+}
+
+/* A device the kernel probed before the capture: virtio_mem_probe() had
+ * created "virtioN" (virtio_mem_create_resource()) and registered its
+ * dynamic group (memory_group_register_dynamic()), 6.1 and 6.12. */
+struct device *virtio_mem_bind(struct machine *m, const char *name, uint64_t block_size,
+			       uint64_t plugged, int nid, GError **err)
+{
+	const struct resource *res = top_level(m, name);
+	g_autofree struct device *d = g_new0(struct device, 1);
+	const struct memory_group *g;
+	uint64_t unit = MAX(block_size, m->block_size);
+	int index, end = 0, mgid;
+
+	if (!profile_has_acpi_and_pci(&m->profile))
+		return bad_request(err, "virtio-mem needs x86_64 or aarch64 here"), NULL;
+	if (sscanf(name, "virtio%d%n", &index, &end) != 1 || name[end] || index < 0)
+		return bad_request(err, "\"%s\" is not a virtio device's name (virtioN)", name), NULL;
+	if (!res)
+		return bad_request(err, "iomem has no top-level resource \"%s\"", name), NULL;
+	if (device_find(m, name))
+		return bad_request(err, "%s is bound already", name), NULL;
+	if (!check_block_size(block_size, err))
+		return NULL;
+	if (res->start % unit || (res->end + 1 - res->start) % unit)
+		return bad_request(err, "%s 0x%" PRIx64 "-0x%" PRIx64 " is not aligned to 0x%" PRIx64
+				   " (the larger of the device and memory block sizes)", name,
+				   res->start, res->end, unit), NULL;
+	d->kind = DEV_VIRTIO_MEM;
+	d->id = index;
+	d->start = res->start;
+	d->size = res->end + 1 - res->start;
+	d->nid = nid;
+	d->res = (struct resource *)res;
+	d->dev_block_size = block_size;
+	d->name = (char *)name;
+	if (plugged % block_size || plugged > d->size)
+		return bad_request(err, "plugged_size 0x%" PRIx64 " is not a multiple of the block size "
+				   "0x%" PRIx64 " within the region's 0x%" PRIx64, plugged, block_size,
+				   d->size), NULL;
+	d->plugged = d->requested = plugged;
+	if (!plugged_blocks_group(m, d, &mgid, err))
+		return NULL;
+	if (mgid) {
+		g = machine_group(m, mgid);
+		if (!g->dynamic || g->unit_pages != unit >> PAGE_SHIFT || g->nid != nid)
+			return bad_request(err, "the blocks' group is not %s's: a dynamic group on "
+					   "node %d of units of 0x%" PRIx64 " pages", name, nid,
+					   unit >> PAGE_SHIFT), NULL;
+	} else {
+		mgid = memory_group_register_dynamic(m, nid, unit >> PAGE_SHIFT);
+		g_assert(mgid > 0);
+		machine_node_add(m, nid);
+	}
+	d->mgid = mgid;
+	d->name = g_strdup(name);
+	/* vm->resource_name: what is plugged merges with what it plugs next;
+	 * add_memory_driver_managed(MHP_MERGE_RESOURCE) had marked each one
+	 * mergeable (merge_system_ram_resource(), 6.1 and 6.12). */
+	d->ram_name = machine_strdup(m, "System RAM (virtio_mem)");
+	for (struct resource *r = d->res->child; r; r = r->sibling)
+		if (!strcmp(r->name, d->ram_name)) {
+			r->name = d->ram_name;
+			r->flags |= IORESOURCE_SYSRAM_MERGEABLE;
+		}
+	return device_register(m, g_steal_pointer(&d));
 }

@@ -144,7 +144,9 @@ int device_next_index(const struct machine *m, const char *fmt);
 void devices_boot(struct machine *m);
 
 /* ---- ACPI memory device (dev_acpi_dimm.c) ------------------------------ */
-struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, GError **err);
+/* SLOT: QEMU's memory slot (its ACPI device PNP0C80:SLOT), -1: the lowest free. */
+struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, int slot,
+			GError **err);
 int dimm_eject(struct machine *m, struct device *d, GError **err);
 /* Whether block b belongs to an ACPI memory device; its firmware_node link
  * target is appended to out (if not NULL). */
@@ -156,6 +158,12 @@ struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region
 bool virtio_mem_resize_check(const struct device *d, uint64_t requested,
 			     GError **err);
 int virtio_mem_resize(struct machine *m, struct device *d, uint64_t requested, GError **err);
+/* A device found at boot (literal form, "devices"): the captured top-level
+ * resource NAME ("virtioN") becomes its region, PLUGGED bytes from its start
+ * are plugged, its memory is the captured "System RAM (virtio_mem)" under it
+ * and its blocks' dynamic group (registered when nothing is plugged). */
+struct device *virtio_mem_bind(struct machine *m, const char *name, uint64_t block_size,
+			       uint64_t plugged, int nid, GError **err);
 
 /* ---- nvdimm and dax (dev_dax.c) ---------------------------------------- */
 enum dax_target { DAX_TO_FSDAX, DAX_TO_DEVDAX, DAX_TO_SYSTEM_RAM };

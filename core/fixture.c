@@ -481,6 +481,14 @@ static void clear_group(gpointer p)
 	g_free(((struct fx_group *)p)->path);
 }
 
+static void clear_device(gpointer p)
+{
+	struct fx_device *d = p;
+
+	g_free(d->resource);
+	g_free(d->path);
+}
+
 static GArray *array_new(size_t elt, GDestroyNotify clear)
 {
 	GArray *a = g_array_new(FALSE, TRUE, (guint)elt);
@@ -522,6 +530,8 @@ void fixture_free(struct fixture *fx)
 		g_array_unref(fx->memory_blocks);
 	if (fx->memory_groups)
 		g_array_unref(fx->memory_groups);
+	if (fx->devices)
+		g_array_unref(fx->devices);
 	json_object_put(fx->scenario);
 	if (fx->scenario_expect)
 		g_array_unref(fx->scenario_expect);
@@ -605,7 +615,7 @@ static bool read_header(struct ctx *c, json_object *root)
 	static const char *const keys[] = { "hotplugfs-fixture", "description", "kernel", "arch",
 		"hypervisor", "block_size", "memory_hotplug", "cpus", "cmdline", "e820", "memmap",
 		"mem", "numa", "kernel_image", "crashkernel", "early_resources", "resources",
-		"late_resources", "memory_blocks", "memory_groups", "iomem", "firmware_memmap", "faults",
+		"late_resources", "memory_blocks", "memory_groups", "iomem", "firmware_memmap", "faults", "devices",
 		"pm_advanced_debug", "device_backed_vmemmap", "scenario", "la57", NULL };
 	struct fixture *fx = c->fx;
 	json_object *v;
@@ -1106,6 +1116,35 @@ static bool read_memory_group(struct ctx *c, json_object *o, const char *path, v
 	return true;
 }
 
+/* devices[i]: { "type": "virtio-mem", "resource": "virtioN", "block_size",
+ * "plugged_size", "node" } (checked against the machine when it boots). */
+static bool read_device(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	static const char *const keys[] = { "type", "resource", "block_size", "plugged_size",
+		"node", NULL };
+	static const struct word type_words[] = { { "virtio-mem", 0 } };
+	struct fx_device d = { 0 };
+	json_object *v;
+	const char *s;
+	uint32_t type;
+	uint64_t nid = 0;
+
+	if (!read_object(c, o, path, NULL, keys) || !require(c, o, path, "type", &v) ||
+	    !read_word(c, v, path, "type", "device type", WORDS(type_words), &type) ||
+	    !require(c, o, path, "resource", &v) || !read_string(c, v, path, "resource", &s))
+		return false;
+	if (!require(c, o, path, "block_size", &v) || !read_size(c, v, path, "block_size", &d.block_size) ||
+	    !require(c, o, path, "plugged_size", &v) ||
+	    !read_size(c, v, path, "plugged_size", &d.plugged) ||
+	    (has(o, "node", &v) && !read_uint(c, v, path, "node", 0, MAX_NUMNODES - 1, &nid)))
+		return false;
+	d.resource = g_strdup(s);
+	d.nid = (int)nid;
+	d.path = g_strdup(path);
+	g_array_append_val(out, d);
+	return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* The whole file                                                      */
 
@@ -1113,7 +1152,7 @@ static bool read_memory_group(struct ctx *c, json_object *o, const char *path, v
 static bool check_form(struct ctx *c, json_object *root)
 {
 	static const char *const literal_only[] = { "iomem", "firmware_memmap", "memory_groups",
-		NULL };
+		"devices", NULL };
 	static const char *const boot_only[] = { "memmap", "mem", "kernel_image", "crashkernel",
 		"early_resources", "resources", "late_resources", NULL };
 	json_object *v;
@@ -1391,6 +1430,11 @@ static bool read_literal_form(struct ctx *c, json_object *root)
 		fx->memory_groups = array_new(sizeof(struct fx_group), clear_group);
 		if (!read_array(c, v, "$", "memory_groups", read_memory_group, fx->memory_groups) ||
 		    !check_group_order(c))
+			return false;
+	}
+	if (has(root, "devices", &v)) {
+		fx->devices = array_new(sizeof(struct fx_device), clear_device);
+		if (!read_array(c, v, "$", "devices", read_device, fx->devices))
 			return false;
 	}
 	return true;

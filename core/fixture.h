@@ -87,6 +87,17 @@ struct fx_group {
 	char *path;
 };
 
+/* devices[i] (literal form): a captured resource bound to a device model.
+ * Only virtio-mem so far: "virtioN" with its block size and plugged size,
+ * which the kernel does not show and the hypervisor knows. */
+struct fx_device {
+	char *resource;               /* the top-level iomem resource: "virtioN" */
+	uint64_t block_size;          /* the device's block size */
+	uint64_t plugged;             /* plugged_size: bytes plugged from its start */
+	int nid;
+	char *path;
+};
+
 struct fx_fault_run {                 /* faults of a run of blocks */
 	uint64_t first, count;
 	struct block_fault fault;
@@ -123,6 +134,7 @@ struct fixture {
 	GArray *firmware_memmap;      /* struct fx_fwmap; NULL: not given */
 	GArray *memory_blocks;        /* struct fx_blocks; NULL: derived from memory */
 	GArray *memory_groups;        /* struct fx_group, ascending first; NULL: none */
+	GArray *devices;              /* struct fx_device; NULL: none */
 
 	/* Faults (docs/fixture-format.md, "faults") */
 	int inject_priority;          /* memory-notifier-error-inject priority= */

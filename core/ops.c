@@ -140,12 +140,16 @@ static struct memory_block *block_arg(struct machine *m, const struct call *c, G
 
 static int op_dimm_add(struct machine *m, const struct call *c, json_object **result, GError **err)
 {
-	uint64_t start, size;
+	uint64_t start, size, slot = UINT64_MAX;
 	struct device *d;
 
 	get_size(c, "start", &start);
 	get_size(c, "size", &size);
-	d = dimm_add(m, start, size, node_arg(m, c, start), err);
+	get_size(c, "slot", &slot);
+	if (slot != UINT64_MAX && slot > 255)
+		return bad_request(err, "slot %" PRIu64 ": QEMU has at most 256 memory slots", slot),
+		       -EINVAL;
+	d = dimm_add(m, start, size, node_arg(m, c, start), slot == UINT64_MAX ? -1 : (int)slot, err);
 	if (!d)
 		return -EINVAL;
 	*result = device_result(d);
@@ -464,7 +468,7 @@ static int op_dump(struct machine *m, const struct call *c, json_object **result
 static const struct verb verbs[] = {
 	/* acpi_memory_enable_device() -> __add_memory() */
 	{ "dimm-add", op_dimm_add, { REQ("start", A_SIZE), REQ("size", A_SIZE),
-				     OPT("node", A_UINT) },
+				     OPT("node", A_UINT), OPT("slot", A_UINT) },
 	  .hotplug_lock = true },
 	/* acpi_scan_hot_remove(): lock_device_hotplug(), device_offline() */
 	{ "dimm-eject", op_dimm_eject, { REQ("device", A_STR) },

@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Real Debian 6.1 and 6.12 kernels under QEMU/TCG: kmod/ (kmod_test.py), or
-# with --live `hotplugfs mount --live` (live_test.py), or with --ndctl ndctl
-# and daxctl on an emulated NVDIMM against `hotplugfs run` (ndctl_test.py).
-# Usage: bash tests/kernel/run.sh [--live|--ndctl] [6.1|6.12 ...]
+# with --live `hotplugfs mount --live` (live_test.py), with --ndctl ndctl
+# and daxctl on an emulated NVDIMM against `hotplugfs run` (ndctl_test.py), or
+# with --diff the simulator predicting each step of the kernel (differential.py).
+# Usage: bash tests/kernel/run.sh [--live|--ndctl|--diff] [6.1|6.12 ...]
 # Env:   HOTPLUGFS_SKIP_KERNEL=1 skips (exit 77), e.g. for the sanitizer pass;
 #        SRCDIR (default: this checkout), HOTPLUGFS_KERNEL_CACHE,
 #        HOTPLUGFS_KERNEL_WORK, HOTPLUGFS_KERNEL_CAPTURES: see kmod_test.py;
-#        HOTPLUGFS (--live, --ndctl): the binary to test (default: $SRCDIR/build/fs/hotplugfs).
+#        HOTPLUGFS (--live, --ndctl, --diff): the binary to test (default: $SRCDIR/build/fs/hotplugfs).
 # Ends with "N passed, N failed"; 77 when no guest kernel can be had.
 set -u
 skip() { echo "SKIP: $*"; exit 77; }
@@ -15,6 +16,7 @@ script=kmod_test.py
 case "${1:-}" in
 --live) script=live_test.py; shift ;;
 --ndctl) script=ndctl_test.py; shift ;;
+--diff) script=differential.py; shift ;;
 esac
 [ "${HOTPLUGFS_SKIP_KERNEL:-}" = 1 ] && skip "HOTPLUGFS_SKIP_KERNEL=1"
 for tool in qemu-system-x86_64 cpio xz make gcc-12 depmod apt-get apt-cache dpkg-deb python3 timeout; do

@@ -5,6 +5,7 @@
  * failure paths and their rollback, and that bad requests change nothing.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "device.h"
@@ -155,6 +156,47 @@ static void test_dimm_add(void)
 	g_assert_cmpstr(z, ==, "Normal Movable");
 	op_ok(m, "{\"op\":\"state\",\"block\":35,\"state\":\"online_kernel\"}");
 	g_assert_cmpint(blk(m, 35)->zone, ==, ZONE_NORMAL);
+}
+
+static char *firmware_node(const struct machine *m, uint64_t id)
+{
+	g_autofree char *path = g_strdup_printf("sys/devices/system/memory/memory%" PRIu64
+						"/firmware_node", id);
+	GString *s = g_string_new(NULL);
+	tree_node n;
+
+	g_assert_cmpint(tree_resolve(m, path, &n), ==, 0);
+	g_assert_cmpint(tree_readlink(m, n, s), ==, 0);
+	return g_string_free(s, FALSE);
+}
+
+/* The DIMM's ACPI node is its QEMU slot (acpi_device_set_name(), per-HID IDA,
+ * drivers/acpi/scan.c, 6.1 and 6.12; QEMU enumerates every slot at boot).  A
+ * slot taken by something the simulation does not have - an NVDIMM at boot
+ * in slot 0 - makes the first DIMM plugged PNP0C80:01, as Debian 6.1 and 6.12
+ * guests showed (tests/kernel/differential.py): dimm-add's `slot`. */
+static void test_dimm_slot(void)
+{
+	g_autoptr(machine) m = vm("6.12");
+	g_autoptr(GError) err = NULL;
+	g_autofree char *node = NULL, *lowest = NULL;
+
+	op_ok(m, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"128M\",\"slot\":1}");
+	node = firmware_node(m, 32);
+	g_assert_cmpstr(node, ==, "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01");
+	g_assert_nonnull(device_find(m, "dimm1"));
+	g_assert_cmpint(op(m, "{\"op\":\"dimm-add\",\"start\":\"0x110000000\",\"size\":\"128M\","
+			   "\"slot\":1}", &err), ==, -EINVAL);
+	g_assert_cmpstr(err->message, ==, "dimm-add: slot 1 is taken by dimm1");
+	g_assert_null(memory_blocks_find(&m->blocks, 34));
+	g_clear_error(&err);
+	g_assert_cmpint(op(m, "{\"op\":\"dimm-add\",\"start\":\"0x110000000\",\"size\":\"128M\","
+			   "\"slot\":256}", &err), ==, -EINVAL);
+	g_assert_cmpstr(err->message, ==, "dimm-add: slot 256: QEMU has at most 256 memory slots");
+	/* Without a slot: the lowest free one. */
+	op_ok(m, "{\"op\":\"dimm-add\",\"start\":\"0x110000000\",\"size\":\"128M\"}");
+	lowest = firmware_node(m, 34);
+	g_assert_cmpstr(lowest, ==, "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00");
 }
 
 static void test_dimm_eject_rollback(void)
@@ -689,6 +731,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/devices/dimm/add", test_dimm_add);
+	g_test_add_func("/devices/dimm/slot", test_dimm_slot);
 	g_test_add_func("/devices/dimm/eject-rollback", test_dimm_eject_rollback);
 	g_test_add_func("/devices/dimm/firmware-numbers-never-reused", test_firmware_numbers_never_reused);
 	g_test_add_func("/devices/dimm/removal-needs-exact-match", test_removal_needs_exact_match);

@@ -325,6 +325,129 @@ static void test_counters_at_load(void)
 	g_assert_cmpuint(g->present_movable_pages, ==, 0x8000);
 }
 
+/* A virtio-mem device the kernel had probed before the capture: 1 GiB at
+ * 0x140000000, 2 MiB blocks, 256 MiB plugged (memory40-41 online). */
+static char *virtio_fixture(const char *device)
+{
+	return g_strdup_printf(
+		"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.12\",\"block_size\":\"128M\","
+		"\"memory_hotplug\":{\"auto_online_blocks\":\"online_movable\"},"
+		"\"iomem\":[{\"name\":\"System RAM\",\"start\":\"0x0\",\"end\":\"0x3fffffff\"},"
+		"{\"name\":\"virtio1\",\"start\":\"0x140000000\",\"end\":\"0x17fffffff\",\"children\":["
+		"{\"name\":\"System RAM (virtio_mem)\",\"start\":\"0x140000000\",\"end\":\"0x14fffffff\"}]}],"
+		"\"memory_groups\":[{\"first\":40,\"type\":\"dynamic\",\"node\":0,\"unit_pages\":\"0x8000\"}],"
+		"\"memory_blocks\":[{\"first\":0,\"count\":8,\"valid_zones\":\"DMA32\"},"
+		"{\"first\":40,\"count\":2,\"group\":40,\"valid_zones\":\"Movable\"}],"
+		"\"devices\":[%s]}", device);
+}
+
+static char *iomem_text(const struct machine *m)
+{
+	return read_tree(m, "proc/iomem");
+}
+
+/* The capture's virtio1 grows and shrinks as the driver's own: the next
+ * plug merges with the captured "System RAM (virtio_mem)"
+ * (add_memory_driver_managed(MHP_MERGE_RESOURCE), merge_system_ram_resource(),
+ * kernel/resource.c 6.12), blocks join the captured dynamic group
+ * (memory_group_register_dynamic()), and shrinking to a size that is not a
+ * multiple of the memory block size removes whole blocks above it and keeps
+ * the partly plugged one (virtio_mem_sbm_unplug_request(), 6.1 and 6.12).
+ * Seen on Debian 6.1 and 6.12 guests by tests/kernel/differential.py. */
+static void test_virtio_mem_bound(void)
+{
+	g_autofree char *fx = virtio_fixture(
+		"{\"type\":\"virtio-mem\",\"resource\":\"virtio1\",\"block_size\":\"2M\","
+		"\"plugged_size\":\"256M\",\"node\":0}");
+	g_autoptr(machine) m = boot_fixture_json(fx);
+	g_autofree char *grown = NULL, *shrunk = NULL;
+
+	op_ok(m, "{\"op\":\"virtio-mem-resize\",\"device\":\"virtio1\",\"requested_size\":\"512M\"}");
+	grown = iomem_text(m);
+	g_assert_nonnull(strstr(grown, "140000000-17fffffff : virtio1\n"
+					"  140000000-15fffffff : System RAM (virtio_mem)\n"));
+	g_assert_cmpint(memory_blocks_find(&m->blocks, 43)->group, ==,
+			memory_blocks_find(&m->blocks, 40)->group);
+	g_assert_cmpuint(group_of(m, 40)->present_movable_pages, ==, 4 * 0x8000);
+
+	op_ok(m, "{\"op\":\"virtio-mem-resize\",\"device\":\"virtio1\",\"requested_size\":\"300M\"}");
+	shrunk = iomem_text(m);
+	g_assert_nonnull(strstr(shrunk, "  140000000-157ffffff : System RAM (virtio_mem)\n"));
+	g_assert_nonnull(memory_blocks_find(&m->blocks, 42));
+	g_assert_null(memory_blocks_find(&m->blocks, 43));
+
+	op_ok(m, "{\"op\":\"virtio-mem-resize\",\"device\":\"virtio1\",\"requested_size\":\"0\"}");
+	g_assert_null(memory_blocks_find(&m->blocks, 40));
+	g_free(shrunk);
+	shrunk = iomem_text(m);
+	g_assert_nonnull(strstr(shrunk, "140000000-17fffffff : virtio1\n"));
+	g_assert_null(strstr(shrunk, "virtio_mem"));
+}
+
+/* Nothing plugged at capture time: no blocks, so the device's dynamic group
+ * is registered at load (virtio_mem_probe() had done it before the capture). */
+static void test_virtio_mem_bound_empty(void)
+{
+	g_autoptr(machine) m = boot_fixture_json(
+		"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.1\",\"block_size\":\"128M\","
+		"\"iomem\":[{\"name\":\"System RAM\",\"start\":\"0x0\",\"end\":\"0x3fffffff\"},"
+		"{\"name\":\"virtio0\",\"start\":\"0x140000000\",\"end\":\"0x17fffffff\"}],"
+		"\"memory_blocks\":[{\"first\":0,\"count\":8,\"valid_zones\":\"DMA32\"}],"
+		"\"devices\":[{\"type\":\"virtio-mem\",\"resource\":\"virtio0\",\"block_size\":\"2M\","
+		"\"plugged_size\":\"0\"}]}");
+	const struct memory_group *g;
+
+	op_ok(m, "{\"op\":\"virtio-mem-resize\",\"device\":\"virtio0\",\"requested_size\":\"2M\"}");
+	g = group_of(m, 40);
+	g_assert_nonnull(g);
+	g_assert_true(g->dynamic);
+	g_assert_cmpuint(g->unit_pages, ==, 0x8000);
+	g_assert_null(memory_blocks_find(&m->blocks, 41));
+}
+
+static void assert_refused(const char *json, const char *message)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(fixture) fx = fixture_parse("test.json", json, strlen(json), &err);
+	g_autoptr(machine) m = NULL;
+
+	if (fx)
+		m = machine_boot(fx, &err);
+	g_assert_null(m);
+	g_assert_nonnull(err);
+	if (!strstr(err->message, message))
+		g_error("%s does not say %s", err->message, message);
+}
+
+/* A binding that does not fit the capture is refused with the reason. */
+static void test_virtio_mem_bound_refused(void)
+{
+	static const struct { const char *device, *message; } cases[] = {
+		{ "{\"type\":\"virtio-mem\",\"resource\":\"virtio7\",\"block_size\":\"2M\",\"plugged_size\":\"0\"}",
+		  "test.json: $.devices[0]: iomem has no top-level resource \"virtio7\"" },
+		{ "{\"type\":\"virtio-mem\",\"resource\":\"virtio1\",\"block_size\":\"2M\",\"plugged_size\":\"512M\"}",
+		  "$.devices[0]: memory42 is missing, but virtio1 plugged 0x20000000" },
+		{ "{\"type\":\"virtio-mem\",\"resource\":\"virtio1\",\"block_size\":\"2M\",\"plugged_size\":\"128M\"}",
+		  "$.devices[0]: memory41 exists, but virtio1 plugged 0x8000000" },
+		{ "{\"type\":\"virtio-mem\",\"resource\":\"virtio1\",\"block_size\":\"3M\",\"plugged_size\":\"0\"}",
+		  "block_size 0x300000 is not a power of two" },
+		{ "{\"type\":\"virtio-mem\",\"resource\":\"virtio1\",\"block_size\":\"2M\",\"plugged_size\":\"256M\",\"node\":1}",
+		  "the blocks' group is not virtio1's" },
+		{ "{\"type\":\"virtio-pmem\",\"resource\":\"virtio1\",\"block_size\":\"2M\",\"plugged_size\":\"0\"}",
+		  "$.devices[0].type" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *fx = virtio_fixture(cases[i].device);
+
+		assert_refused(fx, cases[i].message);
+	}
+	/* Literal form only. */
+	assert_refused("{\"hotplugfs-fixture\":1,\"description\":\"t\",\"e820\":[{\"start\":\"0\","
+		       "\"end\":\"0x3fffffff\",\"type\":\"ram\"}],\"devices\":[]}",
+		       "$.devices: not allowed together with e820");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -334,5 +457,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/literal/differential/6.1", test_differential_6_1);
 	g_test_add_func("/literal/kmod-example", test_kmod_example);
 	g_test_add_func("/literal/counters-at-load", test_counters_at_load);
+	g_test_add_func("/literal/devices/virtio-mem", test_virtio_mem_bound);
+	g_test_add_func("/literal/devices/virtio-mem-empty", test_virtio_mem_bound_empty);
+	g_test_add_func("/literal/devices/refused", test_virtio_mem_bound_refused);
 	return g_test_run();
 }

@@ -255,9 +255,9 @@ static void test_firmware_node(void)
 	struct tree_stat st;
 	tree_node n;
 
-	dimm0 = dimm_add(m, 0x100000000, 256 << 20, 0, &err);
+	dimm0 = dimm_add(m, 0x100000000, 256 << 20, 0, -1, &err);
 	g_assert_no_error(err);
-	dimm1 = dimm_add(m, 0x110000000, 128 << 20, 0, &err);
+	dimm1 = dimm_add(m, 0x110000000, 128 << 20, 0, -1, &err);
 	g_assert_no_error(err);
 	g_assert_cmpstr(dimm1->name, ==, "dimm1");
 	g_assert_nonnull(virtio_mem_add(m, 0x200000000, 1ull << 30, 2 << 20, 0, -1, &err));
@@ -293,7 +293,7 @@ static void test_firmware_node(void)
 	g_assert_no_error(err);
 	g_assert_cmpint(tree_stat(m, n, &st), ==, -ENOENT);
 	/* The next DIMM takes the lowest free slot, as QEMU plugs it. */
-	g_assert_nonnull(dimm_add(m, 0x100000000, 128 << 20, 0, &err));
+	g_assert_nonnull(dimm_add(m, 0x100000000, 128 << 20, 0, -1, &err));
 	g_assert_no_error(err);
 	assert_link(m, "sys/devices/system/memory/memory32/firmware_node",
 		    "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00");
