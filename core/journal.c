@@ -83,41 +83,12 @@ static void add_outcome(json_object *rec, const struct machine *m, int rc)
 	json_object_object_add(rec, "events", json_object_new_uint64(event_log_last(&m->log)));
 }
 
-struct find_name {
-	tree_node want;
-	char *name;
-};
-
-static int find_name(void *ctx, const char *name, tree_node n, enum tree_type type,
-		     uint64_t next)
-{
-	struct find_name *f = ctx;
-
-	(void)type, (void)next;
-	if (n != f->want)
-		return 0;
-	f->name = g_strdup(name);
-	return 1;
-}
-
 char *journal_path(const struct machine *m, tree_node n)
 {
-	g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GString) path = g_string_new(NULL);
 
-	for (int depth = 0; n != TREE_ROOT && depth < 64; depth++) {
-		tree_node up = tree_parent(m, n);
-		struct find_name f = { .want = n };
-
-		tree_readdir(m, up, 0, find_name, &f);
-		if (!f.name)
-			return NULL;
-		g_ptr_array_add(parts, f.name);
-		n = up;
-	}
-	for (guint i = parts->len; i-- > 0;)
-		g_string_append_printf(path, "%s%s", path->len ? "/" : "",
-				       (char *)g_ptr_array_index(parts, i));
+	if (tree_path(m, n, path) < 0)
+		return NULL;
 	return g_string_free(g_steal_pointer(&path), FALSE);
 }
 

@@ -89,20 +89,6 @@ static void record(void *ctx, const struct event *e)
 		check_served(r, e);
 }
 
-static struct machine *boot_named(const char *name)
-{
-	g_autoptr(GError) err = NULL;
-	g_autofree char *path = g_build_filename(g_getenv("G_TEST_SRCDIR"), "..", "fixtures",
-						 name, NULL);
-	g_autoptr(fixture) fx = fixture_load(path, &err);
-	struct machine *m;
-
-	g_assert_no_error(err);
-	m = machine_boot(fx, &err);
-	g_assert_no_error(err);
-	return m;
-}
-
 static int store(struct machine *m, const char *path, const char *s)
 {
 	tree_node n;
@@ -167,7 +153,7 @@ static void create_devdax(struct machine *m)
  * probe), the nd dax device's bind, then the new dax and namespace seeds. */
 static void test_ndctl_create_devdax(void)
 {
-	g_autoptr(machine) m = boot_named("nvdimm-kmem.json");
+	g_autoptr(machine) m = boot_bundled_fixture("nvdimm-kmem.json");
 	struct device_uevents *f;
 	struct recorder r;
 
@@ -191,7 +177,7 @@ static void test_ndctl_create_devdax(void)
  * kmem's unbind after the blocks' removal. */
 static void test_daxctl_reconfigure(void)
 {
-	g_autoptr(machine) m = boot_named("nvdimm-kmem.json");
+	g_autoptr(machine) m = boot_bundled_fixture("nvdimm-kmem.json");
 	struct device_uevents *f = device_uevents_follow(m);
 	struct recorder r;
 
@@ -217,7 +203,7 @@ static void test_daxctl_reconfigure(void)
 /* The fixture's scenario, op by op (its devices' uevents only). */
 static void test_nvdimm_scenario(void)
 {
-	g_autoptr(machine) m = boot_named("nvdimm-kmem.json");
+	g_autoptr(machine) m = boot_bundled_fixture("nvdimm-kmem.json");
 	struct device_uevents *f = device_uevents_follow(m);
 	struct recorder r;
 
@@ -264,7 +250,7 @@ static void test_nvdimm_scenario(void)
  * dax device's driver and the seed it left; nd_pmem binds the pfn device. */
 static void test_devdax_to_fsdax(void)
 {
-	g_autoptr(machine) m = boot_named("nvdimm-kmem.json");
+	g_autoptr(machine) m = boot_bundled_fixture("nvdimm-kmem.json");
 	struct device_uevents *f = device_uevents_follow(m);
 	struct recorder r;
 
@@ -285,7 +271,7 @@ static void test_devdax_to_fsdax(void)
  * are added and onlined (IORESOURCE_DAX_KMEM). */
 static void test_cxl(void)
 {
-	g_autoptr(machine) m = boot_named("cxl-kmem.json");
+	g_autoptr(machine) m = boot_bundled_fixture("cxl-kmem.json");
 	struct device_uevents *f = device_uevents_follow(m);
 	struct recorder r;
 #define CXL_DAX "DEVPATH=/devices/platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0/" \
@@ -338,7 +324,7 @@ static void test_hmem(void)
  * device): its blocks' uevents are all. */
 static void test_dimm(void)
 {
-	g_autoptr(machine) m = boot_named("dimm-hotplug-6.1.json");
+	g_autoptr(machine) m = boot_bundled_fixture("dimm-hotplug-6.1.json");
 	struct device_uevents *f = device_uevents_follow(m);
 	struct recorder r;
 
@@ -354,7 +340,7 @@ static void test_dimm(void)
 /* Not followed: nothing is sent. */
 static void test_unfollowed(void)
 {
-	g_autoptr(machine) m = boot_named("nvdimm-kmem.json");
+	g_autoptr(machine) m = boot_bundled_fixture("nvdimm-kmem.json");
 	struct device_uevents *f = device_uevents_follow(m);
 	struct recorder r;
 

@@ -18,23 +18,9 @@
 #define KMEM "sys/bus/dax/drivers/kmem/"
 #define DEVDAX "sys/bus/dax/drivers/device_dax/"
 
-static struct machine *load(const char *name)
-{
-	g_autoptr(GError) err = NULL;
-	g_autofree char *path = g_build_filename(g_getenv("G_TEST_SRCDIR"), "..", "fixtures",
-						 name, NULL);
-	g_autoptr(fixture) fx = fixture_load(path, &err);
-	struct machine *m;
-
-	g_assert_no_error(err);
-	m = machine_boot(fx, &err);
-	g_assert_no_error(err);
-	return m;
-}
-
 static struct machine *nvdimm(void)
 {
-	return load("nvdimm-kmem.json");
+	return boot_bundled_fixture("nvdimm-kmem.json");
 }
 
 static int store(struct machine *m, const char *path, const char *s)
@@ -190,7 +176,7 @@ static void test_dax_drivers(void)
 
 static void test_qemu_nvdimm(void)
 {
-	g_autoptr(machine) m = load("nvdimm-qemu.json");
+	g_autoptr(machine) m = boot_bundled_fixture("nvdimm-qemu.json");
 	tree_node n;
 
 	/* nvdimm_bus_register(): the bus's class device ndctl0 goes into the
@@ -279,7 +265,7 @@ static void test_qemu_nvdimm(void)
  * and every link to it or below it says so. */
 static void test_e820_bus(void)
 {
-	g_autoptr(machine) m = load("legacy-pmem-vm.json");
+	g_autoptr(machine) m = boot_bundled_fixture("legacy-pmem-vm.json");
 	tree_node n;
 
 	g_assert_cmpint(tree_resolve(m, "sys/devices/LNXSYSTM:00", &n), ==, -ENOENT);

@@ -16,19 +16,6 @@
 #include "util.h"
 #include "zone.h"
 
-static struct machine *load(const char *name)
-{
-	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "fixtures", name, NULL);
-	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_load(path, &err);
-	struct machine *m;
-
-	g_assert_no_error(err);
-	m = machine_boot(fx, &err);
-	g_assert_no_error(err);
-	return m;
-}
-
 static void op(struct machine *m, const char *json)
 {
 	json_object *o = json_tokener_parse(json), *res = NULL;
@@ -103,14 +90,14 @@ static void random_stores(struct machine *m, unsigned rounds, guint32 seed)
 
 static void test_two_sockets(void)
 {
-	g_autoptr(machine) m = load("server-2s-512g.json");
+	g_autoptr(machine) m = boot_bundled_fixture("server-2s-512g.json");
 
 	random_stores(m, 1500, 1);
 }
 
 static void test_vm_with_dimms(void)
 {
-	g_autoptr(machine) m = load("qemu-vm-4g.json");
+	g_autoptr(machine) m = boot_bundled_fixture("qemu-vm-4g.json");
 
 	op(m, "{\"op\":\"dimm-add\",\"start\":\"0x1000000000\",\"size\":\"1G\"}");
 	op(m, "{\"op\":\"dimm-add\",\"start\":\"0x1040000000\",\"size\":\"512M\"}");
@@ -119,7 +106,7 @@ static void test_vm_with_dimms(void)
 
 static void test_auto_movable_groups(void)
 {
-	g_autoptr(machine) m = load("qemu-vm-4g.json");
+	g_autoptr(machine) m = boot_bundled_fixture("qemu-vm-4g.json");
 
 	m->params.online_policy = ONLINE_POLICY_AUTO_MOVABLE;
 	m->params.auto_movable_ratio = 301;

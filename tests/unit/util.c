@@ -15,6 +15,19 @@ struct machine *boot_fixture_json(const char *json)
 	return m;
 }
 
+struct machine *boot_bundled_fixture(const char *name)
+{
+	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "fixtures", name, NULL);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(fixture) fx = fixture_load(path, &err);
+	struct machine *m;
+
+	g_assert_no_error(err);
+	m = machine_boot(fx, &err);
+	g_assert_no_error(err);
+	return m;
+}
+
 char *read_tree(const struct machine *m, const char *path)
 {
 	const struct tree_reader root = { .cap_sys_admin = true };

@@ -10,6 +10,9 @@
 
 /* Parses and boots a fixture given as text; the test fails on any error. */
 struct machine *boot_fixture_json(const char *json);
+/* Loads and boots fixtures/NAME of the source tree; the test fails on any
+ * error. */
+struct machine *boot_bundled_fixture(const char *name);
 /* A file's contents as a privileged reader sees them; the test fails unless
  * the path exists and reads. */
 char *read_tree(const struct machine *m, const char *path);
