@@ -1168,7 +1168,8 @@ static int store_pfn_namespace(struct machine *m, uint64_t obj, const char *buf,
 	}
 	snprintf(name, sizeof(name), "namespace%d.%u", r->id, nd_ns_seed(m, r));
 	if (n != strlen(name) || memcmp(buf, name, n) != 0)
-		return nd_namespace(m, (unsigned)r->id, 0) && strncmp(buf, "namespace", 9) == 0 ?
+		/* buf holds len bytes, no NUL: compare within them. */
+		return nd_namespace(m, (unsigned)r->id, 0) && n >= 9 && memcmp(buf, "namespace", 9) == 0 ?
 		       -EBUSY : -ENODEV;
 	if (!s->ns_size_set || s->ns_size < 16 * MiB)
 		return -ENXIO;
