@@ -89,17 +89,6 @@ static void record(void *ctx, const struct event *e)
 		check_served(r, e);
 }
 
-static int store(struct machine *m, const char *path, const char *s)
-{
-	tree_node n;
-	int rc = tree_resolve(m, path, &n);
-
-	if (rc)
-		return rc;
-	/* daxctl and ndctl write strlen + 1 bytes: the NUL too */
-	return tree_write(m, n, s, strlen(s) + 1);
-}
-
 static int op(struct machine *m, const char *json)
 {
 	g_autoptr(GError) err = NULL;
@@ -138,14 +127,14 @@ static void stop(struct recorder *r)
 /* ndctl create-namespace -m devdax, store by store (setup_namespace()). */
 static void create_devdax(struct machine *m)
 {
-	g_assert_cmpint(store(m, REGION "namespace0.0/uuid",
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/uuid",
 			      "6f90f47e-8261-4dcd-98d8-eda579d6ff4e"), ==, 0);
-	g_assert_cmpint(store(m, REGION "namespace0.0/size", "536870912"), ==, 0);
-	g_assert_cmpint(store(m, REGION "dax0.0/uuid", "11111111-2222-4333-8444-555555555555"),
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/size", "536870912"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, REGION "dax0.0/uuid", "11111111-2222-4333-8444-555555555555"),
 			==, 0);
-	g_assert_cmpint(store(m, REGION "dax0.0/align", "2097152"), ==, 0);
-	g_assert_cmpint(store(m, REGION "dax0.0/namespace", "namespace0.0"), ==, 0);
-	g_assert_cmpint(store(m, "sys/bus/nd/drivers/dax_pmem/bind", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, REGION "dax0.0/align", "2097152"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, REGION "dax0.0/namespace", "namespace0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, "sys/bus/nd/drivers/dax_pmem/bind", "dax0.0"), ==, 0);
 }
 
 /* Boot and following send nothing; configuring seeds sends nothing; the
@@ -166,7 +155,7 @@ static void test_ndctl_create_devdax(void)
 		   ND("add", "dax0.1", ND_DAX " MODALIAS=nd:t7")
 		   ND("add", "namespace0.1", ND_NS));
 	/* a refused bind sends nothing */
-	g_assert_cmpint(store(m, "sys/bus/nd/drivers/dax_pmem/bind", "dax0.1"), ==, -ENODEV);
+	g_assert_cmpint(store_as_ndctl(m, "sys/bus/nd/drivers/dax_pmem/bind", "dax0.1"), ==, -ENODEV);
 	expect(&r, "");
 	stop(&r);
 	device_uevents_unfollow(f);
@@ -183,18 +172,18 @@ static void test_daxctl_reconfigure(void)
 
 	create_devdax(m);
 	start(&r, m, true);
-	g_assert_cmpint(store(m, DEVDAX "remove_id", "dax0.0"), ==, 0);
-	g_assert_cmpint(store(m, DEVDAX "unbind", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, DEVDAX "remove_id", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, DEVDAX "unbind", "dax0.0"), ==, 0);
 	expect(&r, DAX_UNBIND);
-	g_assert_cmpint(store(m, KMEM "new_id", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "new_id", "dax0.0"), ==, 0);
 	expect(&r, MEM("add", 33) MEM("add", 34) MEM("add", 35) DAX_BIND("kmem"));
 	/* bound already: -EBUSY, nothing sent */
-	g_assert_cmpint(store(m, KMEM "bind", "dax0.0"), ==, -EBUSY);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "bind", "dax0.0"), ==, -EBUSY);
 	expect(&r, "");
-	g_assert_cmpint(store(m, KMEM "remove_id", "dax0.0"), ==, 0);
-	g_assert_cmpint(store(m, KMEM "unbind", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "remove_id", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "unbind", "dax0.0"), ==, 0);
 	expect(&r, MEM("remove", 33) MEM("remove", 34) MEM("remove", 35) DAX_UNBIND);
-	g_assert_cmpint(store(m, DEVDAX "new_id", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, DEVDAX "new_id", "dax0.0"), ==, 0);
 	expect(&r, DAX_BIND("device_dax"));
 	stop(&r);
 	device_uevents_unfollow(f);

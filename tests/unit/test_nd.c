@@ -23,17 +23,6 @@ static struct machine *nvdimm(void)
 	return boot_bundled_fixture("nvdimm-kmem.json");
 }
 
-static int store(struct machine *m, const char *path, const char *s)
-{
-	tree_node n;
-	int rc = tree_resolve(m, path, &n);
-
-	if (rc)
-		return rc;
-	/* daxctl and ndctl write strlen + 1 bytes: the NUL too */
-	return tree_write(m, n, s, strlen(s) + 1);
-}
-
 static void assert_reads(struct machine *m, const char *path, const char *want)
 {
 	g_autofree char *got = read_tree(m, path);
@@ -73,15 +62,15 @@ static void assert_lists(struct machine *m, const char *path, const char *want)
 /* ndctl create-namespace -m devdax, store by store (setup_namespace). */
 static void create_devdax(struct machine *m)
 {
-	g_assert_cmpint(store(m, REGION "namespace0.0/uuid",
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/uuid",
 			      "6f90f47e-8261-4dcd-98d8-eda579d6ff4e"), ==, 0);
-	g_assert_cmpint(store(m, REGION "namespace0.0/size", "536870912"), ==, 0);
-	g_assert_cmpint(store(m, REGION "dax0.0/uuid", "11111111-2222-4333-8444-555555555555"),
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/size", "536870912"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, REGION "dax0.0/uuid", "11111111-2222-4333-8444-555555555555"),
 			==, 0);
-	g_assert_cmpint(store(m, REGION "dax0.0/align", "2097152"), ==, 0);
-	g_assert_cmpint(store(m, REGION "dax0.0/namespace", "namespace0.0"), ==, 0);
-	g_assert_cmpint(store(m, "sys/bus/nd/drivers/nd_pmem/bind", "dax0.0"), ==, -ENODEV);
-	g_assert_cmpint(store(m, "sys/bus/nd/drivers/dax_pmem/bind", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, REGION "dax0.0/align", "2097152"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, REGION "dax0.0/namespace", "namespace0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, "sys/bus/nd/drivers/nd_pmem/bind", "dax0.0"), ==, -ENODEV);
+	g_assert_cmpint(store_as_ndctl(m, "sys/bus/nd/drivers/dax_pmem/bind", "dax0.0"), ==, 0);
 }
 
 static void test_namespace_seed(void)
@@ -92,21 +81,21 @@ static void test_namespace_seed(void)
 	assert_reads(m, REGION "dax_seed", "dax0.0\n");
 	assert_reads(m, REGION "available_size", "536870912\n");
 	/* size_store(): named first (-ENXIO), page multiple (-EINVAL), fits (-ENOSPC) */
-	g_assert_cmpint(store(m, REGION "namespace0.0/size", "536870912"), ==, -ENXIO);
-	g_assert_cmpint(store(m, REGION "namespace0.0/uuid", "not-a-uuid"), ==, -EINVAL);
-	g_assert_cmpint(store(m, REGION "namespace0.0/uuid",
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/size", "536870912"), ==, -ENXIO);
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/uuid", "not-a-uuid"), ==, -EINVAL);
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/uuid",
 			      "6f90f47e-8261-4dcd-98d8-eda579d6ff4e"), ==, 0);
-	g_assert_cmpint(store(m, REGION "namespace0.0/size", "1000"), ==, -EINVAL);
-	g_assert_cmpint(store(m, REGION "namespace0.0/size", "1073741824"), ==, -ENOSPC);
-	g_assert_cmpint(store(m, REGION "namespace0.0/size", "abc"), ==, -EINVAL);
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/size", "1000"), ==, -EINVAL);
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/size", "1073741824"), ==, -ENOSPC);
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/size", "abc"), ==, -EINVAL);
 	assert_reads(m, REGION "namespace0.0/size", "0\n");
 	assert_reads(m, REGION "available_size", "536870912\n");
 	/* an unconfigured dax seed does not bind: nothing is created */
-	g_assert_cmpint(store(m, "sys/bus/nd/drivers/dax_pmem/bind", "dax0.0"), ==, -ENODEV);
+	g_assert_cmpint(store_as_ndctl(m, "sys/bus/nd/drivers/dax_pmem/bind", "dax0.0"), ==, -ENODEV);
 	g_assert_null(device_find(m, "namespace0.0"));
-	g_assert_cmpint(store(m, REGION "dax0.0/align", "12345"), ==, -EINVAL);
-	g_assert_cmpint(store(m, REGION "dax0.0/namespace", "namespace0.7"), ==, -ENODEV);
-	g_assert_cmpint(store(m, REGION "dax0.0/namespace", "namespace0.0"), ==, -ENXIO);
+	g_assert_cmpint(store_as_ndctl(m, REGION "dax0.0/align", "12345"), ==, -EINVAL);
+	g_assert_cmpint(store_as_ndctl(m, REGION "dax0.0/namespace", "namespace0.7"), ==, -ENODEV);
+	g_assert_cmpint(store_as_ndctl(m, REGION "dax0.0/namespace", "namespace0.0"), ==, -ENXIO);
 }
 
 static void test_create_devdax(void)
@@ -127,8 +116,8 @@ static void test_create_devdax(void)
 	assert_reads(m, DAX "uevent",
 		     "MAJOR=251\nMINOR=0\nDEVNAME=dax0.0\nDRIVER=device_dax\nMODALIAS=dax:t0\n");
 	/* a claimed namespace refuses its configuration stores */
-	g_assert_cmpint(store(m, REGION "namespace0.0/size", "0"), ==, -EBUSY);
-	g_assert_cmpint(store(m, REGION "namespace0.0/uuid",
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/size", "0"), ==, -EBUSY);
+	g_assert_cmpint(store_as_ndctl(m, REGION "namespace0.0/uuid",
 			      "6f90f47e-8261-4dcd-98d8-eda579d6ff4e"), ==, -EBUSY);
 }
 
@@ -142,29 +131,29 @@ static void test_dax_drivers(void)
 
 	create_devdax(m);
 	dax = device_find(m, "dax0.0");
-	g_assert_cmpint(store(m, KMEM "new_id", "dax0"), ==, -EINVAL);
-	g_assert_cmpint(store(m, KMEM "new_id", "dax0.0x"), ==, -EINVAL);
-	g_assert_cmpint(store(m, KMEM "bind", "dax9.9"), ==, -ENODEV);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "new_id", "dax0"), ==, -EINVAL);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "new_id", "dax0.0x"), ==, -EINVAL);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "bind", "dax9.9"), ==, -ENODEV);
 	/* 6.1: kmem matches by id only */
-	g_assert_cmpint(store(m, KMEM "bind", "dax0.0"), ==, -ENODEV);
-	g_assert_cmpint(store(m, KMEM "unbind", "dax0.0"), ==, -ENODEV);
-	g_assert_cmpint(store(m, DEVDAX "bind", "dax0.0"), ==, -EBUSY);
-	g_assert_cmpint(store(m, DEVDAX "remove_id", "dax0.0"), ==, 0);
-	g_assert_cmpint(store(m, DEVDAX "unbind", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "bind", "dax0.0"), ==, -ENODEV);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "unbind", "dax0.0"), ==, -ENODEV);
+	g_assert_cmpint(store_as_ndctl(m, DEVDAX "bind", "dax0.0"), ==, -EBUSY);
+	g_assert_cmpint(store_as_ndctl(m, DEVDAX "remove_id", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, DEVDAX "unbind", "dax0.0"), ==, 0);
 	g_assert_cmpint(dax->dax_state, ==, DAX_UNBOUND);
 	g_assert_cmpint(tree_resolve(m, DAX "driver", &n), ==, -ENOENT);
 	/* new_id attaches (driver_attach), bind then finds it bound */
-	g_assert_cmpint(store(m, KMEM "new_id", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "new_id", "dax0.0"), ==, 0);
 	g_assert_cmpint(dax->dax_state, ==, DAX_KMEM);
-	g_assert_cmpint(store(m, KMEM "bind", "dax0.0"), ==, -EBUSY);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "bind", "dax0.0"), ==, -EBUSY);
 	g_assert_cmpint(tree_resolve(m, "sys/bus/dax/drivers/kmem/dax0.0", &n), ==, 0);
 	g_assert_cmpint(tree_resolve(m, "sys/devices/system/node/node0/memory33", &n), ==, 0);
 	/* unbind with the blocks offline (auto_online_blocks is offline): removed */
-	g_assert_cmpint(store(m, KMEM "remove_id", "dax0.0"), ==, 0);
-	g_assert_cmpint(store(m, KMEM "unbind", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "remove_id", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, KMEM "unbind", "dax0.0"), ==, 0);
 	g_assert_cmpint(dax->dax_state, ==, DAX_UNBOUND);
 	g_assert_cmpint(tree_resolve(m, "sys/devices/system/memory/memory33", &n), ==, -ENOENT);
-	g_assert_cmpint(store(m, DEVDAX "new_id", "dax0.0"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, DEVDAX "new_id", "dax0.0"), ==, 0);
 	g_assert_cmpint(dax->dax_state, ==, DAX_DEVICE_DAX);
 	assert_reads(m, DAX "target_node", "0\n");
 }
@@ -222,7 +211,7 @@ static void test_qemu_nvdimm(void)
 	assert_reads(m, NDBUS "region0/mappings", "1\n");
 	assert_reads(m, NDBUS "region0/mapping0", "nmem0,0,536870912,0\n");
 	assert_reads(m, NDBUS "region0/deep_flush", "0\n");
-	g_assert_cmpint(store(m, NDBUS "region0/deep_flush", "1"), ==, -EACCES);
+	g_assert_cmpint(store_as_ndctl(m, NDBUS "region0/deep_flush", "1"), ==, -EACCES);
 	assert_reads(m, NDBUS "region0/namespace0.0/dpa_extents", "0\n");
 	/* add_bind_files(): nd_bus_driver suppresses bind and unbind */
 	assert_lists(m, "sys/bus/nd/drivers/nd_bus", "uevent module ndbus0 ");
@@ -235,16 +224,16 @@ static void test_qemu_nvdimm(void)
 	/* nd_size_select_show(): a fresh seed has no lbasize, nothing bracketed;
 	 * nd_size_select_store() takes only a supported size */
 	assert_reads(m, NDBUS "region0/namespace0.0/sector_size", "512 4096 \n");
-	g_assert_cmpint(store(m, NDBUS "region0/namespace0.0/sector_size", "1024"), ==, -EINVAL);
-	g_assert_cmpint(store(m, NDBUS "region0/namespace0.0/sector_size", "x"), ==, -EINVAL);
+	g_assert_cmpint(store_as_ndctl(m, NDBUS "region0/namespace0.0/sector_size", "1024"), ==, -EINVAL);
+	g_assert_cmpint(store_as_ndctl(m, NDBUS "region0/namespace0.0/sector_size", "x"), ==, -EINVAL);
 	assert_reads(m, NDBUS "region0/namespace0.0/sector_size", "512 4096 \n");
-	g_assert_cmpint(store(m, NDBUS "region0/namespace0.0/sector_size", "4096"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, NDBUS "region0/namespace0.0/sector_size", "4096"), ==, 0);
 	assert_reads(m, NDBUS "region0/namespace0.0/sector_size", "512 [4096] \n");
-	g_assert_cmpint(store(m, NDBUS "region0/namespace0.0/sector_size", "512"), ==, 0);
+	g_assert_cmpint(store_as_ndctl(m, NDBUS "region0/namespace0.0/sector_size", "512"), ==, 0);
 
 	create_devdax(m);
 	assert_reads(m, NDBUS "region0/namespace0.0/sector_size", "[512] 4096 \n");
-	g_assert_cmpint(store(m, NDBUS "region0/namespace0.0/sector_size", "4096"), ==, -EBUSY);
+	g_assert_cmpint(store_as_ndctl(m, NDBUS "region0/namespace0.0/sector_size", "4096"), ==, -EBUSY);
 	/* the namespace's label takes a slot and is one DPA extent */
 	assert_reads(m, NDBUS "nmem0/available_slots", "1018\n");
 	assert_reads(m, NDBUS "region0/namespace0.0/dpa_extents", "1\n");

@@ -28,6 +28,16 @@ struct machine *boot_bundled_fixture(const char *name)
 	return m;
 }
 
+int store_as_ndctl(struct machine *m, const char *path, const char *s)
+{
+	tree_node n;
+	int rc = tree_resolve(m, path, &n);
+
+	if (rc)
+		return rc;
+	return tree_write(m, n, s, strlen(s) + 1);
+}
+
 char *read_tree(const struct machine *m, const char *path)
 {
 	const struct tree_reader root = { .cap_sys_admin = true };
