@@ -44,7 +44,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -679,12 +678,6 @@ BOOTS = [
 
 # ------------------------------------------------------- running
 
-def build_static(src, out):
-    r = subprocess.run(["gcc", "-std=c11", "-D_GNU_SOURCE", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
-                        "-o", out, src], capture_output=True, text=True)
-    return r.returncode == 0, r.stderr
-
-
 def run_boot(series, kernel, wd, boot, ko, probe, hotplugfs, tally, log):
     g = guest.Guest(kernel, os.path.join(wd, boot["name"]), kmod=ko,
                     modules=["fuse"] + boot.get("modules", []), append=boot["append"],
@@ -732,7 +725,7 @@ def run_series(series, workdir, hotplugfs, tally, only):
         tally.error(series, "build", "hotplugfs_kmod does not build")
         return True
     probe = os.path.join(wd, "hp_probe")
-    ok, err = build_static(os.path.join(HERE, "hp_probe.c"), probe)
+    ok, err = kmod_test.build_static(os.path.join(HERE, "hp_probe.c"), probe, ["-D_GNU_SOURCE"])
     if not ok:
         tally.error(series, "build", "hp_probe: " + err)
         return True

@@ -108,6 +108,13 @@ def render_iomem(text):
     return "\n".join(lines)
 
 
+def build_static(src, out, cflags=()):
+    """A static helper for the guest (its initramfs has no libc): (ok, stderr)."""
+    r = subprocess.run(["gcc", "-std=c11", *cflags, "-static", "-O2", "-Wall", "-Wextra", "-Werror",
+                        "-o", out, src], capture_output=True, text=True)
+    return r.returncode == 0, r.stderr
+
+
 def build_module(abi, root, workdir):
     """hotplugfs_kmod.ko for ABI, built by kmod/build-out-of-tree.sh."""
     ko = os.path.join(workdir, "hotplugfs_kmod.ko")
@@ -554,9 +561,8 @@ def run_series(series, workdir, checks, captures):
         return 0
     print("# %s: module built in %.0f s" % (series, time.monotonic() - t), flush=True)
     reader = os.path.join(wd, "events_reader")
-    r = subprocess.run(["gcc", "-std=c11", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", reader,
-                        os.path.join(HERE, "events_reader.c")], capture_output=True, text=True)
-    if not checks.check("%s: events_reader builds (static)" % series, r.returncode == 0, r.stderr):
+    ok, err = build_static(os.path.join(HERE, "events_reader.c"), reader)
+    if not checks.check("%s: events_reader builds (static)" % series, ok, err):
         return 0
 
     def make_guest(name, append):

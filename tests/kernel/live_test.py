@@ -30,7 +30,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ sys.path.insert(0, HERE)
 import guest  # noqa: E402
 import kernels  # noqa: E402
 from kmod_test import (DEBUGFS, MEMORY, MIB, OFFLINE, ONLINE, VETO_ONLINE_FIRST,  # noqa: E402
-                       Checks, build_module, parse_kv)
+                       Checks, build_module, build_static, parse_kv)
 
 SRCDIR = os.environ.get("SRCDIR", os.path.dirname(os.path.dirname(HERE)))
 HOST_HOTPLUGFS = os.environ.get("HOTPLUGFS") or os.path.join(SRCDIR, "build", "fs", "hotplugfs")
@@ -582,9 +581,8 @@ def run_series(series, workdir, checks):
         return 0
     print("# %s: module built in %.0f s" % (series, time.monotonic() - t), flush=True)
     views = os.path.join(wd, "views_dump")
-    r = subprocess.run(["gcc", "-std=c11", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", views,
-                        os.path.join(HERE, "views_dump.c")], capture_output=True, text=True)
-    if not checks.check("%s: views_dump builds (static)" % series, r.returncode == 0, r.stderr):
+    ok, err = build_static(os.path.join(HERE, "views_dump.c"), views)
+    if not checks.check("%s: views_dump builds (static)" % series, ok, err):
         return 0
     g = guest.Guest((abi, root), os.path.join(wd, "live"), kmod=ko, modules=["virtio_mem", "fuse"],
                     append="memhp_default_state=offline",
