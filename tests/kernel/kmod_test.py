@@ -544,7 +544,9 @@ def extra_checks(series, g, checks):
     checks.check("%s: fuse is available in the guest" % series, rc == 0, out)
 
 
-def run_series(series, workdir, checks, captures):
+def kernel_and_module(series, workdir, checks):
+    """The series' kernel (fetched and cached) and hotplugfs_kmod built for it:
+    (abi, root, workdir/series, ko or None), or None when no kernel can be had."""
     log = lambda m: print(m, flush=True)  # noqa: E731
     try:
         abi, root = kernels.ensure(series, log=log)
@@ -557,9 +559,19 @@ def run_series(series, workdir, checks, captures):
     t = time.monotonic()
     ko = build_module(abi, root, wd)
     checks.check("%s: module builds against linux-headers-%s-amd64" % (series, abi), ko is not None)
+    if ko:
+        print("# %s: module built in %.0f s" % (series, time.monotonic() - t), flush=True)
+    return abi, root, wd, ko
+
+
+def run_series(series, workdir, checks, captures):
+    log = lambda m: print(m, flush=True)  # noqa: E731
+    got = kernel_and_module(series, workdir, checks)
+    if got is None:
+        return None
+    abi, root, wd, ko = got
     if not ko:
         return 0
-    print("# %s: module built in %.0f s" % (series, time.monotonic() - t), flush=True)
     reader = os.path.join(wd, "events_reader")
     ok, err = build_static(os.path.join(HERE, "events_reader.c"), reader)
     if not checks.check("%s: events_reader builds (static)" % series, ok, err):

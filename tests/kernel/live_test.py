@@ -37,9 +37,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import guest  # noqa: E402
-import kernels  # noqa: E402
 from kmod_test import (DEBUGFS, MEMORY, MIB, OFFLINE, ONLINE, VETO_ONLINE_FIRST,  # noqa: E402
-                       Checks, build_module, build_static, parse_kv)
+                       Checks, build_static, kernel_and_module, parse_kv)
 
 SRCDIR = os.environ.get("SRCDIR", os.path.dirname(os.path.dirname(HERE)))
 HOST_HOTPLUGFS = os.environ.get("HOTPLUGFS") or os.path.join(SRCDIR, "build", "fs", "hotplugfs")
@@ -566,20 +565,12 @@ class LiveScenario:
 
 def run_series(series, workdir, checks):
     log = lambda m: print(m, flush=True)  # noqa: E731
-    try:
-        abi, root = kernels.ensure(series, log=log)
-    except kernels.Unavailable as e:
-        print("# %s: %s" % (series, e), flush=True)
+    got = kernel_and_module(series, workdir, checks)
+    if got is None:
         return None
-    print("# %s: Debian %s" % (series, abi), flush=True)
-    wd = os.path.join(workdir, series)
-    os.makedirs(wd, exist_ok=True)
-    t = time.monotonic()
-    ko = build_module(abi, root, wd)
-    checks.check("%s: module builds against linux-headers-%s-amd64" % (series, abi), ko is not None)
+    abi, root, wd, ko = got
     if not ko:
         return 0
-    print("# %s: module built in %.0f s" % (series, time.monotonic() - t), flush=True)
     views = os.path.join(wd, "views_dump")
     ok, err = build_static(os.path.join(HERE, "views_dump.c"), views)
     if not checks.check("%s: views_dump builds (static)" % series, ok, err):
