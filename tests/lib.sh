@@ -54,7 +54,9 @@ scratch() {
 }
 
 # mount_fixture FIXTURE MNT [ARGS...]: serves FIXTURE at MNT with
-# `hotplugfs mount -f` (killed after 240 s at the latest) and waits up to
+# `hotplugfs mount -f` (killed after 240 s at the latest; a SIGTERM to
+# MOUNT_PID reaches the daemon, which then has 30 s to exit: under the
+# sanitizers and a loaded machine its exit can take seconds) and waits up to
 # MOUNT_WAIT seconds (default 10) for the machine to be served; the daemon's
 # stderr goes to MNT.err and is shown when the mount fails.  MOUNT_PID is the
 # daemon.  Unmounted and stopped on exit.
@@ -70,7 +72,7 @@ mount_with() {
 	local mnt=$1 deadline=$((SECONDS + ${MOUNT_WAIT:-10}))
 	shift
 	mkdir -p "$mnt"
-	timeout --kill-after=5 240 "$HOTPLUGFS" mount -f "$@" "$mnt" 2> "$mnt.err" &
+	timeout --kill-after=30 240 "$HOTPLUGFS" mount -f "$@" "$mnt" 2> "$mnt.err" &
 	MOUNT_PID=$!
 	EXIT_HOOKS+=("umount -l '$mnt' 2>/dev/null; kill $MOUNT_PID 2>/dev/null; wait $MOUNT_PID 2>/dev/null")
 	while [ $SECONDS -le $deadline ]; do

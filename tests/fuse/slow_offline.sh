@@ -199,7 +199,9 @@ writer w34 "$MEM/memory34/state" offline > "$T/w34" &
 w34=$!
 started w34
 sleep 0.1
+stop=$(now_ms)
 kill -TERM "$MOUNT_PID"; wait "$MOUNT_PID"; rc=$?; MOUNT_PID=
+echo "measured: the daemon exited $(($(now_ms) - stop)) ms after SIGTERM with two stores outstanding"
 same "daemon exit status with stores outstanding" "$rc" 0
 wait $w33; wait $w34
 same "pending store at shutdown" "$(cut -d' ' -f1 "$T/w33")" EINTR
