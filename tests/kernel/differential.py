@@ -24,8 +24,8 @@ simulator's file), waits for the kernel to finish, and compares five views:
 The simulator is parametrized only by what the real kernel showed before the
 step and by QEMU's own description of its devices (QMP query-memory-devices,
 and for a device present at boot, the binding of the capture's resource
-to it: the literal form's `devices`), never by the kernel's state after the
-step.  The one kernel fact
+to it: the literal form's `devices`, which the capture writes itself for the
+pmem regions), never by the kernel's state after the step.  The one kernel fact
 it is told during a run is movability: which online blocks the module
 predicts cannot go offline (EBUSY) is synced into the simulator's faults
 before every step, since page allocation is not modelled.
