@@ -609,6 +609,21 @@ static void test_nd_region_refused_claims(void)
 
 		assert_refused(fx, cases[i].message);
 	}
+	/* A busy range is no region's (the nd drivers request it themselves). */
+	assert_refused("{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.1\","
+		       "\"iomem\":[{\"name\":\"Persistent Memory\",\"start\":\"0x100000000\","
+		       "\"end\":\"0x10fffffff\",\"flags\":[\"mem\",\"busy\"]}],"
+		       "\"devices\":[{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"nfit\","
+		       "\"start\":\"0x100000000\"}]}",
+		       "$.devices[0]: \"Persistent Memory\" at 0x100000000 is busy");
+	/* A labelled region's namespace may be part of it, in 2 MiB units. */
+	assert_refused("{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.1\","
+		       "\"iomem\":[{\"name\":\"Persistent Memory\",\"start\":\"0x100000000\","
+		       "\"end\":\"0x10fffffff\",\"children\":[{\"name\":\"namespace0.1\","
+		       "\"start\":\"0x100100000\",\"end\":\"0x1002fffff\"}]}],"
+		       "\"devices\":[{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"nfit\","
+		       "\"start\":\"0x100000000\",\"labels\":true,\"namespace\":\"namespace0.1\"}]}",
+		       "$.devices[0]: namespace0.1 0x100100000-0x1002fffff is not 2 MiB aligned");
 }
 
 int main(int argc, char **argv)
