@@ -712,6 +712,21 @@ def sc_pmem_to_kmem(m, bus, by_store):
     m.dax_driver_store("device_dax", "bind", dax)
 
 
+def sc_kmem_stuck(m, bus):
+    """kmem unbound while its block is online: remove_memory() fails, the
+    memory and both resources stay ("cannot be hotremoved until the next
+    reboot", dev_dax_kmem_remove()), and device_dax cannot have the device."""
+    ns, dax = m.nd_regions[bus]
+    m.begin({"e820": "legacy pmem kmem unbound online", "nfit": "NVDIMM kmem unbound online"}[bus])
+    m.dax_driver_store("device_dax", "unbind", dax)
+    before = set(m.block_ids())
+    m.dax_driver_store("kmem", "bind", dax)
+    for b in sorted(set(m.block_ids()) - before):
+        m.state(b, "online_movable")
+    m.dax_driver_store("kmem", "unbind", dax)
+    m.dax_driver_store("device_dax", "bind", dax)
+
+
 # Boots: the QEMU devices and kernel command line, and what runs on them.
 BOOTS = [
     {"name": "plain", "append": "memhp_default_state=offline", "modules": ["virtio_mem"],
@@ -730,7 +745,8 @@ BOOTS = [
      "qemu": ["-object", "memory-backend-ram,id=mem-nv0,size=256M", "-device", "nvdimm,id=nv0,memdev=mem-nv0"],
      "modules": ["nd_e820"] + guest.ND_MODULES, "tools": guest.ND_TOOLS, "devices": pmem_regions,
      "scenarios": [lambda m: sc_default_state(m, "online"), sc_legacy_pmem,
-                   lambda m: sc_pmem_to_kmem(m, "e820", False), lambda m: sc_pmem_to_kmem(m, "nfit", True)]},
+                   lambda m: sc_pmem_to_kmem(m, "e820", False), lambda m: sc_pmem_to_kmem(m, "nfit", True),
+                   lambda m: sc_kmem_stuck(m, "nfit")]},
 ]
 
 
