@@ -215,13 +215,14 @@ static int show_region_align(const struct machine *m, uint64_t obj, const struct
 	return 0;
 }
 
-/* nd_region_to_nstype(): label-capable NFIT regions are modelled (PMEM);
- * e820's regions have no DIMMs and are IO. */
+/* nd_region_to_nstype(): PMEM when a DIMM of the region has NDD_LABELING;
+ * e820's regions have no DIMMs, and QEMU's NVDIMM without a label area
+ * (label_less) none labelling: both are IO. */
 static int show_nstype(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 		       GString *out)
 {
 	(void)who;
-	g_string_append_printf(out, "%d\n", nd_bus_is_nfit(m, nd_p(obj)) ?
+	g_string_append_printf(out, "%d\n", nd_bus_is_nfit(m, nd_p(obj)) && !region_of(m, obj)->label_less ?
 			       ND_DEVICE_NAMESPACE_PMEM : ND_DEVICE_NAMESPACE_IO);
 	return 0;
 }
@@ -668,15 +669,20 @@ static int show_ns_size(const struct machine *m, uint64_t obj, const struct tree
 	return 0;
 }
 
-/* mode_show(): by its claim - "dax" (nd_dax), "memory" (nd_pfn), else "raw"
- * (pmem_should_map_pages() needs ND_REGION_PAGEMAP, which NFIT lacks). */
+/* mode_show(): by its claim - "dax" (nd_dax), "memory" (nd_pfn), else "raw",
+ * or "memory" where pmem_should_map_pages() says so: ND_REGION_PAGEMAP, which
+ * nd_e820's regions have and NFIT's lack (6.1 and 6.12; a 6.12 guest showed
+ * its legacy namespace0.0 as "memory" and its NVDIMM's as "raw"). */
 static int show_ns_mode(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			GString *out)
 {
 	const struct device *ns = ns_of(m, obj);
 
 	(void)who;
-	g_string_append(out, !ns ? "raw\n" : ns->mode == NS_DEVDAX ? "dax\n" : "memory\n");
+	if (ns && ns->raw)
+		g_string_append(out, nd_bus_is_nfit(m, nd_p(obj)) ? "raw\n" : "memory\n");
+	else
+		g_string_append(out, !ns ? "raw\n" : ns->mode == NS_DEVDAX ? "dax\n" : "memory\n");
 	return 0;
 }
 

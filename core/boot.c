@@ -656,9 +656,12 @@ static bool bind_literal_devices(struct machine *m, const struct fixture *fx, GE
 {
 	for (guint i = 0; fx->devices && i < fx->devices->len; i++) {
 		const struct fx_device *d = &g_array_index(fx->devices, struct fx_device, i);
+		const struct nd_region_binding nd = { .region = d->region, .start = d->start,
+			.nfit = d->nfit, .labels = d->labels, .ns = d->ns, .nid = d->nid };
 		g_autoptr(GError) why = NULL;
 
-		if (!virtio_mem_bind(m, d->resource, d->block_size, d->plugged, d->nid, &why)) {
+		if (d->type == FX_DEVICE_ND_REGION ? !nd_region_bind(m, &nd, &why)
+		    : !virtio_mem_bind(m, d->resource, d->block_size, d->plugged, d->nid, &why)) {
 			fail(err, fx, d->path, "%s", why->message);
 			return false;
 		}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "capture_kmod.h"
+#include "capture_nd.h"
 #include "fixture.h"
 #include "jsonutil.h"
 #include "memory_block.h"
@@ -923,7 +924,8 @@ static bool capture_trees(const struct sysdir *root, const struct capture_reques
 	if (capture_memory(root, body, mc, r->kmod ? &k : NULL, err) < 0 ||
 	    capture_params(root, body, err) < 0 ||
 	    capture_iomem(root, body, r->kmod ? &k : NULL, err) < 0 ||
-	    capture_firmware_memmap(root, body, err) < 0)
+	    capture_firmware_memmap(root, body, err) < 0 ||
+	    capture_nd_regions(root, body, err) < 0)
 		goto out;
 	kernel = r->kernel ? g_strdup(r->kernel)
 			   : kernel_version(root, r->kmod ? &k : NULL, mc, body, err);
@@ -935,7 +937,7 @@ static bool capture_trees(const struct sysdir *root, const struct capture_reques
 	/* In the order docs/fixture-format.md lists them. */
 	static const char *const order[] = { "pm_advanced_debug", "block_size", "memory_hotplug",
 					     "iomem", "firmware_memmap", "memory_groups",
-					     "memory_blocks", "faults" };
+					     "memory_blocks", "devices", "faults" };
 	for (unsigned i = 0; i < G_N_ELEMENTS(order); i++) {
 		json_object *v;
 

@@ -139,6 +139,7 @@ static struct resource *soft_reserved_at(struct machine *m, uint64_t start)
 static void namespace_setup(struct machine *m, struct device *ns, enum ns_mode mode)
 {
 	ns->mode = mode;
+	ns->raw = false;    /* what ndctl sets up has an info block (pfn or dax) */
 	if (mode == NS_FSDAX) {
 		/* pmem_attach_disk(): the whole namespace */
 		ns->res = claim(m, ns->region->res, ns->start, ns->size, ns->name);
@@ -230,6 +231,30 @@ struct device *pmem_namespace_create(struct machine *m, struct device *region, b
 	namespace_setup(m, ns, mode);
 	device_register(m, ns);
 	return ns;
+}
+
+struct device *pmem_namespace_adopt(struct machine *m, struct device *region,
+				    struct resource *claim, int id)
+{
+	struct device *ns = g_new0(struct device, 1);
+
+	ns->kind = DEV_NAMESPACE;
+	ns->id = id;
+	ns->name = g_strdup(claim->name);
+	ns->start = claim->start;
+	ns->size = resource_size(claim);
+	ns->nid = region->nid;
+	ns->region = region;
+	ns->altmap_size = altmap_prefix(ns->size);
+	/* pmem_attach_disk(), 6.1 and 6.12: without an info block nd_pmem
+	 * claims the whole namespace in its own name, as in fsdax. */
+	ns->mode = NS_FSDAX;
+	ns->raw = true;
+	ns->res = claim;
+	/* __request_region(): the claim has its parent's desc, which /proc/iomem
+	 * does not show and the capture could not tell. */
+	claim->desc = region->res->desc;
+	return device_register(m, ns);
 }
 
 /* ---- kmem ----------------------------------------------------------------- */

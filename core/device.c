@@ -185,7 +185,7 @@ void devices_boot(struct machine *m)
 		if (r->desc != IORES_DESC_PERSISTENT_MEMORY &&
 		    r->desc != IORES_DESC_PERSISTENT_MEMORY_LEGACY)
 			continue;
-		if (r->flags & IORESOURCE_BUSY)
+		if ((r->flags & IORESOURCE_BUSY) || nd_region_of_resource(m, r))
 			continue;
 		d = g_new0(struct device, 1);
 		d->kind = DEV_ND_REGION;

@@ -93,6 +93,12 @@ struct device {
 	int minor;                /* its character device's minor (alloc_dax(): dax_minor_ida) */
 	unsigned dax_ids;         /* bit per dax driver whose new_id list names it (dax_id) */
 
+	/* nd region: no label area (QEMU's nvdimm without label-size, an e820
+	 * range): its one namespace is ND_DEVICE_NAMESPACE_IO over all of it */
+	bool label_less;
+	/* namespace: nd_pmem holds it directly (no pfn/dax info block): "raw" */
+	bool raw;
+
 	/* nd region: its seeds' configuration; namespace: what userspace named it */
 	struct nd_seeds *seeds;
 	char uuid[40];            /* namespace and its pfn/dax: "" until configured */
@@ -191,6 +197,28 @@ struct device *hmem_add(struct machine *m, uint64_t start, GError **err);
 /* A dax device over [start, size) below parent (device_dax bound). */
 struct device *dax_create(struct machine *m, const char *name, struct device *owner,
 			  struct resource *parent, uint64_t start, uint64_t size, int nid);
+
+/* A raw namespace nd_pmem claimed before the capture (literal form): CLAIM,
+ * the captured "namespaceX.Y" under the region's range, becomes namespace
+ * ID of REGION, in use by nd_pmem. */
+struct device *pmem_namespace_adopt(struct machine *m, struct device *region,
+				    struct resource *claim, int id);
+
+/* ---- nd regions found at boot (dev_nd_region.c) ------------------------- */
+/* What the literal form's "devices" says of a captured pmem range. */
+struct nd_region_binding {
+	const char *region;       /* "regionN" */
+	uint64_t start;           /* the top-level pmem range's start */
+	bool nfit;                /* ACPI NFIT ("Persistent Memory"), else nd_e820 ("(legacy)") */
+	bool labels;              /* NFIT: its DIMM has a label area (NDD_LABELING) */
+	const char *ns;           /* the namespace nd_pmem claimed at boot, or NULL */
+	int nid;
+};
+/* The captured top-level pmem range at b->start becomes b->region with its
+ * namespace; NULL and a bad request when the capture does not fit. */
+struct device *nd_region_bind(struct machine *m, const struct nd_region_binding *b, GError **err);
+/* The nd region a top-level resource was bound to, or NULL. */
+struct device *nd_region_of_resource(const struct machine *m, const struct resource *r);
 
 /* ---- CXL (dev_cxl.c) ---------------------------------------------------- */
 struct device *cxl_window_add(struct machine *m, uint64_t start, uint64_t size, int nid,

@@ -486,6 +486,8 @@ static void clear_device(gpointer p)
 	struct fx_device *d = p;
 
 	g_free(d->resource);
+	g_free(d->region);
+	g_free(d->ns);
 	g_free(d->path);
 }
 
@@ -1116,30 +1118,131 @@ static bool read_memory_group(struct ctx *c, json_object *o, const char *path, v
 	return true;
 }
 
-/* devices[i]: { "type": "virtio-mem", "resource": "virtioN", "block_size",
+/* devices[i] of type virtio-mem: { "resource": "virtioN", "block_size",
  * "plugged_size", "node" } (checked against the machine when it boots). */
-static bool read_device(struct ctx *c, json_object *o, const char *path, void *out)
+static bool read_virtio_mem_device(struct ctx *c, json_object *o, const char *path,
+				   struct fx_device *d)
 {
 	static const char *const keys[] = { "type", "resource", "block_size", "plugged_size",
 		"node", NULL };
-	static const struct word type_words[] = { { "virtio-mem", 0 } };
-	struct fx_device d = { 0 };
 	json_object *v;
 	const char *s;
-	uint32_t type;
 	uint64_t nid = 0;
 
-	if (!read_object(c, o, path, NULL, keys) || !require(c, o, path, "type", &v) ||
-	    !read_word(c, v, path, "type", "device type", WORDS(type_words), &type) ||
-	    !require(c, o, path, "resource", &v) || !read_string(c, v, path, "resource", &s))
+	if (!check_keys(c, o, path, keys) || !require(c, o, path, "resource", &v) ||
+	    !read_string(c, v, path, "resource", &s))
 		return false;
-	if (!require(c, o, path, "block_size", &v) || !read_size(c, v, path, "block_size", &d.block_size) ||
+	if (!require(c, o, path, "block_size", &v) || !read_size(c, v, path, "block_size", &d->block_size) ||
 	    !require(c, o, path, "plugged_size", &v) ||
-	    !read_size(c, v, path, "plugged_size", &d.plugged) ||
+	    !read_size(c, v, path, "plugged_size", &d->plugged) ||
 	    (has(o, "node", &v) && !read_uint(c, v, path, "node", 0, MAX_NUMNODES - 1, &nid)))
 		return false;
-	d.resource = g_strdup(s);
-	d.nid = (int)nid;
+	d->resource = g_strdup(s);
+	d->nid = (int)nid;
+	return true;
+}
+
+/* "regionN" / "namespaceN.M" as the kernel names them (nd_region_create(),
+ * nd_namespace_pmem_create(): dev_set_name "region%d", "namespace%d.%d"). */
+static bool nd_name(const char *s, const char *prefix, bool two, int *a, int *b)
+{
+	size_t n = strlen(prefix);
+	char *end;
+
+	if (strncmp(s, prefix, n) || !g_ascii_isdigit(s[n]))
+		return false;
+	*a = (int)strtol(s + n, &end, 10);
+	if (!two)
+		return !*end && end - (s + n) < 6;
+	if (*end != '.' || !g_ascii_isdigit(end[1]) || end - (s + n) >= 6)
+		return false;
+	s = end + 1;
+	*b = (int)strtol(s, &end, 10);
+	return !*end && end - s < 6;
+}
+
+/* devices[i] of type nd-region: { "region": "regionN", "bus": "nfit"|"e820",
+ * "start", "labels", "namespace", "mode": "raw", "node" }: what the kernel
+ * does not show in iomem.  The range and the namespace are checked against
+ * the machine when it boots (core/dev_nd_region.c). */
+static bool read_nd_region_device(struct ctx *c, json_object *o, const char *path,
+				  struct fx_device *d)
+{
+	static const char *const keys[] = { "type", "region", "bus", "start", "labels",
+		"namespace", "mode", "node", NULL };
+	static const struct word bus_words[] = { { "nfit", 1 }, { "e820", 0 } };
+	static const struct word mode_words[] = { { "raw", 0 } };
+	json_object *v;
+	const char *s;
+	uint32_t w;
+	uint64_t nid = 0;
+	int a, b;
+
+	if (!check_keys(c, o, path, keys) || !require(c, o, path, "region", &v) ||
+	    !read_string(c, v, path, "region", &s))
+		return false;
+	if (!nd_name(s, "region", false, &a, &b))
+		return fail(c, path, "region", "\"%s\" is not a region's name (regionN)", s);
+	d->region = g_strdup(s);
+	if (!require(c, o, path, "bus", &v) || !read_word(c, v, path, "bus", "nd bus", WORDS(bus_words), &w))
+		return false;
+	d->nfit = w;
+	if (!require(c, o, path, "start", &v) || !read_size(c, v, path, "start", &d->start))
+		return false;
+	if (has(o, "labels", &v) && !read_bool(c, v, path, "labels", &d->labels))
+		return false;
+	/* nd_e820_probe(): ndr_desc has no mappings, so no DIMM and no labels. */
+	if (d->labels && !d->nfit)
+		return fail(c, path, "labels", "an e820 region has no DIMM, so no label area");
+	if (has(o, "namespace", &v)) {
+		int ra, nb;
+
+		if (!read_string(c, v, path, "namespace", &s))
+			return false;
+		if (!nd_name(s, "namespace", true, &ra, &nb))
+			return fail(c, path, "namespace", "\"%s\" is not a namespace's name "
+				    "(namespaceN.M)", s);
+		if (ra != a)
+			return fail(c, path, "namespace", "%s is not a namespace of %s", s, d->region);
+		/* A label-less region has one namespace, id 0 (nd_region_register_namespaces()
+		 * with create_namespace_io()). */
+		if (!d->labels && nb != 0)
+			return fail(c, path, "namespace", "a label-less region's only namespace is "
+				    "namespace%d.0", a);
+		d->ns = g_strdup(s);
+	}
+	if (has(o, "mode", &v)) {
+		if (!read_word(c, v, path, "mode", "namespace mode at boot", WORDS(mode_words), &w))
+			return false;
+		if (!d->ns)
+			return fail(c, path, "mode", "there is no namespace");
+	}
+	if (has(o, "node", &v) && !read_uint(c, v, path, "node", 0, MAX_NUMNODES - 1, &nid))
+		return false;
+	d->nid = (int)nid;
+	return true;
+}
+
+static bool read_device(struct ctx *c, json_object *o, const char *path, void *out)
+{
+	static const struct word type_words[] = { { "virtio-mem", FX_DEVICE_VIRTIO_MEM },
+		{ "nd-region", FX_DEVICE_ND_REGION } };
+	struct fx_device d = { 0 };
+	json_object *v;
+	uint32_t type;
+	bool ok;
+
+	if (!expect(c, o, json_type_object, "an object", path, NULL) ||
+	    !require(c, o, path, "type", &v) ||
+	    !read_word(c, v, path, "type", "device type", WORDS(type_words), &type))
+		return false;
+	d.type = type;
+	ok = type == FX_DEVICE_ND_REGION ? read_nd_region_device(c, o, path, &d)
+					 : read_virtio_mem_device(c, o, path, &d);
+	if (!ok) {
+		clear_device(&d);
+		return false;
+	}
 	d.path = g_strdup(path);
 	g_array_append_val(out, d);
 	return true;

@@ -88,13 +88,24 @@ struct fx_group {
 };
 
 /* devices[i] (literal form): a captured resource bound to a device model.
- * Only virtio-mem so far: "virtioN" with its block size and plugged size,
- * which the kernel does not show and the hypervisor knows. */
+ * virtio-mem: "virtioN" with its block size and plugged size, which the
+ * kernel does not show and the hypervisor knows.  nd-region: a top-level
+ * pmem range as the nd region the kernel made of it (its bus, labels and
+ * the namespace nd_pmem claimed at boot). */
+enum fx_device_type { FX_DEVICE_VIRTIO_MEM, FX_DEVICE_ND_REGION };
+
 struct fx_device {
-	char *resource;               /* the top-level iomem resource: "virtioN" */
+	enum fx_device_type type;
+	char *resource;               /* virtio-mem: the top-level iomem resource "virtioN" */
 	uint64_t block_size;          /* the device's block size */
 	uint64_t plugged;             /* plugged_size: bytes plugged from its start */
 	int nid;
+	/* nd-region */
+	char *region;                 /* "regionN" */
+	uint64_t start;               /* the top-level pmem range's start */
+	bool nfit;                    /* bus: "nfit" (ACPI NFIT) or "e820" (nd_e820) */
+	bool labels;                  /* a label area with an index (NDD_LABELING) */
+	char *ns;                     /* "namespaceN.M" claimed at boot, or NULL */
 	char *path;
 };
 

@@ -31,7 +31,7 @@ LAYERS = [
     ("boot/fixture", ["fixture", "boot", "scenario"]),
     ("tree", ["tree", "attr", "attrs_*", "nd_*", "device_uevent"]),
     ("backend", ["backend", "sim_backend", "journal"]),
-    ("live", ["sysdir", "kmod_files", "capture_kmod", "capture", "live_backend"]),
+    ("live", ["sysdir", "kmod_files", "capture_kmod", "capture_nd", "capture", "live_backend"]),
 ]
 
 

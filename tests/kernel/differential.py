@@ -24,8 +24,8 @@ simulator's file), waits for the kernel to finish, and compares five views:
 The simulator is parametrized only by what the real kernel showed before the
 step and by QEMU's own description of its devices (QMP query-memory-devices,
 and for a device present at boot, the binding of the capture's resource
-to it: the literal form's `devices`), never by the kernel's state after the
-step.  The one kernel fact
+to it: the literal form's `devices`, which the capture writes itself for the
+pmem regions), never by the kernel's state after the step.  The one kernel fact
 it is told during a run is movability: which online blocks the module
 predicts cannot go offline (EBUSY) is synced into the simulator's faults
 before every step, since page allocation is not modelled.
@@ -266,6 +266,7 @@ class Machine:
         self.dimms = {}          # QEMU id -> simulator device name
         self.virtio_devices = {}    # QEMU id -> the simulator's virtioN
         self.pci_functions = set()  # hot-added PCI functions ("0000:00:03.0"), from QMP query-pci
+        self.nd_regions = {}     # "e820"/"nfit" -> (its boot namespace, the dax device it would get)
         self.keep_dumps = os.environ.get("HOTPLUGFS_DIFF_DUMPS")
 
     # ---- the guest ----
@@ -549,6 +550,24 @@ class Machine:
         if not b or b["offline"] != "EBUSY":
             raise StepFailed("memory%d still predicted %s after pinning" % (bid, b and b["offline"]))
 
+    def namespace_to_devdax(self, ns):
+        """ndctl create-namespace -f -e NS -m devdax on the kernel (it writes
+        the dax seed's uuid, align and namespace and binds dax_pmem), the
+        control verb namespace-reconfigure on the simulator."""
+        rc, out = self.g.run("ndctl create-namespace -f -e %s -m devdax 2>&1" % ns, 300)
+        if rc != 0:
+            raise StepFailed("ndctl create-namespace -e %s -m devdax: exit %d: %s" % (ns, rc, out.strip()))
+        err, res = self.ctl("namespace-reconfigure", device=ns, mode="devdax")
+        self.settle()
+        self.compare("%s to devdax (ndctl create-namespace -f -e)" % ns, (0, err))
+
+    def dax_driver_store(self, driver, attr, dax):
+        """`echo DAX > /sys/bus/dax/drivers/DRIVER/ATTR` (bind, unbind, new_id) on both."""
+        self.sync_movability()
+        outcome = self.store("/sys/bus/dax/drivers/%s/%s" % (driver, attr), dax)
+        self.settle()
+        self.compare("%s > %s/%s" % (dax, driver, attr), outcome)
+
 
 # ------------------------------------------------------- scenarios
 
@@ -655,6 +674,59 @@ def sc_legacy_pmem(m):
     m.dimm_unplug("d4")
 
 
+def pmem_regions(m, capture):
+    """The capture binds each pmem range to its nd region itself (`hotplugfs
+    capture` reads /sys/bus/nd: the literal form's nd-region devices); the
+    runner notes the namespace nd_pmem claimed in each and adds nothing."""
+    devices = capture.get("devices", [])
+    for d in devices:
+        if d["type"] == "nd-region" and "namespace" in d:
+            m.nd_regions[d["bus"]] = (d["namespace"], "dax" + d["namespace"][len("namespace"):])
+    if sorted(m.nd_regions) != ["e820", "nfit"]:
+        raise StepFailed("the capture bound no namespace of %s" % " and ".join(
+            sorted({"e820", "nfit"} - set(m.nd_regions))))
+    return devices
+
+
+def sc_pmem_to_kmem(m, bus, by_store):
+    """The region's boot namespace to devdax (ndctl), its dax device from
+    device_dax to kmem (the stores daxctl makes), the blocks kmem added
+    onlined by the kernel (auto_online_blocks) or BY_STORE, offlined, kmem
+    unbound (the memory removed) and device_dax bound again."""
+    ns, dax = m.nd_regions[bus]
+    m.begin({"e820": "legacy pmem to kmem", "nfit": "NVDIMM to kmem"}[bus])
+    m.set_auto_online("offline" if by_store else "online")
+    m.namespace_to_devdax(ns)
+    m.dax_driver_store("device_dax", "unbind", dax)
+    before = set(m.block_ids())
+    m.dax_driver_store("kmem", "new_id", dax)
+    blocks = sorted(set(m.block_ids()) - before)
+    if not blocks:
+        raise StepFailed("kmem added no memory block for %s" % dax)
+    if by_store:
+        for b in blocks:
+            m.state(b, "online_movable")
+    for b in blocks:
+        m.state(b, "offline")
+    m.dax_driver_store("kmem", "unbind", dax)
+    m.dax_driver_store("device_dax", "bind", dax)
+
+
+def sc_kmem_stuck(m, bus):
+    """kmem unbound while its block is online: remove_memory() fails, the
+    memory and both resources stay ("cannot be hotremoved until the next
+    reboot", dev_dax_kmem_remove()), and device_dax cannot have the device."""
+    ns, dax = m.nd_regions[bus]
+    m.begin({"e820": "legacy pmem kmem unbound online", "nfit": "NVDIMM kmem unbound online"}[bus])
+    m.dax_driver_store("device_dax", "unbind", dax)
+    before = set(m.block_ids())
+    m.dax_driver_store("kmem", "bind", dax)
+    for b in sorted(set(m.block_ids()) - before):
+        m.state(b, "online_movable")
+    m.dax_driver_store("kmem", "unbind", dax)
+    m.dax_driver_store("device_dax", "bind", dax)
+
+
 # Boots: the QEMU devices and kernel command line, and what runs on them.
 BOOTS = [
     {"name": "plain", "append": "memhp_default_state=offline", "modules": ["virtio_mem"],
@@ -669,10 +741,12 @@ BOOTS = [
               "-device", "virtio-mem-pci,id=vm0,memdev=mem-vm0,node=0,requested-size=256M"],
      "scenarios": [sc_virtio_mem_boot]},
     {"name": "legacy-pmem", "label": " [legacy pmem, NVDIMM]", "machine": "pc,nvdimm=on",
-     "append": "memhp_default_state=online memmap=128M!0x20000000",
+     "append": "memhp_default_state=online memmap=256M!0x20000000",
      "qemu": ["-object", "memory-backend-ram,id=mem-nv0,size=256M", "-device", "nvdimm,id=nv0,memdev=mem-nv0"],
-     "modules": ["nd_e820", "nfit", "nd_pmem"],
-     "scenarios": [lambda m: sc_default_state(m, "online"), sc_legacy_pmem]},
+     "modules": ["nd_e820"] + guest.ND_MODULES, "tools": guest.ND_TOOLS, "devices": pmem_regions,
+     "scenarios": [lambda m: sc_default_state(m, "online"), sc_legacy_pmem,
+                   lambda m: sc_pmem_to_kmem(m, "e820", False), lambda m: sc_pmem_to_kmem(m, "nfit", True),
+                   lambda m: sc_kmem_stuck(m, "nfit")]},
 ]
 
 
@@ -684,6 +758,8 @@ def run_boot(series, kernel, wd, boot, ko, probe, hotplugfs, tally, log):
                     qemu_args=boot.get("qemu", []), machine=boot.get("machine", "pc"), log=log)
     g.add_file(probe, "/bin/hp_probe")
     g.add_executable(hotplugfs, "/bin/hotplugfs")
+    for tool in boot.get("tools", ()):
+        g.add_executable(tool)
     name = "%s boot" % boot["name"]
     try:
         try:

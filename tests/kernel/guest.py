@@ -43,6 +43,10 @@ import kernels
 
 QEMU = "qemu-system-x86_64"
 BUSYBOX = "/bin/busybox"
+# The host's ndctl and daxctl (Guest.add_executable brings their libraries),
+# and the guest modules an NVDIMM needs up to kmem (nd_e820 for legacy pmem).
+ND_TOOLS = ("/usr/bin/ndctl", "/usr/bin/daxctl")
+ND_MODULES = ["nfit", "nd_pmem", "dax_pmem", "device_dax", "kmem"]
 
 INIT = r"""#!/bin/busybox sh
 /bin/busybox --install -s /bin

@@ -45,7 +45,7 @@ import kernels  # noqa: E402
 
 SRCDIR = os.environ.get("SRCDIR", os.path.dirname(os.path.dirname(HERE)))
 FIXTURE = os.path.join(SRCDIR, "fixtures", "nvdimm-qemu.json")
-TOOLS = ("/usr/bin/ndctl", "/usr/bin/daxctl", "/usr/bin/lsmem")
+TOOLS = guest.ND_TOOLS + ("/usr/bin/lsmem",)
 # the busybox applets the script uses, first in PATH on both sides
 APPLETS = ("sh", "cat", "echo", "grep", "ls", "readlink", "stat", "tr", "printf", "head")
 LSMEM = "lsmem -o RANGE,SIZE,STATE,REMOVABLE,BLOCK,NODE,ZONES"
@@ -54,7 +54,7 @@ LSMEM = "lsmem -o RANGE,SIZE,STATE,REMOVABLE,BLOCK,NODE,ZONES"
 # aligned down to 2 MiB, so 514 MiB with 128 KiB of labels is a 512 MiB region.
 QEMU_NVDIMM = ["-object", "memory-backend-ram,id=nv0,size=514M",
                "-device", "nvdimm,id=nvdimm0,memdev=nv0,label-size=128K"]
-GUEST_MODULES = ["nfit", "nd_pmem", "dax_pmem", "device_dax", "kmem"]
+GUEST_MODULES = guest.ND_MODULES
 # Not compared: a fresh label area holds no index block, so the kernel sees
 # a label-less DIMM (one raw namespace over the region) until ndctl writes one.
 LABELS = "ndctl disable-region region0 && ndctl init-labels nmem0 && ndctl enable-region region0"

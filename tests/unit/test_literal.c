@@ -448,6 +448,184 @@ static void test_virtio_mem_bound_refused(void)
 		       "$.devices: not allowed together with e820");
 }
 
+/* The legacy-pmem guest of tests/kernel/differential.py as a 6.12 capture:
+ * memmap=256M!0x20000000 (nd_e820) and QEMU's 256 MiB NVDIMM without a
+ * label area (nfit) at 4 GiB, each with the one raw namespace nd_pmem
+ * claimed at boot (create_namespace_io(), pmem_attach_disk()). */
+static char *pmem_fixture(const char *devices)
+{
+	return g_strdup_printf(
+		"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.12\",\"block_size\":\"128M\","
+		"\"memory_hotplug\":{\"auto_online_blocks\":\"online\"},"
+		"\"iomem\":[{\"name\":\"System RAM\",\"start\":\"0x0\",\"end\":\"0x1fffffff\"},"
+		"{\"name\":\"Persistent Memory (legacy)\",\"start\":\"0x20000000\",\"end\":\"0x2fffffff\","
+		"\"children\":[{\"name\":\"namespace0.0\",\"start\":\"0x20000000\",\"end\":\"0x2fffffff\"}]},"
+		"{\"name\":\"System RAM\",\"start\":\"0x30000000\",\"end\":\"0x3fffffff\"},"
+		"{\"name\":\"Persistent Memory\",\"start\":\"0x100000000\",\"end\":\"0x10fffffff\","
+		"\"children\":[{\"name\":\"namespace1.0\",\"start\":\"0x100000000\",\"end\":\"0x10fffffff\"}]}],"
+		"\"memory_blocks\":[{\"first\":0,\"count\":4,\"valid_zones\":\"DMA32\"},"
+		"{\"first\":6,\"count\":2,\"valid_zones\":\"DMA32\"}],"
+		"\"devices\":[%s]}", devices);
+}
+
+#define LEGACY_BOUND "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\"," \
+	"\"start\":\"0x20000000\",\"namespace\":\"namespace0.0\",\"mode\":\"raw\"}"
+#define NVDIMM_BOUND "{\"type\":\"nd-region\",\"region\":\"region1\",\"bus\":\"nfit\"," \
+	"\"start\":\"0x100000000\",\"labels\":false,\"namespace\":\"namespace1.0\",\"node\":0}"
+
+/* Bound, the captured claims are the regions' namespaces: ndctl
+ * create-namespace -f -e namespaceX.Y -m devdax leaves the namespace over
+ * the info block and memmap prefix (6 MiB of 256 MiB) and daxX.Y over the
+ * rest (__dax_pmem_probe()); kmem takes the whole blocks of it
+ * (dev_dax_kmem_probe(), dax_kmem_range()), onlined per auto_online_blocks.
+ * As a Debian 6.12 guest showed (tests/kernel/differential.py). */
+static void test_nd_region_bound(void)
+{
+	g_autofree char *fx = pmem_fixture(LEGACY_BOUND "," NVDIMM_BOUND);
+	g_autoptr(machine) m = boot_fixture_json(fx);
+	g_autofree char *iomem = NULL, *mode0 = NULL, *mode1 = NULL, *nstype = NULL;
+	struct device *r0 = device_find(m, "region0"), *r1 = device_find(m, "region1");
+	struct device *ns0 = device_find(m, "namespace0.0");
+
+	g_assert_nonnull(r0);
+	g_assert_nonnull(r1);
+	g_assert_true(r0->label_less && r1->label_less);
+	g_assert_cmpuint(r1->start, ==, 0x100000000);
+	g_assert_nonnull(ns0);
+	g_assert_true(ns0->raw && ns0->region == r0);
+	/* devices_boot() makes no second region of a bound range */
+	g_assert_null(device_find(m, "region2"));
+	/* mode_show(): ND_REGION_PAGEMAP for e820 ("memory"), not for NFIT ("raw");
+	 * nd_region_to_nstype(): no labelling DIMM, ND_DEVICE_NAMESPACE_IO */
+	mode0 = read_tree(m, "sys/devices/platform/e820_pmem/ndbus1/region0/namespace0.0/mode");
+	mode1 = read_tree(m, "sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region1/"
+			     "namespace1.0/mode");
+	nstype = read_tree(m, "sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region1/nstype");
+	g_assert_cmpstr(mode0, ==, "memory\n");
+	g_assert_cmpstr(mode1, ==, "raw\n");
+	g_assert_cmpstr(nstype, ==, "4\n");
+
+	op_ok(m, "{\"op\":\"namespace-reconfigure\",\"device\":\"namespace0.0\",\"mode\":\"devdax\"}");
+	op_ok(m, "{\"op\":\"namespace-reconfigure\",\"device\":\"namespace1.0\",\"mode\":\"devdax\"}");
+	iomem = iomem_text(m);
+	g_assert_nonnull(strstr(iomem, "20000000-2fffffff : Persistent Memory (legacy)\n"
+					"  20000000-205fffff : namespace0.0\n"
+					"  20600000-2fffffff : dax0.0\n"));
+	g_assert_nonnull(strstr(iomem, "100000000-10fffffff : Persistent Memory\n"
+					"  100000000-1005fffff : namespace1.0\n"
+					"  100600000-10fffffff : dax1.0\n"));
+	g_free(mode0);
+	mode0 = read_tree(m, "sys/devices/platform/e820_pmem/ndbus1/region0/namespace0.0/mode");
+	g_assert_cmpstr(mode0, ==, "dax\n");
+
+	op_ok(m, "{\"op\":\"dax-reconfigure\",\"device\":\"dax0.0\",\"mode\":\"system-ram\"}");
+	g_free(iomem);
+	iomem = iomem_text(m);
+	g_assert_nonnull(strstr(iomem, "  20000000-205fffff : namespace0.0\n"
+					"  28000000-2fffffff : dax0.0\n"
+					"    28000000-2fffffff : System RAM (kmem)\n"
+					"30000000-3fffffff : System RAM\n"));
+	g_assert_cmpint(memory_blocks_find(&m->blocks, 5)->state, ==, BLOCK_ONLINE);
+	g_assert_null(memory_blocks_find(&m->blocks, 4));
+}
+
+/* A binding that does not fit the capture is refused, naming the entry. */
+static void test_nd_region_refused(void)
+{
+	static const struct { const char *device, *message; } cases[] = {
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x30000000\"}",
+		  "test.json: $.devices[0]: iomem has no top-level persistent memory range at 0x30000000" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"nfit\",\"start\":\"0x20000000\","
+		  "\"namespace\":\"namespace0.0\"}",
+		  "$.devices[0]: \"Persistent Memory (legacy)\" at 0x20000000 is nd_e820's, not the nfit bus's" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\"}",
+		  "$.devices[0]: the range at 0x20000000 has namespace0.0, claimed at boot: name it in "
+		  "\"namespace\"" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\","
+		  "\"namespace\":\"namespace1.0\"}",
+		  "$.devices[0].namespace: namespace1.0 is not a namespace of region0" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\","
+		  "\"namespace\":\"namespace0.1\"}",
+		  "$.devices[0].namespace: a label-less region's only namespace is namespace0.0" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\","
+		  "\"labels\":true}",
+		  "$.devices[0].labels: an e820 region has no DIMM, so no label area" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\","
+		  "\"namespace\":\"namespace0.0\",\"mode\":\"devdax\"}",
+		  "$.devices[0].mode: unknown namespace mode at boot \"devdax\" (expected raw)" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\","
+		  "\"mode\":\"raw\"}",
+		  "$.devices[0].mode: there is no namespace" },
+		{ "{\"type\":\"nd-region\",\"region\":\"reg0\",\"bus\":\"e820\",\"start\":\"0x20000000\"}",
+		  "$.devices[0].region: \"reg0\" is not a region's name (regionN)" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"pci\",\"start\":\"0x20000000\"}",
+		  "$.devices[0].bus: unknown nd bus \"pci\" (expected nfit, e820)" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\","
+		  "\"namespace\":\"namespace0.0\",\"node\":3}",
+		  "$.devices[0]: node 3 is not possible" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\","
+		  "\"namespace\":\"namespace0.0\",\"block_size\":\"2M\"}",
+		  "$.devices[0].block_size: unknown key" },
+		{ "{\"type\":\"nd-region\",\"bus\":\"e820\",\"start\":\"0x20000000\"}",
+		  "$.devices[0]: missing required key \"region\"" },
+		{ LEGACY_BOUND ",{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"nfit\","
+		  "\"start\":\"0x100000000\",\"namespace\":\"namespace0.0\"}",
+		  "$.devices[1]: region0 is bound already" },
+		{ LEGACY_BOUND "," LEGACY_BOUND,
+		  "$.devices[1]: the range at 0x20000000 is region0 already" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *fx = pmem_fixture(cases[i].device);
+
+		assert_refused(fx, cases[i].message);
+	}
+}
+
+/* A label-less region's namespace spans it (create_namespace_io()), and
+ * what nd_pmem claims is busy. */
+static void test_nd_region_refused_claims(void)
+{
+	static const char *const base =
+		"{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.1\",\"block_size\":\"128M\","
+		"\"iomem\":[{\"name\":\"System RAM\",\"start\":\"0x0\",\"end\":\"0x1fffffff\"},"
+		"{\"name\":\"Persistent Memory\",\"start\":\"0x100000000\",\"end\":\"0x10fffffff\","
+		"\"children\":[%s]}],\"memory_blocks\":[{\"first\":0,\"count\":4}],"
+		"\"devices\":[{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"nfit\","
+		"\"start\":\"0x100000000\",\"namespace\":\"namespace0.0\"}]}";
+	static const struct { const char *children, *message; } cases[] = {
+		{ "{\"name\":\"namespace0.0\",\"start\":\"0x100000000\",\"end\":\"0x107ffffff\"}",
+		  "$.devices[0]: namespace0.0 0x100000000-0x107ffffff does not span its label-less region "
+		  "0x100000000-0x10fffffff (create_namespace_io())" },
+		{ "{\"name\":\"namespace0.0\",\"start\":\"0x100000000\",\"end\":\"0x10fffffff\",\"flags\":[\"mem\"]}",
+		  "$.devices[0]: namespace0.0 is not busy" },
+		{ "", "$.devices[0]: iomem has no \"namespace0.0\" in the range at 0x100000000" },
+		{ "{\"name\":\"dax0.0\",\"start\":\"0x100000000\",\"end\":\"0x10fffffff\"}",
+		  "$.devices[0]: \"dax0.0\" in the range at 0x100000000 is not modelled at boot" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *fx = g_strdup_printf(base, cases[i].children);
+
+		assert_refused(fx, cases[i].message);
+	}
+	/* A busy range is no region's (the nd drivers request it themselves). */
+	assert_refused("{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.1\","
+		       "\"iomem\":[{\"name\":\"Persistent Memory\",\"start\":\"0x100000000\","
+		       "\"end\":\"0x10fffffff\",\"flags\":[\"mem\",\"busy\"]}],"
+		       "\"devices\":[{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"nfit\","
+		       "\"start\":\"0x100000000\"}]}",
+		       "$.devices[0]: \"Persistent Memory\" at 0x100000000 is busy");
+	/* A labelled region's namespace may be part of it, in 2 MiB units. */
+	assert_refused("{\"hotplugfs-fixture\":1,\"description\":\"t\",\"kernel\":\"6.1\","
+		       "\"iomem\":[{\"name\":\"Persistent Memory\",\"start\":\"0x100000000\","
+		       "\"end\":\"0x10fffffff\",\"children\":[{\"name\":\"namespace0.1\","
+		       "\"start\":\"0x100100000\",\"end\":\"0x1002fffff\"}]}],"
+		       "\"devices\":[{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"nfit\","
+		       "\"start\":\"0x100000000\",\"labels\":true,\"namespace\":\"namespace0.1\"}]}",
+		       "$.devices[0]: namespace0.1 0x100100000-0x1002fffff is not 2 MiB aligned");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -460,5 +638,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/literal/devices/virtio-mem", test_virtio_mem_bound);
 	g_test_add_func("/literal/devices/virtio-mem-empty", test_virtio_mem_bound_empty);
 	g_test_add_func("/literal/devices/refused", test_virtio_mem_bound_refused);
+	g_test_add_func("/literal/devices/nd-region", test_nd_region_bound);
+	g_test_add_func("/literal/devices/nd-region-refused", test_nd_region_refused);
+	g_test_add_func("/literal/devices/nd-region-refused-claims", test_nd_region_refused_claims);
 	return g_test_run();
 }
