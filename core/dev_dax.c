@@ -232,6 +232,29 @@ struct device *pmem_namespace_create(struct machine *m, struct device *region, b
 	return ns;
 }
 
+/* nd_region_register_namespaces() -> create_namespace_io(), 6.1 and 6.12: a
+ * label-less region (nd_region_to_nstype(): ND_DEVICE_NAMESPACE_IO) has one
+ * namespace, namespaceN.0 over the whole region, which is also its seed;
+ * nd_pmem_probe() finds no btt, pfn or dax info block on it and
+ * pmem_attach_disk() claims all of it (devm_request_mem_region(), raw mode). */
+struct device *pmem_namespace_io(struct machine *m, struct device *region)
+{
+	struct device *ns = g_new0(struct device, 1);
+
+	ns->kind = DEV_NAMESPACE;
+	ns->id = 0;
+	ns->name = g_strdup_printf("namespace%d.0", region->id);
+	ns->start = region->start;
+	ns->size = region->size;
+	ns->nid = region->nid;
+	ns->region = region;
+	ns->altmap_size = altmap_prefix(ns->size);   /* for a later devdax (nd_pfn_init) */
+	ns->mode = NS_RAW;
+	ns->res = claim(m, region->res, ns->start, ns->size, ns->name);
+	device_register(m, ns);
+	return ns;
+}
+
 /* ---- kmem ----------------------------------------------------------------- */
 
 /* dax_kmem_range(): aligned in to memory blocks; false when nothing is left. */
@@ -474,9 +497,17 @@ int dax_reconfigure(struct machine *m, struct device *dax, enum dax_target to, G
 
 int namespace_reconfigure(struct machine *m, struct device *ns, enum dax_target to, GError **err)
 {
-	if (ns->mode == NS_FSDAX) {
-		if (to == DAX_TO_FSDAX)
+	/* fsdax, or raw (an io namespace claimed by nd_pmem itself) */
+	if (ns->mode != NS_DEVDAX) {
+		if (to == DAX_TO_FSDAX && ns->mode == NS_FSDAX)
 			return bad_request(err, "%s is already in fsdax mode", ns->name), -EINVAL;
+		if (to == DAX_TO_FSDAX) {
+			/* nd_pfn_probe() claims it: the same whole-namespace resource */
+			namespace_teardown(m, ns);
+			namespace_setup(m, ns, NS_FSDAX);
+			device_log_driver(m, ns, CHANGE_BIND);
+			return 0;
+		}
 		if (altmap_prefix(ns->size) >= ns->size)
 			return bad_request(err, "%s is too small for devdax", ns->name), -EINVAL;
 		if (to == DAX_TO_SYSTEM_RAM) {

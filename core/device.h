@@ -33,7 +33,9 @@ enum device_kind {
 	DEV_S390_STANDBY,         /* "standbyN": standby storage */
 };
 
-enum ns_mode { NS_FSDAX, NS_DEVDAX };
+/* NS_RAW: nd_pmem bound to the namespace itself, no pfn or dax info block
+ * (a label-less NVDIMM's io namespace). */
+enum ns_mode { NS_FSDAX, NS_DEVDAX, NS_RAW };
 
 /* Which driver a dax device is bound to. */
 enum dax_state {
@@ -92,6 +94,11 @@ struct device {
 	bool memmap_on_memory;    /* daxX.Y/memmap_on_memory (6.8+): kmem adds with an altmap */
 	int minor;                /* its character device's minor (alloc_dax(): dax_minor_ida) */
 	unsigned dax_ids;         /* bit per dax driver whose new_id list names it (dax_id) */
+
+	/* nd region of an NVDIMM hot-added at run time (dev_nvdimm.c) */
+	bool label_less;          /* no label area: one io namespace over the region (nstype 4) */
+	bool has_slot;            /* QEMU's memory slot is known: */
+	int slot;                 /* the NVDIMM's slot, shared with the DIMMs' */
 
 	/* nd region: its seeds' configuration; namespace: what userspace named it */
 	struct nd_seeds *seeds;
@@ -152,6 +159,18 @@ int dimm_eject(struct machine *m, struct device *d, GError **err);
  * target is appended to out (if not NULL). */
 bool dimm_firmware_node(const struct machine *m, const struct memory_block *b, GString *out);
 
+/* Whether QEMU's memory SLOT is held by a DIMM or an NVDIMM the machine
+ * has; *holder (if not NULL) is that device. */
+bool memory_slot_taken(const struct machine *m, int slot, const struct device **holder);
+
+/* ---- NVDIMM hot-add (dev_nvdimm.c) -------------------------------------- */
+/* QEMU's device_add nvdimm (label-less) at START, SIZE bytes, node NID, memory
+ * slot SLOT (-1: the lowest free): NFIT hotplug's region, DIMM and io namespace. */
+struct device *nvdimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, int slot,
+			  GError **err);
+/* Always a bad request: QEMU cannot unplug an NVDIMM. */
+int nvdimm_remove(struct machine *m, struct device *region, GError **err);
+
 /* ---- virtio-mem (dev_virtio_mem.c) ------------------------------------- */
 struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region_size,
 			      uint64_t block_size, int nid, int index, GError **err);
@@ -171,6 +190,8 @@ struct device *pmem_namespace_create(struct machine *m, struct device *region, b
 				     uint64_t start, uint64_t size, enum ns_mode mode,
 				     GError **err);
 int namespace_reconfigure(struct machine *m, struct device *ns, enum dax_target to, GError **err);
+/* The io namespace of a label-less region, nd_pmem bound (raw mode). */
+struct device *pmem_namespace_io(struct machine *m, struct device *region);
 int dax_reconfigure(struct machine *m, struct device *dax, enum dax_target to, GError **err);
 /* dev_dax_kmem_probe() / dev_dax_kmem_remove() */
 int kmem_bind(struct machine *m, struct device *dax, GError **err);
