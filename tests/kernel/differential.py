@@ -730,7 +730,8 @@ def sc_nvdimm_hotplug(m):
     """An NVDIMM hot-added at run time (QMP device_add nvdimm / nvdimm-add):
     the NFIT bus, a label-less region with its raw io namespace; its unplug
     refused by QEMU; a DIMM after it (QEMU's next memory slot: PNP0C80:01),
-    onlined and unplugged."""
+    onlined and unplugged; a second NVDIMM in the slot and the range that
+    DIMM left (region1, namespace1.0), a DIMM after it (slot 2)."""
     m.begin("nvdimm hot-add")
     m.compare("boot")
     res = m.nvdimm_add("nv1", 256 * MIB)
@@ -738,18 +739,27 @@ def sc_nvdimm_hotplug(m):
     blocks = m.dimm_plug("d7", 128 * MIB)
     m.state(blocks[0], "online_movable")
     m.dimm_unplug("d7")
+    m.nvdimm_add("nv2", 128 * MIB)
+    m.dimm_plug("d8", 128 * MIB)
+    m.dimm_unplug("d8")
 
 
 def sc_nvdimm_devdax(m):
     """The hot-added NVDIMM's raw namespace to devdax (what ndctl stores),
     its dax device to kmem (daxctl's stores), the kmem block onlined and
-    offlined, back to device_dax."""
+    offlined, back to device_dax; again with auto_online_blocks=online_movable."""
     m.begin("nvdimm hot-add: devdax, kmem")
     m.nd_namespace_to_devdax("namespace0.0", "dax0.0", "0c1e5b6a-8d0f-4b1e-9a53-6f2d3c4b5a69")
     m.dax_driver("dax0.0", "device_dax", "kmem")
     kmem = [bid for bid in m.block_ids() if 0x100000000 // m.block_size <= bid < 0x110000000 // m.block_size]
     for b in kmem:
         m.state(b, "online_movable")
+    for b in kmem:
+        m.state(b, "offline")
+    m.dax_driver("dax0.0", "kmem", "device_dax")
+    # kmem onlines what it adds as auto_online_blocks says
+    m.set_auto_online("online_movable")
+    m.dax_driver("dax0.0", "device_dax", "kmem")
     for b in kmem:
         m.state(b, "offline")
     m.dax_driver("dax0.0", "kmem", "device_dax")
