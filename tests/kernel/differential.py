@@ -31,8 +31,8 @@ predicts cannot go offline (EBUSY) is synced into the simulator's faults
 before every step, since page allocation is not modelled.
 
 Usage: differential.py [SERIES...] [--only BOOT,...]   (default: 6.1 6.12, every boot)
-       BOOT: plain, memmap, auto-movable, virtio-mem-boot, legacy-pmem, nvdimm-hotplug
-             (BOOTS below)
+       BOOT: plain, memmap, auto-movable, virtio-mem-boot, legacy-pmem, nvdimm-hotplug,
+             nvdimm-boot-hotplug (BOOTS below)
 Env:   HOTPLUGFS          the hotplugfs binary (default: build/fs/hotplugfs)
        HOTPLUGFS_KERNEL_CACHE, HOTPLUGFS_KERNEL_WORK: see kmod_test.py
 Prints one line per step and view, a table per scenario, kernel and view,
@@ -765,6 +765,17 @@ def sc_nvdimm_devdax(m):
     m.dax_driver("dax0.0", "kmem", "device_dax")
 
 
+def sc_nvdimm_beside_boot(m):
+    """An NVDIMM hot-added beside one present at boot (served from the
+    capture): the same NFIT bus, the next region (region1, namespace1.0),
+    QEMU's next slot; a DIMM after both (slot 2)."""
+    m.begin("nvdimm hot-add beside a boot NVDIMM")
+    m.compare("boot")
+    m.nvdimm_add("nv1", 256 * MIB)
+    m.dimm_plug("d9", 128 * MIB)
+    m.dimm_unplug("d9")
+
+
 # Boots: the QEMU devices and kernel command line, and what runs on them.
 BOOTS = [
     {"name": "plain", "append": "memhp_default_state=offline", "modules": ["virtio_mem"],
@@ -787,6 +798,10 @@ BOOTS = [
      "append": "memhp_default_state=offline",
      "modules": ["nfit", "nd_pmem", "dax_pmem", "device_dax", "kmem"],
      "scenarios": [sc_nvdimm_hotplug, sc_nvdimm_devdax]},
+    {"name": "nvdimm-boot-hotplug", "label": "", "machine": "pc,nvdimm=on",
+     "append": "memhp_default_state=offline", "modules": ["nfit", "nd_pmem"],
+     "qemu": ["-object", "memory-backend-ram,id=mem-nv0,size=256M", "-device", "nvdimm,id=nv0,memdev=mem-nv0"],
+     "scenarios": [sc_nvdimm_beside_boot]},
 ]
 
 

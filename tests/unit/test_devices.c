@@ -302,6 +302,38 @@ static void test_nvdimm_bad_requests(void)
 	}
 }
 
+/* The raw io namespace to devdax (what ndctl create-namespace -f -e
+ * namespace0.0 -m devdax stores: nd_pmem unbound, the dax seed configured,
+ * dax_pmem bound - __dax_pmem_probe() claims the info block and memmap, 6 MiB
+ * of 256, dev_dax_probe() the rest), then to kmem: /proc/iomem as Debian 6.1
+ * and 6.12 showed it (tests/kernel/differential.py, [NVDIMM hot-add]). */
+static void test_nvdimm_raw_to_devdax(void)
+{
+	g_autoptr(machine) m = vm("6.12");
+	g_autofree char *before = iomem(m), *devdax = NULL, *kmem = NULL, *want = NULL;
+	g_autofree char *want_kmem = NULL, *mode = NULL;
+
+	op_ok(m, "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"slot\":0}");
+	op_ok(m, "{\"op\":\"namespace-reconfigure\",\"device\":\"namespace0.0\",\"mode\":\"devdax\"}");
+	devdax = iomem(m);
+	want = g_strdup_printf("%s100000000-10fffffff : Persistent Memory\n"
+			       "  100000000-1005fffff : namespace0.0\n"
+			       "  100600000-10fffffff : dax0.0\n", before);
+	g_assert_cmpstr(devdax, ==, want);
+	mode = read_tree(m, ND_REGION0 "/namespace0.0/mode");
+	g_assert_cmpstr(mode, ==, "dax\n");
+	op_ok(m, "{\"op\":\"auto-online\",\"value\":\"online_movable\"}");
+	op_ok(m, "{\"op\":\"dax-reconfigure\",\"device\":\"dax0.0\",\"mode\":\"system-ram\"}");
+	kmem = iomem(m);
+	want_kmem = g_strdup_printf("%s100000000-10fffffff : Persistent Memory\n"
+				    "  100000000-1005fffff : namespace0.0\n"
+				    "  108000000-10fffffff : dax0.0\n"
+				    "    108000000-10fffffff : System RAM (kmem)\n", before);
+	g_assert_cmpstr(kmem, ==, want_kmem);
+	g_assert_cmpint(blk(m, 33)->state, ==, BLOCK_ONLINE);
+	g_assert_null(blk(m, 32));
+}
+
 /* s390x has no ACPI, so no NFIT. */
 static void test_nvdimm_s390(void)
 {
@@ -849,6 +881,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/devices/dimm/eject-rollback", test_dimm_eject_rollback);
 	g_test_add_func("/devices/nvdimm/hot-add", test_nvdimm_hot_add);
 	g_test_add_func("/devices/nvdimm/bad-requests", test_nvdimm_bad_requests);
+	g_test_add_func("/devices/nvdimm/raw-to-devdax", test_nvdimm_raw_to_devdax);
 	g_test_add_func("/devices/nvdimm/s390", test_nvdimm_s390);
 	g_test_add_func("/devices/dimm/firmware-numbers-never-reused", test_firmware_numbers_never_reused);
 	g_test_add_func("/devices/dimm/removal-needs-exact-match", test_removal_needs_exact_match);
