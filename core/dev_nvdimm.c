@@ -26,20 +26,29 @@
 #define NVDIMM_ALIGN PAGE_SIZE
 
 /* acpi_nfit_insert_resource(), 6.12: flags MEM, desc PERSISTENT_MEMORY,
- * insert_resource(&iomem_resource); nothing when the range already is
- * Persistent Memory (region_intersects() == REGION_INTERSECTS). */
+ * insert_resource(&iomem_resource).  (It adds nothing over a range that is
+ * Persistent Memory already - an e820 type 7 range at boot - which a
+ * hot-added NVDIMM's range, free at the top level, never is.) */
 static struct resource *insert_pmem_resource(struct machine *m, uint64_t start, uint64_t size)
 {
-	struct resource *res = resource_find(&m->iomem, start, start + size - 1, "Persistent Memory");
-
-	if (res && res->desc == IORES_DESC_PERSISTENT_MEMORY)
-		return res;
-	res = resource_new(machine_intern(m, "Persistent Memory"), start, start + size - 1,
+	struct resource *res = resource_new(machine_intern(m, "Persistent Memory"), start, start + size - 1,
 			   IORESOURCE_MEM, IORES_DESC_PERSISTENT_MEMORY);
 	g_assert(insert_resource(&m->iomem, res) == 0);   /* nvdimm_add checked the range */
 	machine_log_iomem(m, CHANGE_ADD, res);
 	m->generation++;
 	return res;
+}
+
+static unsigned nfit_regions(const struct machine *m)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < m->devices->len; i++) {
+		const struct device *d = g_ptr_array_index(m->devices, i);
+
+		n += d->kind == DEV_ND_REGION && d->res && d->res->desc == IORES_DESC_PERSISTENT_MEMORY;
+	}
+	return n;
 }
 
 static bool nvdimm_check(struct machine *m, uint64_t start, uint64_t size, int nid, int slot,
@@ -62,6 +71,17 @@ static bool nvdimm_check(struct machine *m, uint64_t start, uint64_t size, int n
 				   start, size);
 	if (!machine_node_possible(m, nid))
 		return bad_request(err, "node %d is not possible", nid);
+	/* The nd model numbers the NFIT bus ndbus0, ahead of e820_pmem's
+	 * (core/nd_tree.c nd_bus_of()); the kernel would register a first NFIT
+	 * bus after a legacy one at boot as ndbus1. */
+	for (guint i = 0; i < m->devices->len; i++) {
+		const struct device *d = g_ptr_array_index(m->devices, i);
+
+		if (d->kind == DEV_ND_REGION && d->res &&
+		    d->res->desc == IORES_DESC_PERSISTENT_MEMORY_LEGACY && !nfit_regions(m))
+			return bad_request(err, "a first NFIT bus registered after the legacy pmem "
+					   "bus (ndbus1) is not modelled");
+	}
 	/* QEMU places an NVDIMM in its device memory region, where nothing else
 	 * is; anything at the top level there would make insert_resource() fail. */
 	for (const struct resource *r = m->iomem.child; r; r = r->sibling)

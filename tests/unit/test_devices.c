@@ -334,6 +334,23 @@ static void test_nvdimm_raw_to_devdax(void)
 	g_assert_null(blk(m, 32));
 }
 
+/* Legacy pmem at boot (memmap=1G!4G: e820_pmem's ndbus0) and no NFIT
+ * region: the kernel would register the hot-added NVDIMM's bus as ndbus1,
+ * which the nd model (NFIT bus first) does not express - refused. */
+static void test_nvdimm_after_legacy_bus(void)
+{
+	g_autoptr(machine) m = boot_bundled_fixture("legacy-pmem-vm.json");
+	g_autoptr(GError) err = NULL;
+	g_autofree char *before = iomem(m), *after = NULL;
+
+	g_assert_cmpint(op(m, "{\"op\":\"nvdimm-add\",\"start\":\"0x200000000\",\"size\":\"256M\"}",
+			   &err), ==, -EINVAL);
+	g_assert_cmpstr(err->message, ==, "nvdimm-add: a first NFIT bus registered after the legacy "
+			"pmem bus (ndbus1) is not modelled");
+	after = iomem(m);
+	g_assert_cmpstr(after, ==, before);
+}
+
 /* s390x has no ACPI, so no NFIT. */
 static void test_nvdimm_s390(void)
 {
@@ -882,6 +899,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/devices/nvdimm/hot-add", test_nvdimm_hot_add);
 	g_test_add_func("/devices/nvdimm/bad-requests", test_nvdimm_bad_requests);
 	g_test_add_func("/devices/nvdimm/raw-to-devdax", test_nvdimm_raw_to_devdax);
+	g_test_add_func("/devices/nvdimm/after-legacy-bus", test_nvdimm_after_legacy_bus);
 	g_test_add_func("/devices/nvdimm/s390", test_nvdimm_s390);
 	g_test_add_func("/devices/dimm/firmware-numbers-never-reused", test_firmware_numbers_never_reused);
 	g_test_add_func("/devices/dimm/removal-needs-exact-match", test_removal_needs_exact_match);
