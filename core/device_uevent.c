@@ -227,9 +227,11 @@ static void send_new(struct device_uevents *f, GPtrArray *now, guint from, guint
 		if (!o)
 			send_add(f, n);
 		/* A region registered at run time (an NVDIMM's, nvdimm-add):
-		 * nd_region_probe() -> nd_region_register_namespaces() adds its
-		 * namespaces inside the probe, before the region's bind, as
-		 * Debian 6.1 sent them; the btt, pfn and dax seeds come after. */
+		 * nd_region_probe() queues its namespaces first, then the btt,
+		 * pfn and dax seeds, all registered from the async domain
+		 * (nd_device_register()), so the order is the scheduler's:
+		 * namespace add before the region's bind on Debian 6.1 and in one
+		 * 6.12 run, after the dax seed in another.  The first is sent. */
 		if (!o && g_str_has_prefix(strrchr(n->devpath, '/'), "/region"))
 			send_region_namespaces(f, now, n);
 		if (n->driver && (!o || !same_driver(o->driver, n->driver)))

@@ -334,7 +334,9 @@ static void test_dimm(void)
  * nd_region_register_namespaces(): the namespace's add before the region's
  * bind), the btt, pfn and dax seeds, and nd_pmem's bind of the namespace
  * last: as Debian 6.1.0-57 sent them, ndctl0 (a class device, not on the
- * bus) and pmem0's block uevents aside. */
+ * bus) and pmem0's block uevents aside.  (The namespace and the seeds are
+ * added from the async domain: a 6.12 run sent the namespace's add after
+ * the dax seed's, core/device_uevent.c.) */
 static void test_nvdimm_hot_add(void)
 {
 	g_autoptr(machine) m = boot_bundled_fixture("dimm-hotplug-6.1.json");
