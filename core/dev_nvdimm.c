@@ -31,9 +31,12 @@
  * hot-added NVDIMM's range, free at the top level, never is.) */
 static struct resource *insert_pmem_resource(struct machine *m, uint64_t start, uint64_t size)
 {
-	struct resource *res = resource_new(machine_intern(m, "Persistent Memory"), start, start + size - 1,
-			   IORESOURCE_MEM, IORES_DESC_PERSISTENT_MEMORY);
-	g_assert(insert_resource(&m->iomem, res) == 0);   /* nvdimm_add checked the range */
+	struct resource *res = resource_new(machine_intern(m, "Persistent Memory"), start,
+					    start + size - 1, IORESOURCE_MEM,
+					    IORES_DESC_PERSISTENT_MEMORY);
+	int ret = insert_resource(&m->iomem, res);
+
+	g_assert(ret == 0);   /* nvdimm_check() found the range free */
 	machine_log_iomem(m, CHANGE_ADD, res);
 	m->generation++;
 	return res;
