@@ -42,22 +42,25 @@ static struct resource *insert_pmem_resource(struct machine *m, uint64_t start, 
 	return res;
 }
 
-static unsigned nfit_regions(const struct machine *m)
+/* Which kinds of nd region the machine has: NFIT's and legacy (e820) pmem. */
+static void nd_region_kinds(const struct machine *m, bool *nfit, bool *legacy)
 {
-	unsigned n = 0;
-
+	*nfit = *legacy = false;
 	for (guint i = 0; i < m->devices->len; i++) {
 		const struct device *d = g_ptr_array_index(m->devices, i);
 
-		n += d->kind == DEV_ND_REGION && d->res && d->res->desc == IORES_DESC_PERSISTENT_MEMORY;
+		if (d->kind != DEV_ND_REGION || !d->res)
+			continue;
+		*nfit |= d->res->desc == IORES_DESC_PERSISTENT_MEMORY;
+		*legacy |= d->res->desc == IORES_DESC_PERSISTENT_MEMORY_LEGACY;
 	}
-	return n;
 }
 
 static bool nvdimm_check(struct machine *m, uint64_t start, uint64_t size, int nid, int slot,
 			 GError **err)
 {
 	const struct device *holder;
+	bool nfit, legacy;
 
 	if (!profile_has_acpi_and_pci(&m->profile))
 		return bad_request(err, "s390x has no NFIT (NVDIMMs are ACPI devices)");
@@ -77,20 +80,17 @@ static bool nvdimm_check(struct machine *m, uint64_t start, uint64_t size, int n
 	/* The nd model numbers the NFIT bus ndbus0, ahead of e820_pmem's
 	 * (core/nd_tree.c nd_bus_of()); the kernel would register a first NFIT
 	 * bus after a legacy one at boot as ndbus1. */
-	for (guint i = 0; i < m->devices->len; i++) {
-		const struct device *d = g_ptr_array_index(m->devices, i);
-
-		if (d->kind == DEV_ND_REGION && d->res &&
-		    d->res->desc == IORES_DESC_PERSISTENT_MEMORY_LEGACY && !nfit_regions(m))
-			return bad_request(err, "a first NFIT bus registered after the legacy pmem "
-					   "bus (ndbus1) is not modelled");
-	}
+	nd_region_kinds(m, &nfit, &legacy);
+	if (legacy && !nfit)
+		return bad_request(err, "a first NFIT bus registered after the legacy pmem bus "
+				   "(ndbus1) is not modelled");
 	/* QEMU places an NVDIMM in its device memory region, where nothing else
-	 * is; anything at the top level there would make insert_resource() fail. */
+	 * is: the range must be free at the top level (a partial overlap would
+	 * also make acpi_nfit_insert_resource() fail with -EBUSY). */
 	for (const struct resource *r = m->iomem.child; r; r = r->sibling)
 		if (r->end >= start && r->start <= start + size - 1)
 			return bad_request(err, "0x%" PRIx64 "-0x%" PRIx64 " overlaps %s [0x%" PRIx64
-					   "-0x%" PRIx64 "] (acpi_nfit_insert_resource: -EBUSY)",
+					   "-0x%" PRIx64 "]: QEMU puts an NVDIMM where nothing is",
 					   start, start + size - 1, r->name ? r->name : "<BAD>",
 					   r->start, r->end);
 	return true;

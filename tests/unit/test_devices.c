@@ -265,8 +265,8 @@ static void test_nvdimm_bad_requests(void)
 		  "nvdimm-add: 0x100000000+0x0 is not aligned to the page size (QEMU: the region and its "
 		  "address are page multiples)" },
 		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x3f000000\",\"size\":\"32M\"}",
-		  "nvdimm-add: 0x3f000000-0x40ffffff overlaps System RAM [0x100000-0x3ffdffff] "
-		  "(acpi_nfit_insert_resource: -EBUSY)" },
+		  "nvdimm-add: 0x3f000000-0x40ffffff overlaps System RAM [0x100000-0x3ffdffff]: "
+		  "QEMU puts an NVDIMM where nothing is" },
 		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"node\":3}",
 		  "nvdimm-add: node 3 is not possible" },
 		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"slot\":256}",
@@ -274,8 +274,8 @@ static void test_nvdimm_bad_requests(void)
 		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x120000000\",\"size\":\"256M\",\"slot\":0}",
 		  "nvdimm-add: slot 0 is taken by region0" },
 		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x108000000\",\"size\":\"256M\",\"slot\":1}",
-		  "nvdimm-add: 0x108000000-0x117ffffff overlaps Persistent Memory [0x100000000-0x10fffffff] "
-		  "(acpi_nfit_insert_resource: -EBUSY)" },
+		  "nvdimm-add: 0x108000000-0x117ffffff overlaps Persistent Memory [0x100000000-0x10fffffff]: "
+		  "QEMU puts an NVDIMM where nothing is" },
 		{ "{\"op\":\"nvdimm-remove\",\"device\":\"region0\"}",
 		  "nvdimm-remove: region0: QEMU cannot unplug an NVDIMM (device_del: \"nvdimm device hot "
 		  "unplug is not supported yet.\"), and Linux never removes an NFIT region" },
