@@ -217,12 +217,14 @@ static int show_region_align(const struct machine *m, uint64_t obj, const struct
 
 /* nd_region_to_nstype(): PMEM when a DIMM of the region has NDD_LABELING;
  * e820's regions have no DIMMs, and QEMU's NVDIMM without a label area
- * (label_less) none labelling: both are IO. */
+ * (label_less) does no labelling: both are IO. */
 static int show_nstype(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 		       GString *out)
 {
+	const struct device *r = region_of(m, obj);
+
 	(void)who;
-	g_string_append_printf(out, "%d\n", nd_bus_is_nfit(m, nd_p(obj)) && !region_of(m, obj)->label_less ?
+	g_string_append_printf(out, "%d\n", nd_bus_is_nfit(m, nd_p(obj)) && !(r && r->label_less) ?
 			       ND_DEVICE_NAMESPACE_PMEM : ND_DEVICE_NAMESPACE_IO);
 	return 0;
 }
@@ -679,7 +681,8 @@ static int show_ns_mode(const struct machine *m, uint64_t obj, const struct tree
 	const struct device *ns = ns_of(m, obj);
 
 	(void)who;
-	if (ns && ns->raw)
+	/* pmem_should_map_pages(): an e820 region maps its pages (ND_REGION_PAGEMAP) */
+	if (ns && ns->mode == NS_RAW)
 		g_string_append(out, nd_bus_is_nfit(m, nd_p(obj)) ? "raw\n" : "memory\n");
 	else
 		g_string_append(out, !ns ? "raw\n" : ns->mode == NS_DEVDAX ? "dax\n" : "memory\n");
@@ -707,7 +710,7 @@ static int show_ns_holder(const struct machine *m, uint64_t obj, const struct tr
 	const struct device *ns = ns_of(m, obj);
 
 	(void)who;
-	if (ns)
+	if (ns && ns->mode != NS_RAW)
 		g_string_append_printf(out, "%s%u.%u\n", ns->mode == NS_DEVDAX ? "dax" : "pfn",
 				       nd_a(obj), nd_b(obj));
 	else
@@ -721,7 +724,7 @@ static int show_ns_holder_class(const struct machine *m, uint64_t obj,
 	const struct device *ns = ns_of(m, obj);
 
 	(void)who;
-	g_string_append(out, !ns ? "\n" : ns->mode == NS_DEVDAX ? "dax\n" : "pfn\n");
+	g_string_append(out, !ns || ns->mode == NS_RAW ? "\n" : ns->mode == NS_DEVDAX ? "dax\n" : "pfn\n");
 	return 0;
 }
 
@@ -788,28 +791,44 @@ static int show_sector_size(const struct machine *m, uint64_t obj, const struct 
 	return 0;
 }
 
+/* namespace_io_device_type vs namespace_pmem_device_type (namespace_devs.c):
+ * a label-less region's io namespace; the model's other namespaces are pmem. */
+static bool ns_is_io(const struct machine *m, uint64_t obj)
+{
+	const struct device *r = region_of(m, obj);
+
+	return r && r->label_less;
+}
+
 static int show_ns_modalias(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			    GString *out)
 {
-	(void)m, (void)obj, (void)who;
-	g_string_append_printf(out, "nd:t%d\n", ND_DEVICE_NAMESPACE_PMEM);
+	(void)who;
+	g_string_append_printf(out, "nd:t%d\n", ns_is_io(m, obj) ? ND_DEVICE_NAMESPACE_IO :
+			       ND_DEVICE_NAMESPACE_PMEM);
 	return 0;
 }
 
 static int show_ns_devtype(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			   GString *out)
 {
-	(void)m, (void)obj, (void)who;
-	g_string_append(out, "nd_namespace_pmem\n");
+	(void)who;
+	g_string_append(out, ns_is_io(m, obj) ? "nd_namespace_io\n" : "nd_namespace_pmem\n");
 	return 0;
 }
 
 static int show_ns_uevent(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			  GString *out)
 {
-	(void)m, (void)obj, (void)who;
-	g_string_append_printf(out, "DEVTYPE=nd_namespace_pmem\nMODALIAS=nd:t%d\n",
-			       ND_DEVICE_NAMESPACE_PMEM);
+	const struct device *ns = ns_of(m, obj);
+	bool io = ns_is_io(m, obj);
+
+	(void)who;
+	/* dev_uevent(): DRIVER= while bound - nd_pmem binds a raw namespace itself */
+	g_string_append_printf(out, "DEVTYPE=%s\n%sMODALIAS=nd:t%d\n",
+			       io ? "nd_namespace_io" : "nd_namespace_pmem",
+			       ns && ns->mode == NS_RAW ? "DRIVER=nd_pmem\n" : "",
+			       io ? ND_DEVICE_NAMESPACE_IO : ND_DEVICE_NAMESPACE_PMEM);
 	return 0;
 }
 
@@ -1060,10 +1079,10 @@ static int show_pfn_alignments(const struct machine *m, uint64_t obj,
 static int show_pfn_modalias(const struct machine *m, uint64_t obj, const struct tree_reader *who,
 			     GString *out)
 {
-	(void)m, (void)who;
+	(void)who;
 	/* to_nd_device_type(): nd_dax is ND_DEVICE_DAX_PMEM, a pfn its region's nstype */
 	g_string_append_printf(out, "nd:t%d\n", is_dax_obj(obj) ? ND_DEVICE_DAX_PMEM :
-			       ND_DEVICE_NAMESPACE_PMEM);
+			       ns_is_io(m, obj) ? ND_DEVICE_NAMESPACE_IO : ND_DEVICE_NAMESPACE_PMEM);
 	return 0;
 }
 
@@ -1086,7 +1105,7 @@ static int show_pfn_uevent(const struct machine *m, uint64_t obj, const struct t
 	if (claim_of(m, obj))
 		g_string_append_printf(out, "DRIVER=%s\n", dax ? "dax_pmem" : "nd_pmem");
 	g_string_append_printf(out, "MODALIAS=nd:t%d\n", dax ? ND_DEVICE_DAX_PMEM :
-			       ND_DEVICE_NAMESPACE_PMEM);
+			       ns_is_io(m, obj) ? ND_DEVICE_NAMESPACE_IO : ND_DEVICE_NAMESPACE_PMEM);
 	return 0;
 }
 
@@ -1215,6 +1234,18 @@ static int show_enxio(const struct machine *m, uint64_t obj, const struct tree_r
 	return -ENXIO;
 }
 
+/* dev_uevent() + nd_bus_uevent(): the btt seed is of its region's nstype
+ * (to_nd_device_type()): "DEVTYPE=nd_btt", "MODALIAS=nd:t4" on a hot-added
+ * NVDIMM's io region, as Debian 6.1 and 6.12 sent it. */
+static int show_btt_uevent(const struct machine *m, uint64_t obj, const struct tree_reader *who,
+			   GString *out)
+{
+	(void)who;
+	g_string_append_printf(out, "DEVTYPE=nd_btt\nMODALIAS=nd:t%d\n",
+			       ns_is_io(m, obj) ? ND_DEVICE_NAMESPACE_IO : ND_DEVICE_NAMESPACE_PMEM);
+	return 0;
+}
+
 static const struct attr nd_btt_table[] = {
 	ATTR_RW(sector_size, show_btt_sector_size, store_refused),
 	ATTR_RW(namespace, show_empty, store_refused),
@@ -1225,7 +1256,7 @@ static const struct attr nd_btt_table[] = {
 	ATTR_RO(devtype, show_pfn_devtype),
 	ATTR_RO(numa_node, show_region_node),
 	ATTR_RO(target_node, show_region_node),
-	ATTR_RW(uevent, show_empty, store_ignored),
+	ATTR_RW(uevent, show_btt_uevent, store_ignored),
 };
 const struct attrs nd_btt_attrs = ATTRS(nd_btt_table);
 

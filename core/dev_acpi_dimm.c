@@ -19,6 +19,7 @@ struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int ni
 			GError **err)
 {
 	g_autofree char *name = NULL;
+	const struct device *holder;
 	struct device *d;
 	int mgid, ret;
 
@@ -28,10 +29,11 @@ struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int ni
 	if (slot > 255)
 		return bad_request(err, "slot %d: QEMU has at most 256 memory slots", slot), NULL;
 	if (slot < 0)
-		slot = device_next_index(m, "dimm%d");
+		for (slot = 0; memory_slot_taken(m, slot, NULL); slot++)
+			;
+	if (memory_slot_taken(m, slot, &holder))
+		return bad_request(err, "slot %d is taken by %s", slot, holder->name), NULL;
 	name = g_strdup_printf("dimm%d", slot);
-	if (device_find(m, name))
-		return bad_request(err, "slot %d is taken by %s", slot, name), NULL;
 	if (!check_hotplug_range(m, start, size, nid, err))
 		return NULL;
 
@@ -55,6 +57,25 @@ struct device *dimm_add(struct machine *m, uint64_t start, uint64_t size, int ni
 				     g_strerror(-ret)), NULL;
 	}
 	return device_register(m, d);
+}
+
+/* QEMU's memory slots (hw/mem/memory-device.c, pc-dimm's and nvdimm's "slot"
+ * property alike): a DIMM holds the slot of its name, a hot-added NVDIMM's
+ * region the one it was given.  Slots QEMU gave to devices the machine does
+ * not know of (a boot NVDIMM's, a boot DIMM's) are not seen. */
+bool memory_slot_taken(const struct machine *m, int slot, const struct device **holder)
+{
+	for (guint i = 0; i < m->devices->len; i++) {
+		const struct device *d = g_ptr_array_index(m->devices, i);
+
+		if ((d->kind == DEV_ACPI_DIMM && d->id == slot) ||
+		    (d->kind == DEV_ND_REGION && d->has_slot && d->slot == slot)) {
+			if (holder)
+				*holder = d;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* acpi_scan_try_to_offline(), drivers/acpi/scan.c 6.12: acpi_bus_offline()

@@ -139,7 +139,6 @@ static struct resource *soft_reserved_at(struct machine *m, uint64_t start)
 static void namespace_setup(struct machine *m, struct device *ns, enum ns_mode mode)
 {
 	ns->mode = mode;
-	ns->raw = false;    /* what ndctl sets up has an info block (pfn or dax) */
 	if (mode == NS_FSDAX) {
 		/* pmem_attach_disk(): the whole namespace */
 		ns->res = claim(m, ns->region->res, ns->start, ns->size, ns->name);
@@ -233,8 +232,9 @@ struct device *pmem_namespace_create(struct machine *m, struct device *region, b
 	return ns;
 }
 
-struct device *pmem_namespace_adopt(struct machine *m, struct device *region,
-				    struct resource *claim, int id)
+/* A namespace nd_pmem holds itself, claim being its BUSY "namespaceX.Y". */
+static struct device *raw_namespace(struct machine *m, struct device *region, int id,
+				    struct resource *claim)
 {
 	struct device *ns = g_new0(struct device, 1);
 
@@ -245,16 +245,32 @@ struct device *pmem_namespace_adopt(struct machine *m, struct device *region,
 	ns->size = resource_size(claim);
 	ns->nid = region->nid;
 	ns->region = region;
-	ns->altmap_size = altmap_prefix(ns->size);
-	/* pmem_attach_disk(), 6.1 and 6.12: without an info block nd_pmem
-	 * claims the whole namespace in its own name, as in fsdax. */
-	ns->mode = NS_FSDAX;
-	ns->raw = true;
+	ns->altmap_size = altmap_prefix(ns->size);   /* for a later devdax (nd_pfn_init) */
+	ns->mode = NS_RAW;
 	ns->res = claim;
+	return device_register(m, ns);
+}
+
+/* nd_region_register_namespaces() -> create_namespace_io(), 6.1 and 6.12: a
+ * label-less region (nd_region_to_nstype(): ND_DEVICE_NAMESPACE_IO) has one
+ * namespace, namespaceN.0 over the whole region, which is also its seed;
+ * nd_pmem_probe() finds no btt, pfn or dax info block on it and
+ * pmem_attach_disk() claims all of it (devm_request_mem_region(), raw mode). */
+struct device *pmem_namespace_io(struct machine *m, struct device *region)
+{
+	g_autofree char *name = g_strdup_printf("namespace%d.0", region->id);
+
+	return raw_namespace(m, region, 0, claim(m, region->res, region->start, region->size,
+						  name));
+}
+
+struct device *pmem_namespace_adopt(struct machine *m, struct device *region,
+				    struct resource *claim, int id)
+{
 	/* __request_region(): the claim has its parent's desc, which /proc/iomem
 	 * does not show and the capture could not tell. */
 	claim->desc = region->res->desc;
-	return device_register(m, ns);
+	return raw_namespace(m, region, id, claim);
 }
 
 /* ---- kmem ----------------------------------------------------------------- */
@@ -499,9 +515,17 @@ int dax_reconfigure(struct machine *m, struct device *dax, enum dax_target to, G
 
 int namespace_reconfigure(struct machine *m, struct device *ns, enum dax_target to, GError **err)
 {
-	if (ns->mode == NS_FSDAX) {
-		if (to == DAX_TO_FSDAX)
+	/* fsdax, or raw (an io namespace claimed by nd_pmem itself) */
+	if (ns->mode != NS_DEVDAX) {
+		if (to == DAX_TO_FSDAX && ns->mode == NS_FSDAX)
 			return bad_request(err, "%s is already in fsdax mode", ns->name), -EINVAL;
+		if (to == DAX_TO_FSDAX) {
+			/* nd_pfn_probe() claims it: the same whole-namespace resource */
+			namespace_teardown(m, ns);
+			namespace_setup(m, ns, NS_FSDAX);
+			device_log_driver(m, ns, CHANGE_BIND);
+			return 0;
+		}
 		if (altmap_prefix(ns->size) >= ns->size)
 			return bad_request(err, "%s is too small for devdax", ns->name), -EINVAL;
 		if (to == DAX_TO_SYSTEM_RAM) {

@@ -33,7 +33,9 @@ enum device_kind {
 	DEV_S390_STANDBY,         /* "standbyN": standby storage */
 };
 
-enum ns_mode { NS_FSDAX, NS_DEVDAX };
+/* NS_RAW: nd_pmem bound to the namespace itself, no pfn or dax info block
+ * (a label-less NVDIMM's io namespace). */
+enum ns_mode { NS_FSDAX, NS_DEVDAX, NS_RAW };
 
 /* Which driver a dax device is bound to. */
 enum dax_state {
@@ -96,8 +98,9 @@ struct device {
 	/* nd region: no label area (QEMU's nvdimm without label-size, an e820
 	 * range): its one namespace is ND_DEVICE_NAMESPACE_IO over all of it */
 	bool label_less;
-	/* namespace: nd_pmem holds it directly (no pfn/dax info block): "raw" */
-	bool raw;
+	/* nd region of an NVDIMM hot-added at run time (dev_nvdimm.c) */
+	bool has_slot;            /* QEMU's memory slot is known: */
+	int slot;                 /* the NVDIMM's slot, shared with the DIMMs' */
 
 	/* nd region: its seeds' configuration; namespace: what userspace named it */
 	struct nd_seeds *seeds;
@@ -158,6 +161,18 @@ int dimm_eject(struct machine *m, struct device *d, GError **err);
  * target is appended to out (if not NULL). */
 bool dimm_firmware_node(const struct machine *m, const struct memory_block *b, GString *out);
 
+/* Whether QEMU's memory SLOT is held by a DIMM or an NVDIMM the machine
+ * has; *holder (if not NULL) is that device. */
+bool memory_slot_taken(const struct machine *m, int slot, const struct device **holder);
+
+/* ---- NVDIMM hot-add (dev_nvdimm.c) -------------------------------------- */
+/* QEMU's device_add nvdimm (label-less) at START, SIZE bytes, node NID, memory
+ * slot SLOT (-1: the lowest free): NFIT hotplug's region, DIMM and io namespace. */
+struct device *nvdimm_add(struct machine *m, uint64_t start, uint64_t size, int nid, int slot,
+			  GError **err);
+/* Always a bad request: QEMU cannot unplug an NVDIMM. */
+int nvdimm_remove(struct machine *m, struct device *region, GError **err);
+
 /* ---- virtio-mem (dev_virtio_mem.c) ------------------------------------- */
 struct device *virtio_mem_add(struct machine *m, uint64_t start, uint64_t region_size,
 			      uint64_t block_size, int nid, int index, GError **err);
@@ -177,6 +192,8 @@ struct device *pmem_namespace_create(struct machine *m, struct device *region, b
 				     uint64_t start, uint64_t size, enum ns_mode mode,
 				     GError **err);
 int namespace_reconfigure(struct machine *m, struct device *ns, enum dax_target to, GError **err);
+/* The io namespace of a label-less region, nd_pmem bound (raw mode). */
+struct device *pmem_namespace_io(struct machine *m, struct device *region);
 int dax_reconfigure(struct machine *m, struct device *dax, enum dax_target to, GError **err);
 /* dev_dax_kmem_probe() / dev_dax_kmem_remove() */
 int kmem_bind(struct machine *m, struct device *dax, GError **err);

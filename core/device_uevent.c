@@ -13,6 +13,7 @@ struct served {
 	const char *subsystem;     /* "nd" or "dax" */
 	char *env;                 /* its uevent file: "KEY=VALUE\n"... */
 	char *driver;              /* DRIVER's value; NULL: none */
+	bool added;                /* its add was sent during this change */
 };
 
 struct device_uevents {
@@ -191,17 +192,48 @@ static void send_teardown(struct device_uevents *f, GPtrArray *now)
 /* What is new or bound in now[from, to), and in now[from, to) with
  * namespaces only or all but namespaces (seeds_of: 0 all, 1 non-namespaces,
  * 2 namespaces), bound or not. */
+static void send_add(struct device_uevents *f, struct served *n)
+{
+	if (n->added)
+		return;
+	send(f->m, UEVENT_ADD, n);
+	n->added = true;
+}
+
+/* A new region's namespaces (namespaceA.B directly below it) that are new. */
+static void send_region_namespaces(struct device_uevents *f, GPtrArray *now, const struct served *r)
+{
+	size_t len = strlen(r->devpath);
+
+	for (guint i = 0; i < now->len; i++) {
+		struct served *n = now->pdata[i];
+
+		if (!strncmp(n->devpath, r->devpath, len) && g_str_has_prefix(n->devpath + len, "/namespace") &&
+		    !strchr(n->devpath + len + 1, '/') && !find(f->served, n->devpath))
+			send_add(f, n);
+	}
+}
+
 static void send_new(struct device_uevents *f, GPtrArray *now, guint from, guint to, bool bound,
 		     int seeds_of)
 {
 	for (guint i = from; i < to; i++) {
-		const struct served *n = now->pdata[i], *o = find(f->served, n->devpath);
+		struct served *n = now->pdata[i];
+		const struct served *o = find(f->served, n->devpath);
 		bool ns = strstr(strrchr(n->devpath, '/'), "/namespace") != NULL;
 
 		if (bound != (n->driver != NULL) || (seeds_of == 1 && ns) || (seeds_of == 2 && !ns))
 			continue;
 		if (!o)
-			send(f->m, UEVENT_ADD, n);
+			send_add(f, n);
+		/* A region registered at run time (an NVDIMM's, nvdimm-add):
+		 * nd_region_probe() queues its namespaces first, then the btt,
+		 * pfn and dax seeds, all registered from the async domain
+		 * (nd_device_register()), so the order is the scheduler's:
+		 * namespace add before the region's bind on Debian 6.1 and in one
+		 * 6.12 run, after the dax seed in another.  The first is sent. */
+		if (!o && g_str_has_prefix(strrchr(n->devpath, '/'), "/region"))
+			send_region_namespaces(f, now, n);
 		if (n->driver && (!o || !same_driver(o->driver, n->driver)))
 			send(f->m, UEVENT_BIND, n);
 	}

@@ -185,6 +185,9 @@ static unsigned lowest_clear(uint64_t used)
  * free id of its ida becomes the new seed. */
 unsigned nd_ns_seed(const struct machine *m, const struct device *region)
 {
+	/* create_namespace_io(): a label-less region's one namespace is its seed */
+	if (region->label_less)
+		return 0;
 	return lowest_clear(ns_ids(m, region, -1));
 }
 unsigned nd_pfn_seed(const struct machine *m, const struct device *region)
@@ -426,6 +429,9 @@ static uint64_t bound_driver(const struct machine *m, uint64_t obj)
 		return claimed_ns(m, obj, NS_FSDAX) ? nd_obj(NT_ND_DRIVER, 0, NDRV_ND_PMEM, 0) : 0;
 	case NT_NDDAX:
 		return claimed_ns(m, obj, NS_DEVDAX) ? nd_obj(NT_ND_DRIVER, 0, NDRV_DAX_PMEM, 0) : 0;
+	case NT_NAMESPACE:
+		/* nd_pmem binds a raw (io) namespace itself */
+		return claimed_ns(m, obj, NS_RAW) ? nd_obj(NT_ND_DRIVER, 0, NDRV_ND_PMEM, 0) : 0;
 	case NT_DEV_DAX:
 		d = nd_obj_dax(m, obj);
 		if (!d || dax_driver_of(d) < 0)

@@ -164,6 +164,40 @@ static int op_dimm_eject(struct machine *m, const struct call *c, json_object **
 	return d ? dimm_eject(m, d, err) : -EINVAL;
 }
 
+static int op_nvdimm_add(struct machine *m, const struct call *c, json_object **result,
+			 GError **err)
+{
+	uint64_t start, size, slot = UINT64_MAX;
+	struct device *d;
+
+	get_size(c, "start", &start);
+	get_size(c, "size", &size);
+	get_size(c, "slot", &slot);
+	if (slot != UINT64_MAX && slot > 255)
+		return bad_request(err, "slot %" PRIu64 ": QEMU has at most 256 memory slots", slot),
+		       -EINVAL;
+	d = nvdimm_add(m, start, size, node_arg(m, c, start), slot == UINT64_MAX ? -1 : (int)slot,
+		       err);
+	if (!d)
+		return -EINVAL;
+	*result = device_result(d);
+	{
+		g_autofree char *ns = g_strdup_printf("namespace%d.0", d->id);
+
+		json_object_object_add(*result, "namespace", json_object_new_string(ns));
+	}
+	return 0;
+}
+
+static int op_nvdimm_remove(struct machine *m, const struct call *c, json_object **result,
+			    GError **err)
+{
+	struct device *d = lookup(m, get_str(c, "device"), DEV_ND_REGION, DEV_ND_REGION, err);
+
+	(void)result;
+	return d ? nvdimm_remove(m, d, err) : -EINVAL;
+}
+
 static int op_probe(struct machine *m, const struct call *c, json_object **result, GError **err)
 {
 	g_autofree char *buf = NULL;
@@ -473,6 +507,10 @@ static const struct verb verbs[] = {
 	/* acpi_scan_hot_remove(): lock_device_hotplug(), device_offline() */
 	{ "dimm-eject", op_dimm_eject, { REQ("device", A_STR) },
 	  .hotplug_lock = true },
+	/* acpi_nfit_notify(): device_lock() of ACPI0012, no hotplug lock */
+	{ "nvdimm-add", op_nvdimm_add, { REQ("start", A_SIZE), REQ("size", A_SIZE),
+					 OPT("node", A_UINT), OPT("slot", A_UINT) }, .hotplug_lock = false },
+	{ "nvdimm-remove", op_nvdimm_remove, { REQ("device", A_STR) }, .hotplug_lock = false },
 	/* probe_store(): lock_device_hotplug_sysfs() */
 	{ "probe", op_probe, { REQ("addr", A_SIZE) },
 	  .hotplug_lock = true },
@@ -738,7 +776,7 @@ json_object *machine_dump(const struct machine *m)
 		}
 		if (d->kind == DEV_NAMESPACE)
 			json_object_object_add(j, "mode", json_object_new_string(
-				d->mode == NS_FSDAX ? "fsdax" : "devdax"));
+				d->mode == NS_FSDAX ? "fsdax" : d->mode == NS_RAW ? "raw" : "devdax"));
 		if (d->kind == DEV_DAX)
 			json_object_object_add(j, "mode", json_object_new_string(
 				dax_state_names[d->dax_state]));

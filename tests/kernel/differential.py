@@ -31,7 +31,8 @@ predicts cannot go offline (EBUSY) is synced into the simulator's faults
 before every step, since page allocation is not modelled.
 
 Usage: differential.py [SERIES...] [--only BOOT,...]   (default: 6.1 6.12, every boot)
-       BOOT: plain, memmap, auto-movable, virtio-mem-boot, legacy-pmem (BOOTS below)
+       BOOT: plain, memmap, auto-movable, virtio-mem-boot, legacy-pmem, nvdimm-hotplug,
+             nvdimm-boot-hotplug (BOOTS below)
 Env:   HOTPLUGFS          the hotplugfs binary (default: build/fs/hotplugfs)
        HOTPLUGFS_KERNEL_CACHE, HOTPLUGFS_KERNEL_WORK: see kmod_test.py
 Prints one line per step and view, a table per scenario, kernel and view,
@@ -524,6 +525,58 @@ class Machine:
         self.settle()
         self.compare("resize %s to %dM" % (qid, size // MIB), (0, err))
 
+    def nvdimm_add(self, qid, size):
+        """nvdimm QID with a SIZE backend (no label area) on a `nvdimm=on`
+        machine: QEMU places it and gives it a memory slot; the kernel sees
+        it through NFIT hotplug (no ACPI _OST).  The simulator gets QEMU's
+        address, size, node and slot (query-memory-devices)."""
+        self.g.qmp("object-add", **{"qom-type": "memory-backend-ram", "id": "mem-" + qid, "size": size})
+        self.g.qmp("device_add", driver="nvdimm", id=qid, memdev="mem-" + qid)
+        dev = self.memory_device(qid)
+        err, res = self.ctl("nvdimm-add", start="0x%x" % dev["addr"], size="0x%x" % dev["size"],
+                            node=dev["node"], slot=dev["slot"])
+        if err:
+            raise StepFailed("nvdimm-add: %s" % res)
+        # nd_pmem's claim of the io namespace is the last thing the kernel does
+        self.wait("%s in /proc/iomem" % res["namespace"], "grep -q ' : %s$' /proc/iomem" % res["namespace"])
+        self.settle()
+        self.compare("add %s %dM at 0x%x (slot %d)" % (qid, dev["size"] // MIB, dev["addr"], dev["slot"]))
+        return res
+
+    def nvdimm_unplug_refused(self, qid, region):
+        """device_del of an NVDIMM: QEMU refuses it (the guest hears nothing);
+        the simulator's nvdimm-remove is a bad request.  Both must refuse."""
+        try:
+            self.g.qmp("device_del", id=qid)
+        except guest.GuestError as e:
+            if "nvdimm device hot unplug is not supported" not in str(e):
+                raise
+        else:
+            raise StepFailed("QEMU unplugged NVDIMM %s" % qid)
+        try:
+            self.ctl("nvdimm-remove", device=region)
+        except StepFailed as e:   # a bad request: exit 1, no errno
+            if "QEMU cannot unplug an NVDIMM" not in str(e):
+                raise
+        else:
+            raise StepFailed("nvdimm-remove %s succeeded" % region)
+        self.settle()
+        self.compare("device_del %s refused" % qid)
+
+    def dax_driver(self, dax, drv_from, drv_to):
+        """DAX's remove_id and unbind on DRV_FROM, new_id on DRV_TO, as daxctl
+        reconfigure-device stores them, on both (the simulator serves the dax
+        bus); the outcome is the first store that fails on either."""
+        self.sync_movability()
+        outcome = None
+        for path in ("/sys/bus/dax/drivers/%s/remove_id" % drv_from, "/sys/bus/dax/drivers/%s/unbind" % drv_from,
+                     "/sys/bus/dax/drivers/%s/new_id" % drv_to):
+            outcome = self.store(path, dax)
+            if outcome != (0, 0):
+                break
+        self.settle()
+        self.compare("%s from %s to %s" % (dax, drv_from, drv_to), outcome)
+
     def pci_function(self, qid):
         """QEMU's PCI address of device QID, as the kernel names its resources."""
         for bus in self.g.qmp("query-pci"):
@@ -727,6 +780,56 @@ def sc_kmem_stuck(m, bus):
     m.dax_driver_store("device_dax", "bind", dax)
 
 
+def sc_nvdimm_hotplug(m):
+    """An NVDIMM hot-added at run time (QMP device_add nvdimm / nvdimm-add):
+    the NFIT bus, a label-less region with its raw io namespace; its unplug
+    refused by QEMU; a DIMM after it (QEMU's next memory slot: PNP0C80:01),
+    onlined and unplugged; a second NVDIMM in the slot and the range that
+    DIMM left (region1, namespace1.0), a DIMM after it (slot 2)."""
+    m.begin("nvdimm hot-add")
+    m.compare("boot")
+    res = m.nvdimm_add("nv1", 256 * MIB)
+    m.nvdimm_unplug_refused("nv1", res["device"])
+    blocks = m.dimm_plug("d7", 128 * MIB)
+    m.state(blocks[0], "online_movable")
+    m.dimm_unplug("d7")
+    m.nvdimm_add("nv2", 128 * MIB)
+    m.dimm_plug("d8", 128 * MIB)
+    m.dimm_unplug("d8")
+
+
+def sc_nvdimm_devdax(m):
+    """The hot-added NVDIMM's raw namespace to devdax (ndctl),
+    its dax device to kmem (daxctl's stores), the kmem block onlined and
+    offlined, back to device_dax; again with auto_online_blocks=online_movable."""
+    m.begin("nvdimm hot-add: devdax, kmem")
+    m.namespace_to_devdax("namespace0.0")
+    m.dax_driver("dax0.0", "device_dax", "kmem")
+    kmem = [bid for bid in m.block_ids() if 0x100000000 // m.block_size <= bid < 0x110000000 // m.block_size]
+    for b in kmem:
+        m.state(b, "online_movable")
+    for b in kmem:
+        m.state(b, "offline")
+    m.dax_driver("dax0.0", "kmem", "device_dax")
+    # kmem onlines what it adds as auto_online_blocks says
+    m.set_auto_online("online_movable")
+    m.dax_driver("dax0.0", "device_dax", "kmem")
+    for b in kmem:
+        m.state(b, "offline")
+    m.dax_driver("dax0.0", "kmem", "device_dax")
+
+
+def sc_nvdimm_beside_boot(m):
+    """An NVDIMM hot-added beside one present at boot (served from the
+    capture): the same NFIT bus, the next region (region1, namespace1.0),
+    QEMU's next slot; a DIMM after both (slot 2)."""
+    m.begin("nvdimm hot-add beside a boot NVDIMM")
+    m.compare("boot")
+    m.nvdimm_add("nv1", 256 * MIB)
+    m.dimm_plug("d9", 128 * MIB)
+    m.dimm_unplug("d9")
+
+
 # Boots: the QEMU devices and kernel command line, and what runs on them.
 BOOTS = [
     {"name": "plain", "append": "memhp_default_state=offline", "modules": ["virtio_mem"],
@@ -747,6 +850,14 @@ BOOTS = [
      "scenarios": [lambda m: sc_default_state(m, "online"), sc_legacy_pmem,
                    lambda m: sc_pmem_to_kmem(m, "e820", False), lambda m: sc_pmem_to_kmem(m, "nfit", True),
                    lambda m: sc_kmem_stuck(m, "nfit")]},
+    {"name": "nvdimm-hotplug", "label": " [NVDIMM hot-add]", "machine": "pc,nvdimm=on",
+     "append": "memhp_default_state=offline",
+     "modules": guest.ND_MODULES, "tools": guest.ND_TOOLS,
+     "scenarios": [sc_nvdimm_hotplug, sc_nvdimm_devdax]},
+    {"name": "nvdimm-boot-hotplug", "label": "", "machine": "pc,nvdimm=on",
+     "append": "memhp_default_state=offline", "modules": ["nfit", "nd_pmem"],
+     "qemu": ["-object", "memory-backend-ram,id=mem-nv0,size=256M", "-device", "nvdimm,id=nv0,memdev=mem-nv0"],
+     "scenarios": [sc_nvdimm_beside_boot]},
 ]
 
 

@@ -13,7 +13,8 @@
 #include "ops.h"
 #include "util.h"
 
-#define REGION_DIR "/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0"
+#define BUS_DIR "/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0"
+#define REGION_DIR BUS_DIR "/region0"
 #define REGION "sys" REGION_DIR "/"
 #define KMEM "sys/bus/dax/drivers/kmem/"
 #define DEVDAX "sys/bus/dax/drivers/device_dax/"
@@ -33,6 +34,7 @@
 #define ND_DAX "DEVTYPE=nd_dax"
 #define ND_PFN "DEVTYPE=nd_pfn"
 #define ND_NS "DEVTYPE=nd_namespace_pmem MODALIAS=nd:t5"
+#define ND_IO "DEVTYPE=nd_namespace_io MODALIAS=nd:t4"
 #define MEM(action, n) "uevent ACTION=" action " DEVPATH=/devices/system/memory/memory" #n \
 	" SUBSYSTEM=memory\n"
 
@@ -326,6 +328,42 @@ static void test_dimm(void)
 	device_uevents_unfollow(f);
 }
 
+/* An NVDIMM hot-added on a machine without one (nvdimm-add): the NFIT bus
+ * registers (acpi_nfit_init() -> nvdimm_bus_register()), then the DIMM
+ * (nvdimm bound), the region with its io namespace (nd_region_probe() ->
+ * nd_region_register_namespaces(): the namespace's add before the region's
+ * bind), the btt, pfn and dax seeds, and nd_pmem's bind of the namespace
+ * last: as Debian 6.1.0-57 sent them, ndctl0 (a class device, not on the
+ * bus) and pmem0's block uevents aside.  (The namespace and the seeds are
+ * added from the async domain: a 6.12 run sent the namespace's add after
+ * the dax seed's, core/device_uevent.c.) */
+static void test_nvdimm_hot_add(void)
+{
+	g_autoptr(machine) m = boot_bundled_fixture("dimm-hotplug-6.1.json");
+	struct device_uevents *f = device_uevents_follow(m);
+	struct recorder r;
+
+	start(&r, m, true);
+	g_assert_cmpint(op(m, "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\","
+			   "\"size\":\"256M\",\"slot\":0}"), ==, 0);
+	expect(&r, "uevent ACTION=add DEVPATH=" BUS_DIR " SUBSYSTEM=nd MODALIAS=nd:t0\n"
+		   "uevent ACTION=bind DEVPATH=" BUS_DIR " SUBSYSTEM=nd DRIVER=nd_bus MODALIAS=nd:t0\n"
+		   "uevent ACTION=add DEVPATH=" BUS_DIR "/nmem0 SUBSYSTEM=nd MAJOR=249 MINOR=0 "
+		   "DEVNAME=nmem0 DEVTYPE=nvdimm MODALIAS=nd:t1\n"
+		   "uevent ACTION=bind DEVPATH=" BUS_DIR "/nmem0 SUBSYSTEM=nd MAJOR=249 MINOR=0 "
+		   "DEVNAME=nmem0 DEVTYPE=nvdimm DRIVER=nvdimm MODALIAS=nd:t1\n"
+		   "uevent ACTION=add DEVPATH=" REGION_DIR " SUBSYSTEM=nd DEVTYPE=nd_pmem MODALIAS=nd:t2\n"
+		   ND("add", "namespace0.0", ND_IO)
+		   "uevent ACTION=bind DEVPATH=" REGION_DIR " SUBSYSTEM=nd DEVTYPE=nd_pmem "
+		   "DRIVER=nd_region MODALIAS=nd:t2\n"
+		   ND("add", "btt0.0", "DEVTYPE=nd_btt MODALIAS=nd:t4")
+		   ND("add", "pfn0.0", ND_PFN " MODALIAS=nd:t4")
+		   ND("add", "dax0.0", ND_DAX " MODALIAS=nd:t7")
+		   ND("bind", "namespace0.0", "DEVTYPE=nd_namespace_io DRIVER=nd_pmem MODALIAS=nd:t4"));
+	stop(&r);
+	device_uevents_unfollow(f);
+}
+
 /* Not followed: nothing is sent. */
 static void test_unfollowed(void)
 {
@@ -350,6 +388,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/device-uevent/cxl", test_cxl);
 	g_test_add_func("/device-uevent/hmem", test_hmem);
 	g_test_add_func("/device-uevent/dimm", test_dimm);
+	g_test_add_func("/device-uevent/nvdimm-hot-add", test_nvdimm_hot_add);
 	g_test_add_func("/device-uevent/unfollowed", test_unfollowed);
 	return g_test_run();
 }

@@ -199,6 +199,169 @@ static void test_dimm_slot(void)
 	g_assert_cmpstr(lowest, ==, "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00");
 }
 
+/* A label-less NVDIMM hot-added at run time (QEMU device_add nvdimm, NFIT
+ * hotplug: acpi_nfit_notify() -> acpi_nfit_init(), drivers/acpi/nfit/core.c):
+ * acpi_nfit_insert_resource()'s "Persistent Memory", the io namespace
+ * nd_pmem claims whole (pmem_attach_disk()), nothing in the firmware map or
+ * the memory blocks - as Debian 6.1.0-57 and 6.12 showed after QEMU 7.2's
+ * device_add nvdimm of 256 MiB at 4 GiB, slot 0.  A DIMM plugged next gets
+ * slot 1: QEMU's slots are shared, so its ACPI node is PNP0C80:01. */
+#define ND_REGION0 "sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0"
+
+static void test_nvdimm_hot_add(void)
+{
+	g_autoptr(machine) m = vm("6.12");
+	g_autoptr(GError) err = NULL;
+	g_autofree char *before = iomem(m), *after = NULL, *want = NULL, *node = NULL;
+	g_autofree char *nstype = NULL, *mode = NULL, *seed = NULL, *devtype = NULL, *holder = NULL;
+	g_autoptr(GString) drv = g_string_new(NULL);
+	tree_node n;
+
+	op_ok(m, "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"slot\":0}");
+	after = iomem(m);
+	/* at the end: the machine has nothing above 4 GiB */
+	want = g_strdup_printf("%s100000000-10fffffff : Persistent Memory\n"
+			       "  100000000-10fffffff : namespace0.0\n", before);
+	g_assert_cmpstr(after, ==, want);
+	g_assert_null(fw_find(m, 7));
+	g_assert_null(blk(m, 32));
+	g_assert_cmpint(device_find(m, "region0")->kind, ==, DEV_ND_REGION);
+	g_assert_cmpint(device_find(m, "namespace0.0")->mode, ==, NS_RAW);
+	/* nd_region_to_nstype(): no DIMM with labels - ND_DEVICE_NAMESPACE_IO */
+	nstype = read_tree(m, ND_REGION0 "/nstype");
+	g_assert_cmpstr(nstype, ==, "4\n");
+	mode = read_tree(m, ND_REGION0 "/namespace0.0/mode");
+	g_assert_cmpstr(mode, ==, "raw\n");
+	holder = read_tree(m, ND_REGION0 "/namespace0.0/holder");
+	g_assert_cmpstr(holder, ==, "\n");
+	devtype = read_tree(m, ND_REGION0 "/namespace0.0/devtype");
+	g_assert_cmpstr(devtype, ==, "nd_namespace_io\n");
+	seed = read_tree(m, ND_REGION0 "/namespace_seed");
+	g_assert_cmpstr(seed, ==, "namespace0.0\n");
+	g_assert_cmpint(tree_resolve(m, ND_REGION0 "/namespace0.0/driver", &n), ==, 0);
+	g_assert_cmpint(tree_readlink(m, n, drv), ==, 0);
+	g_assert_true(g_str_has_suffix(drv->str, "/bus/nd/drivers/nd_pmem"));
+
+	/* the DIMM after it: QEMU's slot 1, at the next free address */
+	g_assert_cmpint(op(m, "{\"op\":\"dimm-add\",\"start\":\"0x110000000\",\"size\":\"128M\","
+			   "\"slot\":0}", &err), ==, -EINVAL);
+	g_assert_cmpstr(err->message, ==, "dimm-add: slot 0 is taken by region0");
+	op_ok(m, "{\"op\":\"dimm-add\",\"start\":\"0x110000000\",\"size\":\"128M\"}");
+	node = firmware_node(m, 34);
+	g_assert_cmpstr(node, ==, "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01");
+	g_assert_nonnull(device_find(m, "dimm1"));
+}
+
+/* nvdimm-add's bad requests change nothing; nvdimm-remove is always refused
+ * (QEMU 7.2's pc_memory_unplug_request(): "nvdimm device hot unplug is not
+ * supported yet."; the guests' NFIT code never removes a region). */
+static void test_nvdimm_bad_requests(void)
+{
+	static const struct { const char *json, *msg; } cases[] = {
+		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x100000800\",\"size\":\"256M\"}",
+		  "nvdimm-add: 0x100000800+0x10000000 is not aligned to the page size (QEMU: the region "
+		  "and its address are page multiples)" },
+		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"0\"}",
+		  "nvdimm-add: 0x100000000+0x0 is not aligned to the page size (QEMU: the region and its "
+		  "address are page multiples)" },
+		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x3f000000\",\"size\":\"32M\"}",
+		  "nvdimm-add: 0x3f000000-0x40ffffff overlaps System RAM [0x100000-0x3ffdffff]: "
+		  "QEMU puts an NVDIMM where nothing is" },
+		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"node\":3}",
+		  "nvdimm-add: node 3 is not possible" },
+		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"slot\":256}",
+		  "nvdimm-add: slot 256: QEMU has at most 256 memory slots" },
+		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x120000000\",\"size\":\"256M\",\"slot\":0}",
+		  "nvdimm-add: slot 0 is taken by region0" },
+		{ "{\"op\":\"nvdimm-add\",\"start\":\"0x108000000\",\"size\":\"256M\",\"slot\":1}",
+		  "nvdimm-add: 0x108000000-0x117ffffff overlaps Persistent Memory [0x100000000-0x10fffffff]: "
+		  "QEMU puts an NVDIMM where nothing is" },
+		{ "{\"op\":\"nvdimm-remove\",\"device\":\"region0\"}",
+		  "nvdimm-remove: region0: QEMU cannot unplug an NVDIMM (device_del: \"nvdimm device hot "
+		  "unplug is not supported yet.\"), and Linux never removes an NFIT region" },
+		{ "{\"op\":\"nvdimm-remove\",\"device\":\"namespace0.0\"}",
+		  "nvdimm-remove: namespace0.0 is a namespace device" },
+	};
+	g_autoptr(machine) m = vm("6.1");
+	g_autofree char *before = NULL;
+	guint ndev;
+
+	op_ok(m, "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"slot\":0}");
+	before = iomem(m);
+	ndev = m->devices->len;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) err = NULL;
+		g_autofree char *now = NULL;
+
+		g_assert_cmpint(op(m, cases[i].json, &err), ==, -EINVAL);
+		g_assert_error(err, OPS_ERROR, OPS_ERROR_REQUEST);
+		g_assert_cmpstr(err->message, ==, cases[i].msg);
+		now = iomem(m);
+		g_assert_cmpstr(now, ==, before);
+		g_assert_cmpuint(m->devices->len, ==, ndev);
+	}
+}
+
+/* The raw io namespace to devdax (what ndctl create-namespace -f -e
+ * namespace0.0 -m devdax stores: nd_pmem unbound, the dax seed configured,
+ * dax_pmem bound - __dax_pmem_probe() claims the info block and memmap, 6 MiB
+ * of 256, dev_dax_probe() the rest), then to kmem: /proc/iomem as Debian 6.1
+ * and 6.12 showed it (tests/kernel/differential.py, [NVDIMM hot-add]). */
+static void test_nvdimm_raw_to_devdax(void)
+{
+	g_autoptr(machine) m = vm("6.12");
+	g_autofree char *before = iomem(m), *devdax = NULL, *kmem = NULL, *want = NULL;
+	g_autofree char *want_kmem = NULL, *mode = NULL;
+
+	op_ok(m, "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"slot\":0}");
+	op_ok(m, "{\"op\":\"namespace-reconfigure\",\"device\":\"namespace0.0\",\"mode\":\"devdax\"}");
+	devdax = iomem(m);
+	want = g_strdup_printf("%s100000000-10fffffff : Persistent Memory\n"
+			       "  100000000-1005fffff : namespace0.0\n"
+			       "  100600000-10fffffff : dax0.0\n", before);
+	g_assert_cmpstr(devdax, ==, want);
+	mode = read_tree(m, ND_REGION0 "/namespace0.0/mode");
+	g_assert_cmpstr(mode, ==, "dax\n");
+	op_ok(m, "{\"op\":\"auto-online\",\"value\":\"online_movable\"}");
+	op_ok(m, "{\"op\":\"dax-reconfigure\",\"device\":\"dax0.0\",\"mode\":\"system-ram\"}");
+	kmem = iomem(m);
+	want_kmem = g_strdup_printf("%s100000000-10fffffff : Persistent Memory\n"
+				    "  100000000-1005fffff : namespace0.0\n"
+				    "  108000000-10fffffff : dax0.0\n"
+				    "    108000000-10fffffff : System RAM (kmem)\n", before);
+	g_assert_cmpstr(kmem, ==, want_kmem);
+	g_assert_cmpint(blk(m, 33)->state, ==, BLOCK_ONLINE);
+	g_assert_null(blk(m, 32));
+}
+
+/* Legacy pmem at boot (memmap=1G!4G: e820_pmem's ndbus0) and no NFIT
+ * region: the kernel would register the hot-added NVDIMM's bus as ndbus1,
+ * which the nd model (NFIT bus first) does not express - refused. */
+static void test_nvdimm_after_legacy_bus(void)
+{
+	g_autoptr(machine) m = boot_bundled_fixture("legacy-pmem-vm.json");
+	g_autoptr(GError) err = NULL;
+	g_autofree char *before = iomem(m), *after = NULL;
+
+	g_assert_cmpint(op(m, "{\"op\":\"nvdimm-add\",\"start\":\"0x200000000\",\"size\":\"256M\"}",
+			   &err), ==, -EINVAL);
+	g_assert_cmpstr(err->message, ==, "nvdimm-add: a first NFIT bus registered after the legacy "
+			"pmem bus (ndbus1) is not modelled");
+	after = iomem(m);
+	g_assert_cmpstr(after, ==, before);
+}
+
+/* s390x has no ACPI, so no NFIT. */
+static void test_nvdimm_s390(void)
+{
+	g_autoptr(machine) m = boot_bundled_fixture("s390x-lpar.json");
+	g_autoptr(GError) err = NULL;
+
+	g_assert_cmpint(op(m, "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\"}",
+			   &err), ==, -EINVAL);
+	g_assert_cmpstr(err->message, ==, "nvdimm-add: s390x has no NFIT (NVDIMMs are ACPI devices)");
+}
+
 static void test_dimm_eject_rollback(void)
 {
 	g_autoptr(machine) m = vm("6.1");
@@ -733,6 +896,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/devices/dimm/add", test_dimm_add);
 	g_test_add_func("/devices/dimm/slot", test_dimm_slot);
 	g_test_add_func("/devices/dimm/eject-rollback", test_dimm_eject_rollback);
+	g_test_add_func("/devices/nvdimm/hot-add", test_nvdimm_hot_add);
+	g_test_add_func("/devices/nvdimm/bad-requests", test_nvdimm_bad_requests);
+	g_test_add_func("/devices/nvdimm/raw-to-devdax", test_nvdimm_raw_to_devdax);
+	g_test_add_func("/devices/nvdimm/after-legacy-bus", test_nvdimm_after_legacy_bus);
+	g_test_add_func("/devices/nvdimm/s390", test_nvdimm_s390);
 	g_test_add_func("/devices/dimm/firmware-numbers-never-reused", test_firmware_numbers_never_reused);
 	g_test_add_func("/devices/dimm/removal-needs-exact-match", test_removal_needs_exact_match);
 	g_test_add_func("/devices/resource/identical-insert-becomes-parent",

@@ -73,6 +73,9 @@ static const struct lock_case cases[] = {
 	/* acpi_scan_hot_remove(): lock_device_hotplug(), device_offline() */
 	{ "dimm-eject", VM, { "{\"op\":\"dimm-add\",\"start\":\"4G\",\"size\":\"256M\"}" },
 	  "{\"op\":\"dimm-eject\",\"device\":\"dimm0\"}", true },
+	/* acpi_nfit_notify(): device_lock() of ACPI0012 only */
+	{ "nvdimm-add", VM, { NULL },
+	  "{\"op\":\"nvdimm-add\",\"start\":\"4G\",\"size\":\"256M\"}", false },
 	/* probe_store(): lock_device_hotplug_sysfs() */
 	{ "probe", VM_PROBE, { NULL }, "{\"op\":\"probe\",\"addr\":\"4G\"}", true },
 	/* virtio_mem_probe() adds nothing until it is asked to plug */
@@ -201,10 +204,33 @@ static void test_case(gconstpointer data)
 	g_assert_cmpint(ret, ==, 0);
 }
 
+/* nvdimm-remove never runs (QEMU refuses the unplug, the guest never hears
+ * of it): its bad request comes whether the lock is held or not. */
+static void test_nvdimm_remove_refused(void)
+{
+	g_autoptr(machine) m = boot(VM);
+	g_autoptr(GError) err = NULL, e = NULL;
+	g_autofree char *before = NULL, *after = NULL;
+
+	g_assert_cmpint(run(m, "{\"op\":\"nvdimm-add\",\"start\":\"4G\",\"size\":\"256M\"}", &e),
+			==, 0);
+	start_slow_offline(m, 6);
+	before = dump(m);
+	g_assert_cmpint(run(m, "{\"op\":\"nvdimm-remove\",\"device\":\"region0\"}", &err), ==,
+			-EINVAL);
+	g_assert_error(err, OPS_ERROR, OPS_ERROR_REQUEST);
+	g_assert_cmpstr(err->message, ==, "nvdimm-remove: region0: QEMU cannot unplug an NVDIMM "
+			"(device_del: \"nvdimm device hot unplug is not supported yet.\"), and Linux "
+			"never removes an NFIT region");
+	after = dump(m);
+	g_assert_cmpstr(after, ==, before);
+	g_assert_true(machine_hotplug_busy(m));
+}
+
 static void test_every_verb_classified(void)
 {
 	for (size_t i = 0; i < ops_verb_count(); i++) {
-		bool found = false;
+		bool found = !strcmp(ops_verb(i), "nvdimm-remove");   /* test_nvdimm_remove_refused */
 
 		for (size_t k = 0; k < G_N_ELEMENTS(cases) && !found; k++)
 			found = !strcmp(cases[k].verb, ops_verb(i));
@@ -218,6 +244,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/hotplug-lock/every-verb-classified", test_every_verb_classified);
+	g_test_add_func("/hotplug-lock/nvdimm-remove-refused", test_nvdimm_remove_refused);
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree char *name = g_strdup_printf("/hotplug-lock/%s", cases[i].verb);
 

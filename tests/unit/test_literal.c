@@ -492,7 +492,7 @@ static void test_nd_region_bound(void)
 	g_assert_true(r0->label_less && r1->label_less);
 	g_assert_cmpuint(r1->start, ==, 0x100000000);
 	g_assert_nonnull(ns0);
-	g_assert_true(ns0->raw && ns0->region == r0);
+	g_assert_true(ns0->mode == NS_RAW && ns0->region == r0);
 	/* devices_boot() makes no second region of a bound range */
 	g_assert_null(device_find(m, "region2"));
 	/* mode_show(): ND_REGION_PAGEMAP for e820 ("memory"), not for NFIT ("raw");
