@@ -144,6 +144,12 @@ run_target() {
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	corpus=$(ls "$W/corpus/$t" | wc -l)
+	# 72: libFuzzer's exit after SIGINT/SIGTERM (-interrupted_exitcode), not a finding
+	if [ $rc -eq 72 ] && grep -q 'libFuzzer: run interrupted' "$log"; then
+		printf '%s\t%s\t%s\t0\n' "$t" "${execs:-0}" "$took" >> "$LEDGER"
+		echo "fuzz $t: interrupted after ${execs:-0} execs in $took s, 0 crashes"
+		return 0
+	fi
 	printf '%s\t%s\t%s\t%s\n' "$t" "${execs:-0}" "$took" "$((rc != 0))" >> "$LEDGER"
 	if [ $rc -ne 0 ]; then
 		echo "FAIL: fuzz $t: exit $rc after ${execs:-?} execs; the end of $log:"
