@@ -138,18 +138,31 @@ static struct memory_block *block_arg(struct machine *m, const struct call *c, G
 
 /* ---- verbs ------------------------------------------------------------------ */
 
+/* A QEMU memory device's start, size and slot (-1: not given); false if the
+ * slot cannot be one. */
+static bool memory_device_args(const struct call *c, uint64_t *start, uint64_t *size, int *slot,
+			       GError **err)
+{
+	uint64_t s = UINT64_MAX;
+
+	get_size(c, "start", start);
+	get_size(c, "size", size);
+	get_size(c, "slot", &s);
+	if (s != UINT64_MAX && s > 255)
+		return bad_request(err, "slot %" PRIu64 ": QEMU has at most 256 memory slots", s);
+	*slot = s == UINT64_MAX ? -1 : (int)s;
+	return true;
+}
+
 static int op_dimm_add(struct machine *m, const struct call *c, json_object **result, GError **err)
 {
-	uint64_t start, size, slot = UINT64_MAX;
+	uint64_t start, size;
 	struct device *d;
+	int slot;
 
-	get_size(c, "start", &start);
-	get_size(c, "size", &size);
-	get_size(c, "slot", &slot);
-	if (slot != UINT64_MAX && slot > 255)
-		return bad_request(err, "slot %" PRIu64 ": QEMU has at most 256 memory slots", slot),
-		       -EINVAL;
-	d = dimm_add(m, start, size, node_arg(m, c, start), slot == UINT64_MAX ? -1 : (int)slot, err);
+	if (!memory_device_args(c, &start, &size, &slot, err))
+		return -EINVAL;
+	d = dimm_add(m, start, size, node_arg(m, c, start), slot, err);
 	if (!d)
 		return -EINVAL;
 	*result = device_result(d);
@@ -167,17 +180,13 @@ static int op_dimm_eject(struct machine *m, const struct call *c, json_object **
 static int op_nvdimm_add(struct machine *m, const struct call *c, json_object **result,
 			 GError **err)
 {
-	uint64_t start, size, slot = UINT64_MAX;
+	uint64_t start, size;
 	struct device *d;
+	int slot;
 
-	get_size(c, "start", &start);
-	get_size(c, "size", &size);
-	get_size(c, "slot", &slot);
-	if (slot != UINT64_MAX && slot > 255)
-		return bad_request(err, "slot %" PRIu64 ": QEMU has at most 256 memory slots", slot),
-		       -EINVAL;
-	d = nvdimm_add(m, start, size, node_arg(m, c, start), slot == UINT64_MAX ? -1 : (int)slot,
-		       err);
+	if (!memory_device_args(c, &start, &size, &slot, err))
+		return -EINVAL;
+	d = nvdimm_add(m, start, size, node_arg(m, c, start), slot, err);
 	if (!d)
 		return -EINVAL;
 	*result = device_result(d);

@@ -435,17 +435,24 @@ class Machine:
         self.settle(0.5)
         self.compare("%s memory%d" % (value, bid), outcome)
 
+    def plug_memory_device(self, driver, qid, size, verb):
+        """QEMU's DRIVER (pc-dimm, nvdimm) QID with a SIZE RAM backend; the
+        simulator's VERB told where QEMU put it (query-memory-devices:
+        address, size, node, slot).  QEMU's device and the verb's result."""
+        self.g.qmp("object-add", **{"qom-type": "memory-backend-ram", "id": "mem-" + qid, "size": size})
+        self.g.qmp("device_add", driver=driver, id=qid, memdev="mem-" + qid)
+        dev = self.memory_device(qid)
+        err, res = self.ctl(verb, start="0x%x" % dev["addr"], size="0x%x" % dev["size"],
+                            node=dev["node"], slot=dev["slot"])
+        if err:
+            raise StepFailed("%s: %s" % (verb, res))
+        return dev, res
+
     def dimm_plug(self, qid, size):
         """pc-dimm QID of SIZE: QEMU picks the address and the slot (its ACPI
         device); the simulator is told them."""
         before = self.block_ids()
-        self.g.qmp("object-add", **{"qom-type": "memory-backend-ram", "id": "mem-" + qid, "size": size})
-        self.g.qmp("device_add", driver="pc-dimm", id=qid, memdev="mem-" + qid)
-        dev = self.memory_device(qid)
-        err, res = self.ctl("dimm-add", start="0x%x" % dev["addr"], size="0x%x" % dev["size"],
-                            node=dev["node"], slot=dev["slot"])
-        if err:
-            raise StepFailed("dimm-add: %s" % res)
+        dev, res = self.plug_memory_device("pc-dimm", qid, size, "dimm-add")
         self.dimms[qid] = (res["device"], str(dev["slot"]))
         n = size // self.block_size
         self.wait("%s: %d new memory blocks" % (qid, n),
@@ -530,13 +537,7 @@ class Machine:
         machine: QEMU places it and gives it a memory slot; the kernel sees
         it through NFIT hotplug (no ACPI _OST).  The simulator gets QEMU's
         address, size, node and slot (query-memory-devices)."""
-        self.g.qmp("object-add", **{"qom-type": "memory-backend-ram", "id": "mem-" + qid, "size": size})
-        self.g.qmp("device_add", driver="nvdimm", id=qid, memdev="mem-" + qid)
-        dev = self.memory_device(qid)
-        err, res = self.ctl("nvdimm-add", start="0x%x" % dev["addr"], size="0x%x" % dev["size"],
-                            node=dev["node"], slot=dev["slot"])
-        if err:
-            raise StepFailed("nvdimm-add: %s" % res)
+        dev, res = self.plug_memory_device("nvdimm", qid, size, "nvdimm-add")
         # nd_pmem's claim of the io namespace is the last thing the kernel does
         self.wait("%s in /proc/iomem" % res["namespace"], "grep -q ' : %s$' /proc/iomem" % res["namespace"])
         self.settle()
