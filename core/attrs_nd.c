@@ -951,17 +951,21 @@ static int store_ns_idle(struct machine *m, uint64_t obj, const char *buf, size_
 	return seed_region(m, obj) ? 0 : -EBUSY;
 }
 
+enum { NS_ATTR_SIZE = 1, NS_ATTR_SIZE_RO, NS_ATTR_UUID = 4, NS_ATTR_ALT_NAME = 7,
+       NS_ATTR_SECTOR_SIZE = 9, NS_ATTR_DPA_EXTENTS };
+
 static const struct attr nd_namespace_table[] = {
 	ATTR_RO(nstype, show_nstype),
-	ATTR_RW(size, show_ns_size, store_ns_size),
+	[NS_ATTR_SIZE] = ATTR_RW(size, show_ns_size, store_ns_size),
+	[NS_ATTR_SIZE_RO] = ATTR_RO(size, show_ns_size),
 	ATTR_RO(mode, show_ns_mode),
-	ATTR_RW(uuid, show_ns_uuid, store_ns_uuid),
+	[NS_ATTR_UUID] = ATTR_RW(uuid, show_ns_uuid, store_ns_uuid),
 	ATTR_RO(holder, show_ns_holder),
 	{ .name = "resource", .type = TREE_FILE, .mode = 0400, .show = show_ns_resource },
-	ATTR_RW(alt_name, show_ns_alt_name, store_ns_alt_name),
+	[NS_ATTR_ALT_NAME] = ATTR_RW(alt_name, show_ns_alt_name, store_ns_alt_name),
 	ATTR_RW(force_raw, show_zero, store_ns_idle),
-	ATTR_RW(sector_size, show_sector_size, store_sector_size),
-	ATTR_RO(dpa_extents, show_dpa_extents),
+	[NS_ATTR_SECTOR_SIZE] = ATTR_RW(sector_size, show_sector_size, store_sector_size),
+	[NS_ATTR_DPA_EXTENTS] = ATTR_RO(dpa_extents, show_dpa_extents),
 	ATTR_RW(holder_class, show_ns_holder_class, store_ns_idle),
 	ATTR_RO(modalias, show_ns_modalias),
 	ATTR_RO(devtype, show_ns_devtype),
@@ -970,6 +974,22 @@ static const struct attr nd_namespace_table[] = {
 	ATTR_RW(uevent, show_ns_uevent, store_ignored),
 };
 const struct attrs nd_namespace_attrs = ATTRS(nd_namespace_table);
+
+/* namespace_visible(), 6.1 and 6.12: a pmem namespace has every attribute
+ * (size 0644); an io namespace only nstype, size (0444), holder,
+ * holder_class, force_raw, mode and resource of that group. */
+bool nd_namespace_attr_visible(const struct machine *m, uint64_t obj, unsigned i)
+{
+	bool io = ns_is_io(m, obj);
+
+	switch (i) {
+	case NS_ATTR_SIZE_RO: return io;
+	case NS_ATTR_SIZE: case NS_ATTR_UUID: case NS_ATTR_ALT_NAME: case NS_ATTR_SECTOR_SIZE:
+	case NS_ATTR_DPA_EXTENTS:
+		return !io;
+	default: return true;
+	}
+}
 
 /* ---- pfnX.Y and daxX.Y (nd_pfn_attributes, shared by nd_dax) ---------------------- */
 

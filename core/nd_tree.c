@@ -526,6 +526,7 @@ static bool attr_visible(const struct machine *m, uint64_t obj, unsigned i)
 	case NT_DEV_DAX: return dev_dax_attr_visible(m, obj, i);
 	case NT_DAX_GROUP: return dax_group_attr_visible(m, obj, i);
 	case NT_REGION: return nd_region_attr_visible(m, obj, i);
+	case NT_NAMESPACE: return nd_namespace_attr_visible(m, obj, i);
 	case NT_ND_DRIVER: return nd_driver_attr_visible(obj, i);
 	default: return true;
 	}

@@ -134,6 +134,7 @@ extern const struct attrs dev_dax_attrs, dax_mapping_attrs, dax_group_attrs, dax
 bool dev_dax_attr_visible(const struct machine *m, uint64_t obj, unsigned i);
 bool dax_group_attr_visible(const struct machine *m, uint64_t obj, unsigned i);
 bool nd_region_attr_visible(const struct machine *m, uint64_t obj, unsigned i);
+bool nd_namespace_attr_visible(const struct machine *m, uint64_t obj, unsigned i);
 bool nd_driver_attr_visible(uint64_t obj, unsigned i);
 
 #endif

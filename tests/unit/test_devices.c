@@ -215,6 +215,8 @@ static void test_nvdimm_hot_add(void)
 	g_autofree char *before = iomem(m), *after = NULL, *want = NULL, *node = NULL;
 	g_autofree char *nstype = NULL, *mode = NULL, *seed = NULL, *devtype = NULL, *holder = NULL;
 	g_autoptr(GString) drv = g_string_new(NULL);
+	static const char *const io_hidden[] = { "uuid", "alt_name", "sector_size", "dpa_extents" };
+	struct tree_stat st;
 	tree_node n;
 
 	op_ok(m, "{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"slot\":0}");
@@ -241,6 +243,16 @@ static void test_nvdimm_hot_add(void)
 	g_assert_cmpint(tree_resolve(m, ND_REGION0 "/namespace0.0/driver", &n), ==, 0);
 	g_assert_cmpint(tree_readlink(m, n, drv), ==, 0);
 	g_assert_true(g_str_has_suffix(drv->str, "/bus/nd/drivers/nd_pmem"));
+	/* namespace_visible(): an io namespace has no uuid, alt_name,
+	 * sector_size or dpa_extents, and its size is 0444 */
+	for (size_t i = 0; i < G_N_ELEMENTS(io_hidden); i++) {
+		g_autofree char *p = g_strdup_printf(ND_REGION0 "/namespace0.0/%s", io_hidden[i]);
+
+		g_assert_cmpint(tree_resolve(m, p, &n), ==, -ENOENT);
+	}
+	g_assert_cmpint(tree_resolve(m, ND_REGION0 "/namespace0.0/size", &n), ==, 0);
+	g_assert_cmpint(tree_stat(m, n, &st), ==, 0);
+	g_assert_cmpint(st.mode, ==, 0444);
 
 	/* the DIMM after it: QEMU's slot 1, at the next free address */
 	g_assert_cmpint(op(m, "{\"op\":\"dimm-add\",\"start\":\"0x110000000\",\"size\":\"128M\","
