@@ -29,4 +29,4 @@ cache=${HOTPLUGFS_KERNEL_CACHE:-/var/cache/hotplugfs-kernels}
 mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || skip "cannot write the kernel cache $cache"
 export PYTHONDONTWRITEBYTECODE=1  # keep the source tree clean
 export SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-exec timeout --kill-after=30 1500 python3 "$SRCDIR/tests/kernel/$script" "$@"
+exec timeout --kill-after=30 1700 python3 "$SRCDIR/tests/kernel/$script" "$@"
