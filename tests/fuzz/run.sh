@@ -130,7 +130,8 @@ declare -A MAX_LEN=([fixture]=32768 [control]=8192 [store]=16384 [capture]=65536
 
 # run_target NAME: one bounded run; prints one line; 0 unless it crashed.
 run_target() {
-	local t=$1 log=$W/logs/$1.log rc execs rate corpus start=$SECONDS took
+	# per invocation: runs started side by side (--long in a loop) keep their own logs
+	local t=$1 log=$W/logs/$1.$$.log rc execs rate corpus start=$SECONDS took
 	mkdir -p "$W/corpus/$t"
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0:handle_abort=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -168,7 +169,7 @@ for t in "${targets[@]}"; do
 		run_target "$t" || fail=1
 		continue
 	fi
-	run_target "$t" > "$W/logs/$t.line" & pids[$t]=$!
+	run_target "$t" > "$W/logs/$t.$$.line" & pids[$t]=$!
 	running=$((running + 1))
 	if [ $running -ge "$parallel" ]; then
 		wait -n; running=$((running - 1))
@@ -176,7 +177,7 @@ for t in "${targets[@]}"; do
 done
 for t in "${!pids[@]}"; do
 	wait "${pids[$t]}" || fail=1
-	cat "$W/logs/$t.line"
+	cat "$W/logs/$t.$$.line"
 done
 print_totals
 if [ $fail -ne 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
