@@ -189,9 +189,6 @@ static void send_teardown(struct device_uevents *f, GPtrArray *now)
 	}
 }
 
-/* What is new or bound in now[from, to), and in now[from, to) with
- * namespaces only or all but namespaces (seeds_of: 0 all, 1 non-namespaces,
- * 2 namespaces), bound or not. */
 static void send_add(struct device_uevents *f, struct served *n)
 {
 	if (n->added)
@@ -214,6 +211,9 @@ static void send_region_namespaces(struct device_uevents *f, GPtrArray *now, con
 	}
 }
 
+/* What is new or bound in now[from, to), and in now[from, to) with
+ * namespaces only or all but namespaces (seeds_of: 0 all, 1 non-namespaces,
+ * 2 namespaces), bound or not. */
 static void send_new(struct device_uevents *f, GPtrArray *now, guint from, guint to, bool bound,
 		     int seeds_of)
 {
