@@ -656,8 +656,9 @@ static bool bind_literal_devices(struct machine *m, const struct fixture *fx, GE
 {
 	for (guint i = 0; fx->devices && i < fx->devices->len; i++) {
 		const struct fx_device *d = &g_array_index(fx->devices, struct fx_device, i);
-		const struct nd_region_binding nd = { .region = d->region, .start = d->start,
-			.nfit = d->nfit, .labels = d->labels, .ns = d->ns, .nid = d->nid };
+		const struct nd_region_binding nd = { .region = d->region, .id = d->region_id,
+			.start = d->start, .nfit = d->nfit, .labels = d->labels, .ns = d->ns,
+			.ns_id = d->ns_id, .nid = d->nid };
 		g_autoptr(GError) why = NULL;
 
 		if (d->type == FX_DEVICE_ND_REGION ? !nd_region_bind(m, &nd, &why)

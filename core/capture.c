@@ -15,6 +15,7 @@
 #include "fixture.h"
 #include "jsonutil.h"
 #include "memory_block.h"
+#include "numbered_name.h"
 #include "profile.h"
 #include "sysdir.h"
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "jsonutil.h"
+#include "numbered_name.h"
 
 /* ND_DEVICE_NAMESPACE_PMEM, include/uapi/linux/ndctl.h */
 #define NSTYPE_PMEM 2

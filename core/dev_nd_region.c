@@ -83,16 +83,28 @@ static struct resource *boot_claim(const struct resource *range, const struct nd
 	return claim;
 }
 
+struct device *nd_region_new(int id, struct resource *res, int nid, bool label_less)
+{
+	struct device *d = g_new0(struct device, 1);
+
+	d->kind = DEV_ND_REGION;
+	d->id = id;
+	d->name = g_strdup_printf("region%d", id);
+	d->start = res->start;
+	d->size = resource_size(res);
+	d->res = res;
+	d->nid = nid;
+	d->label_less = label_less;
+	return d;
+}
+
 struct device *nd_region_bind(struct machine *m, const struct nd_region_binding *b, GError **err)
 {
 	struct resource *range = pmem_range_at(m, b->start);
 	g_autoptr(GError) why = NULL;
 	struct resource *claim;
 	struct device *d;
-	int id, ns_region, ns_id, end = 0;
 
-	if (sscanf(b->region, "region%d%n", &id, &end) != 1 || b->region[end] || id < 0)
-		return bad_request(err, "\"%s\" is not a region's name (regionN)", b->region), NULL;
 	if (!range)
 		return bad_request(err, "iomem has no top-level persistent memory range at 0x%"
 				   PRIx64, b->start), NULL;
@@ -110,25 +122,14 @@ struct device *nd_region_bind(struct machine *m, const struct nd_region_binding 
 		return bad_request(err, "%s is bound already", b->region), NULL;
 	if (!machine_node_possible(m, b->nid))
 		return bad_request(err, "node %d is not possible", b->nid), NULL;
-	if (b->ns && (sscanf(b->ns, "namespace%d.%d%n", &ns_region, &ns_id, &end) != 2 ||
-		      b->ns[end] || ns_region != id || ns_id < 0 || (!b->labels && ns_id)))
-		return bad_request(err, "\"%s\" cannot be %s's namespace", b->ns, b->region), NULL;
 	claim = boot_claim(range, b, &why);
 	if (why) {
 		g_propagate_error(err, g_steal_pointer(&why));
 		return NULL;
 	}
-	d = g_new0(struct device, 1);
-	d->kind = DEV_ND_REGION;
-	d->id = id;
-	d->name = g_strdup(b->region);
-	d->start = range->start;
-	d->size = resource_size(range);
-	d->res = range;
-	d->nid = b->nid;
-	d->label_less = !b->labels;
+	d = nd_region_new(b->id, range, b->nid, !b->labels);
 	device_register(m, d);
 	if (claim)
-		pmem_namespace_adopt(m, d, claim, ns_id);
+		pmem_namespace_adopt(m, d, claim, b->ns_id);
 	return d;
 }

@@ -100,23 +100,17 @@ struct device *nvdimm_add(struct machine *m, uint64_t start, uint64_t size, int 
 			  GError **err)
 {
 	struct device *d;
+	int id;
 
 	if (!nvdimm_check(m, start, size, nid, slot, err))
 		return NULL;
 	if (slot < 0)
 		for (slot = 0; memory_slot_taken(m, slot, NULL); slot++)
 			;
-	d = g_new0(struct device, 1);
-	d->kind = DEV_ND_REGION;
-	d->id = memregion_alloc(m);          /* nd_region_create(): memregion_alloc() */
-	d->name = g_strdup_printf("region%d", d->id);
-	d->start = start;
-	d->size = size;
-	d->nid = nid;
-	d->label_less = true;
+	id = memregion_alloc(m);              /* nd_region_create(): memregion_alloc() */
+	d = nd_region_new(id, insert_pmem_resource(m, start, size), nid, true);
 	d->has_slot = true;
 	d->slot = slot;
-	d->res = insert_pmem_resource(m, start, size);
 	device_register(m, d);
 	pmem_namespace_io(m, d);
 	return d;

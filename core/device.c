@@ -180,23 +180,13 @@ unsigned range_blocks(const struct machine *m, uint64_t start, uint64_t size, un
 void devices_boot(struct machine *m)
 {
 	for (struct resource *r = m->iomem.child; r; r = r->sibling) {
-		struct device *d;
-
 		if (r->desc != IORES_DESC_PERSISTENT_MEMORY &&
 		    r->desc != IORES_DESC_PERSISTENT_MEMORY_LEGACY)
 			continue;
 		if ((r->flags & IORESOURCE_BUSY) || nd_region_of_resource(m, r))
 			continue;
-		d = g_new0(struct device, 1);
-		d->kind = DEV_ND_REGION;
-		d->id = memregion_alloc(m);
-		d->name = g_strdup_printf("region%d", d->id);
-		d->start = r->start;
-		d->size = resource_size(r);
-		d->res = r;
-		d->nid = machine_nid_of(m, r->start);
 		/* Boot devices are not events: the log starts with the machine. */
-		device_add(m, d);
+		device_add(m, nd_region_new(memregion_alloc(m), r, machine_nid_of(m, r->start), false));
 	}
 }
 

@@ -225,17 +225,23 @@ struct device *pmem_namespace_adopt(struct machine *m, struct device *region,
 /* What the literal form's "devices" says of a captured pmem range. */
 struct nd_region_binding {
 	const char *region;       /* "regionN" */
+	int id;                   /* its N */
 	uint64_t start;           /* the top-level pmem range's start */
 	bool nfit;                /* ACPI NFIT ("Persistent Memory"), else nd_e820 ("(legacy)") */
 	bool labels;              /* NFIT: its DIMM has a label area (NDD_LABELING) */
 	const char *ns;           /* the namespace nd_pmem claimed at boot, or NULL */
+	int ns_id;                /* its id in the region */
 	int nid;
 };
 /* The captured top-level pmem range at b->start becomes b->region with its
- * namespace; NULL and a bad request when the capture does not fit. */
+ * namespace (names the fixture reader checked); NULL and a bad request when
+ * the capture does not fit the machine. */
 struct device *nd_region_bind(struct machine *m, const struct nd_region_binding *b, GError **err);
 /* The nd region a top-level resource was bound to, or NULL. */
 struct device *nd_region_of_resource(const struct machine *m, const struct resource *r);
+/* A region device over the top-level pmem range res, not yet added
+ * (nd_region_create(): "region%d" of its memregion id). */
+struct device *nd_region_new(int id, struct resource *res, int nid, bool label_less);
 
 /* ---- CXL (dev_cxl.c) ---------------------------------------------------- */
 struct device *cxl_window_add(struct machine *m, uint64_t start, uint64_t size, int nid,

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "e820.h"
+#include "numbered_name.h"
 #include "ops.h"
 #include "resource.h"
 #include "resource_defaults.h"
@@ -1142,24 +1143,10 @@ static bool read_virtio_mem_device(struct ctx *c, json_object *o, const char *pa
 	return true;
 }
 
-/* "regionN" / "namespaceN.M" as the kernel names them (nd_region_create(),
- * nd_namespace_pmem_create(): dev_set_name "region%d", "namespace%d.%d"). */
-static bool nd_name(const char *s, const char *prefix, bool two, int *a, int *b)
-{
-	size_t n = strlen(prefix);
-	char *end;
-
-	if (strncmp(s, prefix, n) || !g_ascii_isdigit(s[n]))
-		return false;
-	*a = (int)strtol(s + n, &end, 10);
-	if (!two)
-		return !*end && end - (s + n) < 6;
-	if (*end != '.' || !g_ascii_isdigit(end[1]) || end - (s + n) >= 6)
-		return false;
-	s = end + 1;
-	*b = (int)strtol(s, &end, 10);
-	return !*end && end - s < 6;
-}
+/* What the model numbers: a region in the 12 bits of its tree objects
+ * (nd_tree.h nd_obj()), a region's namespaces in a map of 64 (nd_tree.c). */
+#define ND_REGION_IDS 4096
+#define ND_NAMESPACE_IDS 64
 
 /* devices[i] of type nd-region: { "region": "regionN", "bus": "nfit"|"e820",
  * "start", "labels", "namespace", "mode": "raw", "node" }: what the kernel
@@ -1175,14 +1162,19 @@ static bool read_nd_region_device(struct ctx *c, json_object *o, const char *pat
 	json_object *v;
 	const char *s;
 	uint32_t w;
-	uint64_t nid = 0;
-	int a, b;
+	uint64_t nid = 0, id, ns_region, ns_id;
 
 	if (!check_keys(c, o, path, keys) || !require(c, o, path, "region", &v) ||
 	    !read_string(c, v, path, "region", &s))
 		return false;
-	if (!nd_name(s, "region", false, &a, &b))
+	/* the names the kernel gives them: nd_region_create(), nd_namespace_pmem_create()
+	 * (dev_set_name "region%d", "namespace%d.%d") */
+	if (!parse_numbered_name(s, "region", &id))
 		return fail(c, path, "region", "\"%s\" is not a region's name (regionN)", s);
+	if (id >= ND_REGION_IDS)
+		return fail(c, path, "region", "%s: the model numbers regions below %d", s,
+			    ND_REGION_IDS);
+	d->region_id = (int)id;
 	d->region = g_strdup(s);
 	if (!require(c, o, path, "bus", &v) || !read_word(c, v, path, "bus", "nd bus", WORDS(bus_words), &w))
 		return false;
@@ -1195,20 +1187,22 @@ static bool read_nd_region_device(struct ctx *c, json_object *o, const char *pat
 	if (d->labels && !d->nfit)
 		return fail(c, path, "labels", "an e820 region has no DIMM, so no label area");
 	if (has(o, "namespace", &v)) {
-		int ra, nb;
-
 		if (!read_string(c, v, path, "namespace", &s))
 			return false;
-		if (!nd_name(s, "namespace", true, &ra, &nb))
+		if (!parse_numbered_pair(s, "namespace", &ns_region, &ns_id))
 			return fail(c, path, "namespace", "\"%s\" is not a namespace's name "
 				    "(namespaceN.M)", s);
-		if (ra != a)
+		if (ns_region != id)
 			return fail(c, path, "namespace", "%s is not a namespace of %s", s, d->region);
+		if (ns_id >= ND_NAMESPACE_IDS)
+			return fail(c, path, "namespace", "%s: the model numbers a region's namespaces "
+				    "below %d", s, ND_NAMESPACE_IDS);
+		d->ns_id = (int)ns_id;
 		/* A label-less region has one namespace, id 0 (nd_region_register_namespaces()
 		 * with create_namespace_io()). */
-		if (!d->labels && nb != 0)
+		if (!d->labels && d->ns_id != 0)
 			return fail(c, path, "namespace", "a label-less region's only namespace is "
-				    "namespace%d.0", a);
+				    "namespace%d.0", d->region_id);
 		d->ns = g_strdup(s);
 	}
 	if (has(o, "mode", &v)) {

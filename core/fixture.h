@@ -102,10 +102,12 @@ struct fx_device {
 	int nid;
 	/* nd-region */
 	char *region;                 /* "regionN" */
+	int region_id;                /* its N */
 	uint64_t start;               /* the top-level pmem range's start */
 	bool nfit;                    /* bus: "nfit" (ACPI NFIT) or "e820" (nd_e820) */
 	bool labels;                  /* a label area with an index (NDD_LABELING) */
 	char *ns;                     /* "namespaceN.M" claimed at boot, or NULL */
+	int ns_id;                    /* its M */
 	char *path;
 };
 

@@ -269,21 +269,6 @@ GPtrArray *sysdir_list(const struct sysdir *d, GError **err)
 	return g_steal_pointer(&names);
 }
 
-/* "<prefix><decimal>" exactly as the kernel prints it ("%u", no leading 0s). */
-bool parse_numbered_name(const char *name, const char *prefix, uint64_t *out)
-{
-	size_t pl = strlen(prefix);
-	char *end;
-
-	if (strncmp(name, prefix, pl) || !g_ascii_isdigit(name[pl]))
-		return false;
-	errno = 0;
-	*out = g_ascii_strtoull(name + pl, &end, 10);
-	if (errno || *end || (name[pl] == '0' && name[pl + 1]))
-		return false;
-	return true;
-}
-
 /* Parses text that the kernel printed with fmt from one u64; false unless
  * printing the value back gives the same text. */
 bool parse_u64_exact(const char *text, const char *fmt, int base, uint64_t *out)

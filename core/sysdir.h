@@ -57,9 +57,6 @@ int sysdir_probe(const struct sysdir *d, const char *rel, GError **err);
 int sysdir_open_dir(const struct sysdir *d, const char *rel, struct sysdir *out, GError **err);
 /* Names in d without "." and "..", in readdir order. */
 GPtrArray *sysdir_list(const struct sysdir *d, GError **err);
-
-/* "<prefix><decimal>" exactly as the kernel prints it ("%u", no leading 0s). */
-bool parse_numbered_name(const char *name, const char *prefix, uint64_t *out);
 /* One u64 the kernel printed with fmt; false unless it prints back the same. */
 bool parse_u64_exact(const char *text, const char *fmt, int base, uint64_t *out);
 /* *err = "PATH: message"; returns FALSE. */

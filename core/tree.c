@@ -20,6 +20,7 @@
 #include "firmware_map.h"
 #include "machine.h"
 #include "nd_tree.h"
+#include "numbered_name.h"
 
 /* ---- node ids ---------------------------------------------------------- */
 
@@ -204,19 +205,10 @@ static bool dir_exists(const struct machine *m, int d)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* "memory%u"-style names: the prefix then a canonical decimal number. */
+/* "memory%u"-style names (numbered_name.h) of an object the tree can number. */
 static bool parse_numbered(const char *name, const char *prefix, uint64_t *out)
 {
-	size_t pl = strlen(prefix);
-	const char *digits = name + pl;
-	char *end;
-
-	if (strncmp(name, prefix, pl) != 0 || !g_ascii_isdigit(digits[0]) ||
-	    (digits[0] == '0' && digits[1]))
-		return false;
-	errno = 0;
-	*out = strtoull(digits, &end, 10);
-	return !*end && !errno && *out <= OBJ_MAX;
+	return parse_numbered_name(name, prefix, out) && *out <= OBJ_MAX;
 }
 
 static bool block_in_node(const struct machine *m, const struct memory_block *b, int nid)

@@ -558,6 +558,16 @@ static void test_nd_region_refused(void)
 		  "$.devices[0].mode: there is no namespace" },
 		{ "{\"type\":\"nd-region\",\"region\":\"reg0\",\"bus\":\"e820\",\"start\":\"0x20000000\"}",
 		  "$.devices[0].region: \"reg0\" is not a region's name (regionN)" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region01\",\"bus\":\"e820\",\"start\":\"0x20000000\"}",
+		  "$.devices[0].region: \"region01\" is not a region's name (regionN)" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region4096\",\"bus\":\"e820\",\"start\":\"0x20000000\"}",
+		  "$.devices[0].region: region4096: the model numbers regions below 4096" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\","
+		  "\"namespace\":\"namespace0.x\"}",
+		  "$.devices[0].namespace: \"namespace0.x\" is not a namespace's name (namespaceN.M)" },
+		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"nfit\",\"start\":\"0x20000000\","
+		  "\"labels\":true,\"namespace\":\"namespace0.64\"}",
+		  "$.devices[0].namespace: namespace0.64: the model numbers a region's namespaces below 64" },
 		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"pci\",\"start\":\"0x20000000\"}",
 		  "$.devices[0].bus: unknown nd bus \"pci\" (expected nfit, e820)" },
 		{ "{\"type\":\"nd-region\",\"region\":\"region0\",\"bus\":\"e820\",\"start\":\"0x20000000\","
