@@ -549,26 +549,45 @@ static void put_device_links(struct lister *l, uint64_t obj)
 	put_link(l, "subsystem", obj, R_SUBSYSTEM);
 }
 
-static void list_region_children(struct lister *l, uint64_t obj)
+/* A seed's id added to the ids in use (none past the first 64). */
+static uint64_t with_seed(uint64_t used, unsigned seed)
+{
+	return seed < 64 ? used | UINT64_C(1) << seed : used;
+}
+
+/*
+ * Region r's children on bus p: nd_region_register_namespaces() registers
+ * the namespaces, then the btt, pfn and dax seeds; claimed pfn/dax devices
+ * sit next to their seeds.  Each id set is computed once: a listing asks
+ * for every id of the first 64.
+ */
+static void for_each_region_child(struct lister *l, void (*fn)(struct lister *l, uint64_t obj),
+				  unsigned p, const struct device *r)
 {
 	const struct machine *m = l->m;
-	const struct device *r = region_of_obj(m, obj);
-	unsigned p = nd_p(obj), a = nd_a(obj);
+	unsigned a = (unsigned)r->id;
+	uint64_t ns = with_seed(ns_ids(m, r, -1), nd_ns_seed(m, r));
+	uint64_t pfn = with_seed(ns_ids(m, r, NS_FSDAX), nd_pfn_seed(m, r));
+	uint64_t dax = with_seed(ns_ids(m, r, NS_DEVDAX), nd_dax_seed(m, r));
 
-	if (!r)
-		return;
-	/* nd_region_register_namespaces(): namespaces, then the btt, pfn and
-	 * dax seeds; claimed pfn/dax devices next to their seeds. */
 	for (unsigned y = 0; y < 64; y++)
-		if (nd_namespace(m, a, y) || y == nd_ns_seed(m, r))
-			put_dir(l, nd_obj(NT_NAMESPACE, p, a, y));
-	put_dir(l, nd_obj(NT_BTT, p, a, 0));
+		if (ns >> y & 1)
+			fn(l, nd_obj(NT_NAMESPACE, p, a, y));
+	fn(l, nd_obj(NT_BTT, p, a, 0));
 	for (unsigned y = 0; y < 64; y++)
-		if (claimed_ns(m, nd_obj(NT_PFN, p, a, y), NS_FSDAX) || y == nd_pfn_seed(m, r))
-			put_dir(l, nd_obj(NT_PFN, p, a, y));
+		if (pfn >> y & 1)
+			fn(l, nd_obj(NT_PFN, p, a, y));
 	for (unsigned y = 0; y < 64; y++)
-		if (claimed_ns(m, nd_obj(NT_NDDAX, p, a, y), NS_DEVDAX) || y == nd_dax_seed(m, r))
-			put_dir(l, nd_obj(NT_NDDAX, p, a, y));
+		if (dax >> y & 1)
+			fn(l, nd_obj(NT_NDDAX, p, a, y));
+}
+
+static void list_region_children(struct lister *l, uint64_t obj)
+{
+	const struct device *r = region_of_obj(l->m, obj);
+
+	if (r)
+		for_each_region_child(l, put_dir, nd_p(obj), r);
 }
 
 /* Calls fn for every device on the nd bus, in listing order. */
@@ -592,18 +611,7 @@ static void for_each_nd_device(const struct machine *m, void (*fn)(struct lister
 			if (r->kind != DEV_ND_REGION || nd_bus_of(m, r) != (int)bus)
 				continue;
 			fn(l, nd_obj(NT_REGION, bus, a, 0));
-			for (unsigned y = 0; y < 64; y++)
-				if (nd_namespace(m, a, y) || y == nd_ns_seed(m, r))
-					fn(l, nd_obj(NT_NAMESPACE, bus, a, y));
-			fn(l, nd_obj(NT_BTT, bus, a, 0));
-			for (unsigned y = 0; y < 64; y++)
-				if (claimed_ns(m, nd_obj(NT_PFN, bus, a, y), NS_FSDAX) ||
-				    y == nd_pfn_seed(m, r))
-					fn(l, nd_obj(NT_PFN, bus, a, y));
-			for (unsigned y = 0; y < 64; y++)
-				if (claimed_ns(m, nd_obj(NT_NDDAX, bus, a, y), NS_DEVDAX) ||
-				    y == nd_dax_seed(m, r))
-					fn(l, nd_obj(NT_NDDAX, bus, a, y));
+			for_each_region_child(l, fn, bus, r);
 		}
 	}
 }
