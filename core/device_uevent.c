@@ -46,11 +46,11 @@ static char *env_value(const char *env, const char *key)
 	return NULL;
 }
 
-static int collect_name(void *ctx, const char *name, tree_node n, enum tree_type type,
+static int collect_node(void *ctx, const char *name, tree_node n, enum tree_type type,
 			uint64_t next_cursor)
 {
-	(void)n, (void)type, (void)next_cursor;
-	g_ptr_array_add(ctx, g_strdup(name));
+	(void)name, (void)type, (void)next_cursor;
+	g_array_append_val(ctx, n);
 	return 0;
 }
 
@@ -63,22 +63,21 @@ static void list_bus(const struct machine *m, const char *bus, GPtrArray *out)
 {
 	static const struct tree_reader root = { .cap_sys_admin = true };
 	g_autofree char *dir_path = g_strdup_printf("sys/bus/%s/devices", bus);
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GArray) links = g_array_new(FALSE, FALSE, sizeof(tree_node));
 	tree_node dir;
 
 	if (tree_resolve(m, dir_path, &dir) != 0)
 		return;
-	tree_readdir(m, dir, 0, collect_name, names);
-	for (guint i = 0; i < names->len; i++) {
+	tree_readdir(m, dir, 0, collect_node, links);
+	for (guint i = 0; i < links->len; i++) {
 		g_autoptr(GString) target = g_string_new(NULL);
 		g_autoptr(GString) env = g_string_new(NULL);
 		g_autofree char *uevent = NULL;
 		const char *rel;
-		tree_node link, file;
+		tree_node file;
 		struct served *s;
 
-		if (tree_lookup(m, dir, names->pdata[i], &link) != 0 ||
-		    tree_readlink(m, link, target) != 0)
+		if (tree_readlink(m, g_array_index(links, tree_node, i), target) != 0)
 			continue;
 		/* "../../../devices/...": the path below /sys */
 		for (rel = target->str; !strncmp(rel, "../", 3); rel += 3)
