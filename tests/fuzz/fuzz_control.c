@@ -131,27 +131,42 @@ static int connect_client(const char *path)
 	return fd;
 }
 
-/* Every complete line is a JSON object with "ok" or "event". */
+/*
+ * Every complete line is one JSON object with "ok" or "event".  The server
+ * makes each line with json-c, so past the first lines only the framing is
+ * checked (a line cut or run into another): parsing every event a watcher
+ * gets was a fifth of the target's time.
+ */
+#define PARSED_LINES 32
+
 static void check_replies(const GString *out)
 {
 	const char *p = out->str, *end = out->str + out->len;
 
-	while (p < end) {
+	for (unsigned n = 0; p < end; n++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : 0;
 		g_autofree char *line = NULL;
 		json_object *o;
+		bool ok;
 
 		if (!nl)
 			break;   /* a watcher's stream cut by the end of the run */
-		line = g_strndup(p, (size_t)(nl - p));
-		o = json_tokener_parse(line);
-		if (!o || !json_object_is_type(o, json_type_object) ||
-		    (!json_object_object_get_ex(o, "ok", NULL) &&
-		     !json_object_object_get_ex(o, "event", NULL))) {
-			fprintf(stdout, "fuzz: not a reply or an event: %.*s\n", (int)(nl - p), p);
+		if (n < PARSED_LINES) {
+			line = g_strndup(p, len);
+			o = json_tokener_parse(line);
+			ok = o && json_object_is_type(o, json_type_object) &&
+			     (json_object_object_get_ex(o, "ok", NULL) ||
+			      json_object_object_get_ex(o, "event", NULL));
+			json_object_put(o);
+		} else {
+			ok = len >= 2 && p[0] == '{' && p[len - 1] == '}' &&
+			     (g_str_has_prefix(p, "{\"ok\":") || g_str_has_prefix(p, "{\"event\":"));
+		}
+		if (!ok) {
+			fprintf(stdout, "fuzz: not a reply or an event: %.*s\n", (int)len, p);
 			abort();
 		}
-		json_object_put(o);
 		p = nl + 1;
 	}
 }
