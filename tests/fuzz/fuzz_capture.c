@@ -128,27 +128,34 @@ static int parent_of(struct tree_dirs *t, const char *path, const char **last)
 	return dir_at(t, up);
 }
 
-/* PATH made safe: no "..", no empty or "." components, not too deep. */
+/* PATH made safe: no "..", no empty or "." components, not too deep (one
+ * pass: splitting it was a tenth of the target's time). */
 static char *clean_path(const char *p, size_t len)
 {
-	g_autofree char *raw = g_strndup(p, len);
-	g_auto(GStrv) parts = NULL;
-	g_autoptr(GPtrArray) kept = g_ptr_array_new();
+	const char *end = p + len;
+	GString *out = g_string_sized_new(len);
+	unsigned depth = 0;
 
-	if (strlen(raw) != len)
-		return NULL;   /* a NUL inside */
-	parts = g_strsplit(raw, "/", -1);
-	for (char **c = parts; *c; c++) {
-		if (!**c || !strcmp(*c, "."))
-			continue;
-		if (!strcmp(*c, "..") || strlen(*c) > 255 || kept->len == MAX_DEPTH)
-			return NULL;
-		g_ptr_array_add(kept, *c);
+	if (memchr(p, '\0', len))
+		goto bad;   /* a NUL inside */
+	while (p < end) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		size_t n = (size_t)((slash ? slash : end) - p);
+
+		if (n && !(n == 1 && *p == '.')) {
+			if ((n == 2 && !memcmp(p, "..", 2)) || n > 255 || depth == MAX_DEPTH)
+				goto bad;
+			if (depth++)
+				g_string_append_c(out, '/');
+			g_string_append_len(out, p, (gssize)n);
+		}
+		p = slash ? slash + 1 : end;
 	}
-	if (!kept->len)
-		return NULL;
-	g_ptr_array_add(kept, NULL);
-	return g_strjoinv("/", (char **)kept->pdata);
+	if (depth)
+		return g_string_free(out, FALSE);
+bad:
+	g_string_free(out, TRUE);
+	return NULL;
 }
 
 static void make_entry(struct tree_dirs *t, char kind, const char *head, size_t head_len,
