@@ -3,7 +3,6 @@
 #include "numbered_name.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>

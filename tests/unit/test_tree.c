@@ -5,6 +5,7 @@
 
 #include "device.h"
 #include "fixture.h"
+#include "numbered_name.h"
 #include "ops.h"
 #include "tree.h"
 #include "util.h"
@@ -382,10 +383,48 @@ static void test_removed_block_nodes(void)
 	g_assert_cmpuint(tree_generation(m, resolve(m, "sys/devices/system/memory/memory1")), ==, 0);
 }
 
+/* Only the text the kernel prints names a device: no sign, no leading 0,
+ * no overflow, nothing after the number. */
+static void test_numbered_names(void)
+{
+	static const struct { const char *name; bool ok; uint64_t a, b; } pairs[] = {
+		{ "namespace0.0", true, 0, 0 }, { "namespace12.3", true, 12, 3 },
+		{ "namespace1", false, 0, 0 }, { "namespace1.", false, 0, 0 },
+		{ "namespace.1", false, 0, 0 }, { "namespace01.0", false, 0, 0 },
+		{ "namespace1.00", false, 0, 0 }, { "namespace1.+2", false, 0, 0 },
+		{ "namespace1.2.3", false, 0, 0 }, { "namespace1.2x", false, 0, 0 },
+		{ "region1.2", false, 0, 0 }, { "namespace18446744073709551616.0", false, 0, 0 },
+	};
+	uint64_t a, b;
+
+	g_assert_true(parse_numbered_name("memory32", "memory", &a));
+	g_assert_cmpuint(a, ==, 32);
+	g_assert_true(parse_numbered_name("memory0", "memory", &a));
+	g_assert_cmpuint(a, ==, 0);
+	g_assert_true(parse_numbered_name("18446744073709551615", "", &a));
+	g_assert_cmpuint(a, ==, UINT64_MAX);
+	g_assert_false(parse_numbered_name("18446744073709551616", "", &a));
+	g_assert_false(parse_numbered_name("memory032", "memory", &a));
+	g_assert_false(parse_numbered_name("memory+32", "memory", &a));
+	g_assert_false(parse_numbered_name("memory32 ", "memory", &a));
+	g_assert_false(parse_numbered_name("memory", "memory", &a));
+	g_assert_false(parse_numbered_name("node1", "memory", &a));
+	for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
+		bool ok = parse_numbered_pair(pairs[i].name, "namespace", &a, &b);
+
+		g_assert_cmpint(ok, ==, pairs[i].ok);
+		if (ok) {
+			g_assert_cmpuint(a, ==, pairs[i].a);
+			g_assert_cmpuint(b, ==, pairs[i].b);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/tree/modes", test_modes);
+	g_test_add_func("/tree/numbered-names", test_numbered_names);
 	g_test_add_func("/tree/links", test_links);
 	g_test_add_func("/tree/readdir_cursor", test_readdir_cursor);
 	g_test_add_func("/tree/reads", test_reads);
