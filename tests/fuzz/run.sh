@@ -7,6 +7,10 @@
 #   HOTPLUGFS_FUZZ_SECONDS=30 tests/fuzz/run.sh      each target 30 s (CI)
 #   tests/fuzz/run.sh --long 3600 [--parallel 2]     each target an hour
 #   tests/fuzz/run.sh --totals                       execs of every run so far
+#   tests/fuzz/run.sh --merge                        each kept corpus cut to the inputs
+#                                                    that add features (libFuzzer
+#                                                    -merge=1), so that runs start fast;
+#                                                    not while a run uses it
 #   tests/fuzz/run.sh --replay build                 no fuzzing: every seed, found
 #                                                    input and kept corpus entry run
 #                                                    once by build's replay_TARGET
@@ -21,16 +25,17 @@
 set -u
 cd "$(dirname "$0")/../.."
 ALL_TARGETS=(fixture control store capture)
-secs=${HOTPLUGFS_FUZZ_SECONDS:-} parallel=1 totals=0 targets=() replay= probe=0
+secs=${HOTPLUGFS_FUZZ_SECONDS:-} parallel=1 totals=0 targets=() replay= probe=0 merge=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--long) secs=$2; shift ;;
 	--parallel) parallel=$2; shift ;;
 	--totals) totals=1 ;;
+	--merge) merge=1 ;;
 	--replay) replay=$2; shift ;;
 	--have-libfuzzer) probe=1 ;;
-	-*) echo "usage: $0 [--long SECONDS] [--parallel N] [--totals] [--replay BUILDDIR]" \
-		"[--have-libfuzzer] [TARGET...]" >&2; exit 2 ;;
+	-*) echo "usage: $0 [--long SECONDS] [--parallel N] [--totals] [--merge]" \
+		"[--replay BUILDDIR] [--have-libfuzzer] [TARGET...]" >&2; exit 2 ;;
 	*) targets+=("$1") ;;
 	esac
 	shift
@@ -95,7 +100,7 @@ if [ -n "$replay" ]; then
 	exit 0
 fi
 
-if [ -z "$secs" ]; then
+if [ -z "$secs" ] && [ "$merge" = 0 ]; then
 	echo "SKIP: set HOTPLUGFS_FUZZ_SECONDS=N (or run tests/fuzz/run.sh --long N) to fuzz"
 	exit 77
 fi
@@ -127,6 +132,26 @@ python3 tests/fuzz/corpus.py --hotplugfs "$SEED_BIN" --out "$W/seed" ||
 # Per target: the longest input worth making (fuzz_control.c spells a long
 # line in two bytes; capture trees need room).
 declare -A MAX_LEN=([fixture]=32768 [control]=8192 [store]=16384 [capture]=65536)
+
+# --- merge: each kept corpus cut to what adds features -----------------------------
+if [ "$merge" = 1 ]; then
+	fail=0
+	for t in "${targets[@]}"; do
+		[ -d "$W/corpus/$t" ] || { echo "merge $t: no corpus in $W/corpus/$t"; continue; }
+		new=$W/corpus/$t.merge.$$
+		mkdir -p "$new"
+		if timeout 3600 "$B/tests/fuzz/fuzz_$t" -merge=1 -timeout=30 -rss_limit_mb=2560 \
+			-max_len="${MAX_LEN[$t]}" "$new" "$W/corpus/$t" > "$W/logs/$t.merge.$$.log" 2>&1; then
+			echo "merge $t: $(ls "$W/corpus/$t" | wc -l) -> $(ls "$new" | wc -l) inputs"
+			rm -rf "$W/corpus/$t" && mv "$new" "$W/corpus/$t"
+		else
+			echo "FAIL: merge $t (the corpus is kept; see $W/logs/$t.merge.$$.log)"
+			rm -rf "$new"; fail=1
+		fi
+	done
+	[ $fail = 0 ] && { echo "1 passed, 0 failed"; exit 0; }
+	echo "0 passed, 1 failed"; exit 1
+fi
 
 # run_target NAME: one bounded run; prints one line; 0 unless it crashed.
 run_target() {
