@@ -48,6 +48,8 @@ struct client {
 	size_t in_off;            /* start of the unconsumed input */
 	GString *out;
 	size_t out_off;           /* start of the unsent output */
+	bool mid_line;            /* what was sent ends inside a line (out may no
+				   longer hold its start) */
 	GString *held;            /* replies waiting for batch `hold` */
 	uint64_t hold;
 	bool watching;
@@ -233,6 +235,7 @@ static void flush(struct control *c, struct client *cl)
 
 		if (n > 0) {
 			cl->out_off += (size_t)n;
+			cl->mid_line = cl->out->str[cl->out_off - 1] != '\n';
 			c->buffered -= (size_t)n;
 			cl->waiting_since = g_get_monotonic_time();
 		} else if (n < 0 && errno == EINTR) {
@@ -346,13 +349,14 @@ static uint64_t oldest_kept(const struct event_log *log)
 }
 
 /* Drops the events not yet sent (keeping a line already half sent, so the
- * framing holds), says overflow and closes. */
+ * framing holds), says overflow and closes.  Half sent is what was sent, not
+ * out's byte before out_off: flush() may have dropped the sent part. */
 static void overflow(struct control *c, struct client *cl)
 {
 	json_object *o = json_object_new_object();
 	size_t keep = cl->out_off;
 
-	if (keep > 0 && cl->out->str[keep - 1] != '\n') {
+	if (cl->mid_line) {
 		const char *nl = memchr(cl->out->str + keep, '\n', cl->out->len - keep);
 
 		keep = nl ? (size_t)(nl - cl->out->str) + 1 : cl->out->len;

@@ -507,6 +507,93 @@ static void test_buffered_total(void)
 	teardown(&f);
 }
 
+/* Every complete line of what a client read is one JSON object; returns how many. */
+static unsigned whole_lines(const GString *all)
+{
+	const char *p = all->str, *end = all->str + all->len, *nl;
+	unsigned n = 0;
+
+	for (; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1, n++) {
+		g_autofree char *line = g_strndup(p, (size_t)(nl - p));
+		json_object *o = json_tokener_parse(line);
+
+		if (!o)   /* where the line broke is at its end */
+			g_error("line %u is not JSON: ...%s", n, line + MAX(nl - p - 200, 0));
+		json_object_put(o);
+	}
+	return n;
+}
+
+/* Everything fd has to read now, without waiting; false when it was closed. */
+static bool read_available(int fd, GString *all)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	while ((n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0)
+		g_string_append_len(all, chunk, n);
+	return n != 0;
+}
+
+/*
+ * A watcher overflows while a long reply is half sent, just after flush()
+ * dropped the part already sent (it does once more than 64 KiB, and more
+ * than half of what it holds, went out): the reply is finished before
+ * "overflow", so every line the watcher reads is whole.  Found by
+ * tests/fuzz/fuzz_control.c: the overflow event used to land inside the
+ * reply.
+ */
+static void test_overflow_mid_line(void)
+{
+	static const char events[] = "{\"op\":\"events\",\"limit\":65536}\n";
+	const struct control_limits limits = { .idle_ms = 10000, .stall_ms = 10000,
+					       .out_total = 32 << 20, .watch_max = 64 << 10 };
+	struct fixture_ctl f = { 0 };
+	g_autoptr(GString) ob = g_string_new(NULL), wb = g_string_new(NULL);
+	g_autoptr(GString) all = g_string_new(NULL);
+	g_autofree char *watch_reply = NULL, *reference = NULL;
+	size_t reply_len;
+	int w, op_fd;
+
+	setup(&f, NULL);
+	control_set_limits(f.c, &limits);
+	op_fd = connect_client(&f);
+	/* events enough for an `events` reply far longer than a socket holds */
+	for (int i = 0; i < 2000; i++) {
+		send_text(op_fd, i % 2 ? "{\"op\":\"state\",\"block\":5,\"state\":\"online\"}\n"
+				       : "{\"op\":\"state\",\"block\":5,\"state\":\"offline\"}\n");
+		json_object_put(next_json(&f, op_fd, ob));
+	}
+	send_text(op_fd, events);
+	reference = next_line(&f, op_fd, ob);
+	reply_len = strlen(reference) + 1;
+	g_assert_cmpuint(reply_len, >, 1 << 20);
+
+	w = connect_client(&f);
+	send_text(w, "{\"op\":\"watch\"}\n");
+	watch_reply = next_line(&f, w, wb);
+	g_assert_nonnull(strstr(watch_reply, "\"ok\":true"));
+	send_text(w, events);
+	/* The reader empties the socket, then the server fills it again, until
+	 * more than half the reply went out: that flush drops the sent part. */
+	do {
+		g_assert_true(read_available(w, all));
+		pump(&f, 0);
+	} while (control_buffered(f.c) > reply_len / 2);
+	g_assert_null(memchr(all->str, '\n', all->len));   /* the reply is half read */
+	/* One more event, and the watcher is further behind than watch_max. */
+	send_text(op_fd, "{\"op\":\"state\",\"block\":5,\"state\":\"offline\"}\n");
+	json_object_put(next_json(&f, op_fd, ob));
+	g_assert_true(drain(&f, w, all));
+	g_assert_cmpuint(whole_lines(all), ==, 2);
+	g_assert_cmpuint(all->len, >, reply_len);
+	g_assert_true(!memcmp(all->str, reference, reply_len - 1));
+	/* 2,000 state changes made 6,000 events; the watcher had seen them all */
+	g_assert_cmpstr(all->str + reply_len, ==, "{\"event\":\"overflow\",\"seq\":6000}\n");
+	close(w), close(op_fd);
+	teardown(&f);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -517,5 +604,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/control/idle-clients", test_idle_clients);
 	g_test_add_func("/control/stalled-client", test_stalled_client);
 	g_test_add_func("/control/buffered-total", test_buffered_total);
+	g_test_add_func("/control/overflow-mid-line", test_overflow_mid_line);
 	return g_test_run();
 }
