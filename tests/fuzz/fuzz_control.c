@@ -164,7 +164,10 @@ static void check_replies(const GString *out)
 			     (g_str_has_prefix(p, "{\"ok\":") || g_str_has_prefix(p, "{\"event\":"));
 		}
 		if (!ok) {
-			fprintf(stdout, "fuzz: not a reply or an event: %.*s\n", (int)len, p);
+			/* its end: where a line breaks into another */
+			fprintf(stdout, "fuzz: line %u (%zu bytes) is not a reply or an event: ...%.*s\n",
+				n, len, (int)MIN(len, 300), p + len - MIN(len, 300));
+			fflush(stdout);
 			abort();
 		}
 		p = nl + 1;
