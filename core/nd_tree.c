@@ -558,8 +558,8 @@ static uint64_t with_seed(uint64_t used, unsigned seed)
 /*
  * Region r's children on bus p: nd_region_register_namespaces() registers
  * the namespaces, then the btt, pfn and dax seeds; claimed pfn/dax devices
- * sit next to their seeds.  Each id set is computed once: a listing asks
- * for every id of the first 64.
+ * sit next to their seeds.  The ids in use and the seeds are found once
+ * per listing (a few device scans), not once for each of the 64 ids.
  */
 static void for_each_region_child(struct lister *l, void (*fn)(struct lister *l, uint64_t obj),
 				  unsigned p, const struct device *r)
