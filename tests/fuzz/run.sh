@@ -124,11 +124,6 @@ ninja -C "$B" $( [ "$SEED_BIN" = "$B/fs/hotplugfs" ] && echo fs/hotplugfs ) \
 	$(printf "tests/fuzz/fuzz_%s " "${ALL_TARGETS[@]}") > "$log" 2>&1 ||
 	{ cat "$log"; echo "FAIL: building the fuzz targets"; exit 1; }
 mkdir -p "$W/crashes" "$W/logs"
-# Seeds: the fixtures and the docs' examples, regenerated every run.
-rm -rf "$W/seed"
-python3 tests/fuzz/corpus.py --hotplugfs "$SEED_BIN" --out "$W/seed" ||
-	{ echo "FAIL: tests/fuzz/corpus.py"; exit 1; }
-
 # Per target: the longest input worth making (fuzz_control.c spells a long
 # line in two bytes; capture trees need room).
 declare -A MAX_LEN=([fixture]=32768 [control]=8192 [store]=16384 [capture]=65536)
@@ -152,6 +147,11 @@ if [ "$merge" = 1 ]; then
 	[ $fail = 0 ] && { echo "1 passed, 0 failed"; exit 0; }
 	echo "0 passed, 1 failed"; exit 1
 fi
+
+# Seeds: the fixtures and the docs' examples, regenerated every run.
+rm -rf "$W/seed"
+python3 tests/fuzz/corpus.py --hotplugfs "$SEED_BIN" --out "$W/seed" ||
+	{ echo "FAIL: tests/fuzz/corpus.py"; exit 1; }
 
 # run_target NAME: one bounded run; prints one line; 0 unless it crashed.
 run_target() {
