@@ -70,21 +70,18 @@ static void list_bus(const struct machine *m, const char *bus, GPtrArray *out)
 		return;
 	tree_readdir(m, dir, 0, collect_node, links);
 	for (guint i = 0; i < links->len; i++) {
+		tree_node link = g_array_index(links, tree_node, i), device, file;
 		g_autoptr(GString) target = g_string_new(NULL);
 		g_autoptr(GString) env = g_string_new(NULL);
-		g_autofree char *uevent = NULL;
 		const char *rel;
-		tree_node file;
 		struct served *s;
 
-		if (tree_readlink(m, g_array_index(links, tree_node, i), target) != 0)
+		if (tree_readlink(m, link, target) != 0 || tree_link_target(m, link, &device) != 0 ||
+		    tree_lookup(m, device, "uevent", &file) != 0 || tree_read(m, file, &root, env) != 0)
 			continue;
 		/* "../../../devices/...": the path below /sys */
 		for (rel = target->str; !strncmp(rel, "../", 3); rel += 3)
 			;
-		uevent = g_strdup_printf("sys/%s/uevent", rel);
-		if (tree_resolve(m, uevent, &file) != 0 || tree_read(m, file, &root, env) != 0)
-			continue;
 		s = g_new0(struct served, 1);
 		s->devpath = g_strdup_printf("/%s", rel);
 		s->subsystem = bus;

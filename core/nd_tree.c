@@ -317,7 +317,7 @@ static void obj_name(const struct machine *m, uint64_t obj, GString *out)
 }
 
 /* The directory obj is in: another object, or 0 for an anchor (*at). */
-static uint64_t obj_parent(uint64_t obj, enum nd_anchor *at)
+static uint64_t obj_parent(const struct machine *m, uint64_t obj, enum nd_anchor *at)
 {
 	unsigned p = nd_p(obj), a = nd_a(obj), b = nd_b(obj);
 
@@ -328,7 +328,7 @@ static uint64_t obj_parent(uint64_t obj, enum nd_anchor *at)
 	case NT_E820: case NT_CXL_ACPI: case NT_HMEM: return nd_obj(NT_PLATFORM, 0, 0, 0);
 	case NT_NDBUS:
 		/* The NFIT bus is ndbus0 when there is one (nd_bus_of). */
-		return p == 0 ? nd_obj(NT_ACPI_NFIT, 0, 0, 0) : nd_obj(NT_E820, 0, 0, 0);
+		return nd_bus_is_nfit(m, p) ? nd_obj(NT_ACPI_NFIT, 0, 0, 0) : nd_obj(NT_E820, 0, 0, 0);
 	case NT_NFIT_GROUP: case NT_NDCTL_GLUE: case NT_BUS_FIRMWARE: case NT_REGION: case NT_NMEM:
 		return nd_obj(NT_NDBUS, p, 0, 0);
 	case NT_NMEM_NFIT: case NT_NMEM_FIRMWARE: return nd_obj(NT_NMEM, p, a, 0);
@@ -374,11 +374,7 @@ static const char *const anchor_paths[NR_ND_ANCHORS] = {
 static void obj_path(const struct machine *m, uint64_t obj, GString *out)
 {
 	enum nd_anchor at = ND_AT_SYS;
-	uint64_t parent = obj_parent(obj, &at);
-
-	/* Without an NFIT bus, ndbus0 is e820_pmem's (obj_parent cannot tell). */
-	if (nd_type_of(obj) == NT_NDBUS && !nd_bus_is_nfit(m, nd_p(obj)))
-		parent = nd_obj(NT_E820, 0, 0, 0);
+	uint64_t parent = obj_parent(m, obj, &at);
 
 	if (parent)
 		obj_path(m, parent, out);
@@ -996,7 +992,7 @@ void nd_anchor_list(const struct machine *m, enum nd_anchor at, nd_entry_fn fn, 
 	for (size_t i = 0; i < G_N_ELEMENTS(top) && !l.stopped; i++) {
 		enum nd_anchor in = ND_AT_SYS;
 
-		obj_parent(top[i], &in);
+		obj_parent(m, top[i], &in);
 		if (in == at && nd_dir_exists(m, top[i]))
 			put_dir(&l, top[i]);
 	}
@@ -1013,10 +1009,10 @@ void nd_dir_list(const struct machine *m, uint64_t obj, nd_entry_fn fn, void *ct
 	list_dir(&l, obj);
 }
 
-tree_node nd_dir_parent(uint64_t obj)
+tree_node nd_dir_parent(const struct machine *m, uint64_t obj)
 {
 	enum nd_anchor at = ND_AT_SYS;
-	uint64_t parent = obj_parent(obj, &at);
+	uint64_t parent = obj_parent(m, obj, &at);
 
 	return parent ? tree_nd_node(parent, 0) : tree_nd_anchor(at);
 }
@@ -1024,6 +1020,24 @@ tree_node nd_dir_parent(uint64_t obj)
 bool nd_file_exists(const struct machine *m, uint64_t obj, unsigned sub)
 {
 	return sub > 0 && nd_dir_exists(m, obj) && attr_visible(m, obj, sub - 1);
+}
+
+/* A directory's names are distinct (sysfs refuses a second with EEXIST), so
+ * a name that is a visible attribute is that file: found without listing
+ * the subdirectories and links, which computes every child's name. */
+bool nd_attr_lookup(const struct machine *m, uint64_t obj, const char *name, tree_node *child)
+{
+	const struct attrs *t = type_attrs(nd_type_of(obj));
+
+	for (unsigned i = 0; t && i < t->n; i++) {
+		if (strcmp(t->v[i].name, name) != 0)
+			continue;
+		if (!attr_visible(m, obj, i))
+			return false;
+		*child = tree_nd_node(obj, i + 1);
+		return true;
+	}
+	return false;
 }
 
 const struct attr *nd_file_attr(uint64_t obj, unsigned sub)
@@ -1087,6 +1101,25 @@ tree_node nd_link_parent(uint64_t obj, unsigned role)
 	}
 }
 
+uint64_t nd_link_target(const struct machine *m, uint64_t obj, unsigned role)
+{
+	enum nd_type t = nd_type_of(obj);
+
+	switch (role) {
+	case R_DRIVER:
+		return bound_driver(m, obj);
+	case R_SUBSYSTEM:
+		return nd_obj(t == NT_NDCTL ? NT_CLASS_ND : t == NT_DEV_DAX ? NT_BUS_DAX : NT_BUS_ND,
+			      0, 0, 0);
+	case R_DEVICE:
+		return nd_obj(NT_NDBUS, nd_p(obj), 0, 0);
+	case R_MODULE:
+		return nd_obj(NT_MODULE, 0, (unsigned)module_of_driver(obj), 0);
+	default:
+		return obj;   /* the links to obj itself: bus, class, /sys/dev/char, drivers */
+	}
+}
+
 void nd_readlink(const struct machine *m, uint64_t obj, unsigned role, GString *out)
 {
 	g_autoptr(GString) from = g_string_new(NULL);
@@ -1094,45 +1127,28 @@ void nd_readlink(const struct machine *m, uint64_t obj, unsigned role, GString *
 	enum nd_type t = nd_type_of(obj);
 
 	switch (role) {
-	case R_DRIVER:
+	case R_DRIVER: case R_SUBSYSTEM: case R_DEVICE: case R_MODULE:
 		obj_path(m, obj, from);
-		obj_path(m, bound_driver(m, obj), to);
-		break;
-	case R_SUBSYSTEM:
-		obj_path(m, obj, from);
-		g_string_append(to, t == NT_NDCTL ? "class/nd" : t == NT_DEV_DAX ? "bus/dax" : "bus/nd");
-		break;
-	case R_DEVICE:
-		obj_path(m, obj, from);
-		obj_path(m, nd_obj(NT_NDBUS, nd_p(obj), 0, 0), to);
 		break;
 	case R_BUS_DEVICE:
 		g_string_append(from, t == NT_DEV_DAX ? "bus/dax/devices" : "bus/nd/devices");
-		obj_path(m, obj, to);
 		break;
 	case R_DEV_CHAR:
 		g_string_append(from, "dev/char");
-		obj_path(m, obj, to);
 		break;
 	case R_CLASS:
 		g_string_append(from, "class/nd");
-		obj_path(m, obj, to);
-		break;
-	case R_MODULE:
-		obj_path(m, obj, from);
-		obj_path(m, nd_obj(NT_MODULE, 0, (unsigned)module_of_driver(obj), 0), to);
 		break;
 	case R_MODULE_DRIVER:
 		obj_path(m, nd_obj(NT_MODULE_DRIVERS, 0, (unsigned)module_of_driver(obj), 0), from);
-		obj_path(m, obj, to);
 		break;
 	default:
 		obj_path(m, role < R_DAX_DRIVER_DEVICE ?
 			 nd_obj(NT_ND_DRIVER, 0, role - R_ND_DRIVER_DEVICE, 0) :
 			 nd_obj(NT_DAX_DRIVER, 0, role - R_DAX_DRIVER_DEVICE, 0), from);
-		obj_path(m, obj, to);
 		break;
 	}
+	obj_path(m, nd_link_target(m, obj, role), to);
 	relative_link(from->str, to->str, out);
 }
 

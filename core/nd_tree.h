@@ -39,14 +39,18 @@ void nd_anchor_list(const struct machine *m, enum nd_anchor at, nd_entry_fn fn, 
 /* K_ND, sub 0: a directory. */
 bool nd_dir_exists(const struct machine *m, uint64_t obj);
 void nd_dir_list(const struct machine *m, uint64_t obj, nd_entry_fn fn, void *ctx);
-tree_node nd_dir_parent(uint64_t obj);
+tree_node nd_dir_parent(const struct machine *m, uint64_t obj);
 /* K_ND, sub > 0: the directory's file sub - 1. */
 bool nd_file_exists(const struct machine *m, uint64_t obj, unsigned sub);
 const struct attr *nd_file_attr(uint64_t obj, unsigned sub);
+/* dir's file called name, if it has a visible one (its other entries: list it). */
+bool nd_attr_lookup(const struct machine *m, uint64_t obj, const char *name, tree_node *child);
 /* K_ND_LINK */
 bool nd_link_exists(const struct machine *m, uint64_t obj, unsigned role);
 tree_node nd_link_parent(uint64_t obj, unsigned role);
 void nd_readlink(const struct machine *m, uint64_t obj, unsigned role, GString *out);
+/* The object the link points to (a directory). */
+uint64_t nd_link_target(const struct machine *m, uint64_t obj, unsigned role);
 /* Whether a device event concerns these devices (tree_event_changes). */
 struct event;
 bool nd_event_is_ours(const struct event *e);

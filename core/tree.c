@@ -369,11 +369,14 @@ struct kind_ops {
 	/* The attribute a file, link or attribute directory stands for. */
 	const struct attr *(*attr)(tree_node n);
 	tree_node (*parent)(tree_node n);
+	/* Instead of parent where the machine decides (an nd bus's place). */
+	tree_node (*parent_in)(const struct machine *m, tree_node n);
 	/* Directories: */
 	int (*lookup)(const struct machine *m, tree_node dir, const char *name, tree_node *child);
 	void (*emit)(struct dir_walk *w, const struct machine *m, tree_node dir);
-	/* Links that are not attributes: */
+	/* Links that are not attributes, and (optional) their target's node: */
 	void (*readlink)(const struct machine *m, tree_node n, GString *out);
+	tree_node (*target)(const struct machine *m, tree_node n);
 	/* What a show/store callback gets as its object. */
 	uint64_t (*callback_obj)(tree_node n);
 	/* Object directories: the attribute table of their files, and its kind. */
@@ -756,14 +759,16 @@ static const struct attr *nd_attr(tree_node n)
 {
 	return sub_of(n) ? nd_file_attr(obj_of(n), sub_of(n)) : NULL;
 }
-static tree_node nd_parent(tree_node n)
+static tree_node nd_parent(const struct machine *m, tree_node n)
 {
-	return sub_of(n) ? make(K_ND, obj_of(n), 0) : nd_dir_parent(obj_of(n));
+	return sub_of(n) ? make(K_ND, obj_of(n), 0) : nd_dir_parent(m, obj_of(n));
 }
 static int nd_lookup(const struct machine *m, tree_node dir, const char *name, tree_node *child)
 {
 	struct nd_find f = { name, 0 };
 
+	if (nd_attr_lookup(m, obj_of(dir), name, child))
+		return 0;
 	nd_dir_list(m, obj_of(dir), nd_find_entry, &f);
 	if (!f.found)
 		return -ENOENT;
@@ -785,6 +790,10 @@ static tree_node nd_link_node_parent(tree_node n)
 static void nd_link_readlink(const struct machine *m, tree_node n, GString *out)
 {
 	nd_readlink(m, obj_of(n), sub_of(n), out);
+}
+static tree_node nd_link_node_target(const struct machine *m, tree_node n)
+{
+	return make(K_ND, nd_link_target(m, obj_of(n), sub_of(n)), 0);
 }
 
 #define OBJECT_DIR(tbl, fk) .lookup = object_dir_lookup, .emit = object_dir_emit, \
@@ -829,10 +838,10 @@ static const struct kind_ops kinds[NR_KINDS] = {
 	[K_FAULT_ATTR] = { BLOCK_FILE(fault_attrs, K_FAULT_BLOCK) },
 	[K_CPU] = { .exists = cpu_exists, .parent = cpu_parent, OBJECT_DIR(cpu_attrs, K_CPU_ATTR) },
 	[K_CPU_ATTR] = { OBJECT_FILE(cpu_attrs, K_CPU) },
-	[K_ND] = { .exists = nd_exists, .attr = nd_attr, .parent = nd_parent, .lookup = nd_lookup,
+	[K_ND] = { .exists = nd_exists, .attr = nd_attr, .parent_in = nd_parent, .lookup = nd_lookup,
 		   .emit = nd_emit, .callback_obj = obj_callback },
 	[K_ND_LINK] = { .exists = nd_link_node_exists, .parent = nd_link_node_parent,
-			.readlink = nd_link_readlink },
+			.readlink = nd_link_readlink, .target = nd_link_node_target },
 };
 
 /* The row of n, or NULL for an id no kind has. */
@@ -906,8 +915,9 @@ tree_node tree_parent(const struct machine *m, tree_node n)
 {
 	const struct kind_ops *k = ops_of(n);
 
-	(void)m;
-	return k ? k->parent(n) : TREE_ROOT;
+	if (!k)
+		return TREE_ROOT;
+	return k->parent_in ? k->parent_in(m, n) : k->parent(n);
 }
 
 int tree_readdir(const struct machine *m, tree_node dir, uint64_t cursor, tree_dirent_fn fn,
@@ -999,6 +1009,44 @@ int tree_readlink(const struct machine *m, tree_node n, GString *out)
 		return -EINVAL;
 	g_string_append(out, a->link);
 	return 0;
+}
+
+/* The node the text of link leads to, walked from the link's directory
+ * ("../../node/node0"). */
+static int follow_text(const struct machine *m, tree_node link, tree_node *out)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_auto(GStrv) parts = NULL;
+	tree_node n = tree_parent(m, link);
+	int rc = tree_readlink(m, link, text);
+
+	if (rc)
+		return rc;
+	parts = g_strsplit(text->str, "/", -1);
+	for (char **p = parts; *p; p++) {
+		if (!strcmp(*p, ".."))
+			n = tree_parent(m, n);
+		else if (**p && strcmp(*p, ".") && (rc = tree_lookup(m, n, *p, &n)))
+			return rc;
+	}
+	*out = n;
+	return 0;
+}
+
+int tree_link_target(const struct machine *m, tree_node link, tree_node *out)
+{
+	tree_node n;
+	int rc;
+
+	if (!exists(m, link))
+		return -ENOENT;
+	if (!ops_of(link)->target)
+		return follow_text(m, link, out);
+	n = ops_of(link)->target(m, link);
+	rc = exists(m, n) ? 0 : -ENOENT;
+	if (!rc)
+		*out = n;
+	return rc;
 }
 
 int tree_resolve(const struct machine *m, const char *path, tree_node *out)

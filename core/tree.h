@@ -88,6 +88,9 @@ int tree_read(const struct machine *m, tree_node n, const struct tree_reader *wh
 int tree_write(struct machine *m, tree_node n, const char *buf, size_t len);
 /* Symlink target. */
 int tree_readlink(const struct machine *m, tree_node n, GString *out);
+/* The node a symlink points to, without resolving its text from the root
+ * (nd links know theirs); -ENOENT when it leads nowhere. */
+int tree_link_target(const struct machine *m, tree_node link, tree_node *out);
 
 /* Resolves a slash-separated path from the root ("sys/devices/system/memory"). */
 int tree_resolve(const struct machine *m, const char *path, tree_node *out);

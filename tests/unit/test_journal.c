@@ -438,9 +438,13 @@ static int check_named(void *ctx, const char *name, tree_node n, enum tree_type 
 }
 
 /* A store record names its file by path: every node of a machine (DIMMs,
- * memmap entries, debugfs, power/) has one that resolves back to it. */
+ * memmap entries, debugfs, power/, nd and dax devices) has one that
+ * resolves back to it. */
 static void test_every_node_has_a_path(void)
 {
+	g_autofree char *legacy_path = g_test_build_filename(G_TEST_DIST, "..", "fixtures",
+							     "legacy-pmem-vm.json", NULL);
+	g_autofree char *legacy = NULL;
 	struct files f;
 	struct backend *b;
 	struct named w = { 0 };
@@ -452,6 +456,15 @@ static void test_every_node_has_a_path(void)
 	w.m = b->model;
 	tree_readdir(w.m, TREE_ROOT, 0, check_named, &w);
 	g_assert_cmpuint(w.nodes, >, 300);
+	backend_free(b);
+	/* legacy pmem: its nd bus is e820_pmem's ndbus0, not the NFIT's */
+	g_assert_true(g_file_get_contents(legacy_path, &legacy, NULL, NULL));
+	g_assert_true(g_file_set_contents(f.fixture, legacy, -1, NULL));
+	unlink(f.journal);
+	b = open_journaled(&f);
+	w = (struct named){ b->model, 0 };
+	tree_readdir(w.m, TREE_ROOT, 0, check_named, &w);
+	g_assert_cmpuint(w.nodes, >, 1000);
 	backend_free(b);
 	files_clear(&f);
 }

@@ -84,6 +84,79 @@ static void test_links(void)
 	assert_link(m, "sys/bus/memory/devices/memory3", "../../../devices/system/memory/memory3");
 }
 
+/* What every entry of the tree checks: a lookup of its name finds it, its
+ * path is the one walked, and a link's target node is where its text
+ * leads, resolved from the root. */
+struct follow_check {
+	const struct machine *m;
+	GString *path;            /* the directory being listed, below the root */
+	unsigned entries, links;
+};
+
+static void check_dir(struct follow_check *c, tree_node dir);
+
+static void check_link(struct follow_check *c, tree_node n)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autofree char *joined = NULL, *path = NULL;
+	tree_node target, want;
+	int rc;
+
+	c->links++;
+	g_assert_cmpint(tree_readlink(c->m, n, text), ==, 0);
+	joined = g_strdup_printf("/%s/%s", c->path->str, text->str);
+	path = g_canonicalize_filename(joined, "/");
+	rc = tree_resolve(c->m, path + 1, &want);
+	g_assert_cmpint(tree_link_target(c->m, n, &target), ==, rc);
+	if (!rc)
+		g_assert_cmpuint(target, ==, want);
+}
+
+static int check_entry(void *ctx, const char *name, tree_node n, enum tree_type type,
+		       uint64_t next)
+{
+	struct follow_check *c = ctx;
+	g_autoptr(GString) got = g_string_new(NULL);
+	size_t len = c->path->len;
+	tree_node found;
+
+	(void)next;
+	c->entries++;
+	g_assert_cmpint(tree_lookup(c->m, tree_parent(c->m, n), name, &found), ==, 0);
+	g_assert_cmpuint(found, ==, n);
+	if (type == TREE_LINK)
+		check_link(c, n);
+	g_string_append_printf(c->path, "%s%s", len ? "/" : "", name);
+	g_assert_cmpint(tree_path(c->m, n, got), ==, 0);
+	g_assert_cmpstr(got->str, ==, c->path->str);
+	if (type == TREE_DIR)
+		check_dir(c, n);
+	g_string_truncate(c->path, len);
+	return 0;
+}
+
+static void check_dir(struct follow_check *c, tree_node dir)
+{
+	g_assert_cmpint(tree_readdir(c->m, dir, 0, check_entry, c), ==, 0);
+}
+
+/* Over whole trees with nd, dax and CXL devices and memory blocks. */
+static void test_lookup_and_follow(void)
+{
+	static const char *const names[] = { "nvdimm-kmem.json", "cxl-kmem.json",
+					     "legacy-pmem-vm.json", "dimm-hotplug-6.1.json" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(machine) m = boot_bundled_fixture(names[i]);
+		g_autoptr(GString) path = g_string_new(NULL);
+		struct follow_check c = { m, path, 0, 0 };
+
+		check_dir(&c, TREE_ROOT);
+		g_test_message("%s: %u entries, %u links", names[i], c.entries, c.links);
+		g_assert_cmpuint(c.links, >, 20);
+	}
+}
+
 struct listing {
 	GString *names;
 	uint64_t last_cursor;
@@ -426,6 +499,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tree/modes", test_modes);
 	g_test_add_func("/tree/numbered-names", test_numbered_names);
 	g_test_add_func("/tree/links", test_links);
+	g_test_add_func("/tree/lookup-and-follow", test_lookup_and_follow);
 	g_test_add_func("/tree/readdir_cursor", test_readdir_cursor);
 	g_test_add_func("/tree/reads", test_reads);
 	g_test_add_func("/tree/stores", test_stores);
