@@ -261,13 +261,16 @@ int remove_memory(struct machine *m, uint64_t start, uint64_t size)
 			return -EBUSY;
 	}
 	remove_firmware_map_entry(m, start, size);
+	/* remove_memory_block_devices(): each block's remove uevent in turn.
+	 * What reads the machine at one (tree_removed_files, tree_event_changes)
+	 * reads that block only, so all go in one move after. */
 	for (uint64_t a = start; a < start + size; a += m->block_size) {
 		if (!memory_blocks_find(&m->blocks, a / m->block_size))
 			continue;
 		memory_block_uevent(m, a / m->block_size, UEVENT_REMOVE);
-		memory_blocks_remove(&m->blocks, a / m->block_size);
 		g_hash_table_remove(m->faults.blocks, &(uint64_t){ a / m->block_size });
 	}
+	memory_blocks_remove(&m->blocks, start / m->block_size, (start + size - 1) / m->block_size);
 	machine_present_remove(m, start, start + size - 1);
 	release_and_log(m, start, size);
 	m->generation++;

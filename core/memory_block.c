@@ -76,12 +76,11 @@ struct memory_block *memory_blocks_insert(struct memory_blocks *b, uint64_t id)
 	return init_block(&b->v[i], id);
 }
 
-void memory_blocks_remove(struct memory_blocks *b, uint64_t id)
+void memory_blocks_remove(struct memory_blocks *b, uint64_t first, uint64_t last)
 {
-	size_t i = memory_blocks_lower_bound(b, id);
+	size_t i = memory_blocks_lower_bound(b, first);
+	size_t end = last == UINT64_MAX ? b->n : memory_blocks_lower_bound(b, last + 1);
 
-	if (i == b->n || b->v[i].id != id)
-		return;
-	memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof(b->v[0]));
-	b->n--;
+	memmove(&b->v[i], &b->v[end], (b->n - end) * sizeof(b->v[0]));
+	b->n -= end - i;
 }

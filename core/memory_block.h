@@ -51,7 +51,9 @@ void memory_blocks_free(struct memory_blocks *b);
 struct memory_block *memory_blocks_append(struct memory_blocks *b, uint64_t id);
 /* Inserts keeping order; NULL if the id exists. */
 struct memory_block *memory_blocks_insert(struct memory_blocks *b, uint64_t id);
-void memory_blocks_remove(struct memory_blocks *b, uint64_t id);
+/* Removes the blocks with ids first to last, with one move of those after
+ * them (one by one, ejecting N blocks moved O(N^2)). */
+void memory_blocks_remove(struct memory_blocks *b, uint64_t first, uint64_t last);
 /* Binary search; NULL if absent. */
 struct memory_block *memory_blocks_find(const struct memory_blocks *b, uint64_t id);
 /* Index of the first block with id >= the given id (b->n if none). */

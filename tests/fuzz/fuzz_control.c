@@ -133,23 +133,31 @@ static int connect_client(const char *path)
 
 /* ---- a strict JSON syntax check (RFC 8259), without allocating ---------------- */
 
+/* The checker's branches are not the server's: no coverage feedback from
+ * them, nor its cost (a call per byte compared). */
+#ifdef __clang__
+#define CHECKER __attribute__((no_sanitize("coverage")))
+#else
+#define CHECKER
+#endif
+
 struct scan {
 	const char *p, *end;
 	unsigned depth;
 };
 
-static bool at(const struct scan *s, char c)
+CHECKER static bool at(const struct scan *s, char c)
 {
 	return s->p < s->end && *s->p == c;
 }
 
-static void skip_ws(struct scan *s)
+CHECKER static void skip_ws(struct scan *s)
 {
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r'))
 		s->p++;
 }
 
-static bool digits(struct scan *s)
+CHECKER static bool digits(struct scan *s)
 {
 	const char *from = s->p;
 
@@ -158,7 +166,7 @@ static bool digits(struct scan *s)
 	return s->p > from;
 }
 
-static bool json_string(struct scan *s)
+CHECKER static bool json_string(struct scan *s)
 {
 	if (!at(s, '"'))
 		return false;
@@ -186,7 +194,7 @@ static bool json_string(struct scan *s)
 	return false;
 }
 
-static bool json_number(struct scan *s)
+CHECKER static bool json_number(struct scan *s)
 {
 	if (at(s, '-'))
 		s->p++;
@@ -209,7 +217,7 @@ static bool json_number(struct scan *s)
 	return true;
 }
 
-static bool json_word(struct scan *s, const char *w)
+CHECKER static bool json_word(struct scan *s, const char *w)
 {
 	size_t n = strlen(w);
 
@@ -219,10 +227,10 @@ static bool json_word(struct scan *s, const char *w)
 	return true;
 }
 
-static bool json_value(struct scan *s);
+CHECKER static bool json_value(struct scan *s);
 
 /* The members of an object or the elements of an array, up to close. */
-static bool json_items(struct scan *s, bool members, char close)
+CHECKER static bool json_items(struct scan *s, bool members, char close)
 {
 	if (++s->depth > 64)
 		return false;
@@ -254,7 +262,7 @@ static bool json_items(struct scan *s, bool members, char close)
 	return true;
 }
 
-static bool json_value(struct scan *s)
+CHECKER static bool json_value(struct scan *s)
 {
 	skip_ws(s);
 	if (s->p == s->end)

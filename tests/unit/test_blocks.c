@@ -45,9 +45,21 @@ static void test_container(void)
 	g_assert_cmpuint(memory_blocks_find(&b, 7)->id, ==, 7);
 	g_assert_null(memory_blocks_find(&b, 9));
 	g_assert_cmpuint(memory_blocks_lower_bound(&b, 9), ==, 6);
-	memory_blocks_remove(&b, 7);
+	memory_blocks_remove(&b, 7, 7);
 	g_assert_null(memory_blocks_find(&b, 7));
 	g_assert_cmpuint(b.n, ==, 50);
+	/* a range: its ends need not be blocks */
+	memory_blocks_remove(&b, 9, 20);
+	g_assert_cmpuint(b.n, ==, 44);
+	g_assert_cmpuint(memory_blocks_find(&b, 8)->id, ==, 8);
+	g_assert_null(memory_blocks_find(&b, 10));
+	g_assert_null(memory_blocks_find(&b, 20));
+	g_assert_cmpuint(b.v[5].id, ==, 22);
+	memory_blocks_remove(&b, 90, UINT64_MAX);
+	g_assert_cmpuint(b.n, ==, 39);
+	g_assert_cmpuint(b.v[b.n - 1].id, ==, 88);
+	memory_blocks_remove(&b, 200, 300);
+	g_assert_cmpuint(b.n, ==, 39);
 	memory_blocks_free(&b);
 }
 
