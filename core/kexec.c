@@ -311,11 +311,14 @@ static void append_note(GString *out, uint32_t type, const char *name, const voi
 	g_string_append_len(out, (const char *)&n, sizeof(n));
 	g_string_append_len(out, name, n.n_namesz);
 	g_string_append_len(out, zeros, (4 - n.n_namesz % 4) % 4);
-	if (desc)
+	if (desc) {
 		g_string_append_len(out, desc, descsz);
-	else
-		for (uint32_t i = 0; i < descsz; i++)
-			g_string_append_c(out, '\0');
+	} else {
+		gsize at = out->len;
+
+		g_string_set_size(out, at + descsz);
+		memset(out->str + at, 0, descsz);
+	}
 	g_string_append_len(out, zeros, (4 - descsz % 4) % 4);
 }
 

@@ -128,45 +128,47 @@ static int parent_of(struct tree_dirs *t, const char *path, const char **last)
 	return dir_at(t, up);
 }
 
-/* PATH made safe: no "..", no empty or "." components, not too deep (one
- * pass: splitting it was a tenth of the target's time). */
-static char *clean_path(const char *p, size_t len)
+/* At most MAX_DEPTH components of at most 255 bytes, and the slashes. */
+#define MAX_PATH (MAX_DEPTH * 256)
+
+/* PATH made safe in out: no "..", no empty or "." components, not too deep
+ * (one pass, no allocation: this runs for every record). */
+static bool clean_path(const char *p, size_t len, char out[MAX_PATH])
 {
 	const char *end = p + len;
-	GString *out = g_string_sized_new(len);
 	unsigned depth = 0;
+	size_t at = 0;
 
 	if (memchr(p, '\0', len))
-		goto bad;   /* a NUL inside */
+		return false;   /* a NUL inside */
 	while (p < end) {
 		const char *slash = memchr(p, '/', (size_t)(end - p));
 		size_t n = (size_t)((slash ? slash : end) - p);
 
 		if (n && !(n == 1 && *p == '.')) {
 			if ((n == 2 && !memcmp(p, "..", 2)) || n > 255 || depth == MAX_DEPTH)
-				goto bad;
+				return false;
 			if (depth++)
-				g_string_append_c(out, '/');
-			g_string_append_len(out, p, (gssize)n);
+				out[at++] = '/';
+			memcpy(out + at, p, n);
+			at += n;
 		}
 		p = slash ? slash + 1 : end;
 	}
-	if (depth)
-		return g_string_free(out, FALSE);
-bad:
-	g_string_free(out, TRUE);
-	return NULL;
+	out[at] = '\0';
+	return depth > 0;
 }
 
 static void make_entry(struct tree_dirs *t, char kind, const char *head, size_t head_len,
 		       const char *body, size_t body_len)
 {
 	const char *space = kind == '@' || kind == '%' ? memchr(head, ' ', head_len) : NULL;
-	g_autofree char *path = clean_path(head, space ? (size_t)(space - head) : head_len);
+	char path[MAX_PATH];
 	const char *last;
 	int dir, fd;
 
-	if (!path || ((kind == '@' || kind == '%') && !space))
+	if (((kind == '@' || kind == '%') && !space) ||
+	    !clean_path(head, space ? (size_t)(space - head) : head_len, path))
 		return;
 	dir = parent_of(t, path, &last);
 	if (dir < 0)
