@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fuzz_util.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -70,6 +71,13 @@ static void walk_node(struct walk *w, tree_node n, enum tree_type type)
 		for (guint i = 0; i < entries->len && w->budget; i++) {
 			struct entry *e = &g_array_index(entries, struct entry, i);
 
+			/* What ".." and tree_path() see: the directory that lists it. */
+			if (tree_parent(w->m, e->n) != n) {
+				fprintf(stdout, "fuzz: node %#" PRIx64 " listed in %#" PRIx64
+					" has parent %#" PRIx64 "\n", e->n, n, tree_parent(w->m, e->n));
+				fflush(stdout);
+				abort();
+			}
 			walk_node(w, e->n, e->type);
 		}
 		break;

@@ -26,7 +26,8 @@ struct fixture *fuzz_fixture(const char *name);
 struct machine *fuzz_boot(const struct fixture *fx);
 
 /* Reads every file and link below the root (/proc files as root and as a
- * user), visiting at most budget nodes: what a reader could ask for. */
+ * user), visiting at most budget nodes: what a reader could ask for.
+ * Aborts when a listed node's parent is not the directory listing it. */
 void fuzz_walk(const struct machine *m, unsigned budget);
 /* The same below path ("proc/iomem", "sys/devices/system/memory"). */
 void fuzz_walk_path(const struct machine *m, const char *path, unsigned budget);

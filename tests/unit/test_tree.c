@@ -7,6 +7,7 @@
 #include "fixture.h"
 #include "numbered_name.h"
 #include "ops.h"
+#include "scenario.h"
 #include "tree.h"
 #include "util.h"
 
@@ -140,21 +141,45 @@ static void check_dir(struct follow_check *c, tree_node dir)
 	g_assert_cmpint(tree_readdir(c->m, dir, 0, check_entry, c), ==, 0);
 }
 
-/* Over whole trees with nd, dax and CXL devices and memory blocks. */
+/* A bundled fixture's machine after its scenario (DIMMs, dax, CXL regions). */
+static struct machine *boot_with_scenario(const char *name)
+{
+	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "fixtures", name, NULL);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(fixture) fx = fixture_load(path, &err);
+	struct machine *m;
+
+	g_assert_no_error(err);
+	m = machine_boot(fx, &err);
+	g_assert_no_error(err);
+	g_assert_true(scenario_run(m, fx, SIZE_MAX, &err));
+	return m;
+}
+
+/* Over the whole tree of every bundled fixture, after its scenario. */
 static void test_lookup_and_follow(void)
 {
-	static const char *const names[] = { "nvdimm-kmem.json", "cxl-kmem.json",
-					     "legacy-pmem-vm.json", "dimm-hotplug-6.1.json" };
+	g_autofree char *dir_path = g_test_build_filename(G_TEST_DIST, "..", "fixtures", NULL);
+	g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
+	unsigned fixtures = 0;
+	const char *name;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		g_autoptr(machine) m = boot_bundled_fixture(names[i]);
+	g_assert_nonnull(dir);
+	while ((name = g_dir_read_name(dir))) {
+		g_autoptr(machine) m = NULL;
 		g_autoptr(GString) path = g_string_new(NULL);
-		struct follow_check c = { m, path, 0, 0 };
+		struct follow_check c = { NULL, path, 0, 0 };
 
+		if (!g_str_has_suffix(name, ".json"))
+			continue;
+		m = boot_with_scenario(name);
+		c.m = m;
 		check_dir(&c, TREE_ROOT);
-		g_test_message("%s: %u entries, %u links", names[i], c.entries, c.links);
+		g_test_message("%s: %u entries, %u links", name, c.entries, c.links);
 		g_assert_cmpuint(c.links, >, 20);
+		fixtures++;
 	}
+	g_assert_cmpuint(fixtures, >=, 13);
 }
 
 struct listing {
