@@ -25,6 +25,7 @@
 
 #include "backend.h"
 #include "errors.h"
+#include "event_lines.h"
 #include "event_log.h"
 #include "inval.h"
 #include "jsonutil.h"
@@ -79,6 +80,7 @@ struct control {
 	struct control_limits limits;
 	uid_t owner;              /* the daemon's user: the only one served */
 	size_t buffered;          /* unsent and held bytes of all clients */
+	struct event_lines *lines;
 };
 
 /* ---- sockets ---------------------------------------------------------------- */
@@ -168,6 +170,7 @@ struct control *control_new(struct backend *b, const char *path, struct inval *i
 		c->ino = st.st_ino;
 	}
 	c->clients = g_ptr_array_new();
+	c->lines = event_lines_new();
 	return c;
 }
 
@@ -204,6 +207,7 @@ void control_free(struct control *c)
 	if (stat(c->path, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino)
 		unlink(c->path);
 	g_free(c->path);
+	event_lines_free(c->lines);
 	g_free(c);
 }
 
@@ -215,16 +219,23 @@ static size_t unsent(const struct client *cl)
 }
 
 /* One line for cl: to its output, or to its held replies. */
-static void append_json(struct control *c, struct client *cl, GString *to, json_object *o)
+static void append_line(struct control *c, struct client *cl, GString *to, const char *text,
+			size_t len)
 {
-	size_t before = to->len;
-
 	if (to == cl->out && !unsent(cl))
 		cl->waiting_since = g_get_monotonic_time();
-	g_string_append(to, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
+	g_string_append_len(to, text, (gssize)len);
 	g_string_append_c(to, '\n');
-	c->buffered += to->len - before;
+	c->buffered += len + 1;
+}
+
+static void append_json(struct control *c, struct client *cl, GString *to, json_object *o)
+{
+	size_t len;
+	const char *text = json_object_to_json_string_length(
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+	append_line(c, cl, to, text, len);
 }
 
 static void flush(struct control *c, struct client *cl)
@@ -266,81 +277,6 @@ static void start_closing(struct client *cl)
 
 /* ---- events ----------------------------------------------------------------- */
 
-static json_object *event_json(const struct event *e)
-{
-	json_object *o = json_object_new_object();
-	g_autoptr(GString) line = g_string_new(NULL);
-
-#define ADD(k, v) json_object_object_add(o, k, v)
-	switch (e->kind) {
-	case EVENT_NOTIFY:
-		ADD("event", json_object_new_string("notify"));
-		ADD("action", json_object_new_string(mem_action_name(e->action)));
-		ADD("raw", json_object_new_int64(e->raw));
-		ADD("block", json_object_new_uint64(e->block));
-		ADD("start_pfn", json_hex(e->arg.start_pfn));
-		ADD("nr_pages", json_hex(e->arg.nr_pages));
-		ADD("altmap_start_pfn", json_hex(e->arg.altmap_start_pfn));
-		ADD("altmap_nr_pages", json_hex(e->arg.altmap_nr_pages));
-		ADD("ret", json_object_new_int(e->ret));
-		break;
-	case EVENT_UEVENT: {
-		char devpath[64];
-
-		snprintf(devpath, sizeof(devpath), "/devices/system/memory/memory%" PRIu64, e->block);
-		ADD("event", json_object_new_string("uevent"));
-		ADD("action", json_object_new_string(uevent_action_name(e->uevent)));
-		ADD("devpath", json_object_new_string(devpath));
-		ADD("subsystem", json_object_new_string("memory"));
-		ADD("block", json_object_new_uint64(e->block));
-		break;
-	}
-	case EVENT_DEVICE_UEVENT: {
-		json_object *env = json_object_new_array();
-
-		ADD("event", json_object_new_string("uevent"));
-		ADD("action", json_object_new_string(uevent_action_name(e->uevent)));
-		ADD("devpath", json_object_new_string(e->devpath));
-		ADD("subsystem", json_object_new_string(e->subsystem));
-		for (const char *p = e->env; p && *p;) {
-			const char *nl = strchr(p, '\n');
-			size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-			json_object_array_add(env, json_object_new_string_len(p, (int)len));
-			p += len + (nl ? 1 : 0);
-		}
-		ADD("env", env);
-		break;
-	}
-	case EVENT_IOMEM:
-		ADD("event", json_object_new_string("iomem"));
-		ADD("change", json_object_new_string(change_name(e->change)));
-		ADD("start", json_hex(e->start));
-		ADD("end", json_hex(e->end));
-		ADD("name", json_object_new_string(e->name ? e->name : ""));
-		break;
-	case EVENT_FIRMWARE_MAP:
-		ADD("event", json_object_new_string("memmap"));
-		ADD("change", json_object_new_string(change_name(e->change)));
-		ADD("nr", json_object_new_int64(e->nr));
-		ADD("start", json_hex(e->start));
-		ADD("end", json_hex(e->end));
-		ADD("type", json_object_new_string(e->name ? e->name : ""));
-		break;
-	case EVENT_DEVICE:
-		ADD("event", json_object_new_string("device"));
-		ADD("change", json_object_new_string(change_name(e->change)));
-		ADD("name", json_object_new_string(e->name ? e->name : ""));
-		ADD("start", json_hex(e->start));
-		ADD("end", json_hex(e->end));
-		break;
-	}
-	event_format(e, line);
-	ADD("line", json_object_new_string(line->str));
-	ADD("seq", json_object_new_uint64(e->seq));
-#undef ADD
-	return o;
-}
 
 /* Oldest seq the ring still has. */
 static uint64_t oldest_kept(const struct event_log *log)
@@ -402,15 +338,15 @@ static void stream_events(struct control *c, struct client *cl)
 
 	while (cl->watching && cl->watched < last) {
 		const struct event *e = event_log_get(log, cl->watched + 1);
-		json_object *o;
+		const char *line;
+		size_t len;
 
 		if (!e || unsent(cl) > c->limits.watch_max) {
 			overflow(c, cl);
 			return;
 		}
-		o = event_json(e);
-		append_json(c, cl, cl->out, o);
-		json_object_put(o);
+		line = event_line(c->lines, e, &len);
+		append_line(c, cl, cl->out, line, len);
 		cl->watched++;
 		hold_total(c);
 	}
@@ -540,7 +476,7 @@ static json_object *do_events(struct control *c, json_object *req, json_object *
 	}
 	list = json_object_new_array();
 	for (seq = since + 1; seq <= last && seq - since <= limit; seq++)
-		json_object_array_add(list, event_json(event_log_get(log, seq)));
+		json_object_array_add(list, event_line_json(c->lines, event_log_get(log, seq)));
 	res = json_object_new_object();
 	json_object_object_add(res, "events", list);
 	json_object_object_add(res, "last", json_object_new_uint64(last));

@@ -272,6 +272,61 @@ static void test_watch_reply_comes_first(void)
 	teardown(&f);
 }
 
+/* Each kind of event, byte for byte, the same in an "events" reply as in a
+ * watcher's stream (both send the line made once per event). */
+static void test_event_lines(void)
+{
+	static const char *const want[] = {
+		"{\"event\":\"iomem\",\"change\":\"add\",\"start\":\"0x100000000\","
+		"\"end\":\"0x107ffffff\",\"name\":\"System RAM\","
+		"\"line\":\"seq=1 iomem add 100000000-107ffffff : System RAM\",\"seq\":1}",
+		"{\"event\":\"uevent\",\"action\":\"add\",\"devpath\":\"/devices/system/memory/memory32\","
+		"\"subsystem\":\"memory\",\"block\":32,\"line\":\"seq=2 uevent ACTION=add "
+		"DEVPATH=/devices/system/memory/memory32 SUBSYSTEM=memory SEQNUM=2\",\"seq\":2}",
+		"{\"event\":\"memmap\",\"change\":\"add\",\"nr\":2,\"start\":\"0x100000000\","
+		"\"end\":\"0x107ffffff\",\"type\":\"System RAM\","
+		"\"line\":\"seq=3 memmap add 2 0x100000000 0x107ffffff System RAM\",\"seq\":3}",
+		"{\"event\":\"device\",\"change\":\"add\",\"name\":\"dimm0\",\"start\":\"0x100000000\","
+		"\"end\":\"0x107ffffff\",\"line\":\"seq=4 device add dimm0 100000000-107ffffff\","
+		"\"seq\":4}",
+		"{\"event\":\"notify\",\"action\":\"MEM_GOING_ONLINE\",\"raw\":8,\"block\":32,"
+		"\"start_pfn\":\"0x100000\",\"nr_pages\":\"0x8000\",\"altmap_start_pfn\":\"0x0\","
+		"\"altmap_nr_pages\":\"0x0\",\"ret\":1,\"line\":\"seq=5 notify MEM_GOING_ONLINE(8) "
+		"block=32 start_pfn=0x100000 nr_pages=0x8000 altmap_start_pfn=0x0 altmap_nr_pages=0x0 "
+		"ret=0x1\",\"seq\":5}",
+	};
+	struct fixture_ctl f = { 0 };
+	g_autoptr(GString) ob = g_string_new(NULL), wb = g_string_new(NULL);
+	g_autoptr(GString) listed = g_string_new("{\"ok\":true,\"result\":{\"events\":[");
+	g_autofree char *reply = NULL;
+	int op_fd, watch_fd;
+
+	setup(&f, NULL);
+	op_fd = connect_client(&f);
+	send_text(op_fd, "{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"128M\"}\n"
+		  "{\"op\":\"state\",\"block\":32,\"state\":\"online\"}\n"
+		  "{\"op\":\"events\",\"since\":0,\"limit\":5}\n");
+	g_free(next_line(&f, op_fd, ob));
+	g_free(next_line(&f, op_fd, ob));
+	reply = next_line(&f, op_fd, ob);
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+		g_string_append_printf(listed, "%s%s", i ? "," : "", want[i]);
+	g_string_append(listed, "],\"last\":7,\"more\":true}}");
+	g_assert_cmpstr(reply, ==, listed->str);
+	/* a watcher from the start gets the same lines */
+	watch_fd = connect_client(&f);
+	send_text(watch_fd, "{\"op\":\"watch\",\"since\":0}\n");
+	g_free(next_line(&f, watch_fd, wb));
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		g_autofree char *line = next_line(&f, watch_fd, wb);
+
+		g_assert_cmpstr(line, ==, want[i]);
+	}
+	close(watch_fd);
+	close(op_fd);
+	teardown(&f);
+}
+
 /* ---- who may connect, and for how long ------------------------------------ */
 
 /* The number of clients the daemon keeps, from a stats request on fd. */
@@ -600,6 +655,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/control/framing", test_framing);
 	g_test_add_func("/control/errors", test_errors);
 	g_test_add_func("/control/watch-reply-comes-first", test_watch_reply_comes_first);
+	g_test_add_func("/control/event-lines", test_event_lines);
 	g_test_add_func("/control/peer-credentials", test_peer_credentials);
 	g_test_add_func("/control/idle-clients", test_idle_clients);
 	g_test_add_func("/control/stalled-client", test_stalled_client);
