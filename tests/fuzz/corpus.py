@@ -13,7 +13,8 @@ and the examples of docs/:
   every writable file in turn, and slow offlines;
 - capture: for each fixture, the records (fuzz_capture.c) of the files
   `hotplugfs show` prints of its /proc/iomem, firmware map, memory blocks
-  and nodes, with the module parameters.
+  and nodes, with the module parameters; and a 6.12 guest's files with
+  hotplugfs_kmod's (tests/data/kmod-6.12-boot) for --live.
 
 Usage: corpus.py --hotplugfs BINARY --out DIR   (writes DIR/TARGET/NAME)
 """
@@ -159,6 +160,33 @@ def records(prefix, text):
     return out
 
 
+def tree_records(root):
+    """A copied tree (files and symbolic links) as capture records."""
+    out = []
+    for d, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for f in sorted(files + [x for x in dirs if os.path.islink(os.path.join(d, x))]):
+            path = os.path.join(d, f)
+            rel = os.path.relpath(path, root)
+            if os.path.islink(path):
+                out.append("@%s %s\n" % (rel, os.readlink(path)))
+                continue
+            text = open(path, errors="replace").read()
+            # a record's body runs to the next line that starts one
+            if not text or (text.endswith("\n") and
+                            not any(l[:1] in "=@/|%" for l in text.splitlines())):
+                out.append("=%s\n%s" % (rel, text))
+    return out
+
+
+def kmod_seeds(out):
+    """A 6.12 guest's files with hotplugfs_kmod's (tests/data), for --live:
+    bit 4 of the first byte; 6.12 (2) on x86_64 (1 << 2), or guessed."""
+    seed = "".join(tree_records(os.path.join(ROOT, "tests", "data", "kmod-6.12-boot")))
+    for opts in (16 | 2 | 1 << 2, 16):
+        write(out, "capture", "kmod-6.12-boot-%d" % opts, bytes([opts]) + seed.encode())
+
+
 def capture_seeds(out, hotplugfs, fixtures):
     params = ("=sys/module/memory_hotplug/parameters/online_policy\ncontig-zones\n"
               "=sys/module/memory_hotplug/parameters/auto_movable_ratio\n301\n"
@@ -181,6 +209,7 @@ def capture_seeds(out, hotplugfs, fixtures):
             data = bytes([opts]) + seed.encode()
             if len(data) <= MAX_INPUT:
                 write(out, "capture", "%s-%d" % (name, opts), data)
+    kmod_seeds(out)
     write(out, "capture", "hostile",
           bytes([0]) + b"|proc/iomem\n@sys/devices/system/memory/block_size_bytes /dev/zero\n"
           b"%sys/firmware/memmap/0/start 1000000000\n@sys /sys\n")

@@ -3,9 +3,11 @@
  * libFuzzer target: what `hotplugfs capture --sysroot DIR` runs
  * (capture_fixture(), core/capture.c) over a tree generated from the input
  * in a temporary directory, and the fixture it makes loaded and booted as
- * `mount` would.  The first byte
- * picks --kernel/--arch (or none: guessed); the rest is a list of records,
- * each starting at the beginning of a line:
+ * `mount` would.  The first byte picks --kernel/--arch (or none: guessed)
+ * and, with its bit 4, --live: the module's files (core/capture_kmod.c,
+ * core/kmod_files.c) are read too, and the live backend mirrors the tree as
+ * `mount --live --sysroot DIR` does.  The rest is a list of records, each
+ * starting at the beginning of a line:
  *
  *   =PATH          a regular file; its contents are the lines that follow,
  *                  up to the next record
@@ -33,6 +35,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "capture.h"
 #include "fuzz_util.h"
 
@@ -294,6 +297,19 @@ static void remove_below(int dir)
 
 /* ---- the target ---------------------------------------------------------------- */
 
+/* The live backend's mirror of the tree, read as a user would. */
+static void mirror(void)
+{
+	struct live_options o = { .sysroot = sysroot };
+	g_autoptr(GError) err = NULL;
+	struct backend *b = live_backend_open(&o, &err);
+
+	if (b) {
+		fuzz_walk(b->model, WALK_BUDGET);
+		backend_free(b);
+	}
+}
+
 /* What capture made, printed and loaded as `hotplugfs capture` checks it
  * before writing (a fixture the loader refuses is reported, not written),
  * then booted and read. */
@@ -334,10 +350,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.description = "fuzz";
 	r.kernel = kernels[opts % 4];
 	r.arch = arches[opts / 4 % 4];
+	r.kmod = opts & 16;
 	captured = capture_fixture(&r, NULL);
 	if (captured)
 		load_captured(captured);
 	json_object_put(captured);
+	if (r.kmod)
+		mirror();
 	if (!tmpfs)
 		remove_below(root);
 	close(root);
