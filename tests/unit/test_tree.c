@@ -7,7 +7,6 @@
 #include "fixture.h"
 #include "numbered_name.h"
 #include "ops.h"
-#include "scenario.h"
 #include "tree.h"
 #include "util.h"
 
@@ -141,21 +140,6 @@ static void check_dir(struct follow_check *c, tree_node dir)
 	g_assert_cmpint(tree_readdir(c->m, dir, 0, check_entry, c), ==, 0);
 }
 
-/* A bundled fixture's machine after its scenario (DIMMs, dax, CXL regions). */
-static struct machine *boot_with_scenario(const char *name)
-{
-	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "fixtures", name, NULL);
-	g_autoptr(GError) err = NULL;
-	g_autoptr(fixture) fx = fixture_load(path, &err);
-	struct machine *m;
-
-	g_assert_no_error(err);
-	m = machine_boot(fx, &err);
-	g_assert_no_error(err);
-	g_assert_true(scenario_run(m, fx, SIZE_MAX, &err));
-	return m;
-}
-
 /* Over the whole tree of every bundled fixture, after its scenario. */
 static void test_lookup_and_follow(void)
 {
@@ -172,7 +156,7 @@ static void test_lookup_and_follow(void)
 
 		if (!g_str_has_suffix(name, ".json"))
 			continue;
-		m = boot_with_scenario(name);
+		m = boot_bundled_scenario(name);
 		c.m = m;
 		check_dir(&c, TREE_ROOT);
 		g_test_message("%s: %u entries, %u links", name, c.entries, c.links);

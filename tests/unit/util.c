@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "util.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include "scenario.h"
 
 struct machine *boot_fixture_json(const char *json)
 {
@@ -15,7 +18,7 @@ struct machine *boot_fixture_json(const char *json)
 	return m;
 }
 
-struct machine *boot_bundled_fixture(const char *name)
+static struct machine *boot_bundled(const char *name, bool scenario)
 {
 	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "fixtures", name, NULL);
 	g_autoptr(GError) err = NULL;
@@ -25,7 +28,20 @@ struct machine *boot_bundled_fixture(const char *name)
 	g_assert_no_error(err);
 	m = machine_boot(fx, &err);
 	g_assert_no_error(err);
+	if (scenario)
+		g_assert_true(scenario_run(m, fx, SIZE_MAX, &err));
+	g_assert_no_error(err);
 	return m;
+}
+
+struct machine *boot_bundled_fixture(const char *name)
+{
+	return boot_bundled(name, false);
+}
+
+struct machine *boot_bundled_scenario(const char *name)
+{
+	return boot_bundled(name, true);
 }
 
 int store_as_ndctl(struct machine *m, const char *path, const char *s)

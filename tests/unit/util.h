@@ -13,6 +13,8 @@ struct machine *boot_fixture_json(const char *json);
 /* Loads and boots fixtures/NAME of the source tree; the test fails on any
  * error. */
 struct machine *boot_bundled_fixture(const char *name);
+/* The same with the fixture's scenario run after boot. */
+struct machine *boot_bundled_scenario(const char *name);
 /* Writes s to path as daxctl and ndctl do, strlen + 1 bytes (the NUL too):
  * 0 or -errno. */
 int store_as_ndctl(struct machine *m, const char *path, const char *s);
