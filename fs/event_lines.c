@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "errors.h"
 #include "jsonutil.h"
 
 struct line {
