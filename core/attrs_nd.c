@@ -852,6 +852,14 @@ static bool parse_uuid(const char *buf, size_t len, char *out)
 	return true;
 }
 
+/* A seed's configuration changed.  No event says so: the generation does
+ * (the journal records a store, and the page cache rereads, by it). */
+static int seed_changed(struct machine *m)
+{
+	m->generation++;
+	return 0;
+}
+
 /* The seed only: an active namespace is claimed and its stores are -EBUSY
  * (__holder_class_store, uuid_store: "if (dev->driver || ndns->claim)"). */
 static struct device *seed_region(struct machine *m, uint64_t obj)
@@ -869,7 +877,7 @@ static int store_ns_uuid(struct machine *m, uint64_t obj, const char *buf, size_
 	if (!parse_uuid(buf, len, uuid))
 		return -EINVAL;
 	strcpy(seeds_of(r)->ns_uuid, uuid);
-	return 0;
+	return seed_changed(m);
 }
 
 /* alt_name_store(): NSLABEL_NAME_LEN (64) including the NUL, newline dropped. */
@@ -886,7 +894,7 @@ static int store_ns_alt_name(struct machine *m, uint64_t obj, const char *buf, s
 		return -EINVAL;
 	memcpy(seeds_of(r)->ns_alt_name, buf, n);
 	r->seeds->ns_alt_name[n] = '\0';
-	return 0;
+	return seed_changed(m);
 }
 
 /* size_store() / __size_store(): the namespace must be named first (-ENXIO),
@@ -919,8 +927,7 @@ static int store_ns_size(struct machine *m, uint64_t obj, const char *buf, size_
 	}
 	seeds->ns_size = val;
 	seeds->ns_size_set = val != 0;
-	m->generation++;
-	return 0;
+	return seed_changed(m);
 }
 
 /* sector_size_store(): -EBUSY once claimed, then nd_size_select_store():
@@ -939,7 +946,7 @@ static int store_sector_size(struct machine *m, uint64_t obj, const char *buf, s
 	for (size_t i = 0; i < G_N_ELEMENTS(pmem_lbasize_supported); i++) {
 		if (val == pmem_lbasize_supported[i]) {
 			seeds_of(r)->ns_lbasize = (unsigned long)val;
-			return 0;
+			return seed_changed(m);
 		}
 	}
 	return -EINVAL;
@@ -1158,7 +1165,7 @@ static int store_pfn_mode(struct machine *m, uint64_t obj, const char *buf, size
 		s->dax_mode = PFN_MODE_NONE;
 	else
 		return -EINVAL;
-	return 0;
+	return seed_changed(m);
 }
 
 static int store_pfn_uuid(struct machine *m, uint64_t obj, const char *buf, size_t len)
@@ -1172,7 +1179,7 @@ static int store_pfn_uuid(struct machine *m, uint64_t obj, const char *buf, size
 	if (!parse_uuid(buf, len, uuid))
 		return -EINVAL;
 	strcpy(s->dax_uuid, uuid);
-	return 0;
+	return seed_changed(m);
 }
 
 /* nd_size_select_store(): one of the supported alignments, else -EINVAL. */
@@ -1190,7 +1197,7 @@ static int store_pfn_align(struct machine *m, uint64_t obj, const char *buf, siz
 	if (val != 4096 && val != 2 * MiB && val != GiB)
 		return -EINVAL;
 	s->dax_align = val;
-	return 0;
+	return seed_changed(m);
 }
 
 /* nd_namespace_store(), bus.c-claim.c: "" releases the claim; else an idle
@@ -1209,7 +1216,7 @@ static int store_pfn_namespace(struct machine *m, uint64_t obj, const char *buf,
 		n--;
 	if (n == 0) {
 		s->dax_ns[0] = '\0';
-		return 0;
+		return seed_changed(m);
 	}
 	snprintf(name, sizeof(name), "namespace%d.%u", r->id, nd_ns_seed(m, r));
 	if (n != strlen(name) || memcmp(buf, name, n) != 0)
@@ -1219,7 +1226,7 @@ static int store_pfn_namespace(struct machine *m, uint64_t obj, const char *buf,
 	if (!s->ns_size_set || s->ns_size < 16 * MiB)
 		return -ENXIO;
 	strcpy(s->dax_ns, name);
-	return 0;
+	return seed_changed(m);
 }
 
 static const struct attr nd_pfn_table[] = {

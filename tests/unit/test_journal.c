@@ -469,6 +469,158 @@ static void test_every_node_has_a_path(void)
 	files_clear(&f);
 }
 
+/* ndctl create-namespace's stores to a namespace seed (uuid, name, size), a
+ * kill, and a restart: the same machine.  Before, the uuid store went
+ * unrecorded and the restart refused the journal (the size replayed to
+ * -ENXIO: "the namespace must be named first"). */
+static void test_namespace_seed(void)
+{
+#define SEED "sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/namespace0.0/"
+	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "fixtures",
+						      "nvdimm-kmem.json", NULL);
+	json_object *fx = json_object_from_file(path);
+	g_autofree char *before = NULL, *after = NULL;
+	struct files f;
+	struct backend *b;
+
+	files_init(&f);
+	/* the machine as booted: a seed, no namespace yet */
+	g_assert_nonnull(fx);
+	json_object_object_del(fx, "scenario");
+	g_assert_cmpint(json_object_to_file(f.fixture, fx), ==, 0);
+	json_object_put(fx);
+	b = open_journaled(&f);
+	g_assert_cmpint(store(b, SEED "uuid", "6f90f47e-8261-4dcd-98d8-eda579d6ff4e", 37), ==, 0);
+	g_assert_cmpint(store(b, SEED "alt_name", "mine", 5), ==, 0);
+	g_assert_cmpint(store(b, SEED "sector_size", "4096", 5), ==, 0);
+	g_assert_cmpint(store(b, SEED "size", "536870912", 10), ==, 0);
+	before = render(b);
+	backend_free(b);
+	g_assert_cmpuint(count_lines(f.journal), ==, 1 + 4);
+	b = open_journaled(&f);
+	after = render(b);
+	g_assert_cmpstr(after, ==, before);
+	backend_free(b);
+	files_clear(&f);
+#undef SEED
+}
+
+/* ---- what a store changed is recorded ---------------------------------------- */
+
+struct writable {
+	GPtrArray *paths;         /* below the root */
+	GHashTable *shapes;       /* the paths with their numbers as N: one of each */
+	GString *path;
+	const struct machine *m;
+};
+
+/* memoryN/state for memory32/state: files alike by their place. */
+static char *shape(const char *path)
+{
+	GString *out = g_string_new(NULL);
+
+	for (const char *p = path; *p; p++) {
+		if (!g_ascii_isdigit(*p))
+			g_string_append_c(out, *p);
+		else if (p == path || !g_ascii_isdigit(p[-1]))
+			g_string_append_c(out, 'N');
+	}
+	return g_string_free(out, FALSE);
+}
+
+static int collect_writable(void *ctx, const char *name, tree_node n, enum tree_type type,
+			    uint64_t next)
+{
+	struct writable *w = ctx;
+	size_t len = w->path->len;
+	struct tree_stat st;
+
+	(void)next;
+	g_string_append_printf(w->path, "%s%s", len ? "/" : "", name);
+	if (type == TREE_DIR)
+		tree_readdir(w->m, n, 0, collect_writable, w);
+	else if (type == TREE_FILE && tree_stat(w->m, n, &st) == 0 && (st.mode & 0200) &&
+		 g_hash_table_add(w->shapes, shape(w->path->str)))
+		g_ptr_array_add(w->paths, g_strdup(w->path->str));
+	g_string_truncate(w->path, len);
+	return 0;
+}
+
+/*
+ * The journal records a store by what it did to the generation and the
+ * event log (and the page cache drops by them too): a store that changes
+ * what any file shows must move one of them.  One file of each kind
+ * (memoryN/state for all blocks) of the nd, dax and CXL machines, with the
+ * words their stores take.  Before, a namespace seed's uuid went unrecorded,
+ * and a restart refused the journal of `ndctl create-namespace`.
+ */
+static void test_every_change_is_recorded(void)
+{
+	static const struct { const char *name; bool scenario; } machines[] = {
+		{ "nvdimm-kmem.json", false }, { "nvdimm-kmem.json", true },
+		{ "cxl-kmem.json", true }, { "legacy-pmem-vm.json", true },
+	};
+	static const char *const words[] = {
+		"6f90f47e-8261-4dcd-98d8-eda579d6ff4e\n", "mine\n", "536870912\n", "0\n", "1\n",
+		"4096\n", "2097152\n", "pmem\n", "devdax\n", "namespace0.0\n", "dax0.0\n",
+		"pfn0.0\n", "online\n", "offline\n", "on\n", "auto\n", "Y\n",
+		"add\n", "0x100000000\n",
+	};
+	g_autoptr(GString) missed = g_string_new(NULL);
+	unsigned stores = 0, changes = 0;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(machines); i++) {
+		g_autoptr(GError) err = NULL;
+		struct backend *b = sim_backend_new(machines[i].scenario ?
+						    boot_bundled_scenario(machines[i].name) :
+						    boot_bundled_fixture(machines[i].name), &err);
+		g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GHashTable) shapes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+								     NULL);
+		g_autoptr(GString) path = g_string_new(NULL);
+		struct writable w = { paths, shapes, path, b->model };
+		char *before;
+
+		g_assert_no_error(err);
+		tree_readdir(b->model, TREE_ROOT, 0, collect_writable, &w);
+		before = render(b);
+		for (guint f = 0; f < paths->len; f++) {
+			for (size_t k = 0; k < G_N_ELEMENTS(words); k++) {
+				uint64_t gen = *b->generation, seq = event_log_last(b->log);
+				tree_node n;
+				char *after;
+				int rc;
+
+				if (tree_resolve(b->model, paths->pdata[f], &n) != 0)
+					break;
+				rc = backend_store(b, n, words[k], strlen(words[k]));
+				if (rc == STORE_PENDING)
+					rc = wait_complete(b);
+				stores++;
+				after = render(b);
+				if (strcmp(before, after)) {
+					changes++;
+					if (gen == *b->generation && seq == event_log_last(b->log))
+						g_string_append_printf(missed, "%s%s: %s: \"%.*s\" (%d)",
+								       missed->len ? "; " : "",
+								       machines[i].name,
+								       (char *)paths->pdata[f],
+								       (int)strlen(words[k]) - 1,
+								       words[k], rc);
+				}
+				g_free(before);
+				before = after;
+			}
+		}
+		g_free(before);
+		backend_free(b);
+		g_test_message("%s: %u writable files", machines[i].name, paths->len);
+	}
+	g_test_message("%u stores, %u changed a file", stores, changes);
+	g_assert_cmpuint(changes, >, 50);
+	g_assert_cmpstr(missed->str, ==, "");
+}
+
 /* A backend whose state is not its own (the live kernel's) has no journal
  * operation: refused with the reason, and no file is made. */
 static void test_unsupported(void)
@@ -496,5 +648,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/journal/refusals", test_refusals);
 	g_test_add_func("/journal/every-node-has-a-path", test_every_node_has_a_path);
 	g_test_add_func("/journal/unsupported", test_unsupported);
+	g_test_add_func("/journal/namespace-seed", test_namespace_seed);
+	g_test_add_func("/journal/every-change-is-recorded", test_every_change_is_recorded);
 	return g_test_run();
 }
