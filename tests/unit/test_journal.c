@@ -550,15 +550,18 @@ static int collect_writable(void *ctx, const char *name, tree_node n, enum tree_
  * The journal records a store by what it did to the generation and the
  * event log (and the page cache drops by them too): a store that changes
  * what any file shows must move one of them.  One file of each kind
- * (memoryN/state for all blocks) of the nd, dax and CXL machines, with the
- * words their stores take.  Before, a namespace seed's uuid went unrecorded,
- * and a restart refused the journal of `ndctl create-namespace`.
+ * (memoryN/state for all blocks) of nd, dax, CXL, virtio-mem, s390 and DIMM
+ * machines, with the words their stores take.  Before, a namespace seed's
+ * uuid went unrecorded, and a restart refused the journal of `ndctl
+ * create-namespace`.
  */
 static void test_every_change_is_recorded(void)
 {
 	static const struct { const char *name; bool scenario; } machines[] = {
 		{ "nvdimm-kmem.json", false }, { "nvdimm-kmem.json", true },
 		{ "cxl-kmem.json", true }, { "legacy-pmem-vm.json", true },
+		{ "virtio-mem-6.12.json", true }, { "s390-standby-6.12.json", true },
+		{ "dimm-hotplug-6.1.json", true }, { "chmem-vm.json", true },
 	};
 	static const char *const words[] = {
 		"6f90f47e-8261-4dcd-98d8-eda579d6ff4e\n", "mine\n", "536870912\n", "0\n", "1\n",
