@@ -624,6 +624,69 @@ static void test_every_change_is_recorded(void)
 	g_assert_cmpstr(missed->str, ==, "");
 }
 
+/* The same for ops: each example of docs/control-protocol.md, in turn, on
+ * machines of every kind. */
+static void test_every_op_is_recorded(void)
+{
+	static const char *const machines[] = {
+		"nvdimm-kmem.json", "cxl-kmem.json", "legacy-pmem-vm.json", "virtio-mem-6.12.json",
+		"s390-standby-6.12.json", "dimm-hotplug-6.1.json",
+	};
+	static const char *const ops[] = {
+		"{\"op\":\"dimm-add\",\"start\":\"0x100000000\",\"size\":\"512M\"}",
+		"{\"op\":\"state\",\"block\":32,\"state\":\"online_movable\"}",
+		"{\"op\":\"fault\",\"block\":35,\"unmovable\":true}",
+		"{\"op\":\"inject\",\"action\":\"MEM_GOING_OFFLINE\",\"errno\":\"EBUSY\"}",
+		"{\"op\":\"auto-online\",\"value\":\"online\"}",
+		"{\"op\":\"dimm-eject\",\"device\":\"dimm0\"}",
+		"{\"op\":\"nvdimm-add\",\"start\":\"0x100000000\",\"size\":\"256M\",\"slot\":0}",
+		"{\"op\":\"probe\",\"addr\":\"0x140000000\"}",
+		"{\"op\":\"virtio-mem-add\",\"start\":\"0x140000000\",\"region_size\":\"1G\"}",
+		"{\"op\":\"virtio-mem-resize\",\"device\":\"virtio0\",\"requested_size\":\"256M\"}",
+		"{\"op\":\"pmem-namespace-create\",\"region\":\"region0\",\"size\":\"512M\","
+		"\"mode\":\"devdax\"}",
+		"{\"op\":\"namespace-reconfigure\",\"device\":\"namespace0.0\",\"mode\":\"system-ram\"}",
+		"{\"op\":\"dax-reconfigure\",\"device\":\"dax0.0\",\"mode\":\"system-ram\"}",
+		"{\"op\":\"dax-memmap-on-memory\",\"device\":\"dax0.0\",\"enable\":true}",
+		"{\"op\":\"kmem-unbind\",\"device\":\"dax0.0\"}",
+		"{\"op\":\"hmem-add\",\"start\":\"0x1040000000\"}",
+		"{\"op\":\"cxl-window-add\",\"start\":\"0x2000000000\",\"size\":\"4G\"}",
+		"{\"op\":\"cxl-region-create\",\"window\":\"cxl_window0\",\"size\":\"1G\"}",
+		"{\"op\":\"s390-standby-add\",\"start\":\"0x80000000\",\"size\":\"2G\"}",
+		"{\"op\":\"s390-standby-fault\",\"block\":20,\"standby\":true}",
+		"{\"op\":\"dump\"}",
+	};
+	g_autoptr(GString) missed = g_string_new(NULL);
+	unsigned changes = 0;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(machines); i++) {
+		g_autoptr(GError) err = NULL;
+		struct backend *b = sim_backend_new(boot_bundled_scenario(machines[i]), &err);
+		char *before;
+
+		g_assert_no_error(err);
+		before = render(b);
+		for (size_t k = 0; k < G_N_ELEMENTS(ops); k++) {
+			uint64_t gen = *b->generation, seq = event_log_last(b->log);
+			int rc = op(b, ops[k]);
+			char *after = render(b);
+
+			if (strcmp(before, after)) {
+				changes++;
+				if (gen == *b->generation && seq == event_log_last(b->log))
+					g_string_append_printf(missed, "%s%s: %s (%d)", missed->len ? "; " : "",
+							       machines[i], ops[k], rc);
+			}
+			g_free(before);
+			before = after;
+		}
+		g_free(before);
+		backend_free(b);
+	}
+	g_assert_cmpuint(changes, >, 20);
+	g_assert_cmpstr(missed->str, ==, "");
+}
+
 /* A backend whose state is not its own (the live kernel's) has no journal
  * operation: refused with the reason, and no file is made. */
 static void test_unsupported(void)
@@ -653,5 +716,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/journal/unsupported", test_unsupported);
 	g_test_add_func("/journal/namespace-seed", test_namespace_seed);
 	g_test_add_func("/journal/every-change-is-recorded", test_every_change_is_recorded);
+	g_test_add_func("/journal/every-op-is-recorded", test_every_op_is_recorded);
 	return g_test_run();
 }
