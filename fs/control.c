@@ -28,6 +28,7 @@
 #include "event_lines.h"
 #include "event_log.h"
 #include "inval.h"
+#include "json_strict.h"
 #include "jsonutil.h"
 
 #define LINE_MAX_BYTES (64 * 1024)      /* a longer request line is refused */
@@ -541,6 +542,12 @@ static json_object *parse_line(const char *line, size_t len, char **why)
 		if (end < len) {
 			*why = g_strdup_printf("not JSON: unexpected text after the value at byte %zu",
 					       end);
+			json_object_put(o);
+			o = NULL;
+		} else if (!json_strict_check(line, len, &end)) {
+			/* what json-c takes beyond RFC 8259 ("1.", NaN), and would
+			 * print back in the reply's id */
+			*why = g_strdup_printf("not JSON: invalid at byte %zu", end);
 			json_object_put(o);
 			o = NULL;
 		}

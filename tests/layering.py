@@ -21,7 +21,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 # Lowest first: a layer reads the layers above it in this list, never below.
 LAYERS = [
-    ("base", ["units", "strtab", "sysfs_parse", "numbered_name", "size", "errors", "jsonutil", "store",
+    ("base", ["units", "strtab", "sysfs_parse", "numbered_name", "size", "errors", "jsonutil", "json_strict", "store",
               "profile", "params", "resource", "resource_defaults", "iomem",
               "firmware_map", "e820", "memory_block", "notifier", "event_log", "fault"]),
     ("machine", ["machine", "zone"]),

@@ -21,6 +21,7 @@
 #include "backend.h"
 #include "control.h"
 #include "inval.h"
+#include "json_strict.h"
 #include "util.h"
 
 static const char guest[] =
@@ -188,6 +189,31 @@ static void test_errors(void)
 	r = next_json(&f, fd, buf);
 	g_assert_cmpstr(str(r, "error"), ==, "expected an object {\"op\": VERB, ...}");
 	json_object_put(r);
+	/* What json-c takes but RFC 8259 does not, refused whole: before, the
+	 * id 1. came back as 1., and the reply was not JSON (found by fuzzing,
+	 * tests/fuzz/regress/control/id-not-json). */
+	{
+		static const char *const lax[][2] = {
+			{ "{\"op\":\"dump\",\"id\":1.}", "not JSON: invalid at byte 20" },
+			{ "{\"op\":\"dump\",\"id\":NaN}", "not JSON: invalid at byte 18" },
+			{ "{\"op\":\"dump\",\"id\":[-Infinity]}", "not JSON: invalid at byte 20" },
+			{ "{\"op\":\"dump\",\"id\":\"\xff\"}", "not JSON: invalid at byte 19" },
+		};
+
+		for (size_t i = 0; i < G_N_ELEMENTS(lax); i++) {
+			g_autofree char *line = g_strdup_printf("%s\n", lax[i][0]);
+			g_autofree char *raw = NULL;
+
+			send_text(fd, line);
+			raw = next_line(&f, fd, buf);
+			g_assert_true(json_strict_check(raw, strlen(raw), NULL));
+			r = json_tokener_parse(raw);
+			g_assert_cmpstr(str(r, "ok"), ==, "false");
+			g_assert_cmpstr(str(r, "error"), ==, lax[i][1]);
+			g_assert_false(json_object_object_get_ex(r, "id", &v));
+			json_object_put(r);
+		}
+	}
 	/* A bad request: no errno. */
 	send_text(fd, "{\"op\":\"dimm-add\",\"start\":\"4G\"}\n");
 	r = next_json(&f, fd, buf);
