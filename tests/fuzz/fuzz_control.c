@@ -22,8 +22,8 @@
 
 #include "backend.h"
 #include "control.h"
-#include "json_strict.h"
 #include "fuzz_util.h"
+#include "json_strict.h"
 
 static const char *const fixture_names[] = {
 	"dimm-hotplug-6.1.json", "virtio-mem-6.12.json", "nvdimm-kmem.json", "cxl-host.json",
