@@ -51,6 +51,19 @@ static void files_clear(struct files *f)
 	g_free(f->journal);
 }
 
+/* f's fixture becomes the bundled fixtures/NAME, as booted when !scenario. */
+static void use_bundled(const struct files *f, const char *name, bool scenario)
+{
+	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "fixtures", name, NULL);
+	json_object *fx = json_object_from_file(path);
+
+	g_assert_nonnull(fx);
+	if (!scenario)
+		json_object_object_del(fx, "scenario");
+	g_assert_cmpint(json_object_to_file(f->fixture, fx), ==, 0);
+	json_object_put(fx);
+}
+
 /* The fixture's machine with the journal replayed and attached. */
 static struct backend *open_journaled(const struct files *f)
 {
@@ -442,9 +455,6 @@ static int check_named(void *ctx, const char *name, tree_node n, enum tree_type 
  * resolves back to it. */
 static void test_every_node_has_a_path(void)
 {
-	g_autofree char *legacy_path = g_test_build_filename(G_TEST_DIST, "..", "fixtures",
-							     "legacy-pmem-vm.json", NULL);
-	g_autofree char *legacy = NULL;
 	struct files f;
 	struct backend *b;
 	struct named w = { 0 };
@@ -458,8 +468,7 @@ static void test_every_node_has_a_path(void)
 	g_assert_cmpuint(w.nodes, >, 300);
 	backend_free(b);
 	/* legacy pmem: its nd bus is e820_pmem's ndbus0, not the NFIT's */
-	g_assert_true(g_file_get_contents(legacy_path, &legacy, NULL, NULL));
-	g_assert_true(g_file_set_contents(f.fixture, legacy, -1, NULL));
+	use_bundled(&f, "legacy-pmem-vm.json", true);
 	unlink(f.journal);
 	b = open_journaled(&f);
 	w = (struct named){ b->model, 0 };
@@ -476,19 +485,13 @@ static void test_every_node_has_a_path(void)
 static void test_namespace_seed(void)
 {
 #define SEED "sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/namespace0.0/"
-	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "fixtures",
-						      "nvdimm-kmem.json", NULL);
-	json_object *fx = json_object_from_file(path);
 	g_autofree char *before = NULL, *after = NULL;
 	struct files f;
 	struct backend *b;
 
 	files_init(&f);
 	/* the machine as booted: a seed, no namespace yet */
-	g_assert_nonnull(fx);
-	json_object_object_del(fx, "scenario");
-	g_assert_cmpint(json_object_to_file(f.fixture, fx), ==, 0);
-	json_object_put(fx);
+	use_bundled(&f, "nvdimm-kmem.json", false);
 	b = open_journaled(&f);
 	g_assert_cmpint(store(b, SEED "uuid", "6f90f47e-8261-4dcd-98d8-eda579d6ff4e", 37), ==, 0);
 	g_assert_cmpint(store(b, SEED "alt_name", "mine", 5), ==, 0);
