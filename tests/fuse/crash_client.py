@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The client of tests/fuse/crash_restart.sh, on a DIMM machine (4 GiB and up:
-slots of 256 MiB for DIMMs): control ops over the socket, stores through the
-mount.
+"""The client of tests/fuse/crash_restart.sh: control ops over the socket,
+stores through the mount, on a DIMM machine (4 GiB and up: slots of 256 MiB
+for DIMMs) or an nd machine (region0: namespace, pfn and dax seeds, drivers,
+dax/kmem), whichever the mount serves.
 
   run SOCK MNT SEED OUT      random actions until the daemon dies (or 30 s);
                              OUT gets {"acked": [...], "in_flight": ACTION|null};
@@ -30,7 +31,10 @@ import time
 
 SLOTS = [0x100000000 + k * 0x10000000 for k in range(4)]
 BLOCK = 0x8000000
-DEAD = (errno.ENOTCONN, errno.ECONNABORTED, errno.ENODEV, errno.ECONNRESET, errno.EPIPE)
+# a killed daemon: its FUSE connection answers ENOTCONN (ECONNABORTED for a
+# request in flight), its socket ECONNRESET or EPIPE; ENODEV is an answer (a
+# bind of no such device)
+DEAD = (errno.ENOTCONN, errno.ECONNABORTED, errno.ECONNRESET, errno.EPIPE)
 
 
 class Gone(Exception):
@@ -86,7 +90,7 @@ def do(ctl, mnt, action):
             pass
 
 
-class Model:
+class DimmModel:
     """What the client believes exists, from the answers it got."""
 
     def __init__(self, dump):
@@ -129,16 +133,136 @@ class Model:
         word = rnd.choice(["online\n", "offline\n", "online_movable\n", "online_kernel", "offline"])
         return {"store": "sys/devices/system/memory/memory%d/state" % block, "data": word}, None
 
-    def ejected(self, change, outcome):
+    def answered(self, change, outcome):
         if change and change[0] == "eject" and outcome.get("ok"):
             del self.dimms[change[1]]
+
+
+ND = "sys/bus/nd/devices"
+DAX = "sys/bus/dax/devices"
+MEMORY = "sys/devices/system/memory"
+UUIDS = ["6f90f47e-8261-4dcd-98d8-eda579d6ff4e\n", "0b5c2e53-4d0b-4b4e-9a41-7c0d3c7e2a10\n"]
+# the words each nd attribute takes (ndctl create-namespace stores them),
+# and some that are wrong for it
+ND_WORDS = {
+    "uuid": UUIDS, "size": ["0\n", "134217728\n", "268435456\n", "100\n"],
+    "alt_name": ["crash\n", "\n"], "sector_size": ["512\n", "4096\n", "7\n"],
+    "mode": ["pmem\n", "ram\n", "none\n"], "align": ["4096\n", "2097152\n", "3\n"],
+    "namespace": ["namespace0.0\n", "namespace0.1\n", "namespace0.2\n", "\n"],
+    "force_raw": ["0\n", "1\n"], "holder_class": ["\n", "pfn\n", "dax\n"],
+}
+DRIVERS = {"nd_pmem": "sys/bus/nd/drivers/nd_pmem", "dax_pmem": "sys/bus/nd/drivers/dax_pmem",
+           "kmem": "sys/bus/dax/drivers/kmem", "device_dax": "sys/bus/dax/drivers/device_dax"}
+MODES = ["raw", "fsdax", "devdax", "system-ram", "sector"]
+
+
+class NdModel:
+    """Picks among what the mount lists (reading changes nothing), listed
+    again after a change; half the time it runs ndctl's own sequences of
+    stores on region0's seeds."""
+
+    def __init__(self, mnt):
+        self.mnt = mnt
+        self.queue = []
+        self.stale = True
+
+    def ls(self, d, prefixes):
+        try:
+            names = os.listdir(os.path.join(self.mnt, d))
+        except OSError:
+            return []
+        return sorted(n for n in names if n.startswith(prefixes))
+
+    def seed(self, kind):
+        try:
+            with open(os.path.join(self.mnt, ND, "region0", kind + "_seed")) as f:
+                return f.read().strip()
+        except OSError:
+            return kind + "0.0"
+
+    def create(self, rnd):
+        """ndctl create-namespace: the namespace seed's uuid and size, then
+        for fsdax or devdax a pfn or dax seed claims it; then the bind."""
+        ns = self.seed("namespace")
+        steps = [(ns, "uuid", rnd.choice(UUIDS)), (ns, "size", rnd.choice(ND_WORDS["size"][1:3]))]
+        if rnd.random() < 0.3:
+            steps.append((ns, "alt_name", "crash\n"))
+        kind = rnd.choice(["raw", "pfn", "dax"])
+        if kind == "raw":
+            steps.append(("nd_pmem", "bind", ns + "\n"))
+        else:
+            dev = self.seed(kind)
+            steps += [(dev, "uuid", rnd.choice(UUIDS)), (dev, "align", "2097152\n"),
+                      (dev, "namespace", ns + "\n")]
+            steps.append(("nd_pmem" if kind == "pfn" else "dax_pmem", "bind", dev + "\n"))
+        return [self.store(*step) for step in steps]
+
+    @staticmethod
+    def store(dev, attr, data):
+        if dev in DRIVERS:
+            return {"store": "%s/%s" % (DRIVERS[dev], attr), "data": data}
+        return {"store": "%s/%s/%s" % (ND, dev, attr), "data": data}
+
+    def pick(self, rnd):
+        if self.queue:
+            return self.queue.pop(0), None
+        if self.stale:
+            self.nd = self.ls(ND, ("namespace", "pfn", "dax", "btt")) or ["namespace0.0"]
+            self.dax = self.ls(DAX, ("dax",)) or ["dax0.0"]
+            self.blocks = self.ls(MEMORY, ("memory",)) or ["memory0"]
+            self.stale = False
+        r = rnd.random()
+        if r < 0.15:
+            self.queue = self.create(rnd)
+            return self.queue.pop(0), None
+        if r < 0.40:
+            attr = rnd.choice(sorted(ND_WORDS))
+            return self.store(rnd.choice(self.nd), attr, rnd.choice(ND_WORDS[attr])), None
+        if r < 0.50:
+            return self.store(rnd.choice(sorted(DRIVERS)), rnd.choice(["bind", "unbind"]),
+                              rnd.choice(self.nd + self.dax) + "\n"), None
+        namespaces = [n for n in self.nd if n.startswith("namespace")] or ["namespace0.0"]
+        if r < 0.56:
+            return {"op": {"op": "pmem-namespace-create", "region": "region0",
+                           "size": rnd.choice(["128M", "256M", "512M"]),
+                           "mode": rnd.choice(MODES)}}, None
+        if r < 0.64:
+            return {"op": {"op": "namespace-reconfigure", "device": rnd.choice(namespaces),
+                           "mode": rnd.choice(MODES)}}, None
+        if r < 0.69:
+            return {"op": {"op": "dax-reconfigure", "device": rnd.choice(self.dax),
+                           "mode": rnd.choice(["system-ram", "devdax"])}}, None
+        if r < 0.72:
+            return {"op": {"op": "kmem-unbind", "device": rnd.choice(self.dax)}}, None
+        if r < 0.74:
+            return {"op": {"op": "dax-memmap-on-memory", "device": rnd.choice(self.dax),
+                           "enable": rnd.random() < 0.5}}, None
+        if r < 0.77:
+            return {"op": {"op": "auto-online",
+                           "value": rnd.choice(["offline", "online", "online_movable"])}}, None
+        if r < 0.80:
+            action = rnd.choice(["MEM_GOING_ONLINE", "MEM_GOING_OFFLINE"])
+            return {"op": {"op": "inject", "action": action,
+                           "errno": rnd.choice([0, 0, "EBUSY"])}}, None
+        word = rnd.choice(["online\n", "offline\n", "online_movable\n", "online_kernel"])
+        return {"store": "%s/%s/state" % (MEMORY, rnd.choice(self.blocks)), "data": word}, None
+
+    def answered(self, change, outcome):
+        if outcome.get("ok"):
+            self.stale = True
+
+
+def model_of(mnt, dump):
+    if any(n.startswith("region") for n in NdModel(mnt).ls(ND, ("region",))):
+        return NdModel(mnt)
+    return DimmModel(dump)
 
 
 def run(sock, mnt, seed, out):
     rnd = random.Random(seed)
     acked, in_flight = [], None
     ctl = Control(sock)
-    model = Model(ctl.ask({"op": "dump"})["result"])
+    model = model_of(mnt, ctl.ask({"op": "dump"})["result"])
     with open(out + ".ready", "w"):
         pass   # the killer may start counting
     deadline = time.monotonic() + 30
@@ -154,7 +278,7 @@ def run(sock, mnt, seed, out):
             else:
                 outcome = do(ctl, mnt, action)
             in_flight = None
-            model.ejected(change, outcome)
+            model.answered(change, outcome)
             acked.append(dict(action, outcome=outcome))
     except Gone:
         pass

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Crash safety (docs/journal.md): a daemon serving with --state is killed
-# with SIGKILL at a random moment, ROUNDS times, while a client
+# with SIGKILL at a random moment, ROUNDS times on a DIMM machine and half
+# as many on an nd machine (nvdimm-kmem as booted), while a client
 # keeps sending control ops and stores through the mount and records which
 # were acknowledged.  After each kill the same `mount --state` clears the
 # dead mount (ENOTCONN) and must serve exactly the machine of the
@@ -25,13 +26,6 @@ scratch crash
 CLIENT=$SRCDIR/tests/fuse/crash_client.py
 MNT=$T/mnt SOCK=$T/ctl.sock STATE=$T/state
 REF=$T/ref REF_SOCK=$T/ref.sock
-# The DIMM fixture without its scenario: 1 GiB, DIMM slots from 4 GiB.
-python3 - "$SRCDIR/fixtures/dimm-hotplug-6.1.json" > "$T/fixture.json" <<'PY'
-import json, sys
-fx = json.load(open(sys.argv[1]))
-fx.pop("scenario", None)
-json.dump(fx, sys.stdout, indent=1)
-PY
 
 DPID= RPID=
 EXIT_HOOKS+=('[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null; umount -l "$MNT" 2>/dev/null')
@@ -57,52 +51,70 @@ not_mounted() { ! mountpoint -q "$1"; }
 # the daemon under test, restoring from $STATE
 start_daemon() { serve "$MNT" "$SOCK" --state "$STATE" && DPID=$PID; }
 
-serve "$REF" "$REF_SOCK" && RPID=$PID || { bad "the reference daemon did not start"; finish; exit 1; }
-start_daemon || { bad "the daemon did not start"; finish; exit 1; }
-acked=0 in_doubt=0 committed=0 lost=0 stale=0 restore_ms=0
-for ((round = 1; round <= ROUNDS; round++)); do
-	# bounded: short of the test's timeout, report what was done
-	[ $SECONDS -lt 500 ] || { bad "out of time after $((round - 1)) kills"; break; }
-	rm -f "$T/round.json.ready"
-	timeout 60 python3 "$CLIENT" run "$SOCK" "$MNT" "$round" "$T/round.json" &
-	client=$!
-	for _ in $(seq 500); do [ -e "$T/round.json.ready" ] && break; sleep 0.01; done
-	# 0 to 60 ms into the client's run
-	sleep "0.$(printf '%03d' $((RANDOM % 60)))"
-	kill -9 "$DPID"; wait "$DPID" 2>/dev/null
-	wait "$client" || { bad "round $round: the client failed"; break; }
-	# The dead daemon's mount answers ENOTCONN until the restart clears it.
-	stat -f "$MNT" > /dev/null 2>&1 || stale=$((stale + 1))
-	t0=$(date +%s%N)
-	start_daemon || { bad "round $round: the daemon did not come back"; break; }
-	restore_ms=$((restore_ms + ($(date +%s%N) - t0) / 1000000))
-	# The reference gets the acknowledged changes (with the same outcomes),
-	# then the two must read alike, or alike once the change in flight is
-	# applied too (it was journaled before the kill).
-	t1=$(date +%s%N)
-	result=$(timeout 300 python3 "$CLIENT" check "$SOCK" "$MNT" "$REF_SOCK" "$REF" \
-		"$T/round.json" 2> "$T/check.err")
-	[ -n "${TIMING:-}" ] && echo "round $round: $result, restore $(( (t1 - t0) / 1000000 )) ms, check $(( ($(date +%s%N) - t1) / 1000000 )) ms"
-	set -- $result
-	acked=$((acked + ${2:-0})); in_doubt=$((in_doubt + ${3:-0})); result=${1:-}
-	case $result in
-	same) ;;
-	committed) committed=$((committed + 1)) ;;
-	lost) lost=$((lost + 1))
-		bad "round $round: the restarted machine is not the acknowledged one"
-		head -20 "$T/check.err" | sed 's/^/    /'
-		break ;;
-	*) bad "round $round: the reference answered differently ($result)"
-		head -20 "$T/check.err" | sed 's/^/    /'
-		break ;;
-	esac
-done
-echo "measured: $((round - 1)) kills, $acked acknowledged changes, $lost lost; $in_doubt in flight at the kill, $committed of them journaled; $stale stale mounts cleared; $(grep -c . "$STATE") journal lines; restore $((restore_ms / (round > 1 ? round - 1 : 1))) ms on average"
-same "kills survived" "$((round - 1))" "$ROUNDS"
-same "acknowledged changes lost" "$lost" 0
-same "every kill left a stale mount (ENOTCONN)" "$stale" "$((round - 1))"
-check "the restarts said they cleared it" test "$(grep -c 'unmounted the mount of a daemon that is gone (ENOTCONN)' "$T/daemon.err")" -ge "$((round - 1))"
-check "some changes were acknowledged" test "$acked" -gt "$ROUNDS"
+# kill_rounds FIXTURE ROUNDS: the fixture as booted, served by a reference
+# daemon and by the daemon under test on a new journal; ROUNDS kills and
+# restarts, each checked.  Both daemons keep serving after it.
+kill_rounds() {
+	local name=$1 rounds=$2 round result client t0 t1 cleared
+	local acked=0 in_doubt=0 committed=0 lost=0 stale=0 restore_ms=0
+	without_scenario "$SRCDIR/fixtures/$name" "$T/fixture.json"
+	rm -f "$STATE"
+	serve "$REF" "$REF_SOCK" && RPID=$PID || { bad "$name: the reference daemon did not start"; return 1; }
+	start_daemon || { bad "$name: the daemon did not start"; return 1; }
+	cleared=$(grep -c 'unmounted the mount of a daemon that is gone (ENOTCONN)' "$T/daemon.err")
+	for ((round = 1; round <= rounds; round++)); do
+		# bounded: short of the test's timeout, report what was done
+		[ $SECONDS -lt 700 ] || { bad "$name: out of time after $((round - 1)) kills"; break; }
+		rm -f "$T/round.json.ready"
+		timeout 60 python3 "$CLIENT" run "$SOCK" "$MNT" "$round" "$T/round.json" &
+		client=$!
+		for _ in $(seq 500); do [ -e "$T/round.json.ready" ] && break; sleep 0.01; done
+		# 0 to 60 ms into the client's run
+		sleep "0.$(printf '%03d' $((RANDOM % 60)))"
+		kill -9 "$DPID"; wait "$DPID" 2>/dev/null
+		wait "$client" || { bad "$name: round $round: the client failed"; break; }
+		# The dead daemon's mount answers ENOTCONN until the restart clears it.
+		stat -f "$MNT" > /dev/null 2>&1 || stale=$((stale + 1))
+		t0=$(date +%s%N)
+		start_daemon || { bad "$name: round $round: the daemon did not come back"; break; }
+		restore_ms=$((restore_ms + ($(date +%s%N) - t0) / 1000000))
+		# The reference gets the acknowledged changes (with the same outcomes),
+		# then the two must read alike, or alike once the change in flight is
+		# applied too (it was journaled before the kill).
+		t1=$(date +%s%N)
+		result=$(timeout 300 python3 "$CLIENT" check "$SOCK" "$MNT" "$REF_SOCK" "$REF" \
+			"$T/round.json" 2> "$T/check.err")
+		[ -n "${TIMING:-}" ] && echo "$name: round $round: $result, restore $(( (t1 - t0) / 1000000 )) ms, check $(( ($(date +%s%N) - t1) / 1000000 )) ms"
+		set -- $result
+		acked=$((acked + ${2:-0})); in_doubt=$((in_doubt + ${3:-0})); result=${1:-}
+		case $result in
+		same) ;;
+		committed) committed=$((committed + 1)) ;;
+		lost) lost=$((lost + 1))
+			bad "$name: round $round: the restarted machine is not the acknowledged one"
+			head -20 "$T/check.err" | sed 's/^/    /'
+			break ;;
+		*) bad "$name: round $round: the reference answered differently ($result)"
+			head -20 "$T/check.err" | sed 's/^/    /'
+			break ;;
+		esac
+	done
+	round=$((round - 1))
+	echo "measured: $name: $round kills, $acked acknowledged changes, $lost lost; $in_doubt in flight at the kill, $committed of them journaled; $stale stale mounts cleared; $(grep -c . "$STATE") journal lines; restore $((restore_ms / (round > 0 ? round : 1))) ms on average"
+	same "$name: kills survived" "$round" "$rounds"
+	same "$name: acknowledged changes lost" "$lost" 0
+	same "$name: every kill left a stale mount (ENOTCONN)" "$stale" "$round"
+	cleared=$(( $(grep -c 'unmounted the mount of a daemon that is gone (ENOTCONN)' "$T/daemon.err") - cleared ))
+	check "$name: the restarts said they cleared it" test "$cleared" -ge "$round"
+	check "$name: some changes were acknowledged" test "$acked" -gt "$rounds"
+}
+
+# An nd machine (namespace seeds, pfn/dax seeds, dax/kmem: the stores
+# `ndctl create-namespace` makes), then the DIMM machine.
+kill_rounds nvdimm-kmem.json $(( (ROUNDS + 1) / 2 ))
+kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=; umount -l "$MNT" 2>/dev/null
+kill "$RPID"; wait "$RPID" 2>/dev/null; RPID=
+kill_rounds dimm-hotplug-6.1.json "$ROUNDS"
 
 # --- refusals -------------------------------------------------------------------
 "$HOTPLUGFS" mount -f --state "$STATE" "$T/fixture.json" "$T/mnt2" > /dev/null 2> "$T/second.err"
