@@ -22,12 +22,7 @@ if [ "${HOTPLUGFS_SANITIZE:-}" = 1 ]; then SECS=${STRESS_SECONDS:-15}; else SECS
 scratch stress
 W=$SRCDIR/tests/fuse/stress.py
 MNT=$T/mnt SOCK=$T/ctl.sock
-python3 - "$SRCDIR/fixtures/dimm-hotplug-6.1.json" > "$T/fixture.json" <<'PY'
-import json, sys
-fx = json.load(open(sys.argv[1]))
-fx.pop("scenario", None)
-json.dump(fx, sys.stdout, indent=1)
-PY
+without_scenario "$SRCDIR/fixtures/dimm-hotplug-6.1.json" "$T/fixture.json"
 if ! mount_fixture "$T/fixture.json" "$MNT" --control "$SOCK"; then
 	bad "the daemon did not start"; finish; exit 1
 fi
