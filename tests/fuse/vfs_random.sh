@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The FUSE adapter (fs/fuse_fs.c) under random system calls: for
-# VFS_SECONDS (default 15, 10 in the sanitizer pass), two programs make
-# random calls through the mount of a DIMM machine (tests/fuse/vfs_random.py:
-# every path, names that never existed, random flags, offsets, sizes and
-# data, descriptors held across DIMM ejects) while a client adds and ejects
-# DIMMs; then for a third of that on nd, legacy pmem and CXL machines.  Every errno must be one the kernel could give, the daemon must
-# survive, still serve the machine its control socket describes, and exit
-# cleanly (under ASan and UBSan, with leak checking, in the sanitizer pass).
+# VFS_SECONDS (default 15, 10 in the sanitizer pass), three programs (one
+# of them as nobody) make random calls through the mount of a DIMM machine
+# (tests/fuse/vfs_random.py: every path, names that never existed, random
+# flags, offsets, sizes and data, descriptors held across DIMM ejects)
+# while a client adds and ejects DIMMs; then for a third of that on nd,
+# legacy pmem and CXL machines.  Every errno must be one the kernel could
+# give, the daemon must survive, still serve the machine its control
+# socket describes, and exit cleanly (under ASan and UBSan, with leak
+# checking, in the sanitizer pass).
 # Private mount namespace.
 # Env: HOTPLUGFS = the binary, SRCDIR = the repository root; VFS_SECONDS.
 set -u
@@ -22,18 +24,24 @@ W=$SRCDIR/tests/fuse/vfs_random.py
 BG=()
 EXIT_HOOKS+=('for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done')
 run() { timeout $((SECS + 120)) python3 "$W" "$@" > "$T/$1.$RANDOM.out" 2>&1 & BG+=($!); }
+# An ordinary user's caller too (the mount has allow_other), when it can
+# read the script here.
+NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3)
+run_nobody() { timeout $((SECS + 120)) "${NOBODY[@]}" "$W" "$@" > "$T/$1.$RANDOM.out" 2>&1 & BG+=($!); }
+if "${NOBODY[@]}" -c "open('$W').close()" 2> /dev/null; then AS_NOBODY=1; else
+	AS_NOBODY=; echo "note: no caller as nobody (cannot read $W as nobody)"; fi
 field() {   # field ROLE KEY: summed over the workers of ROLE
 	cat "$T/$1".*.out | python3 -c 'import json,sys; print(sum(json.loads(l)[sys.argv[1]] for l in sys.stdin if l.startswith("{")))' "$2"
 }
 
-# calls_on NAME FIXTURE SECONDS [dimms]: two callers on the machine for
+# calls_on NAME FIXTURE SECONDS [dimms]: three callers on the machine for
 # SECONDS, with DIMMs coming and going when asked; then its checks.
 calls_on() {
 	local name=$1 fixture=$2 secs=$3 churn=${4:-} mnt=$T/$1 sock=$T/$1.sock deadline p
 	local calls dimm_ops unexpected listed dumped rc
 	rm -f "$T"/*.out
 	BG=()
-	if ! mount_fixture "$fixture" "$mnt" --control "$sock"; then
+	if ! mount_fixture "$fixture" "$mnt" --control "$sock" -o allow_other; then
 		bad "$name: the daemon did not start"; return 1
 	fi
 	# The calls store to memory blocks: only ever to hotplugfs.
@@ -42,6 +50,7 @@ calls_on() {
 	deadline=$(python3 -c "import time; print(time.monotonic() + $secs)")
 	run calls "$mnt" "${VFS_SEED:-1}" "$deadline"
 	run calls "$mnt" "$(( ${VFS_SEED:-1} + 1 ))" "$deadline"
+	[ -n "$AS_NOBODY" ] && run_nobody calls "$mnt" "$(( ${VFS_SEED:-1} + 2 ))" "$deadline"
 	[ -n "$churn" ] && run dimms "$sock" "$deadline"
 	for p in "${BG[@]}"; do wait "$p" || bad "$name: a worker failed: $(cat "$T"/*.out | grep -v '^{' | head -5)"; done
 	BG=()
