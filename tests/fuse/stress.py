@@ -26,7 +26,6 @@ import time
 
 BASE, SLOT, BLOCK, SLOTS, WINDOW = 1 << 32, 256 << 20, 128 << 20, 2048, 4
 FIRST = BASE // BLOCK
-DEAD = (errno.ENOTCONN, errno.ECONNABORTED, errno.ENODEV, errno.EIO)
 
 
 def dimms(sock, deadline):
