@@ -158,8 +158,8 @@ MODES = ["raw", "fsdax", "devdax", "system-ram", "sector"]
 
 class NdModel:
     """Picks among what the mount lists (reading changes nothing), listed
-    again after a change; half the time it runs ndctl's own sequences of
-    stores on region0's seeds."""
+    again after a change; about half of its actions are ndctl's own
+    sequences of stores on region0's seeds."""
 
     def __init__(self, mnt):
         self.mnt = mnt
