@@ -90,6 +90,27 @@ unmount_fixture() {
 	wait "$MOUNT_PID" 2>/dev/null
 }
 
+# Workers that print one JSON line of counts to $T/ROLE.*.out
+# (tests/fuse/stress.py, vfs_random.py):
+# workers_sum ROLE KEY: KEY summed over the workers of ROLE;
+workers_sum() {
+	cat "$T/$1".*.out | python3 -c 'import json,sys; print(sum(json.loads(l)[sys.argv[1]] for l in sys.stdin if l.startswith("{")))' "$2"
+}
+# workers_list ROLE KEY: the lists under KEY, one item a line, indented;
+workers_list() {
+	cat "$T/$1".*.out | python3 -c 'import json,sys
+for l in sys.stdin:
+    if l.startswith("{"):
+        for e in json.loads(l)[sys.argv[1]]: print("    " + e)' "$2"
+}
+# workers_errnos ROLE: their "by_errno" counts added up, as "EBUSY=3 EINVAL=5".
+workers_errnos() {
+	cat "$T/$1".*.out | python3 -c 'import json,sys,collections; c=collections.Counter()
+for l in sys.stdin:
+    if l.startswith("{"): c.update(json.loads(l)["by_errno"])
+print(" ".join("%s=%d" % kv for kv in sorted(c.items())))'
+}
+
 # without_scenario FIXTURE OUT: the fixture as booted, for a test that
 # drives the machine itself.
 without_scenario() {

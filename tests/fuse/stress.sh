@@ -37,27 +37,18 @@ run reader "$MNT" "$deadline"
 run reader "$MNT" "$deadline"
 for p in "${BG[@]}"; do wait "$p" || bad "a worker failed: $(cat "$T"/*.out | grep -v '^{' | head -5)"; done
 
-sum() {   # sum ROLE KEY: over the workers of ROLE
-	cat "$T/$1".*.out | python3 -c 'import json,sys; print(sum(json.loads(l)[sys.argv[1]] for l in sys.stdin if l.startswith("{")))' "$2"
-}
-examples() { cat "$T/$1".*.out | python3 -c 'import json,sys
-for l in sys.stdin:
-    if l.startswith("{"):
-        for e in json.loads(l)[sys.argv[1]]: print("    " + e)' "$2"; }
-dimm_ops=$(sum dimms ops) store_ops=$(sum stores ops) checked=$(sum reader checked)
-inconsistent=$(sum reader inconsistent)
-echo "measured: $((dimm_ops + store_ops)) operations in $SECS s ($dimm_ops DIMM add/eject, $store_ops stores, $(sum stores errors) of them refused: $(cat "$T"/stores.*.out | python3 -c 'import json,sys,collections; c=collections.Counter()
-for l in sys.stdin: c.update(json.loads(l)["by_errno"])
-print(" ".join("%s=%d" % kv for kv in sorted(c.items())))')); $(sum reader reads) snapshots, $checked checked, $inconsistent inconsistent, $(sum reader torn) torn by a removal"
+dimm_ops=$(workers_sum dimms ops) store_ops=$(workers_sum stores ops) checked=$(workers_sum reader checked)
+inconsistent=$(workers_sum reader inconsistent)
+echo "measured: $((dimm_ops + store_ops)) operations in $SECS s ($dimm_ops DIMM add/eject, $store_ops stores, $(workers_sum stores errors) of them refused: $(workers_errnos stores)); $(workers_sum reader reads) snapshots, $checked checked, $inconsistent inconsistent, $(workers_sum reader torn) torn by a removal"
 same "inconsistent snapshots" "$inconsistent" 0
-examples reader examples | head -5
+workers_list reader examples | head -5
 check "snapshots were checked ($checked)" test "$checked" -gt 20
 check "DIMMs were added and ejected" test "$dimm_ops" -gt 16
 check "stores were made" test "$store_ops" -gt 100
-same "DIMM ops refused for another reason than EBUSY" "$(examples dimms unexpected | wc -l)" 0
-examples dimms unexpected | head -3
-same "stores answered with an unexpected errno" "$(examples stores unexpected | wc -l)" 0
-examples stores unexpected | head -3
+same "DIMM ops refused for another reason than EBUSY" "$(workers_list dimms unexpected | wc -l)" 0
+workers_list dimms unexpected | head -3
+same "stores answered with an unexpected errno" "$(workers_list stores unexpected | wc -l)" 0
+workers_list stores unexpected | head -3
 check "the daemon survived" kill -0 "$MOUNT_PID"
 kill -TERM "$MOUNT_PID"; wait "$MOUNT_PID"; rc=$?; MOUNT_PID=
 same "the daemon's exit status" "$rc" 0

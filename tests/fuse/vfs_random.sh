@@ -30,23 +30,21 @@ NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3)
 run_nobody() { timeout $((SECS + 120)) "${NOBODY[@]}" "$W" "$@" > "$T/$1.$RANDOM.out" 2>&1 & BG+=($!); }
 if "${NOBODY[@]}" -c "open('$W').close()" 2> /dev/null; then AS_NOBODY=1; else
 	AS_NOBODY=; echo "note: no caller as nobody (cannot read $W as nobody)"; fi
-field() {   # field ROLE KEY: summed over the workers of ROLE
-	cat "$T/$1".*.out | python3 -c 'import json,sys; print(sum(json.loads(l)[sys.argv[1]] for l in sys.stdin if l.startswith("{")))' "$2"
-}
 
 # calls_on NAME FIXTURE SECONDS [dimms]: three callers on the machine for
 # SECONDS, with DIMMs coming and going when asked; then its checks.
 calls_on() {
 	local name=$1 fixture=$2 secs=$3 churn=${4:-} mnt=$T/$1 sock=$T/$1.sock deadline p
-	local calls dimm_ops unexpected listed dumped rc
+	local calls fstype unexpected listed dumped rc
 	rm -f "$T"/*.out
 	BG=()
 	if ! mount_fixture "$fixture" "$mnt" --control "$sock" -o allow_other; then
 		bad "$name: the daemon did not start"; return 1
 	fi
 	# The calls store to memory blocks: only ever to hotplugfs.
-	same "$name: the mount is hotplugfs" "$(findmnt -n -o FSTYPE "$mnt")" fuse.hotplugfs
-	[ "$(findmnt -n -o FSTYPE "$mnt")" = fuse.hotplugfs ] || return 1
+	fstype=$(findmnt -n -o FSTYPE "$mnt")
+	same "$name: the mount is hotplugfs" "$fstype" fuse.hotplugfs
+	[ "$fstype" = fuse.hotplugfs ] || return 1
 	deadline=$(python3 -c "import time; print(time.monotonic() + $secs)")
 	run calls "$mnt" "${VFS_SEED:-1}" "$deadline"
 	run calls "$mnt" "$(( ${VFS_SEED:-1} + 1 ))" "$deadline"
@@ -54,19 +52,13 @@ calls_on() {
 	[ -n "$churn" ] && run dimms "$sock" "$deadline"
 	for p in "${BG[@]}"; do wait "$p" || bad "$name: a worker failed: $(cat "$T"/*.out | grep -v '^{' | head -5)"; done
 	BG=()
-	calls=$(field calls calls)
-	echo "measured: $name: $calls calls in $secs s, $(field calls errors) refused ($(cat "$T"/calls.*.out | python3 -c 'import json,sys,collections; c=collections.Counter()
-for l in sys.stdin:
-    if l.startswith("{"): c.update(json.loads(l)["by_errno"])
-print(" ".join("%s=%d" % kv for kv in sorted(c.items())))')), over $(field calls paths) paths${churn:+; $(field dimms ops) DIMM adds and ejects}"
-	unexpected=$(cat "$T"/calls.*.out | python3 -c 'import json,sys
-for l in sys.stdin:
-    if l.startswith("{"):
-        for e in json.loads(l)["unexpected"]: print("    " + e)')
+	calls=$(workers_sum calls calls)
+	echo "measured: $name: $calls calls in $secs s, $(workers_sum calls errors) refused ($(workers_errnos calls)), over $(workers_sum calls paths) paths${churn:+; $(workers_sum dimms ops) DIMM adds and ejects}"
+	unexpected=$(workers_list calls unexpected)
 	same "$name: calls answered with an errno the kernel would not give" "$(printf '%s' "$unexpected" | grep -c .)" 0
 	[ -n "$unexpected" ] && printf '%s\n' "$unexpected" | head -10
 	check "$name: calls were made ($calls)" test "$calls" -gt 1000
-	[ -z "$churn" ] || check "$name: DIMMs were added and ejected" test "$(field dimms ops)" -gt 10
+	[ -z "$churn" ] || check "$name: DIMMs were added and ejected" test "$(workers_sum dimms ops)" -gt 10
 	check "$name: the daemon survived" kill -0 "$MOUNT_PID"
 	# It still serves the machine it describes: the blocks its dump lists.
 	listed=$(cd "$mnt/sys/devices/system/memory" && ls -d memory* | sed 's/memory//' | sort -n | tr '\n' ' ')
