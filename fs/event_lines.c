@@ -127,27 +127,11 @@ const char *event_line(struct event_lines *l, const struct event *e, size_t *len
 	return t->text;
 }
 
-static int print_line(json_object *o, struct printbuf *pb, int level, int flags)
-{
-	const char *text = json_object_get_userdata(o);
-
-	(void)level, (void)flags;
-	return printbuf_memappend(pb, text, (int)strlen(text));
-}
-
-static void free_line(json_object *o, void *text)
-{
-	(void)o;
-	g_free(text);
-}
-
 json_object *event_line_json(struct event_lines *l, const struct event *e)
 {
 	size_t len;
 	const char *text = event_line(l, e, &len);
-	json_object *o = json_object_new_object();
 
 	/* its own copy: the reply may outlive the kept line */
-	json_object_set_serializer(o, print_line, g_strndup(text, len), free_line);
-	return o;
+	return json_text(g_strndup(text, len));
 }
