@@ -158,13 +158,13 @@ run_target() {
 	# per invocation: runs started side by side (--long in a loop) keep their own logs
 	local t=$1 log=$W/logs/$1.$$.log rc execs rate corpus start=$SECONDS took
 	mkdir -p "$W/corpus/$t"
-	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0:handle_abort=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	# -entropic_scale_per_exec_time: inputs that run fast are picked more
 	# often.  Control's corpus keeps inputs that add DIMMs of hundreds of
 	# GiB (each a new hit count of the loops over blocks); picked as often
 	# as the rest, they held it at about 120 execs per CPU second, and at
 	# 236 with this flag (measured on the same corpus).
+	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0:handle_abort=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	timeout --kill-after=30 $((secs + 300)) "$B/tests/fuzz/fuzz_$t" \
 		-max_total_time="$secs" -timeout=30 -rss_limit_mb=2560 -max_len="${MAX_LEN[$t]}" \
 		-entropic_scale_per_exec_time=1 \
