@@ -181,19 +181,12 @@ static uint64_t region_used(const struct machine *m, const struct device *r)
 	return used;
 }
 
-/* nd_pmem_max_contiguous_dpa(): the largest free extent. */
+/* nd_pmem_max_contiguous_dpa(): the largest free extent, less what a sized
+ * seed holds. */
 static uint64_t region_max_extent(const struct machine *m, const struct device *r)
 {
-	uint64_t best = 0, at = r->start;
+	uint64_t best = pmem_region_max_extent(m, r);
 
-	(void)m;
-	for (const struct resource *c = r->res->child; c; c = c->sibling) {
-		if (c->start > at)
-			best = MAX(best, c->start - at);
-		at = MAX(at, c->end + 1);
-	}
-	if (r->start + r->size > at)
-		best = MAX(best, r->start + r->size - at);
 	if (r->seeds && r->seeds->ns_size_set)
 		best = best > r->seeds->ns_size ? best - r->seeds->ns_size : 0;
 	return best;
@@ -739,7 +732,7 @@ static int show_ns_resource(const struct machine *m, uint64_t obj, const struct 
 	if (ns) {
 		start = ns->start;
 	} else if (r->seeds && r->seeds->ns_size_set &&
-		   pmem_namespace_free_start((struct machine *)m, r, r->seeds->ns_size, &start)) {
+		   pmem_namespace_free_start(m, r, r->seeds->ns_size, &start)) {
 		/* where its dpa was allocated */
 	} else {
 		return -ENXIO;

@@ -167,20 +167,95 @@ static void namespace_teardown(struct machine *m, struct device *ns)
 	unclaim(m, &ns->res);
 }
 
-bool pmem_namespace_free_start(struct machine *m, struct device *region, uint64_t size,
-			       uint64_t *start)
+/* What of a region is taken, in address order.  A namespace owns all of its
+ * range: the region's free space is what no namespace's DPA allocation holds
+ * (nd_pmem_available_dpa(), drivers/nvdimm/dimm_devs.c 6.12), whatever iomem
+ * shows of it.  iomem shows less of a devdax namespace: its prefix, then
+ * "daxX.Y", or only kmem's block-aligned part once kmem has it.  The region's
+ * iomem children count too (a fixture may hold others). */
+struct extent {
+	uint64_t start, end;
+	const char *name;
+};
+
+static gint extent_order(gconstpointer a, gconstpointer b)
 {
-	g_autofree char *why = NULL;
+	const struct extent *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static GArray *region_taken(const struct machine *m, const struct device *region)
+{
+	GArray *taken = g_array_new(FALSE, FALSE, sizeof(struct extent));
+
+	for (guint i = 0; i < m->devices->len; i++) {
+		const struct device *d = g_ptr_array_index(m->devices, i);
+		struct extent e = { d->start, d->start + d->size - 1, d->name };
+
+		if (d->kind == DEV_NAMESPACE && d->region == region)
+			g_array_append_val(taken, e);
+	}
+	for (const struct resource *c = region->res->child; c; c = c->sibling) {
+		struct extent e = { c->start, c->end, c->name ? c->name : "<BAD>" };
+
+		g_array_append_val(taken, e);
+	}
+	g_array_sort(taken, extent_order);
+	return taken;
+}
+
+bool pmem_namespace_free_start(const struct machine *m, const struct device *region,
+			       uint64_t size, uint64_t *start)
+{
+	g_autoptr(GArray) taken = region_taken(m, region);
 
 	/* The lowest free space of the region (ndctl's default). */
 	*start = region->start;
-	for (const struct resource *c = region->res->child; c; c = c->sibling) {
-		if (c->start >= *start + size)
+	if (!size || size > region->size)
+		return false;
+	for (guint i = 0; i < taken->len; i++) {
+		const struct extent *e = &g_array_index(taken, struct extent, i);
+
+		if (e->start >= *start + size)
 			break;
-		*start = MAX(*start, ALIGN_UP(c->end + 1, SZ_2M));
+		*start = MAX(*start, ALIGN_UP(e->end + 1, SZ_2M));
 	}
-	return size && *start + size - 1 <= region->start + region->size - 1 &&
-	       region_available(m, region->res, *start, size, &why);
+	return *start + size - 1 <= region->start + region->size - 1;
+}
+
+uint64_t pmem_region_max_extent(const struct machine *m, const struct device *region)
+{
+	g_autoptr(GArray) taken = region_taken(m, region);
+	uint64_t best = 0, at = region->start;
+
+	for (guint i = 0; i < taken->len; i++) {
+		const struct extent *e = &g_array_index(taken, struct extent, i);
+
+		if (e->start > at)
+			best = MAX(best, e->start - at);
+		at = MAX(at, e->end + 1);
+	}
+	if (region->start + region->size > at)
+		best = MAX(best, region->start + region->size - at);
+	return best;
+}
+
+/* Why [start, start + size) is not free, or NULL. */
+static char *region_overlap(const struct machine *m, const struct device *region,
+				  uint64_t start, uint64_t size)
+{
+	g_autoptr(GArray) taken = region_taken(m, region);
+
+	for (guint i = 0; i < taken->len; i++) {
+		const struct extent *e = &g_array_index(taken, struct extent, i);
+
+		if (e->start <= start + size - 1 && e->end >= start)
+			return g_strdup_printf("0x%" PRIx64 "-0x%" PRIx64 " conflicts with %s [0x%"
+					       PRIx64 "-0x%" PRIx64 "]", start, start + size - 1,
+					       e->name, e->start, e->end);
+	}
+	return NULL;
 }
 
 struct device *pmem_namespace_create(struct machine *m, struct device *region, bool has_start,
@@ -203,7 +278,7 @@ struct device *pmem_namespace_create(struct machine *m, struct device *region, b
 		return bad_request(err, "0x%" PRIx64 "+0x%" PRIx64 " does not fit in %s "
 				   "[0x%" PRIx64 "-0x%" PRIx64 "]", start, size, region->name,
 				   region->start, region->start + region->size - 1), NULL;
-	if (!region_available(m, region->res, start, size, &why))
+	if ((why = region_overlap(m, region, start, size)))
 		return bad_request(err, "%s", why), NULL;
 	if (mode == NS_DEVDAX && altmap_prefix(size) >= size)
 		return bad_request(err, "0x%" PRIx64 " is too small for its memmap", size), NULL;

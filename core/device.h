@@ -207,8 +207,10 @@ int dax_driver_bind(struct machine *m, struct device *dax, bool kmem, GError **e
 int dax_driver_unbind(struct machine *m, struct device *dax, GError **err);
 /* Where the region's next namespace of size would start (ndctl's default,
  * lowest free space), or false when it does not fit. */
-bool pmem_namespace_free_start(struct machine *m, struct device *region, uint64_t size,
-			       uint64_t *start);
+bool pmem_namespace_free_start(const struct machine *m, const struct device *region,
+			       uint64_t size, uint64_t *start);
+/* The region's largest free extent (nd_pmem_max_contiguous_dpa()). */
+uint64_t pmem_region_max_extent(const struct machine *m, const struct device *region);
 /* dax_hmem: a dax device over a top-level Soft Reserved range (device_dax bound). */
 struct device *hmem_add(struct machine *m, uint64_t start, GError **err);
 /* A dax device over [start, size) below parent (device_dax bound). */

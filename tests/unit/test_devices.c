@@ -656,6 +656,36 @@ static void test_kmem_unbind_with_online_memory(void)
 	g_assert_error(err2, OPS_ERROR, OPS_ERROR_REQUEST);
 }
 
+/* A namespace holds its whole range (its DPA allocation), though iomem shows
+ * only part of it once kmem has its dax device: the prefix, then kmem's
+ * block-aligned range.  A fuzzed control input placed a namespace in the gap
+ * between them; taking dax0.0 back to devdax then failed its claim. */
+static void test_namespace_holds_its_whole_range(void)
+{
+	g_autoptr(machine) m = pmem_vm("");
+	g_autoptr(GError) err = NULL;
+	struct device *region;
+
+	op_ok(m, "{\"op\":\"pmem-namespace-create\",\"size\":\"256M\",\"mode\":\"devdax\"}");
+	op_ok(m, "{\"op\":\"dax-reconfigure\",\"device\":\"dax0.0\",\"mode\":\"system-ram\"}");
+	g_assert_true(iomem_has(m, "  100000000-1005fffff : namespace0.0"));
+	g_assert_true(iomem_has(m, "  108000000-10fffffff : dax0.0"));
+	region = device_find(m, "region0");
+	g_assert_cmphex(pmem_region_max_extent(m, region), ==, 256 * MiB);
+	/* in the gap iomem shows: refused, naming the namespace */
+	g_assert_cmpint(op(m, "{\"op\":\"pmem-namespace-create\",\"start\":\"0x100600000\","
+			   "\"size\":\"24M\",\"mode\":\"fsdax\"}", &err), ==, -EINVAL);
+	g_assert_cmpstr(err->message, ==, "pmem-namespace-create: 0x100600000-0x101dfffff "
+			"conflicts with namespace0.0 [0x100000000-0x10fffffff]");
+	/* the lowest free space is after the namespace */
+	op_ok(m, "{\"op\":\"pmem-namespace-create\",\"size\":\"24M\",\"mode\":\"fsdax\"}");
+	g_assert_true(iomem_has(m, "  110000000-1117fffff : namespace0.1"));
+	g_assert_cmphex(pmem_region_max_extent(m, region), ==, 232 * MiB);
+	/* and dax0.0 goes back to device_dax over all of its range */
+	op_ok(m, "{\"op\":\"dax-reconfigure\",\"device\":\"dax0.0\",\"mode\":\"devdax\"}");
+	g_assert_true(iomem_has(m, "  100600000-10fffffff : dax0.0"));
+}
+
 static void test_device_backed_vmemmap(void)
 {
 	g_autoptr(machine) off = pmem_vm("");
@@ -926,6 +956,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/devices/dax/kmem-unbind-online", test_kmem_unbind_with_online_memory);
 	g_test_add_func("/devices/dax/kmem-memmap-on-memory", test_kmem_memmap_on_memory);
 	g_test_add_func("/devices/dax/device-backed-vmemmap", test_device_backed_vmemmap);
+	g_test_add_func("/devices/dax/namespace-holds-its-whole-range",
+			test_namespace_holds_its_whole_range);
 	g_test_add_func("/devices/dax/hmem", test_hmem);
 	g_test_add_func("/devices/cxl", test_cxl);
 	g_test_add_func("/devices/s390/standby", test_s390_standby);
