@@ -243,7 +243,7 @@ uint64_t pmem_region_max_extent(const struct machine *m, const struct device *re
 
 /* Why [start, start + size) is not free, or NULL. */
 static char *region_overlap(const struct machine *m, const struct device *region,
-				  uint64_t start, uint64_t size)
+			    uint64_t start, uint64_t size)
 {
 	g_autoptr(GArray) taken = region_taken(m, region);
 
